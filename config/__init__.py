@@ -1,0 +1,162 @@
+"""The whole stack config as one typed, validated object.
+
+``load_stack_config()`` reads every ``email-platform:*`` key, refuses unknown ones, checks
+each value against what the guide and AWS allow, and returns plain dataclasses that the
+components take as arguments. It runs before any resource is registered, so a bad value
+costs nothing: the program stops with one line naming the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+
+from config.app import AppSettings, parse_app
+from config.basics import Basics, parse_basics
+from config.cdn import CdnSettings, parse_cdn
+from config.cluster import ClusterSettings, parse_cluster
+from config.cost_usage import CostUsage, parse_cost_usage
+from config.database import DatabaseSettings, parse_database
+from config.edge import EdgeSettings, parse_edge
+from config.monitoring import MonitoringSettings, parse_monitoring
+from config.network import NetworkSettings, parse_network
+from config.reader import PROJECT, ConfigError, Section
+from config.redis import RedisSettings, parse_redis
+
+__all__ = [
+    "PROJECT",
+    "SECRETS",
+    "ConfigError",
+    "StackConfig",
+    "StackSecrets",
+    "load_stack_config",
+    "raw_project_config",
+    "required_secret_keys",
+]
+
+
+@dataclass(frozen=True)
+class SecretSpec:
+    key: str
+    required: bool
+    purpose: str
+
+
+# Set with `pulumi config set --secret <key>`; never committed in plain text.
+SECRETS: tuple[SecretSpec, ...] = (
+    SecretSpec("emailApiKey", True, "EMAIL_API_KEY: the email provider's API key"),
+    SecretSpec("jwtSecret", False, "JWT_SECRET; generated once and kept in state when not set"),
+    SecretSpec("encryptionKey", False, "ENCRYPTION_KEY; generated once and kept in state when not set"),
+    SecretSpec("kubeconfig", False, "kubeconfig of an existing cluster (cluster.mode: existing only)"),
+)
+_SECRET_KEYS = {spec.key for spec in SECRETS}
+
+
+def required_secret_keys(raw: Mapping[str, Any]) -> list[str]:
+    """The secrets a stack cannot run without, given its (undecoded-secret) config."""
+    keys = [spec.key for spec in SECRETS if spec.required]
+    cluster = raw.get("cluster")
+    if isinstance(cluster, Mapping) and cluster.get("mode") == "existing":
+        keys.append("kubeconfig")
+    return keys
+
+
+@dataclass(frozen=True)
+class StackSecrets:
+    """Secret config values as Pulumi secret Outputs; None where the program generates its own."""
+
+    email_api_key: pulumi.Output[str]
+    jwt_secret: pulumi.Output[str] | None
+    encryption_key: pulumi.Output[str] | None
+    kubeconfig: pulumi.Output[str] | None
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    basics: Basics
+    network: NetworkSettings
+    cluster: ClusterSettings
+    database: DatabaseSettings
+    redis: RedisSettings
+    edge: EdgeSettings
+    cdn: CdnSettings
+    app: AppSettings
+    monitoring: MonitoringSettings
+    cost_usage: CostUsage
+    secrets: StackSecrets
+
+
+def raw_project_config() -> dict[str, Any]:
+    """Every ``email-platform:*`` value the engine passed, objects decoded from their JSON form."""
+    values: dict[str, Any] = {}
+    keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
+    for full_key in sorted(keys):
+        namespace, _, short = full_key.partition(":")
+        if namespace != PROJECT:
+            continue
+        value = runtime_config.get_config(full_key)
+        if isinstance(value, str) and value[:1] in ("{", "["):
+            with contextlib.suppress(json.JSONDecodeError):
+                value = json.loads(value)
+        values[short] = value
+    return values
+
+
+def _read_secret(key: str, required: bool) -> pulumi.Output[str] | None:
+    full_key = f"{PROJECT}:{key}"
+    if runtime_config.get_config(full_key) is None:
+        if required:
+            raise ConfigError(full_key, None, f"set it with `pulumi config set --secret {key}`")
+        return None
+    if not runtime_config.is_config_secret(full_key):
+        raise ConfigError(full_key, "(plain text)", f"must be a secret: `pulumi config set --secret {key}`")
+    return pulumi.Config(PROJECT).require_secret(key)
+
+
+def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
+    """Read and validate the stack config; raises ConfigError on the first bad value."""
+    values = dict(raw_project_config() if raw is None else raw)
+    region = runtime_config.get_config("aws:region")
+    if not region:
+        raise ConfigError("aws:region", None, "set the AWS region, e.g. `pulumi config set aws:region us-east-1`")
+    public = {k: v for k, v in values.items() if k not in _SECRET_KEYS}
+    # The root's keys print as `email-platform:network`, nested ones as `email-platform:network.cidr`.
+    top = Section(PROJECT, public, separator=":")
+    basics = parse_basics(top, str(region), "aws:region")
+    network = parse_network(top.section("network", required=True), basics)
+    cluster = parse_cluster(top.section("cluster", required=True), basics)
+    stack = StackConfig(
+        basics=basics,
+        network=network,
+        cluster=cluster,
+        database=parse_database(top.section("database"), basics),
+        redis=parse_redis(top.section("redis"), basics),
+        edge=parse_edge(top.section("edge"), basics),
+        cdn=parse_cdn(top.section("cdn"), basics),
+        app=parse_app(top.section("app"), basics),
+        monitoring=parse_monitoring(top.section("monitoring"), basics),
+        cost_usage=parse_cost_usage(top.section("costUsage")),
+        secrets=_read_secrets(cluster),
+    )
+    top.finish()
+    return stack
+
+
+def _read_secrets(cluster: ClusterSettings) -> StackSecrets:
+    kubeconfig = _read_secret("kubeconfig", required=cluster.mode == "existing")
+    if kubeconfig is not None and cluster.mode == "create":
+        raise ConfigError(f"{PROJECT}:kubeconfig", "[secret]", "only with cluster.mode: existing")
+    api_key = _read_secret("emailApiKey", required=True)
+    assert api_key is not None
+    return StackSecrets(
+        email_api_key=api_key,
+        jwt_secret=_read_secret("jwtSecret", required=False),
+        encryption_key=_read_secret("encryptionKey", required=False),
+        kubeconfig=kubeconfig,
+    )

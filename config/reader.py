@@ -1,0 +1,180 @@
+"""Typed reading of stack config, with one clear error per bad value.
+
+Every reader method names the full key (``email-platform:cluster.nodeGroup.minSize``), the
+value it was given and what is allowed. ``ConfigError`` derives from ``pulumi.RunError``
+so that the real engine prints the message alone, without a Python traceback; preflight
+prints the same line and exits 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+import pulumi
+
+PROJECT = "email-platform"
+
+T = TypeVar("T")
+
+
+class ConfigError(pulumi.RunError):
+    """A stack config value that the program refuses; the message is the whole story."""
+
+    def __init__(self, key: str, value: Any, allowed: str) -> None:
+        self.key = key
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"invalid stack config: {key} = {_show(value)}: {allowed}")
+
+
+def _show(value: Any) -> str:
+    if value is _MISSING:
+        return "(not set)"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "(not set)"
+
+
+_MISSING: Any = _Missing()
+
+
+class Section:
+    """One config object (a top-level key or a nested mapping) read key by key.
+
+    Keys that are read are remembered; ``finish()`` turns every key that was never read
+    into an error, because an unknown key in a stack file is nearly always a typo.
+    """
+
+    def __init__(self, path: str, data: Any, separator: str = ".") -> None:
+        if not isinstance(data, Mapping):
+            raise ConfigError(path, data, "must be an object (a mapping of keys to values)")
+        self.path = path
+        self._separator = separator
+        self._data: Mapping[str, Any] = data
+        self._read: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.path}{self._separator}{name}"
+
+    def names(self) -> list[str]:
+        """The keys as written, for sections whose keys are data (e.g. resource types)."""
+        return list(self._data)
+
+    def has(self, name: str) -> bool:
+        return name in self._data
+
+    def _get(self, name: str, default: Any) -> Any:
+        self._read.add(name)
+        value = self._data.get(name, _MISSING)
+        if value is _MISSING or value is None:
+            if default is _MISSING:
+                raise ConfigError(self.key(name), _MISSING, "this key is required")
+            return default
+        return value
+
+    def string(
+        self,
+        name: str,
+        default: Any = _MISSING,
+        *,
+        choices: Sequence[str] | None = None,
+        pattern: str | None = None,
+        meaning: str = "",
+    ) -> str:
+        value = self._get(name, default)
+        if not isinstance(value, str):
+            raise ConfigError(self.key(name), value, "must be a string")
+        if choices is not None and value not in choices:
+            raise ConfigError(self.key(name), value, "allowed: " + ", ".join(choices))
+        if pattern is not None and not re.fullmatch(pattern, value):
+            raise ConfigError(self.key(name), value, meaning or f"must match {pattern}")
+        return value
+
+    def integer(self, name: str, default: Any = _MISSING, *, minimum: int | None = None, maximum: int | None = None) -> int:
+        value = self._get(name, default)
+        # Top-level scalars reach the program as strings; nested ones as JSON numbers.
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(self.key(name), value, "must be a whole number")
+        _check_range(self.key(name), value, minimum, maximum)
+        return value
+
+    def number(self, name: str, default: Any = _MISSING, *, minimum: float | None = None, maximum: float | None = None) -> float:
+        value = self._get(name, default)
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise ConfigError(self.key(name), value, "must be a number") from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(self.key(name), value, "must be a number")
+        _check_range(self.key(name), value, minimum, maximum)
+        return float(value)
+
+    def boolean(self, name: str, default: Any = _MISSING) -> bool:
+        value = self._get(name, default)
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if not isinstance(value, bool):
+            raise ConfigError(self.key(name), value, "must be true or false")
+        return value
+
+    def strings(self, name: str, default: Any = _MISSING, *, choices: Sequence[str] | None = None, min_items: int = 0) -> list[str]:
+        value = self._get(name, default)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(self.key(name), value, "must be a list of strings")
+        if len(value) < min_items:
+            raise ConfigError(self.key(name), value, f"needs at least {min_items} item(s)")
+        if choices is not None:
+            for index, item in enumerate(value):
+                if item not in choices:
+                    raise ConfigError(f"{self.key(name)}[{index}]", item, "allowed: " + ", ".join(choices))
+        return list(value)
+
+    def string_map(self, name: str, default: Any = _MISSING) -> dict[str, str]:
+        value = self._get(name, default)
+        if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise ConfigError(self.key(name), value, "must be a mapping of strings to strings")
+        return dict(value)
+
+    def cidr(self, name: str, default: Any = _MISSING) -> ipaddress.IPv4Network:
+        value = self.string(name, default)
+        try:
+            return ipaddress.IPv4Network(value, strict=True)
+        except ValueError:
+            raise ConfigError(self.key(name), value, "must be an IPv4 network in CIDR notation, e.g. 10.40.0.0/16") from None
+
+    def section(self, name: str, *, required: bool = False) -> Section:
+        value = self._get(name, _MISSING if required else {})
+        return Section(self.key(name), value)
+
+    def finish(self) -> None:
+        """Refuse keys that were never read: they are typos or settings this program lacks."""
+        for name in self._data:
+            if name not in self._read:
+                close = difflib.get_close_matches(name, sorted(self._read), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(self._read))
+                raise ConfigError(self.key(name), self._data[name], f"unknown key; {hint}")
+
+
+def _check_range(key: str, value: float, minimum: float | None, maximum: float | None) -> None:
+    if minimum is not None and maximum is not None and not minimum <= value <= maximum:
+        raise ConfigError(key, value, f"must be between {minimum} and {maximum}")
+    if minimum is not None and value < minimum:
+        raise ConfigError(key, value, f"must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(key, value, f"must be at most {maximum}")
+
+
+def refuse(key: str, value: Any, allowed: str) -> ConfigError:
+    """Build the error for a rule that spans several keys (raise the result)."""
+    return ConfigError(key, value, allowed)

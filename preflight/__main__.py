@@ -1,0 +1,31 @@
+"""`python -m preflight plan|check|cost|diff`: the offline tools (see ARCHITECTURE.md).
+
+Exit codes: 0 fine; 1 mandatory policy violation or refused change; 2 bad input (bad stack
+config, unreadable document) with one line on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from preflight.plan_command import main as plan_main
+
+USAGE = """usage: python -m preflight <command> …
+  plan --stack STACK [--json PATH]     run the program offline: tree, counts, secrets to set
+"""
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE, end="")
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    commands = {"plan": plan_main}
+    if command not in commands:
+        print(f"error: unknown command {command!r}; commands: {', '.join(commands)}", file=sys.stderr)
+        return 2
+    return commands[command](rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,60 @@
+"""The version-1 plan document (see ARCHITECTURE.md): what `make plan JSON=…` writes.
+
+Every secret is "[secret]" wherever it appears: config values marked secret, inputs and
+outputs that the SDK sent wrapped as secrets.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from config import PROJECT
+from preflight.recorder import SECRET
+from preflight.runner import Run
+
+VERSION = 1
+
+
+def config_section(run: Run) -> dict[str, Any]:
+    shown: dict[str, Any] = {}
+    for key, value in sorted(run.stack_file.config.items()):
+        if key in run.stack_file.secret_keys:
+            shown[key] = SECRET
+        elif value[:1] in ("{", "["):
+            shown[key] = json.loads(value)
+        else:
+            shown[key] = value
+    return shown
+
+
+def resource_entry(resource: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "urn": resource.urn,
+        "type": resource.type,
+        "name": resource.name,
+        "parent": resource.parent,
+        "custom": resource.custom,
+        "protect": resource.protect,
+        "provider": resource.provider,
+        "inputs": resource.inputs,
+    }
+    if resource.aliases:
+        entry["aliases"] = resource.aliases
+    if resource.retain_on_delete:
+        entry["retainOnDelete"] = True
+    return entry
+
+
+def build_document(run: Run, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "version": VERSION,
+        "project": PROJECT,
+        "stack": run.stack,
+        "config": config_section(run),
+        "resources": [resource_entry(r) for r in run.resources],
+        "outputs": run.outputs,
+        "secretsToSet": sorted(run.stack_file.placeholders),
+    }
+    document.update(extra or {})
+    return document

@@ -1,0 +1,41 @@
+"""`preflight plan --stack S [--json PATH]`: the whole stack, offline, from the committed stack file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from config import ConfigError
+from preflight.document import build_document
+from preflight.runner import Run, run_program
+from preflight.stack_files import StackFileError, load_stack_file
+from preflight.tree import render_counts, render_secrets, render_tree
+
+
+def plan(stack: str) -> Run:
+    return run_program(load_stack_file(stack))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m preflight plan")
+    parser.add_argument("--stack", default="production")
+    parser.add_argument("--json", type=Path, help="write the version-1 plan document here")
+    args = parser.parse_args(argv)
+    try:
+        run = plan(args.stack)
+    except (ConfigError, StackFileError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    document = build_document(run)
+    print(f"Stack {run.stack} (offline plan under Pulumi mocks; nothing was deployed)\n")
+    print("\n".join(render_tree(run)))
+    print("\nResources by type:")
+    print("\n".join(render_counts(run)))
+    print("\nSecrets still to set:")
+    print("\n".join(render_secrets(run)))
+    if args.json is not None:
+        args.json.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
+        print(f"\nPlan document written to {args.json}")
+    return 0

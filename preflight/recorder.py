@@ -1,0 +1,122 @@
+"""A mock monitor that records each registration as the engine would see it.
+
+Parents, protect flags, providers and aliases come from the registration request itself,
+not from anything the program says about itself; secret values arrive wrapped by the SDK
+and are recorded as "[secret]", so no plaintext secret can reach a plan document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format  # type: ignore[import-untyped]
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor, Mocks
+from pulumi.runtime.settings import get_project, get_stack
+
+SECRET = "[secret]"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass
+class RecordedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    protect: bool
+    provider: str | None
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    aliases: list[str] = field(default_factory=list)
+    retain_on_delete: bool = False
+
+
+def redact(value: Any) -> Any:
+    """Turn the wire form of property values into plain JSON, with every secret as "[secret]"."""
+    if isinstance(value, dict):
+        sig = value.get(rpc._special_sig_key)
+        if sig == rpc._special_secret_sig:
+            return SECRET
+        if sig == rpc._special_resource_sig:
+            return value.get("urn")
+        if sig in (rpc._special_asset_sig, rpc._special_archive_sig):
+            return "[asset]"
+        return {key: redact(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    if value == rpc.UNKNOWN:
+        return "[unknown]"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf carries every number as a double; show 365, not 365.0
+    return value
+
+
+def _struct_to_json(struct: Any) -> dict[str, Any]:
+    result = json_format.MessageToDict(struct, preserving_proto_field_name=True)
+    return redact(result) if isinstance(result, dict) else {}
+
+
+class RecordingMonitor(MockMonitor):
+    def __init__(self, mocks: Mocks) -> None:
+        super().__init__(mocks)
+        self.recorded: list[RecordedResource] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self._stack_urn: str | None = None
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # The engine leaves the root stack out of a child's qualified type; so do we.
+        if parent and parent.split("::")[2] == STACK_TYPE:
+            parent = ""
+        return super().make_urn(parent, type_, name)
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        urn = response.urn
+        if request.type == STACK_TYPE:
+            self._stack_urn = urn
+        state = self.resources.get(urn)
+        provider = request.provider or None
+        if provider is None and request.custom and not request.type.startswith("pulumi:providers:"):
+            package = request.type.split(":")[0]
+            provider = f"urn:pulumi:{get_stack()}::{get_project()}::pulumi:providers:{package}::default"
+        self.recorded.append(
+            RecordedResource(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent or None,
+                custom=bool(request.custom),
+                protect=bool(request.protect),
+                provider=provider,
+                inputs=_struct_to_json(request.object),
+                outputs=_outputs_json(state.state if state is not None else {}, request),
+                aliases=[str(alias) for alias in request.aliasURNs],
+                retain_on_delete=bool(request.retainOnDelete),
+            )
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
+        if request.urn == self._stack_urn:
+            self.stack_outputs = _struct_to_json(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+
+def _outputs_json(state: dict[str, Any], request: Any) -> dict[str, Any]:
+    """The mock's computed outputs, with inputs that were secret kept secret."""
+    secret_inputs = {key for key, value in _struct_to_json(request.object).items() if value == SECRET}
+    secret_inputs |= set(request.additionalSecretOutputs)
+    return {key: (SECRET if key in secret_inputs else _plain(value)) for key, value in state.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

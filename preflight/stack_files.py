@@ -1,0 +1,94 @@
+"""Read a committed Pulumi.<stack>.yaml the way the engine would hand it to the program.
+
+Secrets that are not set yet (or are encrypted and cannot be read offline) get a
+placeholder, marked secret, so that the program runs as it would with them set; the plan
+lists them as still to set.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from config import PROJECT, required_secret_keys
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class StackFileError(Exception):
+    """A stack file that cannot be read; the message is one line for the user."""
+
+
+@dataclass
+class StackFile:
+    stack: str
+    path: Path
+    config: dict[str, str]
+    secret_keys: list[str]
+    placeholders: dict[str, str] = field(default_factory=dict)  # full key -> why it is a placeholder
+
+    @property
+    def region(self) -> str:
+        return self.config.get("aws:region", "us-east-1")
+
+
+def placeholder_value(full_key: str) -> str:
+    return f"preflight-placeholder-{full_key.replace(':', '-')}"
+
+
+def _engine_form(value: Any) -> str:
+    """The engine passes scalars as strings and objects/lists as JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return "" if value is None else str(value)
+
+
+def load_stack_file(stack: str, root: Path = ROOT) -> StackFile:
+    path = root / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in root.glob("Pulumi.*.yaml"))
+        raise StackFileError(f"no stack file {path.name}; stacks here: {', '.join(known) or 'none'}")
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise StackFileError(f"{path.name} is not valid YAML{where}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("config", {}), dict):
+        raise StackFileError(f"{path.name}: expected a mapping with a 'config:' mapping")
+
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    placeholders: dict[str, str] = {}
+    for key, value in (document.get("config") or {}).items():
+        full_key = key if ":" in key else f"{PROJECT}:{key}"
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            config[full_key] = placeholder_value(full_key)
+            secret_keys.append(full_key)
+            placeholders[full_key] = "encrypted in the stack file (not readable offline)"
+            continue
+        config[full_key] = _engine_form(value)
+
+    raw = {k.split(":", 1)[1]: _decoded(v) for k, v in config.items() if k.startswith(f"{PROJECT}:")}
+    for short in required_secret_keys(raw):
+        full_key = f"{PROJECT}:{short}"
+        if full_key not in config:
+            config[full_key] = placeholder_value(full_key)
+            secret_keys.append(full_key)
+            placeholders[full_key] = f"not set: pulumi config set --secret {short} --stack {stack}"
+    return StackFile(stack, path, config, secret_keys, placeholders)
+
+
+def _decoded(value: str) -> Any:
+    if value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value

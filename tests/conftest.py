@@ -1,0 +1,63 @@
+"""The one place that sets Pulumi mocks, and the whole-stack fixtures.
+
+- `pulumi_mocks` (autouse): fresh mocks before every test, preview=False so every apply runs.
+  No test file calls set_mocks itself: the last caller would win during collection.
+- `production` / `staging`: the real program run once per session on the committed stack
+  file; tests assert on what it registered.
+- `run_stack_with`: the program run on a stack file with some keys changed (guardrail tests).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from preflight.recorder import RecordingMonitor
+from preflight.runner import Run, configure_mocks, run_program
+from preflight.stack_files import load_stack_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def pulumi_mocks() -> Iterator[RecordingMonitor]:
+    yield configure_mocks("test", "us-east-1")
+
+
+@pytest.fixture(scope="session")
+def production() -> Run:
+    return run_program(load_stack_file("production"))
+
+
+@pytest.fixture(scope="session")
+def staging() -> Run:
+    return run_program(load_stack_file("staging"))
+
+
+@pytest.fixture(scope="session", params=["production", "staging"])
+def each_stack(request: pytest.FixtureRequest) -> Run:
+    run: Run = request.getfixturevalue(request.param)
+    return run
+
+
+def stack_config(stack: str) -> dict[str, Any]:
+    """The committed stack file's config mapping (a deep copy to edit)."""
+    return copy.deepcopy(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"])
+
+
+@pytest.fixture
+def run_stack_with(tmp_path: Path) -> Callable[..., Run]:
+    """Run the program on a copy of a stack file after `edit(config)` changed it in place."""
+
+    def run(stack: str, edit: Callable[[dict[str, Any]], None]) -> Run:
+        config = stack_config(stack)
+        edit(config)
+        (tmp_path / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": config}))
+        return run_program(load_stack_file(stack, root=tmp_path))
+
+    return run
