@@ -15,6 +15,8 @@ basics = stack.basics
 
 aws_provider = tagged_aws_provider("aws", basics.region, basics.default_tags)
 aws_only = pulumi.ResourceOptions(providers={"aws": aws_provider})
+# CloudFront's certificate and metrics live in us-east-1 whatever the stack's region.
+aws_us_east_1 = tagged_aws_provider("aws-us-east-1", "us-east-1", basics.default_tags)
 
 network = Network("network", NetworkArgs(stack.network, cluster_name=stack.cluster.name), opts=aws_only)
 cluster = Cluster(
@@ -30,6 +32,15 @@ cluster = Cluster(
     opts=aws_only,
 )
 
+# ── data tier (issue 3) ──
+
+# ── edge: certificates, load balancer, CDN (issue 4) ──
+
+# ── app on Kubernetes (issue 5) ──
+
+# ── operations: alarms, dashboard, budget (issue 8) ──
+
+# ── outputs ──
 pulumi.export("environment", basics.environment)
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("privateSubnetIds", network.private_subnet_ids)
