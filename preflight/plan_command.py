@@ -14,17 +14,20 @@ from preflight.stack_files import StackFileError, load_stack_file
 from preflight.tree import render_counts, render_secrets, render_tree
 
 
-def plan(stack: str) -> Run:
-    return run_program(load_stack_file(stack))
+def plan(stack: str, stack_file: Path | None = None) -> Run:
+    if stack_file is None:
+        return run_program(load_stack_file(stack))
+    return run_program(load_stack_file(stack, root=stack_file.resolve().parent, path=stack_file))
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m preflight plan")
     parser.add_argument("--stack", default="production")
     parser.add_argument("--json", type=Path, help="write the version-1 plan document here")
+    parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of Pulumi.<stack>.yaml")
     args = parser.parse_args(argv)
     try:
-        run = plan(args.stack)
+        run = plan(args.stack, args.stack_file)
     except (ConfigError, StackFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -30,6 +30,7 @@ class RecordedResource:
     provider: str | None
     inputs: dict[str, Any]
     outputs: dict[str, Any]
+    id: str | None = None
     aliases: list[str] = field(default_factory=list)
     retain_on_delete: bool = False
 
@@ -93,6 +94,7 @@ class RecordingMonitor(MockMonitor):
                 provider=provider,
                 inputs=_struct_to_json(request.object),
                 outputs=_outputs_json(state.state if state is not None else {}, request),
+                id=(state.id or None) if state is not None and request.custom else None,
                 aliases=[str(alias) for alias in request.aliasURNs],
                 retain_on_delete=bool(request.retainOnDelete),
             )

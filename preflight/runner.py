@@ -50,7 +50,7 @@ class Run:
 
 def configure_mocks(stack: str, region: str, monitor: RecordingMonitor | None = None) -> RecordingMonitor:
     """Point the Pulumi runtime at fresh mocks (preview=False, so every apply runs)."""
-    monitor = monitor or RecordingMonitor(EmailPlatformMocks(region))
+    monitor = monitor if monitor is not None else RecordingMonitor(EmailPlatformMocks(region))
     # set_mocks registers a root stack only when there is none. Hold the place with a stand-in
     # so it does not: each run (and each test) registers its own, as the engine's host does.
     runtime_settings.set_root_resource(_NO_STACK)  # type: ignore[arg-type]
@@ -68,11 +68,14 @@ def _run_path(program: Path) -> None:
     runpy.run_path(str(program), run_name="__main__")
 
 
-def run_program(stack_file: StackFile, program: Path = PROGRAM) -> Run:
-    """Run the program for one stack file; ConfigError and program errors propagate."""
+def run_program(stack_file: StackFile, program: Path = PROGRAM, monitor: RecordingMonitor | None = None) -> Run:
+    """Run the program for one stack file; ConfigError and program errors propagate.
+
+    Pass a monitor to look at what was registered when the run fails.
+    """
     if str(program.parent) not in sys.path:
         sys.path.insert(0, str(program.parent))
-    monitor = configure_mocks(stack_file.stack, stack_file.region)
+    monitor = configure_mocks(stack_file.stack, stack_file.region, monitor)
     runtime_config.set_all_config(dict(stack_file.config), list(stack_file.secret_keys))
     try:
         _sync_await(run_in_stack(lambda: _run_path(program)))

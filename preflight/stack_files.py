@@ -49,8 +49,8 @@ def _engine_form(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def load_stack_file(stack: str, root: Path = ROOT) -> StackFile:
-    path = root / f"Pulumi.{stack}.yaml"
+def load_stack_file(stack: str, root: Path = ROOT, path: Path | None = None) -> StackFile:
+    path = path or root / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in root.glob("Pulumi.*.yaml"))
         raise StackFileError(f"no stack file {path.name}; stacks here: {', '.join(known) or 'none'}")

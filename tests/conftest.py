@@ -54,10 +54,10 @@ def stack_config(stack: str) -> dict[str, Any]:
 def run_stack_with(tmp_path: Path) -> Callable[..., Run]:
     """Run the program on a copy of a stack file after `edit(config)` changed it in place."""
 
-    def run(stack: str, edit: Callable[[dict[str, Any]], None]) -> Run:
+    def run(stack: str, edit: Callable[[dict[str, Any]], None], monitor: RecordingMonitor | None = None) -> Run:
         config = stack_config(stack)
         edit(config)
         (tmp_path / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": config}))
-        return run_program(load_stack_file(stack, root=tmp_path))
+        return run_program(load_stack_file(stack, root=tmp_path), monitor=monitor)
 
     return run

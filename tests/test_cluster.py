@@ -1,0 +1,112 @@
+"""EKS: the guide's server minimums on the nodes, encrypted secrets, control-plane logs, IRSA."""
+
+from __future__ import annotations
+
+import json
+
+from config.instance_types import MIN_MEMORY_GIB, MIN_VCPU, NODE_INSTANCE_TYPES
+from preflight.runner import Run
+
+
+def test_nodes_meet_the_guides_minimum(each_stack: Run) -> None:
+    (nodes,) = each_stack.of_type("aws:eks/nodeGroup:NodeGroup")
+    for name in nodes.inputs["instanceTypes"]:
+        assert NODE_INSTANCE_TYPES[name].vcpu >= MIN_VCPU
+        assert NODE_INSTANCE_TYPES[name].memory_gib >= MIN_MEMORY_GIB
+
+
+def test_node_root_volume_is_100_gib_encrypted_gp3_and_imds_v2_only(each_stack: Run) -> None:
+    (template,) = each_stack.of_type("aws:ec2/launchTemplate:LaunchTemplate")
+    (nodes,) = each_stack.of_type("aws:eks/nodeGroup:NodeGroup")
+    ebs = template.inputs["blockDeviceMappings"][0]["ebs"]
+    assert ebs["volumeSize"] >= 100
+    assert ebs["volumeType"] == "gp3"
+    assert ebs["encrypted"] == "true"
+    assert template.inputs["metadataOptions"]["httpTokens"] == "required"
+    assert template.inputs["metadataOptions"]["httpPutResponseHopLimit"] == 1
+    assert nodes.inputs["launchTemplate"]["id"].startswith("lt-")
+    assert "diskSize" not in nodes.inputs  # diskSize would make a gp2 volume and conflicts with a template
+
+
+def test_instances_launched_by_the_node_group_carry_the_cost_tags(production: Run) -> None:
+    (template,) = production.of_type("aws:ec2/launchTemplate:LaunchTemplate")
+    specs = {spec["resourceType"]: spec["tags"] for spec in template.inputs["tagSpecifications"]}
+    assert set(specs) == {"instance", "volume", "network-interface"}
+    for tags in specs.values():
+        assert tags["CostCenter"] == "email-platform"
+        assert tags["Environment"] == "production"
+
+
+def test_node_group_scaling_follows_config(production: Run, staging: Run) -> None:
+    (prod_nodes,) = production.of_type("aws:eks/nodeGroup:NodeGroup")
+    (staging_nodes,) = staging.of_type("aws:eks/nodeGroup:NodeGroup")
+    assert prod_nodes.inputs["scalingConfig"] == {"minSize": 3, "desiredSize": 3, "maxSize": 9}
+    assert staging_nodes.inputs["scalingConfig"]["minSize"] == 2
+    assert prod_nodes.inputs["labels"] == {"workload": "email-platform"}
+    assert prod_nodes.inputs["capacityType"] == "ON_DEMAND"
+
+
+def test_kubernetes_secrets_are_envelope_encrypted_with_a_rotated_key(each_stack: Run) -> None:
+    (cluster,) = each_stack.of_type("aws:eks/cluster:Cluster")
+    encryption = cluster.inputs["encryptionConfig"]
+    assert encryption["resources"] == ["secrets"]
+    keys = {k.outputs["arn"]: k for k in each_stack.of_type("aws:kms/key:Key")}
+    key = keys[encryption["provider"]["keyArn"]]
+    assert key.inputs["enableKeyRotation"] is True
+
+
+def test_control_plane_logs_are_on_and_retained(production: Run) -> None:
+    (cluster,) = production.of_type("aws:eks/cluster:Cluster")
+    assert set(cluster.inputs["enabledClusterLogTypes"]) >= {"api", "audit", "authenticator"}
+    (group,) = [g for g in production.of_type("aws:cloudwatch/logGroup:LogGroup") if g.name == "cluster-control-plane"]
+    assert group.inputs["name"] == f"/aws/eks/{cluster.inputs['name']}/cluster"
+    assert group.inputs["retentionInDays"] == 365
+
+
+def test_cluster_version_and_endpoint_access_come_from_config(production: Run) -> None:
+    (cluster,) = production.of_type("aws:eks/cluster:Cluster")
+    vpc = cluster.inputs["vpcConfig"]
+    assert cluster.inputs["version"] == "1.34"
+    assert vpc["endpointPrivateAccess"] is True
+    assert vpc["endpointPublicAccess"] is True
+    assert vpc["publicAccessCidrs"] == ["0.0.0.0/0"]
+    assert cluster.inputs["accessConfig"]["authenticationMode"] == "API"
+
+
+def test_the_control_plane_and_nodes_live_in_private_subnets(production: Run) -> None:
+    private = {s.id for s in production.of_type("aws:ec2/subnet:Subnet") if "-private-" in s.name}
+    (cluster,) = production.of_type("aws:eks/cluster:Cluster")
+    (nodes,) = production.of_type("aws:eks/nodeGroup:NodeGroup")
+    assert set(cluster.inputs["vpcConfig"]["subnetIds"]) == private
+    assert set(nodes.inputs["subnetIds"]) == private
+
+
+def test_irsa_oidc_provider_trusts_the_clusters_issuer(production: Run) -> None:
+    (cluster,) = production.of_type("aws:eks/cluster:Cluster")
+    (oidc,) = production.of_type("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+    assert oidc.inputs["url"] == cluster.outputs["identities"][0]["oidcs"][0]["issuer"]
+    assert oidc.inputs["clientIdLists"] == ["sts.amazonaws.com"]
+    assert production.outputs["oidcProviderArn"] == oidc.outputs["arn"]
+
+
+def test_node_role_has_the_worker_policies_and_no_ssh(production: Run) -> None:
+    attached = {a.inputs["policyArn"].rsplit("/", 1)[1] for a in production.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
+    assert {"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"} <= attached
+    (nodes,) = production.of_type("aws:eks/nodeGroup:NodeGroup")
+    assert "remoteAccess" not in nodes.inputs
+
+
+def test_the_kubernetes_provider_uses_the_clusters_kubeconfig_as_a_secret(production: Run) -> None:
+    (provider,) = production.of_type("pulumi:providers:kubernetes")
+    assert provider.inputs["kubeconfig"] == "[secret]"
+    assert production.outputs["kubeconfig"] == "[secret]"
+
+
+def test_kubeconfig_asks_aws_for_short_lived_tokens() -> None:
+    from components.cluster import _kubeconfig
+
+    config = json.loads(_kubeconfig("c", "https://x.eks.amazonaws.com", "Q0E=", "us-east-1"))
+    exec_ = config["users"][0]["user"]["exec"]
+    assert exec_["command"] == "aws"
+    assert exec_["args"][:4] == ["eks", "get-token", "--cluster-name", "c"]
+    assert "token" not in config["users"][0]["user"]
