@@ -66,7 +66,12 @@ REJECTS = [
     ("staging", _set("network.availabilityZones", []), "network.availabilityZones", "0 zone(s)"),
     ("staging", _set("network.availabilityZones", ["us-east-1a"]), "network.availabilityZones", "needs 2 or 3"),
     ("production", _set("network.availabilityZones", ["us-east-1a", "us-east-1a", "us-east-1b"]), "availabilityZones", "distinct"),
-    ("production", _set("network.availabilityZones", ["eu-west-1a", "us-east-1b", "us-east-1c"]), "availabilityZones[0]", "zone of us-east-1"),
+    (
+        "production",
+        _set("network.availabilityZones", ["eu-west-1a", "us-east-1b", "us-east-1c"]),
+        "availabilityZones[0]",
+        "zone of us-east-1",
+    ),
     ("production", _set("network.cidr", "10.40.0.0/33"), "email-platform:network.cidr", "CIDR notation"),
     ("production", _set("network.cidr", "10.40.0.1/16"), "email-platform:network.cidr", "CIDR notation"),
     ("production", _set("network.cidr", "10.40.0.0/24"), "network.cidr", "between /16 and /20"),
