@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import sys
 
+from preflight.check_command import main as check_main
 from preflight.plan_command import main as plan_main
 
 USAGE = """usage: python -m preflight <command> …
-  plan --stack STACK [--json PATH]     run the program offline: tree, counts, secrets to set
+  plan --stack STACK [--json PATH]     run the program offline: tree, policy findings, counts, secrets to set
+  check DOC.json [--json]              the policy pack over a plan document or `pulumi preview --json`
 """
 
 
@@ -20,7 +22,7 @@ def main(argv: list[str]) -> int:
         print(USAGE, end="")
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
-    commands = {"plan": plan_main}
+    commands = {"plan": plan_main, "check": check_main}
     if command not in commands:
         print(f"error: unknown command {command!r}; commands: {', '.join(commands)}", file=sys.stderr)
         return 2

@@ -37,6 +37,7 @@ def resource_entry(resource: Any) -> dict[str, Any]:
         "custom": resource.custom,
         "protect": resource.protect,
         "provider": resource.provider,
+        "id": resource.id,
         "inputs": resource.inputs,
     }
     if resource.aliases:

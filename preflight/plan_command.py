@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
-from config import ConfigError
+from config import PROJECT, ConfigError
+from preflight.check_command import Violation, check_resources
 from preflight.document import build_document
 from preflight.runner import Run, run_program
 from preflight.stack_files import StackFileError, load_stack_file
@@ -32,8 +34,14 @@ def main(argv: list[str]) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     document = build_document(run)
+    violations = check_resources(
+        document["resources"], environment=run.stack_file.config.get(f"{PROJECT}:environment"), stack_config=document["config"]
+    )
+    document["violations"] = [asdict(v) for v in violations]
     print(f"Stack {run.stack} (offline plan under Pulumi mocks; nothing was deployed)\n")
     print("\n".join(render_tree(run)))
+    print("\nPolicy findings (the pack in policy/, as `pulumi preview --policy-pack policy` runs it):")
+    print("\n".join(render_violations(violations)))
     print("\nResources by type:")
     print("\n".join(render_counts(run)))
     print("\nSecrets still to set:")
@@ -41,4 +49,11 @@ def main(argv: list[str]) -> int:
     if args.json is not None:
         args.json.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
         print(f"\nPlan document written to {args.json}")
-    return 0
+    # A mandatory violation fails the plan as it would fail `pulumi preview --policy-pack`.
+    return 1 if any(v.level == "mandatory" for v in violations) else 0
+
+
+def render_violations(violations: list[Violation]) -> list[str]:
+    if not violations:
+        return ["  none"]
+    return [f"  {v.level:9} {v.policy:34} {v.urn.rsplit('::', 1)[-1]}: {v.message}" for v in violations]

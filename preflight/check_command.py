@@ -1,0 +1,282 @@
+"""`preflight check DOC.json [--json] [--policy-config PATH]`: the policy pack, without the Pulumi CLI.
+
+Runs the very functions `policy/__main__.py` registers with CrossGuard over every resource of a
+version-1 plan document (`make plan JSON=…`) or of `pulumi preview --json`, prints one line per
+finding and exits 1 when any finding is mandatory. A document it cannot read, of another version
+or of another project is bad input: one `error:` line on stderr, exit 2.
+
+Policy config uses the shape of `pulumi preview --policy-pack-config`:
+`{"all": "advisory", "db-backup-retention": {"minRetentionDays": 14}, "k8s-probes": "disabled"}`.
+When the config does not say which environment this is, the plan's `email-platform:environment`
+(or its stack name) does, so Multi-AZ is required exactly where the stack says "production".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from policy.policies import (
+    ALL_SPECS,
+    AWS_PROVIDER,
+    Resource,
+    ResourcePolicySpec,
+    StackPolicySpec,
+    normalize,
+    provider_urn,
+)
+
+PROJECT = "email-platform"
+PLAN_VERSION = 1
+# Preview steps whose new state is not going to exist after the update.
+_GONE_OPS = frozenset({"delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"})
+_LEVELS = ("mandatory", "advisory", "remediate", "disabled")
+
+
+class DocumentError(Exception):
+    """The document cannot be checked; the message is the whole `error:` line."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    policy: str
+    level: str  # "mandatory" | "advisory"
+    urn: str
+    message: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading documents
+# ---------------------------------------------------------------------------------------------
+
+
+def _urn_project(urn: str) -> str | None:
+    """`urn:pulumi:STACK::PROJECT::TYPE::NAME` → PROJECT."""
+    parts = urn.split("::")
+    return parts[1] if urn.startswith("urn:pulumi:") and len(parts) >= 4 else None
+
+
+def _urn_stack(urn: str) -> str:
+    return urn.split("::", 1)[0].removeprefix("urn:pulumi:")
+
+
+def _require_project(project: Any, where: str) -> None:
+    if project != PROJECT:
+        raise DocumentError(f"{where} belongs to project {project!r}, not {PROJECT!r}")
+
+
+def _plan_records(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    version = document.get("version")
+    if version != PLAN_VERSION:
+        raise DocumentError(f"unsupported plan document version {version!r} (this tool reads version {PLAN_VERSION})")
+    _require_project(document.get("project"), "the plan document")
+    resources = document.get("resources")
+    if not isinstance(resources, list):
+        raise DocumentError("the plan document has no 'resources' list")
+    return resources
+
+
+def _preview_records(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    steps = document.get("steps")
+    if not isinstance(steps, list):
+        raise DocumentError("the preview document's 'steps' is not a list")
+    records = []
+    for step in steps:
+        if not isinstance(step, Mapping) or step.get("op") in _GONE_OPS:
+            continue
+        state = step.get("newState")
+        if not isinstance(state, Mapping):
+            continue
+        records.append({**state, "urn": state.get("urn") or step.get("urn")})
+    return records
+
+
+def load_records(document: Any) -> tuple[list[dict[str, Any]], str, dict[str, Any]]:
+    """(resource records, stack name, stack config) of a plan document or `pulumi preview --json`."""
+    if not isinstance(document, Mapping):
+        raise DocumentError("not a plan document or `pulumi preview --json` output (expected a JSON object)")
+    if "version" in document or "resources" in document:
+        records = _plan_records(document)
+        stack = str(document.get("stack") or "")
+        config = document.get("config") if isinstance(document.get("config"), Mapping) else {}
+    elif "steps" in document:
+        records = _preview_records(document)
+        stack, config = "", {}
+    else:
+        raise DocumentError("not a plan document (no 'version') nor `pulumi preview --json` output (no 'steps')")
+    for index, record in enumerate(records):
+        if not isinstance(record, Mapping) or not isinstance(record.get("urn"), str) or not isinstance(record.get("type"), str):
+            raise DocumentError(f"resource #{index} has no 'urn' and 'type'")
+        project = _urn_project(record["urn"])
+        if project is None:
+            raise DocumentError(f"resource #{index} has a malformed URN {record['urn']!r}")
+        _require_project(project, f"resource {record['urn']}")
+        stack = stack or _urn_stack(record["urn"])
+    return list(records), stack, dict(config or {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the policies
+# ---------------------------------------------------------------------------------------------
+
+
+def _property_dependencies(record: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    deps = record.get("propertyDependencies")
+    if not isinstance(deps, Mapping):
+        return {}
+    return {str(k): tuple(str(u) for u in v) for k, v in deps.items() if isinstance(v, list)}
+
+
+def to_resource(record: Mapping[str, Any]) -> Resource:
+    """A plan-document or preview record as the policies see it."""
+    outputs = record.get("outputs") if isinstance(record.get("outputs"), Mapping) else {}
+    resource_id = record.get("id") or (outputs or {}).get("id") or ""
+    inputs = record.get("inputs") if isinstance(record.get("inputs"), Mapping) else {}
+    urn = str(record["urn"])
+    return Resource(
+        type=str(record["type"]),
+        urn=urn,
+        name=str(record.get("name") or urn.rsplit("::", 1)[-1]),
+        props=normalize(inputs),
+        protect=bool(record.get("protect")),
+        provider=str(record.get("provider") or ""),
+        parent=str(record.get("parent") or ""),
+        property_dependencies=_property_dependencies(record),
+        id=str(resource_id),
+    )
+
+
+def _default_providers(resources: Sequence[Resource], stack_config: Mapping[str, Any]) -> list[Resource]:
+    """Default AWS providers the records point at but do not list, configured from `aws:*` stack config.
+
+    The engine creates default providers itself, so plan documents may only name them; what
+    they would be configured with is the stack's `aws:` config (e.g. `aws:defaultTags`).
+    """
+    known = {r.urn for r in resources}
+    inputs = {key.split(":", 1)[1]: value for key, value in stack_config.items() if key.startswith("aws:")}
+    missing = sorted({provider_urn(r.provider) for r in resources if r.provider})
+    return [
+        Resource(type=AWS_PROVIDER, urn=urn, name=urn.rsplit("::", 1)[-1], props=normalize(inputs))
+        for urn in missing
+        if f"::{AWS_PROVIDER}::default" in urn and urn not in known and inputs
+    ]
+
+
+def _policy_settings(spec: ResourcePolicySpec | StackPolicySpec, policy_config: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(enforcement level, config) for one policy from a `--policy-pack-config`-shaped mapping."""
+    level = spec.level.value
+    settings: dict[str, Any] = {}
+    for key in ("all", spec.name):
+        entry = policy_config.get(key)
+        if isinstance(entry, str):
+            level = entry
+        elif isinstance(entry, Mapping):
+            level = str(entry.get("enforcementLevel", level))
+            if key == spec.name:
+                settings.update({k: v for k, v in entry.items() if k != "enforcementLevel"})
+    if level == "remediate":
+        level = "mandatory"  # as the engine reports a remediation policy that still finds a problem
+    return level, settings
+
+
+def check_resources(
+    records: Iterable[Mapping[str, Any]],
+    config: Mapping[str, Any] | None = None,
+    *,
+    environment: str | None = None,
+    stack_config: Mapping[str, Any] | None = None,
+) -> list[Violation]:
+    """Every policy over plan-document (or preview) records; sorted, mandatory first.
+
+    `config` is policy config in the `--policy-pack-config` shape; `environment` fills the
+    Multi-AZ policies' `environment` where the config leaves it out.
+    """
+    policy_config = dict(config or {})
+    resources = [to_resource(r) for r in records]
+    resources += _default_providers(resources, stack_config or {})
+    violations: list[Violation] = []
+    for spec in ALL_SPECS:
+        level, settings = _policy_settings(spec, policy_config)
+        if level == "disabled":
+            continue
+        if environment is not None and "environment" in spec.config:
+            settings.setdefault("environment", environment)
+        if isinstance(spec, ResourcePolicySpec):
+            for resource in resources:
+                for message in spec.evaluate(resource.type, resource.props, settings):
+                    violations.append(Violation(spec.name, level, resource.urn, message))
+        else:
+            for urn, message in spec.evaluate(resources, settings):
+                violations.append(Violation(spec.name, level, urn or "(stack)", message))
+    return sorted(violations, key=lambda v: (v.level != "mandatory", v.policy, v.urn, v.message))
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise DocumentError(f"cannot read {what} {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise DocumentError(f"{what} {path} is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DocumentError(f"{what} {path} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+
+
+def _load_policy_config(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    config = _read_json(path, "policy config")
+    if not isinstance(config, Mapping):
+        raise DocumentError(f"policy config {path} must be a JSON object of policy name → level or settings")
+    for name, entry in config.items():
+        if isinstance(entry, str) and entry not in _LEVELS:
+            raise DocumentError(f"policy config {path}: {name} = {entry!r}; levels are {', '.join(_LEVELS)}")
+    return dict(config)
+
+
+def _environment(stack: str, stack_config: Mapping[str, Any]) -> str:
+    configured = stack_config.get(f"{PROJECT}:environment")
+    return configured if isinstance(configured, str) and configured else stack
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m preflight check", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("document", type=Path, help="a plan document (make plan JSON=…) or `pulumi preview --json` output")
+    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument("--policy-config", type=Path, help="policy pack config (the --policy-pack-config file format)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return 0 if exit_.code == 0 else 2  # argparse has printed its one-line usage error
+    try:
+        policy_config = _load_policy_config(args.policy_config)
+        records, stack, stack_config = load_records(_read_json(args.document, "document"))
+    except DocumentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    violations = check_resources(records, policy_config, environment=_environment(stack, stack_config), stack_config=stack_config)
+    mandatory = sum(v.level == "mandatory" for v in violations)
+    if args.json:
+        print(json.dumps({"stack": stack, "violations": [asdict(v) for v in violations]}, indent=2))
+    else:
+        for v in violations:
+            print(f"{v.level} {v.policy} {v.urn}: {v.message}")
+        advisory = len(violations) - mandatory
+        print(f"{len(records)} resources checked in stack {stack or '?'}: {mandatory} mandatory, {advisory} advisory finding(s)")
+    return 1 if mandatory else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
