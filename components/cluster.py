@@ -83,7 +83,9 @@ class Cluster(pulumi.ComponentResource):
 
     def _create(self, name: str, args: ClusterArgs, settings: ClusterSettings, nodes: NodeGroupSettings) -> None:
         child = pulumi.ResourceOptions(parent=self)
-        secrets_key = rotated_key(f"{name}-secrets", f"Envelope encryption of Kubernetes secrets in {settings.name}", self)
+        secrets_key = rotated_key(
+            f"{name}-secrets", f"{settings.name}-k8s-secrets", f"Envelope encryption of Kubernetes secrets in {settings.name}", self
+        )
         cluster_role = aws.iam.Role(f"{name}-cluster", assume_role_policy=assume_role_policy("eks.amazonaws.com"), opts=child)
         cluster_attachments = [
             aws.iam.RolePolicyAttachment(f"{name}-cluster-{arn.rsplit('/', 1)[1]}", role=cluster_role.name, policy_arn=arn, opts=child)

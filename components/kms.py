@@ -6,14 +6,18 @@ import pulumi
 import pulumi_aws as aws
 
 
-def rotated_key(name: str, description: str, parent: pulumi.Resource, policy: pulumi.Input[str] | None = None) -> aws.kms.Key:
+def rotated_key(name: str, alias: str, description: str, parent: pulumi.Resource, *, protect: bool = False) -> aws.kms.Key:
+    """A rotated key with an alias; `protect` it when losing it would lose the data it encrypts.
+
+    The alias must carry the stack's prefix (e.g. `email-platform-production-db`): aliases are
+    unique per account and region, and two stacks may share both.
+    """
     key = aws.kms.Key(
         name,
         description=description,
         enable_key_rotation=True,
         deletion_window_in_days=30,  # the longest AWS allows: time to notice a mistaken delete
-        policy=policy,
-        opts=pulumi.ResourceOptions(parent=parent),
+        opts=pulumi.ResourceOptions(parent=parent, protect=protect),
     )
-    aws.kms.Alias(name, name=f"alias/{name}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=parent))
+    aws.kms.Alias(name, name=f"alias/{alias}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=parent))
     return key

@@ -17,7 +17,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from config.app import AppSettings, parse_app
+from config.app import AppSettings, check_pre_stop, parse_app
 from config.basics import Basics, parse_basics
 from config.cdn import CdnSettings, parse_cdn
 from config.cluster import ClusterSettings, parse_cluster
@@ -144,6 +144,8 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
         cost_usage=parse_cost_usage(top.section("costUsage")),
         secrets=_read_secrets(cluster),
     )
+    # Rules that span sections: the pod's preStop must outlast the target groups' deregistration.
+    check_pre_stop(stack.app, stack.edge.deregistration_delay_seconds)
     top.finish()
     return stack
 

@@ -1,18 +1,153 @@
-"""Redis settings (filled in by the issue that builds components/redis)."""
+"""Cache settings: an ElastiCache replication group in cluster mode (Valkey by default).
+
+Valkey rather than Redis OSS: it is the Linux Foundation fork of Redis 7.2 that AWS develops
+ElastiCache on, speaks the same protocol (clients and `rediss://` URLs do not change), and
+ElastiCache prices its nodes about 20 % below Redis OSS. ``engine: redis`` stays possible.
+
+The engine version is major.minor (``"8.0"``); ElastiCache applies patch releases by itself
+and the provider matches ``8.0`` against a running ``8.0.1``, so patches cause no drift.
+Cluster mode is decided up front (REQUIREMENTS.md): turning it on later means a new group.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from config.basics import Basics
-from config.reader import Section
+from config.database import daily_window, weekly_window, windows_overlap
+from config.network import log_retention
+from config.reader import ConfigError, Section
+
+Engine = Literal["valkey", "redis"]
+PORT = 6379
+MAX_SHARDS = 500
+MAX_REPLICAS_PER_SHARD = 5
+MAX_SNAPSHOT_RETENTION_DAYS = 35
+PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS = 7
+
+# Engine versions ElastiCache offers for node-based clusters, and the parameter-group family of each.
+ENGINE_VERSIONS: dict[Engine, dict[str, str]] = {
+    "valkey": {"7.2": "valkey7", "8.0": "valkey8", "8.1": "valkey8"},
+    "redis": {"6.2": "redis6.x", "7.0": "redis7", "7.1": "redis7"},
+}
+
+
+@dataclass(frozen=True)
+class NodeType:
+    name: str
+    vcpu: int
+    memory_gib: float
+    graviton: bool
+
+    @property
+    def burstable(self) -> bool:
+        """T nodes have burst network and CPU credits; AWS advises them for development and test."""
+        return self.name.startswith("cache.t")
+
+
+def _types(family: str, graviton: bool, sizes: dict[str, tuple[int, float]]) -> list[NodeType]:
+    return [NodeType(f"cache.{family}.{size}", vcpu, memory, graviton) for size, (vcpu, memory) in sizes.items()]
+
+
+# (vCPU, GiB of memory) from the ElastiCache "supported node types" page.
+_R_SIZES = {"large": (2, 13.07), "xlarge": (4, 26.32), "2xlarge": (8, 52.82), "4xlarge": (16, 105.81), "8xlarge": (32, 209.55),
+            "12xlarge": (48, 317.77), "16xlarge": (64, 419.09)}  # fmt: skip
+_M_SIZES = {"large": (2, 6.38), "xlarge": (4, 12.93), "2xlarge": (8, 26.04), "4xlarge": (16, 52.26), "8xlarge": (32, 103.68),
+            "12xlarge": (48, 157.12), "16xlarge": (64, 209.55)}  # fmt: skip
+_T_SIZES = {"micro": (2, 0.5), "small": (2, 1.37), "medium": (2, 3.09)}
+
+ELASTICACHE_NODE_TYPES: dict[str, NodeType] = {
+    t.name: t
+    for t in [
+        *_types("r6g", True, _R_SIZES),
+        *_types("r7g", True, _R_SIZES),
+        *_types("m6g", True, _M_SIZES),
+        *_types("m7g", True, _M_SIZES),
+        *_types("r6i", False, _R_SIZES),
+        *_types("m6i", False, _M_SIZES),
+        *_types("r5", False, {k: v for k, v in _R_SIZES.items() if k not in ("8xlarge", "16xlarge")}),
+        *_types("m5", False, {k: v for k, v in _M_SIZES.items() if k not in ("8xlarge", "16xlarge")}),
+        *_types("t4g", True, _T_SIZES),
+        *_types("t3", False, _T_SIZES),
+    ]
+}
+RECOMMENDED_NODE_TYPES = ("cache.r7g.large", "cache.m7g.large")
 
 
 @dataclass(frozen=True)
 class RedisSettings:
-    """No settings yet: every key under this section is refused as unknown."""
+    replication_group_id: str
+    engine: Engine
+    engine_version: str
+    parameter_group_family: str
+    node_type: str
+    shards: int
+    replicas_per_shard: int
+    snapshot_retention_days: int
+    snapshot_window: str
+    maintenance_window: str
+    log_retention_days: int
+
+    @property
+    def final_snapshot_identifier(self) -> str:
+        return f"{self.replication_group_id}-final"
+
+    @property
+    def nodes(self) -> int:
+        return self.shards * (1 + self.replicas_per_shard)
 
 
 def parse_redis(section: Section, basics: Basics) -> RedisSettings:
+    engine: Engine = section.string("engine", "valkey", choices=("valkey", "redis"))  # type: ignore[assignment]
+    versions = ENGINE_VERSIONS[engine]
+    version = section.string("engineVersion", choices=tuple(versions))
+    family = section.string("parameterGroupFamily", versions[version])
+    if family != versions[version]:
+        raise ConfigError(
+            section.key("parameterGroupFamily"), family, f"{engine} {version} needs family {versions[version]}; change both together"
+        )
+
+    node_type = section.string("nodeType")
+    known = ELASTICACHE_NODE_TYPES.get(node_type)
+    if known is None:
+        raise ConfigError(
+            section.key("nodeType"),
+            node_type,
+            f"not a known ElastiCache node type; choose one of the table in config/redis.py, e.g. {', '.join(RECOMMENDED_NODE_TYPES)}",
+        )
+    if basics.is_production and known.burstable:
+        raise ConfigError(
+            section.key("nodeType"),
+            node_type,
+            f"production runs no burstable (T) node: its network and CPU credits run out under load (e.g. {RECOMMENDED_NODE_TYPES[0]})",
+        )
+    shards = section.integer("shards", minimum=1, maximum=MAX_SHARDS)
+    # Multi-AZ with automatic failover needs a replica in every shard, in staging too.
+    replicas = section.integer("replicasPerShard", 1, minimum=1, maximum=MAX_REPLICAS_PER_SHARD)
+
+    minimum_snapshots = PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS if basics.is_production else 1
+    snapshots = section.integer("snapshotRetentionDays", minimum_snapshots, maximum=MAX_SNAPSHOT_RETENTION_DAYS)
+    if snapshots < minimum_snapshots:
+        where = "production keeps" if basics.is_production else "keep"
+        raise ConfigError(section.key("snapshotRetentionDays"), snapshots, f"{where} snapshots at least {minimum_snapshots} day(s)")
+    # ElastiCache wants the snapshot window to last an hour at least.
+    snapshot_window, snapshot_span = daily_window(section, "snapshotWindow", "02:00-03:00", minimum_minutes=60)
+    maintenance_window, maintenance_span = weekly_window(section, "maintenanceWindow", "sun:05:30-sun:06:30")
+    if windows_overlap(snapshot_span, maintenance_span):
+        raise ConfigError(section.key("maintenanceWindow"), maintenance_window, f"overlaps the snapshot window {snapshot_window}")
+    logs = log_retention(section, "logRetentionDays", 365 if basics.is_production else 30)
     section.finish()
-    return RedisSettings()
+    return RedisSettings(
+        replication_group_id=basics.name_prefix,
+        engine=engine,
+        engine_version=version,
+        parameter_group_family=family,
+        node_type=node_type,
+        shards=shards,
+        replicas_per_shard=replicas,
+        snapshot_retention_days=snapshots,
+        snapshot_window=snapshot_window,
+        maintenance_window=maintenance_window,
+        log_retention_days=logs,
+    )

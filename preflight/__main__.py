@@ -9,11 +9,15 @@ from __future__ import annotations
 import sys
 
 from preflight.check_command import main as check_main
+from preflight.cost_command import main as cost_main
+from preflight.diff_command import main as diff_main
 from preflight.plan_command import main as plan_main
 
 USAGE = """usage: python -m preflight <command> …
   plan --stack STACK [--json PATH]     run the program offline: tree, policy findings, counts, secrets to set
   check DOC.json [--json]              the policy pack over a plan document or `pulumi preview --json`
+  cost DOC.json [--markdown]           monthly cost of a plan document, a preview or a stack export
+  diff BASE.json HEAD.json [--markdown]  pull-request diff: resources and cost; exit 1 if data would be lost
 """
 
 
@@ -22,7 +26,7 @@ def main(argv: list[str]) -> int:
         print(USAGE, end="")
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
-    commands = {"plan": plan_main, "check": check_main}
+    commands = {"plan": plan_main, "check": check_main, "cost": cost_main, "diff": diff_main}
     if command not in commands:
         print(f"error: unknown command {command!r}; commands: {', '.join(commands)}", file=sys.stderr)
         return 2

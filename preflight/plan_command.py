@@ -7,10 +7,13 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from config import PROJECT, ConfigError
 from preflight.check_command import Violation, check_resources
 from preflight.document import build_document
+from preflight.pricing import price_resources
+from preflight.pricing.render import text_report
 from preflight.runner import Run, run_program
 from preflight.stack_files import StackFileError, load_stack_file
 from preflight.tree import render_counts, render_secrets, render_tree
@@ -38,10 +41,16 @@ def main(argv: list[str]) -> int:
         document["resources"], environment=run.stack_file.config.get(f"{PROJECT}:environment"), stack_config=document["config"]
     )
     document["violations"] = [asdict(v) for v in violations]
+    usage = json_config(document["config"].get(f"{PROJECT}:costUsage", {}))
+    document["cost"] = price_resources(document["resources"], run.stack_file.region, usage)
     print(f"Stack {run.stack} (offline plan under Pulumi mocks; nothing was deployed)\n")
     print("\n".join(render_tree(run)))
     print("\nPolicy findings (the pack in policy/, as `pulumi preview --policy-pack policy` runs it):")
     print("\n".join(render_violations(violations)))
+    print()
+    print(
+        text_report(f"Monthly cost estimate ({run.stack}, on-demand, {run.stack_file.region})", document["cost"], "stack config costUsage")
+    )
     print("\nResources by type:")
     print("\n".join(render_counts(run)))
     print("\nSecrets still to set:")
@@ -51,6 +60,10 @@ def main(argv: list[str]) -> int:
         print(f"\nPlan document written to {args.json}")
     # A mandatory violation fails the plan as it would fail `pulumi preview --policy-pack`.
     return 1 if any(v.level == "mandatory" for v in violations) else 0
+
+
+def json_config(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def render_violations(violations: list[Violation]) -> list[str]:

@@ -95,11 +95,27 @@ class RecordingMonitor(MockMonitor):
                 inputs=_struct_to_json(request.object),
                 outputs=_outputs_json(state.state if state is not None else {}, request),
                 id=(state.id or None) if state is not None and request.custom else None,
-                aliases=[str(alias) for alias in request.aliasURNs],
+                aliases=self._alias_urns(request, urn),
                 retain_on_delete=bool(request.retainOnDelete),
             )
         )
         return response
+
+    def _alias_urns(self, request: Any, urn: str) -> list[str]:
+        """The URNs a resource answers to besides its own, as the engine would compute them."""
+        found = [str(alias) for alias in request.aliasURNs]
+        for alias in request.aliases:
+            if alias.urn:
+                found.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            stack, project = spec.stack or get_stack(), spec.project or get_project()
+            type_ = spec.type or request.type
+            if parent and parent.split("::")[2] != STACK_TYPE:
+                type_ = parent.split("::")[2] + "$" + type_
+            found.append(f"urn:pulumi:{stack}::{project}::{type_}::{spec.name or request.name}")
+        return sorted({alias for alias in found if alias != urn})
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
         if request.urn == self._stack_urn:

@@ -5,6 +5,7 @@
 - `production` / `staging`: the real program run once per session on the committed stack
   file; tests assert on what it registered.
 - `run_stack_with`: the program run on a stack file with some keys changed (guardrail tests).
+- `load_config_with`: only the config step on such a file (for values that must be accepted).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 
 import pytest
 import yaml
+from pulumi.runtime import config as runtime_config
 
+from config import StackConfig, load_stack_config
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run, configure_mocks, run_program
 from preflight.stack_files import load_stack_file
@@ -43,6 +46,23 @@ def staging() -> Run:
 def each_stack(request: pytest.FixtureRequest) -> Run:
     run: Run = request.getfixturevalue(request.param)
     return run
+
+
+@pytest.fixture
+def load_config_with(tmp_path: Path) -> Callable[..., StackConfig]:
+    """Only the config step on an edited copy of a stack file: for values that must be accepted,
+    without the cost of running the whole program."""
+
+    def load(stack: str, edit: Callable[[dict[str, Any]], None]) -> StackConfig:
+        config = stack_config(stack)
+        edit(config)
+        (tmp_path / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": config}))
+        stack_file = load_stack_file(stack, root=tmp_path)
+        configure_mocks(stack, stack_file.region)
+        runtime_config.set_all_config(dict(stack_file.config), list(stack_file.secret_keys))
+        return load_stack_config()
+
+    return load
 
 
 def stack_config(stack: str) -> dict[str, Any]:

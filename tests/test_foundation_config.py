@@ -117,14 +117,15 @@ ACCEPTS = [
 
 
 @pytest.mark.parametrize(("stack", "edit"), ACCEPTS)
-def test_good_values_are_accepted(run_stack_with: Any, stack: str, edit: Edit) -> None:
-    run = run_stack_with(stack, edit)
-    assert run.of_type("aws:eks/nodeGroup:NodeGroup")
+def test_good_values_are_accepted(load_config_with: Any, stack: str, edit: Edit) -> None:
+    settings = load_config_with(stack, edit)
+    assert settings.cluster.node_group is not None
 
 
-def test_graviton_nodes_get_the_arm_ami(run_stack_with: Any) -> None:
-    run = run_stack_with("production", _set("cluster.nodeGroup.instanceTypes", ["m7g.xlarge"]))
-    (nodes,) = run.of_type("aws:eks/nodeGroup:NodeGroup")
+def test_graviton_nodes_get_the_arm_ami(load_config_with: Any, staging: Any) -> None:
+    settings = load_config_with("production", _set("cluster.nodeGroup.instanceTypes", ["m7g.xlarge"]))
+    assert settings.cluster.node_group.ami_type == "AL2023_ARM_64_STANDARD"
+    (nodes,) = staging.of_type("aws:eks/nodeGroup:NodeGroup")  # staging runs Graviton m7g.xlarge
     assert nodes.inputs["amiType"] == "AL2023_ARM_64_STANDARD"
 
 

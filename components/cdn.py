@@ -1,0 +1,287 @@
+"""The CDN: CloudFront serving static assets from a private bucket, and the API from the ALB.
+
+- The bucket is private (public access blocked, ACLs disabled) and readable only by this
+  distribution, through Origin Access Control (SigV4, always signed) and a bucket policy
+  that names the distribution in `aws:SourceArn`. The legacy Origin Access Identity is not used.
+- API paths go to the load balancer under the app domain's name, which is the name its
+  certificate covers (CloudFront verifies the origin's certificate); HTTPS only, TLS 1.2+.
+- Viewers: the us-east-1 certificate, SNI only, TLS 1.3 minimum (`TLSv1.3_2025`), HTTP/2 and 3,
+  HSTS and the usual security headers from a response headers policy, AWS managed cache policies.
+- Access logs use CloudFront standard logging v2 (CloudWatch Logs delivery, in us-east-1):
+  the legacy logging needs a bucket with ACLs enabled, which every bucket here refuses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from config.cdn import CdnSettings
+
+# AWS managed policies (fixed ids, the same in every account).
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # Managed-CachingOptimized
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # Managed-CachingDisabled
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # Managed-AllViewerExceptHostHeader
+CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"  # the hosted zone of every *.cloudfront.net alias target
+MINIMUM_PROTOCOL_VERSION = "TLSv1.3_2025"
+STATIC_ORIGIN = "static-assets"
+API_ORIGIN = "api"
+ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
+
+
+@dataclass
+class CdnArgs:
+    settings: CdnSettings
+    api_domain: str  # the ALB's name, as its certificate spells it
+    certificate_arn: pulumi.Input[str]  # validated, in us-east-1
+    hosted_zone_id: pulumi.Input[str]
+    hsts_max_age_seconds: int
+    us_east_1: aws.Provider  # CloudFront's log delivery source lives in us-east-1
+
+
+class Cdn(pulumi.ComponentResource):
+    bucket: aws.s3.Bucket
+    distribution: aws.cloudfront.Distribution
+    distribution_id: pulumi.Output[str]
+    domain_name: pulumi.Output[str]
+    response_headers_policy: aws.cloudfront.ResponseHeadersPolicy
+
+    def __init__(self, name: str, args: CdnArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("email:edge:Cdn", name, None, opts)
+        settings = args.settings
+        child = pulumi.ResourceOptions(parent=self)
+        slug = settings.static_domain.replace(".", "-")
+
+        self.bucket = self._bucket(name)
+        access = aws.cloudfront.OriginAccessControl(
+            f"{name}-oac",
+            name=f"{slug}-s3"[:64],
+            description=f"CloudFront reads {settings.static_domain} assets from S3",
+            origin_access_control_origin_type="s3",
+            signing_behavior="always",
+            signing_protocol="sigv4",
+            opts=child,
+        )
+        self.response_headers_policy = aws.cloudfront.ResponseHeadersPolicy(
+            f"{name}-security-headers",
+            name=f"{slug}-security"[:128],
+            comment="HSTS and security headers",
+            security_headers_config=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs(
+                strict_transport_security=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurityArgs(
+                    access_control_max_age_sec=args.hsts_max_age_seconds, include_subdomains=True, preload=True, override=True
+                ),
+                content_type_options=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentTypeOptionsArgs(override=True),
+                frame_options=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigFrameOptionsArgs(frame_option="DENY", override=True),
+                referrer_policy=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigReferrerPolicyArgs(
+                    referrer_policy="strict-origin-when-cross-origin", override=True
+                ),
+                content_security_policy=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicyArgs(
+                    content_security_policy="frame-ancestors 'none'; object-src 'none'; base-uri 'self'", override=True
+                ),
+            ),
+            opts=child,
+        )
+        headers_id = self.response_headers_policy.id
+        self.distribution = aws.cloudfront.Distribution(
+            f"{name}-distribution",
+            enabled=True,
+            comment=f"{settings.static_domain}: static assets and API",
+            aliases=[settings.static_domain],
+            is_ipv6_enabled=True,
+            http_version="http2and3",
+            price_class=settings.price_class,
+            origins=[
+                aws.cloudfront.DistributionOriginArgs(
+                    origin_id=STATIC_ORIGIN,
+                    domain_name=self.bucket.bucket_regional_domain_name,
+                    origin_access_control_id=access.id,
+                ),
+                aws.cloudfront.DistributionOriginArgs(
+                    origin_id=API_ORIGIN,
+                    domain_name=args.api_domain,
+                    custom_origin_config=aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
+                        http_port=80,
+                        https_port=443,
+                        origin_protocol_policy="https-only",
+                        origin_ssl_protocols=["TLSv1.2"],  # CloudFront's newest origin protocol; TLS 1.3 is negotiated when offered
+                    ),
+                ),
+            ],
+            default_cache_behavior=aws.cloudfront.DistributionDefaultCacheBehaviorArgs(
+                target_origin_id=STATIC_ORIGIN,
+                viewer_protocol_policy="redirect-to-https",
+                allowed_methods=["GET", "HEAD", "OPTIONS"],
+                cached_methods=["GET", "HEAD"],
+                compress=True,
+                cache_policy_id=CACHING_OPTIMIZED,
+                response_headers_policy_id=headers_id,
+            ),
+            ordered_cache_behaviors=[
+                aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
+                    path_pattern=path,
+                    target_origin_id=API_ORIGIN,
+                    # A redirect would turn a client's POST into a GET; API callers must use HTTPS.
+                    viewer_protocol_policy="https-only",
+                    allowed_methods=ALL_METHODS,
+                    cached_methods=["GET", "HEAD"],
+                    compress=True,
+                    cache_policy_id=CACHING_DISABLED,
+                    origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST,
+                    response_headers_policy_id=headers_id,
+                )
+                for path in settings.api_paths
+            ],
+            viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(
+                acm_certificate_arn=args.certificate_arn,
+                ssl_support_method="sni-only",
+                minimum_protocol_version=MINIMUM_PROTOCOL_VERSION,
+            ),
+            restrictions=aws.cloudfront.DistributionRestrictionsArgs(
+                geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(restriction_type="none")
+            ),
+            opts=child,
+        )
+        self.distribution_id = self.distribution.id
+        self.domain_name = self.distribution.domain_name
+
+        aws.s3.BucketPolicy(
+            f"{name}-assets",
+            bucket=self.bucket.id,
+            policy=pulumi.Output.all(self.bucket.arn, self.distribution.arn).apply(lambda v: _assets_policy(v[0], v[1])),
+            opts=child,
+        )
+        for record_type in ("A", "AAAA"):
+            aws.route53.Record(
+                f"{name}-alias-{record_type.lower()}",
+                zone_id=args.hosted_zone_id,
+                name=settings.static_domain,
+                type=record_type,
+                aliases=[
+                    aws.route53.RecordAliasArgs(
+                        name=self.distribution.domain_name, zone_id=CLOUDFRONT_ZONE_ID, evaluate_target_health=False
+                    )
+                ],
+                opts=child,
+            )
+        if settings.logging_enabled:
+            self._access_logs(name, settings, args.us_east_1)
+        self.register_outputs({"distributionId": self.distribution_id, "domainName": self.domain_name, "bucket": self.bucket.id})
+
+    def _bucket(self, name: str) -> aws.s3.Bucket:
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(f"{name}-assets", force_destroy=False, opts=pulumi.ResourceOptions(parent=self, protect=True))
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-assets",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-assets",
+            bucket=bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        aws.s3.BucketVersioning(
+            f"{name}-assets",
+            bucket=bucket.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-assets",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    # SSE-S3: OAC reads it without a KMS key policy for CloudFront; the assets are public once served.
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="AES256"
+                    ),
+                    bucket_key_enabled=True,
+                )
+            ],
+            opts=child,
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-assets",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-old-versions",
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=30
+                    ),
+                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                        days_after_initiation=1
+                    ),
+                )
+            ],
+            opts=child,
+        )
+        return bucket
+
+    def _access_logs(self, name: str, settings: CdnSettings, us_east_1: aws.Provider) -> None:
+        in_us_east_1 = pulumi.ResourceOptions(parent=self, provider=us_east_1)
+        slug = settings.static_domain.replace(".", "-")
+        group = aws.cloudwatch.LogGroup(
+            f"{name}-access-logs",
+            name=f"/aws/cloudfront/{settings.static_domain}",
+            retention_in_days=settings.log_retention_days,
+            opts=in_us_east_1,
+        )
+        source = aws.cloudwatch.LogDeliverySource(
+            f"{name}-access-logs",
+            name=f"{slug}-cf"[:60],
+            log_type="ACCESS_LOGS",
+            resource_arn=self.distribution.arn,
+            opts=in_us_east_1,
+        )
+        destination = aws.cloudwatch.LogDeliveryDestination(
+            f"{name}-access-logs",
+            name=f"{slug}-cf-logs"[:60],
+            output_format="json",
+            delivery_destination_configuration=aws.cloudwatch.LogDeliveryDestinationDeliveryDestinationConfigurationArgs(
+                destination_resource_arn=group.arn
+            ),
+            opts=in_us_east_1,
+        )
+        aws.cloudwatch.LogDelivery(
+            f"{name}-access-logs",
+            delivery_source_name=source.name,
+            delivery_destination_arn=destination.arn,
+            opts=in_us_east_1,
+        )
+
+
+def _assets_policy(bucket_arn: str, distribution_arn: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "CloudFrontReadsThroughOac",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudfront.amazonaws.com"},
+                    "Action": "s3:GetObject",
+                    "Resource": f"{bucket_arn}/*",
+                    "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
+                },
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+            ],
+        }
+    )

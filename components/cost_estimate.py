@@ -1,0 +1,138 @@
+"""The `costEstimate` stack output: the program prices what it declares, with the same pricer
+that `preflight cost` runs over plan documents, previews and stack exports.
+
+A stack transformation sees every resource as it registers (type, name, parent, arguments).
+Once the arguments resolve, they are priced exactly as the engine will record them, so the
+output equals `preflight cost` over the same stack (a test holds them together). Legacy stack
+transformations run in-process in the SDK, so this works under the engine and under the mocks
+alike (the newer engine-side transforms do not run under mocks). The estimate holds numbers
+only, so it is unsecreted even though some priced resources carry secret arguments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+import pulumi
+from pulumi import _types
+
+from config import PROJECT
+from preflight.pricing import price_resources
+
+_STACK_TYPE = "pulumi:pulumi:Stack"
+_SNAKE = re.compile(r"[a-z0-9]+(_[a-z0-9]+)+")
+
+
+def _camel(name: str) -> str:
+    if not _SNAKE.fullmatch(name):
+        return name  # already an engine name, or a map key such as a tag
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+class _Slot:
+    """Where a not-yet-known value goes once every Output of the stack has resolved."""
+
+    def __init__(self, index: int, names: bool) -> None:
+        self.index = index
+        self.names = names
+
+
+def _template(value: Any, outputs: list[pulumi.Output[Any]], names: bool = True) -> Any:
+    """A plain copy of the arguments with each Output replaced by a slot (one Output.all for all)."""
+    if isinstance(value, pulumi.Output):
+        outputs.append(value)
+        return _Slot(len(outputs) - 1, names)
+    if isinstance(value, pulumi.Resource) or callable(value):
+        return None
+    if isinstance(value, Enum):
+        return value.value  # e.g. aws.rds.EngineType.AURORA_POSTGRESQL -> "aurora-postgresql"
+    if _types.is_input_type(type(value)):
+        value = _types.input_type_to_dict(value)
+    if isinstance(value, Mapping):
+        # Tags and labels are data: their keys keep their spelling.
+        return {
+            (_camel(str(k)) if names else str(k)): _template(v, outputs, names and k not in ("tags", "labels")) for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [_template(v, outputs, names) for v in value]
+    return value
+
+
+def _fill(template: Any, values: list[Any]) -> Any:
+    """The template with its slots filled and unset (None) arguments dropped, as the engine records them."""
+    if isinstance(template, _Slot):
+        return _fill(_template(values[template.index], [], template.names), values)
+    if isinstance(template, dict):
+        filled = {k: _fill(v, values) for k, v in template.items()}
+        return {k: v for k, v in filled.items() if v is not None}
+    if isinstance(template, list):
+        return [_fill(v, values) for v in template]
+    return template
+
+
+def engine_inputs(value: Any) -> pulumi.Output[Any]:
+    """Arguments resolved and named as the engine records them (camelCase, no None values)."""
+    outputs: list[pulumi.Output[Any]] = []
+    template = _template(value, outputs)
+    return pulumi.Output.all(*outputs).apply(lambda values: _fill(template, list(values)))
+
+
+class CostCollector:
+    """Collects every registration as a record the pricer reads: {urn, type, name, parent, custom, inputs}."""
+
+    def __init__(self, stack: str) -> None:
+        self._stack = stack
+        self._qualified: dict[int, str] = {}  # id(resource) -> qualified type, for children's URNs
+        self._urns: dict[int, str] = {}
+        self._records: list[dict[str, Any]] = []
+        self._outputs: list[pulumi.Output[Any]] = []
+
+    def register(self) -> None:
+        pulumi.runtime.register_stack_transformation(self._see)
+
+    def _see(self, args: pulumi.ResourceTransformationArgs) -> None:
+        parent = args.opts.parent if args.opts is not None else None
+        parent_key = id(parent) if parent is not None else None
+        qualified = args.type_
+        if parent_key in self._qualified and self._qualified[parent_key] != _STACK_TYPE:
+            qualified = f"{self._qualified[parent_key]}${args.type_}"
+        urn = f"urn:pulumi:{self._stack}::{PROJECT}::{qualified}::{args.name}"
+        self._qualified[id(args.resource)] = qualified
+        self._urns[id(args.resource)] = urn
+        record: dict[str, Any] = {
+            "urn": urn,
+            "type": args.type_,
+            "name": args.name,
+            "parent": self._urns.get(parent_key) if parent_key is not None else None,
+            "custom": isinstance(args.resource, pulumi.CustomResource),
+        }
+        # One Output.all over the whole stack, not one per resource: thousands of small Outputs
+        # would make the SDK's wait for pending work quadratic.
+        record["inputs"] = _template(args.props, self._outputs)
+        self._records.append(record)
+
+    def estimate(self, region: str, usage: Mapping[str, Mapping[str, float]]) -> pulumi.Output[dict[str, Any]]:
+        """Monthly USD, in total and by top-level component, with what was assumed and what is unpriced."""
+
+        def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
+            report = price_resources(records, region, usage)
+            return {
+                "currency": report["currency"],
+                "monthlyUsd": report["monthly"],
+                "byComponent": report["byComponent"],
+                "unpriced": [f"{u['urn'].rsplit('::', 1)[-1]} ({u['type']}): {u['reason']}" for u in report["unpriced"]],
+                "assumptions": report["assumptions"],
+            }
+
+        # Resources registered later (inside another resource's apply) are not seen here; the
+        # program declares every billable resource up front, and a test holds the totals equal.
+        records, outputs = list(self._records), list(self._outputs)
+
+        def filled(values: list[Any]) -> list[dict[str, Any]]:
+            return [{**record, "inputs": _fill(record["inputs"], values) or {}} for record in records]
+
+        return pulumi.Output.unsecret(pulumi.Output.all(*outputs).apply(lambda values: summarise(filled(list(values)))))

@@ -1,0 +1,411 @@
+"""The application load balancer: TLS 1.3 in front, re-encrypted HTTPS to the pods behind.
+
+- Internet-facing in the public subnet of every zone; its security group admits 80/443 from
+  anywhere and sends only to the cluster's security group on the app port.
+- Port 443 terminates TLS with the validated ACM certificate and a TLS 1.3-only policy, adds
+  HSTS, drops invalid header fields; port 80 only answers 301 to HTTPS.
+- The app is reached through the AWS Load Balancer Controller's TargetGroupBinding: the two
+  colours (blue, green) are `ip` target groups over HTTPS on 3000 that the controller fills
+  with pod addresses. The listener's default action is a fixed 404; the app's traffic goes
+  through one weighted-forward rule (`TrafficSplit`), so moving traffic changes only that rule.
+- Access logs go to a protected, SSE-S3 bucket (ALB log delivery does not support SSE-KMS)
+  that only the ELB log-delivery service may write to, with a lifecycle rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.providers import name_tag
+from config.edge import EdgeSettings
+
+APP_PORT = 3000
+HEALTH_PATH = "/health"
+COLOURS = ("blue", "green")
+LOG_PREFIX = "alb"
+# The traffic-split rule's priority: fixed, so that moving weights updates the rule in place.
+TRAFFIC_RULE_PRIORITY = 100
+MAX_WEIGHT = 999  # ALB's per-target-group weight range is 0-999
+# AWS managed rule groups, in evaluation order; all free of per-group subscription fees.
+MANAGED_RULE_GROUPS = ("AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
+
+
+@dataclass
+class LoadBalancerArgs:
+    settings: EdgeSettings
+    vpc_id: pulumi.Input[str]
+    public_subnet_ids: Sequence[pulumi.Input[str]]
+    # The EKS cluster security group: with the VPC CNI, pods carry it, so IP targets sit behind it.
+    node_security_group_id: pulumi.Input[str]
+    certificate_arn: pulumi.Input[str]
+    hosted_zone_id: pulumi.Input[str]
+
+
+class LoadBalancer(pulumi.ComponentResource):
+    alb: aws.lb.LoadBalancer
+    arn_suffix: pulumi.Output[str]
+    dns_name: pulumi.Output[str]
+    zone_id: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    https_listener: aws.lb.Listener
+    http_listener: aws.lb.Listener
+    target_groups: dict[str, aws.lb.TargetGroup]
+    target_group_arn_suffixes: dict[str, pulumi.Output[str]]
+    log_bucket: aws.s3.Bucket
+    web_acl: aws.wafv2.WebAcl | None = None
+
+    def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("email:edge:LoadBalancer", name, None, opts)
+        settings = args.settings
+        child = pulumi.ResourceOptions(parent=self)
+
+        group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description="Application load balancer: HTTP/HTTPS from the internet, HTTPS to the app pods",
+            tags=name_tag(f"{name}-sg"),
+            opts=child,
+        )
+        self.security_group_id = group.id
+        for port in (80, 443):
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-from-internet-{port}",
+                security_group_id=group.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                cidr_ipv4="0.0.0.0/0",
+                description=f"clients on {port}" + (" (redirected to 443)" if port == 80 else ""),
+                opts=child,
+            )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-to-pods",
+            security_group_id=group.id,
+            ip_protocol="tcp",
+            from_port=APP_PORT,
+            to_port=APP_PORT,
+            referenced_security_group_id=args.node_security_group_id,
+            description="HTTPS to the app pods (and their health checks)",
+            opts=child,
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-pods-from-alb",
+            security_group_id=args.node_security_group_id,
+            ip_protocol="tcp",
+            from_port=APP_PORT,
+            to_port=APP_PORT,
+            referenced_security_group_id=group.id,
+            description="app pods from the load balancer",
+            opts=child,
+        )
+
+        self.log_bucket, log_policy = self._log_bucket(name, settings)
+        self.alb = aws.lb.LoadBalancer(
+            f"{name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            ip_address_type="ipv4",
+            security_groups=[group.id],
+            subnets=list(args.public_subnet_ids),
+            enable_deletion_protection=True,
+            drop_invalid_header_fields=True,
+            desync_mitigation_mode="strictest",
+            enable_http2=True,
+            idle_timeout=settings.idle_timeout_seconds,
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(bucket=self.log_bucket.bucket, prefix=LOG_PREFIX, enabled=True),
+            tags=name_tag(f"{name}-alb"),
+            # ELB checks that it may write to the bucket when logging is turned on.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_policy]),
+        )
+        self.arn_suffix = self.alb.arn_suffix
+        self.dns_name = self.alb.dns_name
+        self.zone_id = self.alb.zone_id
+
+        self.target_groups = {}
+        for colour in COLOURS:
+            self.target_groups[colour] = aws.lb.TargetGroup(
+                f"{name}-{colour}",
+                vpc_id=args.vpc_id,
+                target_type="ip",  # the Load Balancer Controller registers pod IPs (TargetGroupBinding)
+                port=APP_PORT,
+                protocol="HTTPS",  # end-to-end TLS: the pods serve the internal CA's certificate
+                protocol_version="HTTP1",
+                deregistration_delay=settings.deregistration_delay_seconds,
+                slow_start=settings.slow_start_seconds,
+                health_check=aws.lb.TargetGroupHealthCheckArgs(
+                    enabled=True,
+                    protocol="HTTPS",
+                    port="traffic-port",
+                    path=HEALTH_PATH,
+                    matcher="200",
+                    interval=15,
+                    timeout=5,
+                    healthy_threshold=3,
+                    unhealthy_threshold=3,
+                ),
+                tags={**name_tag(f"{name}-{colour}"), "Colour": colour},
+                opts=child,
+            )
+        self.target_group_arn_suffixes = {colour: tg.arn_suffix for colour, tg in self.target_groups.items()}
+
+        self.https_listener = aws.lb.Listener(
+            f"{name}-https",
+            load_balancer_arn=self.alb.arn,
+            port=443,
+            protocol="HTTPS",
+            ssl_policy=settings.ssl_policy,
+            certificate_arn=args.certificate_arn,
+            routing_http_response_strict_transport_security_header_value=settings.hsts_header,
+            routing_http_response_x_content_type_options_header_value="nosniff",
+            routing_http_response_server_enabled=False,
+            # Requests for other hosts (or before the traffic split exists) reach no pod.
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="fixed-response",
+                    fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
+                        content_type="text/plain", message_body="not found", status_code="404"
+                    ),
+                )
+            ],
+            opts=child,
+        )
+        self.http_listener = aws.lb.Listener(
+            f"{name}-http",
+            load_balancer_arn=self.alb.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="redirect",
+                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
+                )
+            ],
+            opts=child,
+        )
+        if settings.waf_enabled:
+            self.web_acl = self._waf(name, settings)
+        aws.route53.Record(
+            f"{name}-alias",
+            zone_id=args.hosted_zone_id,
+            name=settings.domain,
+            type="A",
+            aliases=[aws.route53.RecordAliasArgs(name=self.alb.dns_name, zone_id=self.alb.zone_id, evaluate_target_health=True)],
+            opts=child,
+        )
+        self.register_outputs(
+            {"dnsName": self.dns_name, "arnSuffix": self.arn_suffix, "targetGroupArnSuffixes": self.target_group_arn_suffixes}
+        )
+
+    def _log_bucket(self, name: str, settings: EdgeSettings) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(f"{name}-logs", force_destroy=False, opts=pulumi.ResourceOptions(parent=self, protect=True))
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-logs",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-logs",
+            bucket=bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        aws.s3.BucketVersioning(
+            f"{name}-logs",
+            bucket=bucket.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-logs",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    # SSE-S3: ALB access-log delivery cannot write to an SSE-KMS bucket.
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="AES256"
+                    ),
+                )
+            ],
+            opts=child,
+        )
+        days = settings.access_log_retention_days
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-logs",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-access-logs",
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=f"{LOG_PREFIX}/"),
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
+                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(noncurrent_days=7),
+                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                        days_after_initiation=1
+                    ),
+                )
+            ],
+            opts=child,
+        )
+        policy = aws.s3.BucketPolicy(
+            f"{name}-logs",
+            bucket=bucket.id,
+            policy=bucket.arn.apply(_log_bucket_policy),
+            opts=child,
+        )
+        return bucket, policy
+
+    def _waf(self, name: str, settings: EdgeSettings) -> aws.wafv2.WebAcl:
+        child = pulumi.ResourceOptions(parent=self)
+        metric = name.replace("-", "")
+
+        def visibility(metric_name: str) -> aws.wafv2.WebAclVisibilityConfigArgs:
+            return aws.wafv2.WebAclVisibilityConfigArgs(
+                cloudwatch_metrics_enabled=True, metric_name=metric_name, sampled_requests_enabled=True
+            )
+
+        def rule_visibility(metric_name: str) -> aws.wafv2.WebAclRuleVisibilityConfigArgs:
+            return aws.wafv2.WebAclRuleVisibilityConfigArgs(
+                cloudwatch_metrics_enabled=True, metric_name=metric_name, sampled_requests_enabled=True
+            )
+
+        rules = [
+            aws.wafv2.WebAclRuleArgs(
+                name="rate-limit-per-ip",
+                priority=0,
+                action=aws.wafv2.WebAclRuleActionArgs(block=aws.wafv2.WebAclRuleActionBlockArgs()),
+                statement=aws.wafv2.WebAclRuleStatementArgs(
+                    rate_based_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementArgs(
+                        limit=settings.waf_rate_limit, aggregate_key_type="IP", evaluation_window_sec=300
+                    )
+                ),
+                visibility_config=rule_visibility(f"{metric}RateLimit"),
+            )
+        ]
+        for index, group_name in enumerate(MANAGED_RULE_GROUPS, start=1):
+            overrides = []
+            if group_name == "AWSManagedRulesCommonRuleSet":
+                # The API takes email bodies and attachments larger than the rule's 8 KB body cap: count, not block.
+                overrides = [
+                    aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs(
+                        name="SizeRestrictions_BODY",
+                        action_to_use=aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs(
+                            count=aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs()
+                        ),
+                    )
+                ]
+            rules.append(
+                aws.wafv2.WebAclRuleArgs(
+                    name=group_name,
+                    priority=index,
+                    override_action=aws.wafv2.WebAclRuleOverrideActionArgs(none=aws.wafv2.WebAclRuleOverrideActionNoneArgs()),
+                    statement=aws.wafv2.WebAclRuleStatementArgs(
+                        managed_rule_group_statement=aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs(
+                            vendor_name="AWS", name=group_name, rule_action_overrides=overrides or None
+                        )
+                    ),
+                    visibility_config=rule_visibility(f"{metric}{group_name}"),
+                )
+            )
+        acl = aws.wafv2.WebAcl(
+            f"{name}-waf",
+            scope="REGIONAL",
+            default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
+            rules=rules,
+            visibility_config=visibility(f"{metric}WebAcl"),
+            opts=child,
+        )
+        aws.wafv2.WebAclAssociation(f"{name}-waf", resource_arn=self.alb.arn, web_acl_arn=acl.arn, opts=child)
+        return acl
+
+
+def _log_bucket_policy(bucket_arn: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "ElbLogDelivery",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": f"{bucket_arn}/{LOG_PREFIX}/AWSLogs/*",
+                },
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+            ],
+        }
+    )
+
+
+@dataclass
+class TrafficSplitArgs:
+    listener_arn: pulumi.Input[str]
+    target_group_arns: dict[str, pulumi.Input[str]]  # "blue" / "green"
+    weights: dict[str, int]
+    # Resources that must be complete before any request reaches a colour (its rollout, its binding).
+    ready: Sequence[pulumi.Resource] = ()
+    # Match this Host header; None matches every path on the listener.
+    host: str | None = None
+    priority: int = TRAFFIC_RULE_PRIORITY
+    colours: tuple[str, ...] = field(default=COLOURS)
+
+    def __post_init__(self) -> None:
+        for what, keys in (("target_group_arns", set(self.target_group_arns)), ("weights", set(self.weights))):
+            if keys != set(self.colours):
+                raise ValueError(f"{what} must have exactly the keys {', '.join(self.colours)}, got {', '.join(sorted(keys))}")
+        for colour, weight in self.weights.items():
+            if not 0 <= weight <= MAX_WEIGHT:
+                raise ValueError(f"weight of {colour} is {weight}; ALB allows 0-{MAX_WEIGHT}")
+        if sum(self.weights.values()) == 0:
+            raise ValueError("at least one colour needs a weight above 0")
+
+
+class TrafficSplit(pulumi.ComponentResource):
+    """The app's share of the HTTPS listener: one rule forwarding to both colours by weight."""
+
+    rule: aws.lb.ListenerRule
+
+    def __init__(self, name: str, args: TrafficSplitArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("email:edge:TrafficSplit", name, None, opts)
+        condition = (
+            aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[args.host]))
+            if args.host is not None
+            else aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=["/*"]))
+        )
+        self.rule = aws.lb.ListenerRule(
+            f"{name}-rule",
+            listener_arn=args.listener_arn,
+            priority=args.priority,
+            conditions=[condition],
+            actions=[
+                aws.lb.ListenerRuleActionArgs(
+                    type="forward",
+                    forward=aws.lb.ListenerRuleActionForwardArgs(
+                        target_groups=[
+                            aws.lb.ListenerRuleActionForwardTargetGroupArgs(arn=args.target_group_arns[c], weight=args.weights[c])
+                            for c in args.colours
+                        ],
+                        # No stickiness: a weight change must move requests now, not when sessions end.
+                        stickiness=aws.lb.ListenerRuleActionForwardStickinessArgs(enabled=False, duration=1),
+                    ),
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.ready)),
+        )
+        self.register_outputs({"ruleArn": self.rule.arn, "weights": args.weights})

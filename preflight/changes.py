@@ -1,0 +1,130 @@
+"""What a pull request does to a stack's resources: added, changed, replaced, removed.
+
+Two documents are compared by URN. A resource whose inputs differ is *changed*; it is
+*replaced* when a property that the provider cannot update in place differs (the table
+below, a deliberately small subset of the AWS provider's force-new properties for the types
+this program declares), or when a preview says so (``op: replace``). Replacing or removing a
+protected or stateful resource loses data, so those are called out separately.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from preflight.pricing.documents import Document, Record
+
+# Properties whose change makes the provider delete and re-create the resource.
+REPLACE_FORCING: dict[str, frozenset[str]] = {
+    "aws:rds/cluster:Cluster": frozenset(
+        {"engine", "clusterIdentifier", "storageEncrypted", "kmsKeyId", "databaseName", "masterUsername", "dbSubnetGroupName", "engineMode"}
+    ),
+    "aws:rds/clusterInstance:ClusterInstance": frozenset({"identifier", "engine", "clusterIdentifier", "dbSubnetGroupName"}),
+    "aws:elasticache/replicationGroup:ReplicationGroup": frozenset(
+        {"engine", "replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId", "subnetGroupName", "port"}
+    ),
+    "aws:eks/cluster:Cluster": frozenset({"name", "roleArn", "kubernetesNetworkConfig", "bootstrapSelfManagedAddons"}),
+    "aws:eks/nodeGroup:NodeGroup": frozenset(
+        {"clusterName", "nodeGroupName", "nodeRoleArn", "subnetIds", "instanceTypes", "amiType", "capacityType", "diskSize", "remoteAccess"}
+    ),
+    "aws:s3/bucket:Bucket": frozenset({"bucket", "bucketPrefix", "objectLockEnabled"}),
+    "aws:s3/bucketV2:BucketV2": frozenset({"bucket", "bucketPrefix", "objectLockEnabled"}),
+    "aws:kms/key:Key": frozenset({"customerMasterKeySpec", "keyUsage", "multiRegion"}),
+    "aws:ec2/vpc:Vpc": frozenset({"cidrBlock", "instanceTenancy"}),
+    "aws:ec2/subnet:Subnet": frozenset({"vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId"}),
+    "aws:ec2/natGateway:NatGateway": frozenset({"subnetId", "allocationId", "connectivityType"}),
+    "aws:lb/loadBalancer:LoadBalancer": frozenset({"name", "namePrefix", "internal", "loadBalancerType"}),
+    "aws:cloudwatch/logGroup:LogGroup": frozenset({"name", "namePrefix", "logGroupClass"}),
+    "aws:route53/zone:Zone": frozenset({"name", "delegationSetId"}),
+    "aws:secretsmanager/secret:Secret": frozenset({"name", "namePrefix"}),
+}
+
+# Types that hold data: losing one loses the data, whether or not it is marked protect.
+STATEFUL_TYPES: frozenset[str] = frozenset(
+    {
+        "aws:rds/cluster:Cluster",
+        "aws:elasticache/replicationGroup:ReplicationGroup",
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketV2:BucketV2",
+        "aws:kms/key:Key",
+        "aws:secretsmanager/secret:Secret",
+        "aws:route53/zone:Zone",
+    }
+)
+
+_REPLACE_OPS = {"replace", "create-replacement", "delete-replaced"}
+
+
+@dataclass(frozen=True)
+class Change:
+    urn: str
+    type: str
+    name: str
+    kind: str  # "added" | "changed" | "replaced" | "removed"
+    properties: tuple[str, ...] = ()  # changed input keys; for replacements, the forcing ones
+    protected: bool = False
+    stateful: bool = False
+
+    @property
+    def loses_data(self) -> bool:
+        return self.kind in ("replaced", "removed") and (self.protected or self.stateful)
+
+
+@dataclass
+class Changes:
+    added: list[Change] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    replaced: list[Change] = field(default_factory=list)
+    removed: list[Change] = field(default_factory=list)
+
+    @property
+    def dangerous(self) -> list[Change]:
+        return [c for c in self.replaced + self.removed if c.loses_data]
+
+
+def _managed(doc: Document) -> dict[str, Record]:
+    return {r["urn"]: r for r in doc.records if r.get("custom", True)}
+
+
+def _differing(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)))
+
+
+def _change(record: Record, kind: str, properties: tuple[str, ...] = (), *, protected: bool | None = None) -> Change:
+    return Change(
+        urn=record["urn"],
+        type=record["type"],
+        name=record["name"],
+        kind=kind,
+        properties=properties,
+        protected=bool(record.get("protect")) if protected is None else protected,
+        stateful=record["type"] in STATEFUL_TYPES,
+    )
+
+
+def compare(base: Document, head: Document) -> Changes:
+    old, new = _managed(base), _managed(head)
+    changes = Changes()
+    for urn, record in new.items():
+        if urn not in old:
+            changes.added.append(_change(record, "added"))
+            continue
+        before = old[urn]
+        differing = _differing(before["inputs"], record["inputs"])
+        forcing = tuple(p for p in differing if p in REPLACE_FORCING.get(record["type"], frozenset()))
+        protected = bool(before.get("protect") or record.get("protect"))
+        if forcing or head.ops.get(urn) in _REPLACE_OPS:
+            changes.replaced.append(_change(record, "replaced", forcing or differing, protected=protected))
+        elif differing:
+            changes.changed.append(_change(record, "changed", differing, protected=protected))
+    for urn, record in old.items():
+        if urn not in new:
+            changes.removed.append(_change(record, "removed"))
+    known = {c.urn for c in changes.removed}
+    for record in head.deleted:  # a preview's deletes of resources the base did not list
+        if record["urn"] not in known and record["urn"] not in new and record.get("custom", True):
+            changes.removed.append(_change(record, "removed"))
+    for group in (changes.added, changes.changed, changes.replaced, changes.removed):
+        group.sort(key=lambda c: c.urn)
+    return changes

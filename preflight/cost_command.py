@@ -1,0 +1,40 @@
+"""`preflight cost DOC.json [--markdown]`: the monthly estimate of a plan, preview or stack export."""
+
+from __future__ import annotations
+
+import sys
+
+from preflight.pricing.arguments import OneLineParser
+from preflight.pricing.documents import DocumentError, load_document
+from preflight.pricing.estimate import estimate
+from preflight.pricing.render import markdown_report, text_report
+
+
+def _parser() -> OneLineParser:
+    parser = OneLineParser(
+        prog="preflight cost",
+        description="Price a plan document, a `pulumi preview --json` or a `pulumi stack export` document.",
+    )
+    parser.add_argument("document", help="path of the JSON document")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown (for a pull-request comment)")
+    parser.add_argument("--usage", help="usage assumptions: a Pulumi.<stack>.yaml or a YAML/JSON mapping of type -> figures")
+    parser.add_argument("--region", help="AWS region, when the document does not say")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        doc = load_document(args.document)
+        report, usage_source = estimate(doc, args.usage, args.region)
+    except DocumentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    title = f"{doc.project} · {doc.stack}"
+    render = markdown_report if args.markdown else text_report
+    sys.stdout.write(render(title, report, usage_source))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,162 @@
+"""`preflight diff BASE.json HEAD.json [--markdown]`: a pull request's effect on one stack.
+
+The comment leads with what cannot be undone (a protected or stateful resource replaced or
+removed), then the monthly cost before and after, then the resources by kind of change.
+Exit 1 when something protected or stateful would be lost, unless ``--allow-delete-protected``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from preflight.changes import Change, Changes, compare
+from preflight.pricing.arguments import OneLineParser
+from preflight.pricing.documents import DocumentError, load_document
+from preflight.pricing.estimate import estimate
+from preflight.pricing.pricer import CostReport
+from preflight.pricing.render import figure, money, signed
+
+Costs = Callable[[str], float | None]
+
+
+def _parser() -> OneLineParser:
+    parser = OneLineParser(prog="preflight diff", description="Compare two documents of one stack: resources and monthly cost.")
+    parser.add_argument("base", help="the document of the base branch")
+    parser.add_argument("head", help="the document of the pull request")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown (for a pull-request comment)")
+    parser.add_argument("--allow-delete-protected", action="store_true", help="exit 0 even if protected resources are lost")
+    parser.add_argument("--usage", help="usage assumptions for both documents (see `preflight cost --help`)")
+    parser.add_argument("--region", help="AWS region, when the documents do not say")
+    return parser
+
+
+def _costs(report: CostReport) -> Costs:
+    """A resource's monthly figure: None when it is unpriced, 0 when it is free."""
+    by_urn: dict[str, float | None] = {r["urn"]: r["monthly"] for r in report["resources"]}
+    by_urn.update({u["urn"]: None for u in report["unpriced"] if u["urn"] not in by_urn})
+    return lambda urn: by_urn.get(urn, 0.0)
+
+
+def _amount(value: float | None) -> str:
+    return "unpriced" if value is None else money(value)
+
+
+def _delta(before: float | None, after: float | None, *, sign: int = 1) -> str:
+    if before is None or after is None:
+        return "unpriced"
+    return signed(sign * (after - before))
+
+
+def _why(change: Change) -> str:
+    reasons = [r for r, on in (("protected", change.protected), ("stateful", change.stateful)) if on]
+    return ", ".join(reasons)
+
+
+def _percent(base: float, head: float) -> str:
+    return "n/a" if base == 0 else f"{(head - base) / base * 100:+.1f}%"
+
+
+def _props(change: Change) -> str:
+    return ", ".join(f"`{p}`" for p in change.properties) or "(see preview)"
+
+
+def render_markdown(title: str, changes: Changes, base: CostReport, head: CostReport, allowed: bool) -> str:
+    old, new = _costs(base), _costs(head)
+    out = [f"## {title}", ""]
+    if changes.dangerous:
+        out += ["> [!CAUTION]", "> **Protected or stateful resources would be lost:**"]
+        for c in changes.dangerous:
+            because = f" — forced by {_props(c)}" if c.kind == "replaced" else ""
+            out.append(f"> - **{c.kind}** `{c.name}` (`{c.type}`, {_why(c)}){because}")
+        if allowed:
+            out.append("> ")
+            out.append("> Allowed with `--allow-delete-protected`.")
+        out.append("")
+    delta = head["monthly"] - base["monthly"]
+    out += [
+        "| Monthly cost (USD) | |",
+        "|---|---:|",
+        f"| Baseline | {money(base['monthly'])} |",
+        f"| This change | {money(head['monthly'])} |",
+        f"| Delta | {signed(delta)} ({_percent(base['monthly'], head['monthly'])}) |",
+        "",
+        f"**Resources:** {len(changes.added)} added · {len(changes.changed)} changed · "
+        f"{len(changes.replaced)} replaced · {len(changes.removed)} removed",
+    ]
+    if changes.added:
+        out += ["", "#### Added", "", "| Resource | Type | Monthly |", "|---|---|---:|"]
+        out += [f"| `{c.name}` | `{c.type}` | {_amount(new(c.urn))} |" for c in changes.added]
+    if changes.replaced:
+        out += ["", "#### Replaced", "", "| Resource | Type | Forced by | Monthly delta |", "|---|---|---|---:|"]
+        out += [f"| `{c.name}` | `{c.type}` | {_props(c)} | {_delta(old(c.urn), new(c.urn))} |" for c in changes.replaced]
+    if changes.changed:
+        out += ["", "#### Changed", "", "| Resource | Type | Properties | Monthly delta |", "|---|---|---|---:|"]
+        out += [f"| `{c.name}` | `{c.type}` | {_props(c)} | {_delta(old(c.urn), new(c.urn))} |" for c in changes.changed]
+    if changes.removed:
+        out += ["", "#### Removed", "", "| Resource | Type | Monthly |", "|---|---|---:|"]
+        out += [f"| `{c.name}` | `{c.type}` | {_delta(old(c.urn), 0.0)} |" for c in changes.removed]
+    if head["unpriced"]:
+        out += ["", f"<details><summary>{len(head['unpriced'])} unpriced (not in the totals)</summary>", ""]
+        out += [f"- `{u['urn']}` (`{u['type']}`): {u['reason']}" for u in head["unpriced"]]
+        out += ["", "</details>"]
+    assumptions = [
+        f"- `{scope} {key}` = {figure(value)}"
+        for scope, figures in sorted(head["assumptions"].items())
+        for key, value in sorted(figures.items())
+    ]
+    if assumptions:
+        out += ["", "<details><summary>Usage assumptions</summary>", "", *assumptions, "", "</details>"]
+    return "\n".join(out) + "\n"
+
+
+def render_text(title: str, changes: Changes, base: CostReport, head: CostReport, allowed: bool) -> str:
+    old, new = _costs(base), _costs(head)
+    out = [title, ""]
+    for c in changes.dangerous:
+        out.append(f"WARNING: {c.kind} {c.urn} ({_why(c)}){' [allowed]' if allowed else ''}")
+    if changes.dangerous:
+        out.append("")
+    delta = head["monthly"] - base["monthly"]
+    out += [
+        f"baseline    {money(base['monthly']):>14}",
+        f"this change {money(head['monthly']):>14}",
+        f"delta       {signed(delta):>14} ({_percent(base['monthly'], head['monthly'])})",
+        "",
+    ]
+    for c in changes.added:
+        out.append(f"+ {c.urn}  {_amount(new(c.urn))}")
+    for c in changes.replaced:
+        out.append(f"+- {c.urn}  [{', '.join(c.properties)}]  {_delta(old(c.urn), new(c.urn))}")
+    for c in changes.changed:
+        out.append(f"~ {c.urn}  [{', '.join(c.properties)}]  {_delta(old(c.urn), new(c.urn))}")
+    for c in changes.removed:
+        out.append(f"- {c.urn}  {_delta(old(c.urn), 0.0)}")
+    if not (changes.added or changes.replaced or changes.changed or changes.removed):
+        out.append("no resource changes")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        base_doc, head_doc = load_document(args.base), load_document(args.head)
+        if base_doc.stack != head_doc.stack:
+            raise DocumentError(f"base is stack {base_doc.stack!r} but head is stack {head_doc.stack!r}")
+        base, _ = estimate(base_doc, args.usage, args.region)
+        head, _ = estimate(head_doc, args.usage, args.region)
+    except DocumentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    changes = compare(base_doc, head_doc)
+    title = f"{head_doc.project} · {head_doc.stack}"
+    render = render_markdown if args.markdown else render_text
+    sys.stdout.write(render(title, changes, base, head, args.allow_delete_protected))
+    if changes.dangerous and not args.allow_delete_protected:
+        print(f"refused: {len(changes.dangerous)} protected or stateful resource(s) would be lost", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,124 @@
+"""The dated price catalogue: public on-demand list prices, one entry per billable unit.
+
+Every price carries the month it was checked and where it came from, so a reviewer can
+tell a fact from a guess: entries with ``confirmed=False`` have a single source, or are
+derived by a rule AWS publishes (Valkey = 0.8 x Redis OSS; Aurora I/O-Optimized instances =
+1.3 x Standard), and should be re-checked before anyone relies on them to the cent.
+
+A region absent from ``CATALOGUE`` has no prices: the pricer then lists every billable
+resource there as unpriced instead of counting it as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+HOURS_PER_MONTH = Decimal(730)  # the convention AWS's calculator and Infracost use
+CHECKED = "2026-11"
+
+# Where the figures come from (shortened in each entry to keep the table readable).
+INFRACOST = "Infracost AWS golden files (AWS Price List, us-east-1) via design/PRICES.md"
+EKS_PAGE = "aws.amazon.com/eks/pricing; AWS containers blog 'EKS extended support pricing'"
+EC2_PAGE = "aws.amazon.com/ec2/pricing/on-demand"
+EBS_PAGE = "aws.amazon.com/ebs/pricing"
+VPC_PAGE = "aws.amazon.com/vpc/pricing (NAT gateway, public IPv4 since 2024-02-01)"
+ELB_PAGE = "aws.amazon.com/elasticloadbalancing/pricing"
+CACHE_PAGE = "aws.amazon.com/elasticache/pricing (Valkey priced 20% below Redis OSS)"
+RDS_PAGE = "aws.amazon.com/rds/aurora/pricing (I/O-Optimized instances +30%)"
+CF_PAGE = "aws.amazon.com/cloudfront/pricing (North America/Europe, first 10 TB)"
+S3_PAGE = "aws.amazon.com/s3/pricing (S3 Standard, first 50 TB)"
+R53_PAGE = "aws.amazon.com/route53/pricing"
+KMS_PAGE = "aws.amazon.com/kms/pricing"
+CW_PAGE = "aws.amazon.com/cloudwatch/pricing"
+WAF_PAGE = "aws.amazon.com/waf/pricing"
+SM_PAGE = "aws.amazon.com/secrets-manager/pricing"
+PRIVATELINK_PAGE = "aws.amazon.com/privatelink/pricing"
+
+
+@dataclass(frozen=True)
+class Price:
+    amount: Decimal  # USD per unit
+    unit: str  # "hour", "GB-month", "GB", "month", "1M requests", "request"
+    source: str
+    date: str = CHECKED
+    confirmed: bool = True
+
+
+def _p(amount: str, unit: str, source: str, *, confirmed: bool = True) -> Price:
+    return Price(Decimal(amount), unit, source, confirmed=confirmed)
+
+
+def _derived(base: Price, factor: str, note: str) -> Price:
+    amount = (base.amount * Decimal(factor)).normalize()
+    return Price(amount, base.unit, f"{base.source}; derived: {note}", confirmed=False)
+
+
+def _us_east_1() -> dict[str, Price]:
+    prices: dict[str, Price] = {
+        # EKS control plane. Extended support applies to versions past standard support.
+        "eks.cluster.standard": _p("0.10", "hour", EKS_PAGE),
+        "eks.cluster.extended": _p("0.60", "hour", EKS_PAGE),
+        # EC2 on-demand, Linux. m6i and m7g from PRICES.md; the rest from the EC2 page only.
+        "ec2.instance.m6i.large": _p("0.096", "hour", INFRACOST),
+        "ec2.instance.m6i.xlarge": _p("0.192", "hour", INFRACOST),
+        "ec2.instance.m6i.2xlarge": _p("0.384", "hour", INFRACOST),
+        "ec2.instance.m6i.4xlarge": _p("0.768", "hour", EC2_PAGE, confirmed=False),
+        "ec2.instance.m7g.large": _p("0.0816", "hour", EC2_PAGE, confirmed=False),
+        "ec2.instance.m7g.xlarge": _p("0.1632", "hour", INFRACOST),
+        "ec2.instance.m7g.2xlarge": _p("0.3264", "hour", EC2_PAGE, confirmed=False),
+        "ec2.instance.m5.xlarge": _p("0.192", "hour", EC2_PAGE, confirmed=False),
+        "ec2.instance.m6g.xlarge": _p("0.154", "hour", EC2_PAGE, confirmed=False),
+        "ebs.gp3": _p("0.08", "GB-month", INFRACOST),
+        "ebs.gp2": _p("0.10", "GB-month", EBS_PAGE),
+        # Networking.
+        "nat.hour": _p("0.045", "hour", INFRACOST),
+        "nat.gb": _p("0.045", "GB", INFRACOST),
+        "ipv4.public.hour": _p("0.005", "hour", VPC_PAGE),
+        "vpce.interface.hour": _p("0.01", "hour", PRIVATELINK_PAGE, confirmed=False),
+        "vpce.interface.gb": _p("0.01", "GB", PRIVATELINK_PAGE, confirmed=False),
+        "alb.hour": _p("0.0225", "hour", INFRACOST),
+        "alb.lcu": _p("0.008", "LCU-hour", INFRACOST),
+        # ElastiCache, Redis OSS per node-hour.
+        "elasticache.redis.cache.r7g.large": _p("0.219", "hour", INFRACOST),
+        "elasticache.redis.cache.r6g.large": _p("0.206", "hour", INFRACOST),
+        "elasticache.redis.cache.t4g.medium": _p("0.065", "hour", INFRACOST),
+        # Aurora PostgreSQL, Standard storage configuration.
+        "aurora-postgresql.standard.db.r6g.large": _p("0.26", "hour", INFRACOST),
+        "aurora-postgresql.standard.db.t4g.medium": _p("0.073", "hour", INFRACOST),
+        "aurora-postgresql.standard.db.r7g.large": _p("0.276", "hour", INFRACOST, confirmed=False),
+        "aurora.standard.storage": _p("0.10", "GB-month", INFRACOST),
+        "aurora.standard.io": _p("0.20", "1M requests", INFRACOST),
+        "aurora.iopt1.storage": _p("0.225", "GB-month", RDS_PAGE, confirmed=False),
+        # Edge and storage.
+        "cloudfront.transfer.gb": _p("0.085", "GB", INFRACOST),
+        "cloudfront.https.request": _p("0.000001", "request", INFRACOST),  # $0.01 per 10,000
+        "cloudfront.http.request": _p("0.00000075", "request", CF_PAGE, confirmed=False),
+        "s3.standard.storage": _p("0.023", "GB-month", INFRACOST),
+        "route53.zone": _p("0.50", "month", INFRACOST),
+        "route53.healthcheck.aws": _p("0.50", "month", R53_PAGE),
+        "route53.healthcheck.feature": _p("1.00", "month", R53_PAGE, confirmed=False),
+        # Security and observability.
+        "kms.key": _p("1.00", "month", KMS_PAGE),
+        "secretsmanager.secret": _p("0.40", "month", SM_PAGE),
+        "cloudwatch.logs.ingest": _p("0.50", "GB", CW_PAGE),
+        "cloudwatch.logs.storage": _p("0.03", "GB-month", CW_PAGE),
+        "cloudwatch.vended.s3": _p("0.25", "GB", CW_PAGE, confirmed=False),
+        "cloudwatch.alarm.standard": _p("0.10", "month", CW_PAGE),
+        "cloudwatch.alarm.highres": _p("0.30", "month", CW_PAGE),
+        "cloudwatch.alarm.composite": _p("0.50", "month", CW_PAGE),
+        "cloudwatch.dashboard": _p("3.00", "month", CW_PAGE),
+        "waf.webacl": _p("5.00", "month", WAF_PAGE),
+        "waf.rule": _p("1.00", "month", WAF_PAGE),
+        "waf.requests": _p("0.60", "1M requests", WAF_PAGE),
+    }
+    for node in ("cache.r7g.large", "cache.r6g.large", "cache.t4g.medium"):
+        prices[f"elasticache.valkey.{node}"] = _derived(prices[f"elasticache.redis.{node}"], "0.8", "Valkey = 0.8 x Redis OSS")
+    for klass in ("db.r6g.large", "db.t4g.medium", "db.r7g.large"):
+        prices[f"aurora-postgresql.iopt1.{klass}"] = _derived(
+            prices[f"aurora-postgresql.standard.{klass}"], "1.3", "I/O-Optimized = 1.3 x Standard"
+        )
+    return prices
+
+
+CATALOGUE: dict[str, dict[str, Price]] = {"us-east-1": _us_east_1()}

@@ -1,0 +1,72 @@
+"""Turn a document into a cost report: pick the region and the usage assumptions, then price.
+
+Usage assumptions come from, in order: the document's own stack config
+(``email-platform:costUsage``, present in plan documents and previews), a ``--usage`` file
+(a ``Pulumi.<stack>.yaml`` or a plain mapping of type -> figures), or the
+``Pulumi.<stack>.yaml`` beside the current directory. A stack export carries no config, so
+the last two let it be priced with the same assumptions as the plan of the same stack.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from preflight.pricing.documents import USAGE_CONFIG_KEY, Document, DocumentError, Usage, check_usage
+from preflight.pricing.pricer import CostReport, price_resources
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raise DocumentError(f"{path}: cannot read usage file ({type(exc).__name__})") from exc
+    if not isinstance(data, dict):
+        raise DocumentError(f"{path}: usage file is not a mapping")
+    return data
+
+
+def _from_stack_file(data: dict[str, Any]) -> tuple[Usage | None, str | None]:
+    config = data.get("config") or {}
+    if not isinstance(config, dict):
+        return None, None
+    region = config.get("aws:region")
+    raw = config.get(USAGE_CONFIG_KEY)
+    usage = check_usage(raw, USAGE_CONFIG_KEY) if raw is not None else None
+    return usage, region if isinstance(region, str) else None
+
+
+def resolve_inputs(doc: Document, usage_path: str | None = None, region: str | None = None) -> tuple[str, Usage, str]:
+    """(region, usage, where the usage came from)."""
+    file_usage: Usage | None = None
+    file_region: str | None = None
+    source = "none: every usage figure is 0"
+    candidates = [Path(usage_path)] if usage_path else [Path(f"Pulumi.{doc.stack}.yaml")]
+    for path in candidates:
+        if usage_path is None and not path.is_file():
+            continue
+        data = _read_mapping(path)
+        if "config" in data:
+            file_usage, file_region = _from_stack_file(data)
+        else:
+            file_usage = check_usage(data, str(path))
+        if file_usage is not None:
+            source = str(path)
+    usage: Usage = {}
+    if doc.usage is not None:
+        usage, source = doc.usage, f"{doc.path} (stack config {USAGE_CONFIG_KEY})"
+    elif file_usage is not None:
+        usage = file_usage
+    chosen = region or doc.region or file_region
+    if not chosen:
+        raise DocumentError(f"{doc.path}: no AWS region in the document; pass --region")
+    return chosen, usage, source
+
+
+def estimate(doc: Document, usage_path: str | None = None, region: str | None = None) -> tuple[CostReport, str]:
+    chosen, usage, source = resolve_inputs(doc, usage_path, region)
+    return price_resources(doc.records, chosen, usage), source

@@ -1,0 +1,111 @@
+"""Resource types that cost nothing by themselves, named one by one.
+
+A type that is neither priced by the pricer nor listed here is reported as unpriced: a new
+billable resource must not slip into the estimate as zero just because nobody priced it.
+"""
+
+from __future__ import annotations
+
+FREE_TYPES: frozenset[str] = frozenset(
+    {
+        # Networking plumbing.
+        "aws:ec2/vpc:Vpc",
+        "aws:ec2/subnet:Subnet",
+        "aws:ec2/routeTable:RouteTable",
+        "aws:ec2/route:Route",
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+        "aws:ec2/defaultRouteTable:DefaultRouteTable",
+        "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
+        "aws:ec2/networkAcl:NetworkAcl",
+        "aws:ec2/internetGateway:InternetGateway",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+        "aws:ec2/securityGroupRule:SecurityGroupRule",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+        "aws:ec2/eipAssociation:EipAssociation",
+        # Priced through the node group that uses it (its root volumes).
+        "aws:ec2/launchTemplate:LaunchTemplate",
+        # Identity.
+        "aws:iam/role:Role",
+        "aws:iam/policy:Policy",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        "aws:iam/instanceProfile:InstanceProfile",
+        "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+        # Certificates and DNS records (queries to alias records are free).
+        "aws:acm/certificate:Certificate",
+        "aws:acm/certificateValidation:CertificateValidation",
+        "aws:route53/record:Record",
+        # KMS aliases and policies (the key is priced).
+        "aws:kms/alias:Alias",
+        "aws:kms/keyPolicy:KeyPolicy",
+        # S3 bucket sub-resources (the bucket's storage is priced).
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "aws:s3/bucketVersioningV2:BucketVersioningV2",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+        "aws:s3/bucketLogging:BucketLogging",
+        "aws:s3/bucketLoggingV2:BucketLoggingV2",
+        "aws:s3/bucketAclV2:BucketAclV2",
+        "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
+        "aws:s3/bucketCorsConfigurationV2:BucketCorsConfigurationV2",
+        # Load balancer plumbing (the load balancer is priced).
+        "aws:lb/listener:Listener",
+        "aws:lb/listenerRule:ListenerRule",
+        "aws:lb/listenerCertificate:ListenerCertificate",
+        "aws:lb/targetGroup:TargetGroup",
+        "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+        # CloudFront policies (the distribution is priced).
+        "aws:cloudfront/originAccessControl:OriginAccessControl",
+        "aws:cloudfront/originAccessIdentity:OriginAccessIdentity",
+        "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+        "aws:cloudfront/cachePolicy:CachePolicy",
+        "aws:cloudfront/originRequestPolicy:OriginRequestPolicy",
+        # Database and cache plumbing.
+        "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+        "aws:rds/parameterGroup:ParameterGroup",
+        "aws:rds/subnetGroup:SubnetGroup",
+        "aws:elasticache/parameterGroup:ParameterGroup",
+        "aws:elasticache/subnetGroup:SubnetGroup",
+        # Autoscaling targets and policies: the capacity they add is what costs (see notes).
+        "aws:appautoscaling/target:Target",
+        "aws:appautoscaling/policy:Policy",
+        # EKS plumbing (the cluster and node groups are priced).
+        "aws:eks/addon:Addon",
+        "aws:eks/accessEntry:AccessEntry",
+        "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+        "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+        # Notifications and budgets: SNS bills per publish (first 1M free); two budgets are free.
+        "aws:sns/topic:Topic",
+        "aws:sns/topicSubscription:TopicSubscription",
+        "aws:sns/topicPolicy:TopicPolicy",
+        "aws:budgets/budget:Budget",
+        # Attachments whose traffic is priced on the Web ACL; secret versions and policies.
+        "aws:wafv2/webAclAssociation:WebAclAssociation",
+        "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        "aws:secretsmanager/secretPolicy:SecretPolicy",
+        "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+        # Vended-log delivery plumbing: the logs are priced where they land (log group ingestion).
+        "aws:cloudwatch/logDelivery:LogDelivery",
+        "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+        "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+        # The stack itself.
+        "pulumi:pulumi:Stack",
+    }
+)
+
+# Whole packages that never bill on AWS: objects inside the cluster, generated values, providers.
+FREE_PREFIXES: tuple[str, ...] = ("kubernetes:", "random:", "tls:", "pulumi:providers:", "command:")
+
+
+def is_free(type_token: str) -> bool:
+    return type_token in FREE_TYPES or type_token.startswith(FREE_PREFIXES)

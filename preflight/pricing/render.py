@@ -1,0 +1,90 @@
+"""Cost reports as a plain-text table (terminal) or Markdown (pull-request comments)."""
+
+from __future__ import annotations
+
+from preflight.pricing.pricer import CostReport
+
+
+def money(value: float) -> str:
+    value = round(value, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
+
+
+def signed(value: float) -> str:
+    value = round(value, 2) + 0.0
+    return f"+{money(value)}" if value >= 0 else money(value)
+
+
+def _quantity(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.4f}".rstrip("0")
+
+
+def _unit_price(value: float) -> str:
+    text = f"{value:.8f}".rstrip("0")
+    whole, _, cents = text.partition(".")
+    return f"${int(whole):,}.{cents.ljust(2, '0')}"
+
+
+def figure(value: float | str) -> str:
+    """A usage figure as a reader writes it: 500, 50,000,000, 0.5 or "not set"."""
+    if isinstance(value, str):
+        return value
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
+def _assumption_lines(report: CostReport) -> list[tuple[str, str]]:
+    return [
+        (f"{scope} {key}", figure(value))
+        for scope, figures in sorted(report["assumptions"].items())
+        for key, value in sorted(figures.items())
+    ]
+
+
+def text_report(title: str, report: CostReport, usage_source: str) -> str:
+    out = [f"{title}: {money(report['monthly'])} per month ({report['currency']}, {report['region']})", ""]
+    rows = [("Resource", "Component", "Quantity", "Unit price", "Monthly")]
+    for resource in sorted(report["resources"], key=lambda r: (-r["monthly"], r["urn"])):
+        for i, c in enumerate(resource["components"]):
+            label = f"{resource['name']} ({resource['type']})" if i == 0 else ""
+            rows.append((label, c["name"], f"{_quantity(c['quantity'])} {c['unit']}", _unit_price(c["unitPrice"]), money(c["monthly"])))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        out.append(
+            "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+        )
+    out += ["", "By component:"]
+    out += [f"  {name:<24} {money(value):>14}" for name, value in report["byComponent"].items()]
+    if report["unpriced"]:
+        out += ["", "Unpriced (not in the total):"]
+        out += [f"  {u['urn']} ({u['type']}): {u['reason']}" for u in report["unpriced"]]
+    out += ["", f"Usage assumptions (from {usage_source}):"]
+    out += [f"  {key} = {value}" for key, value in _assumption_lines(report)] or ["  (none needed)"]
+    if report["notes"]:
+        out += ["", "Notes:"] + [f"  - {note}" for note in report["notes"]]
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown_report(title: str, report: CostReport, usage_source: str) -> str:
+    out = [
+        f"### {title}: {money(report['monthly'])} per month",
+        "",
+        f"{report['currency']}, {report['region']}, on-demand list prices.",
+        "",
+    ]
+    out += ["| Resource | Type | Monthly |", "|---|---|---:|"]
+    for resource in sorted(report["resources"], key=lambda r: (-r["monthly"], r["urn"])):
+        out.append(f"| `{_cell(resource['name'])}` | `{resource['type']}` | {money(resource['monthly'])} |")
+    out += ["", "| Component | Monthly |", "|---|---:|"]
+    out += [f"| {_cell(name)} | {money(value)} |" for name, value in report["byComponent"].items()]
+    if report["unpriced"]:
+        out += ["", "**Unpriced** (not in the total):", ""]
+        out += [f"- `{u['urn']}` (`{u['type']}`): {_cell(u['reason'])}" for u in report["unpriced"]]
+    out += ["", f"<details><summary>Usage assumptions (from {usage_source})</summary>", ""]
+    out += [f"- `{key}` = {value}" for key, value in _assumption_lines(report)] or ["- (none needed)"]
+    out += [""] + [f"- {note}" for note in report["notes"]]
+    out += ["", "</details>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,467 @@
+"""The app on Kubernetes, built alone with realistic inputs and checked as the engine sees it.
+
+`build_app` constructs `App` inside `@pulumi.runtime.test` under the session's recording mocks
+and returns what was registered (inputs camelCase, secrets "[secret]") plus each resource's
+dependencies, so the tests read like the issue's checklist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import botocore.session
+import pulumi
+import pulumi_kubernetes as k8s
+import pytest
+
+from components.app import SECRET_ENV, SSL_CERT_PATH, SSL_KEY_PATH, App, AppArgs
+from components.lb_controller import CHART_REPOSITORY, CHART_VERSION, READ_ACTIONS, TARGET_ACTIONS
+from config.app import AppSettings, Colour
+from config.reader import ConfigError
+from policy import policies
+from preflight.recorder import RecordedResource, RecordingMonitor
+from tests.test_app_config import app_settings, deregistration_delay
+
+GUIDE_VARIABLES = (
+    "EMAIL_API_KEY",
+    "EMAIL_ENVIRONMENT",
+    "EMAIL_WEBHOOK_URL",
+    "EMAIL_TIMEOUT",
+    "EMAIL_RATE_LIMIT",
+    "JWT_SECRET",
+    "ENCRYPTION_KEY",
+    "SSL_CERT_PATH",
+    "SSL_KEY_PATH",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "LOG_LEVEL",
+    "METRICS_ENDPOINT",
+    "HEALTH_CHECK_ENDPOINT",
+)
+TARGET_GROUPS = {
+    colour: f"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/email-production-{colour}/{suffix}"
+    for colour, suffix in (("blue", "0a1b2c3d4e5f6a7b"), ("green", "7b6a5f4e3d2c1b0a"))
+}
+ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/5C2A1B0E9D8F7A6B5C4D3E2F1A0B9C8D"
+OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/5C2A1B0E9D8F7A6B5C4D3E2F1A0B9C8D"
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+
+
+@dataclass
+class Built:
+    resources: list[RecordedResource]
+    dependencies: dict[str, list[str]]  # urn -> urns it depends on
+
+    def of_type(self, type_token: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def one(self, type_token: str, name: str) -> RecordedResource:
+        (found,) = [r for r in self.resources if r.type == type_token and r.name == name]
+        return found
+
+    def depends_on(self, resource: RecordedResource, target: RecordedResource) -> bool:
+        return target.urn in self.dependencies[resource.urn]
+
+
+def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
+    provider = k8s.Provider("cluster-k8s", kubeconfig="{}")
+    args = AppArgs(
+        settings=settings,
+        environment="production",
+        domain="mail.example.com",
+        k8s_provider=provider,
+        cluster_name="email-platform-production",
+        region="us-east-1",
+        vpc_id="vpc-0abc1234def567890",
+        vpc_cidr="10.40.0.0/16",
+        oidc_provider_arn=OIDC_ARN,
+        oidc_issuer_url=ISSUER,
+        target_group_arns=TARGET_GROUPS,
+        deregistration_delay_seconds=deregistration_delay(overrides.get("environment", "production")),
+        database_url=pulumi.Output.secret(
+            "postgresql://email_admin:pw@db.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/email_db?sslmode=verify-full"
+        ),
+        redis_url=pulumi.Output.secret("rediss://:token@master.email-redis.abc123.use1.cache.amazonaws.com:6379"),
+        email_api_key=pulumi.Output.secret("prod_api_key"),
+        tls_cert_pem=pulumi.Output.secret("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
+        tls_key_pem=pulumi.Output.secret("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
+    )
+    return dataclasses.replace(args, **overrides)
+
+
+def build_app(
+    monitor: RecordingMonitor,
+    settings: AppSettings | None = None,
+    check: Callable[[App], pulumi.Output[Any] | None] | None = None,
+    **overrides: Any,
+) -> Built:
+    """Build App (production settings unless given) and return what the engine would have seen."""
+    dependencies: dict[str, list[str]] = {}
+    register = monitor.RegisterResource
+
+    def recording(request: Any) -> Any:
+        response = register(request)
+        dependencies[response.urn] = list(request.dependencies)
+        return response
+
+    monitor.RegisterResource = recording  # type: ignore[method-assign]
+    start = len(monitor.recorded)
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[Any] | None:
+        app = App("app", app_args(settings or app_settings("production"), **overrides))
+        return check(app) if check else pulumi.Output.all(*(d.urn for d in app.rollouts.values()))
+
+    try:
+        program()
+    finally:
+        monitor.RegisterResource = register  # type: ignore[method-assign]
+    return Built(list(monitor.recorded[start:]), dependencies)
+
+
+def _pod(deployment: RecordedResource) -> dict[str, Any]:
+    pod: dict[str, Any] = deployment.inputs["spec"]["template"]["spec"]
+    return pod
+
+
+def _container(deployment: RecordedResource) -> dict[str, Any]:
+    (container,) = _pod(deployment)["containers"]
+    return dict(container)
+
+
+_PRODUCTION: list[Built] = []
+
+
+@pytest.fixture
+def built(pulumi_mocks: RecordingMonitor) -> Built:
+    """The production build, made once per session: the tests only read it."""
+    if not _PRODUCTION:
+        _PRODUCTION.append(build_app(pulumi_mocks))
+    return _PRODUCTION[0]
+
+
+def test_every_variable_of_the_guide_reaches_the_container_and_secrets_only_by_reference(built: Built) -> None:
+    config_map = built.one("kubernetes:core/v1:ConfigMap", "app-settings")
+    secret = built.one("kubernetes:core/v1:Secret", "app-secrets")
+    for deployment in built.of_type(DEPLOYMENT):
+        env = {e["name"]: e for e in _container(deployment)["env"]}
+        assert set(GUIDE_VARIABLES) <= set(env)
+        for name, entry in env.items():
+            assert "value" not in entry, f"{name} is a literal"
+            source = entry["valueFrom"]
+            if name in SECRET_ENV:
+                assert source == {"secretKeyRef": {"name": secret.outputs["metadata"]["name"], "key": name}}
+            else:
+                assert source == {"configMapKeyRef": {"name": config_map.outputs["metadata"]["name"], "key": name}}
+                assert name in config_map.inputs["data"]
+        assert set(SECRET_ENV) == {"EMAIL_API_KEY", "JWT_SECRET", "ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"}
+
+
+def test_plain_settings_hold_the_guides_values(built: Built) -> None:
+    data = built.one("kubernetes:core/v1:ConfigMap", "app-settings").inputs["data"]
+    assert data["EMAIL_ENVIRONMENT"] == "production"
+    assert data["EMAIL_WEBHOOK_URL"] == "https://mail.example.com/webhooks/email"
+    assert (data["EMAIL_TIMEOUT"], data["EMAIL_RATE_LIMIT"], data["LOG_LEVEL"]) == ("30", "1000", "info")
+    assert (data["METRICS_ENDPOINT"], data["HEALTH_CHECK_ENDPOINT"]) == ("/metrics", "/health")
+    assert (data["SSL_CERT_PATH"], data["SSL_KEY_PATH"]) == (SSL_CERT_PATH, SSL_KEY_PATH)
+    assert not any(key in data for key in SECRET_ENV)
+
+
+def test_secret_values_stay_pulumi_secrets_and_config_changes_roll_the_pods(built: Built) -> None:
+    for name in ("app-secrets", "app-tls"):
+        secret = built.one("kubernetes:core/v1:Secret", name)
+        assert secret.inputs["stringData"] == "[secret]"
+        # Immutable and auto-named: a new value makes a new object, and the pod templates change.
+        assert secret.inputs["immutable"] is True and "name" not in secret.inputs["metadata"]
+    assert built.one("kubernetes:core/v1:Secret", "app-tls").inputs["type"] == "kubernetes.io/tls"
+
+
+@pulumi.runtime.test
+def test_the_app_secret_holds_every_secret_variable() -> pulumi.Output[Any]:
+    app = App("app", app_args(app_settings("production")))
+
+    def check(string_data: dict[str, str]) -> None:
+        assert set(string_data) == set(SECRET_ENV)
+        assert len(string_data["JWT_SECRET"]) == 64 and len(string_data["ENCRYPTION_KEY"]) == 64
+        assert string_data["EMAIL_API_KEY"] == "prod_api_key"
+
+    return pulumi.Output.all(app.secret.string_data, pulumi.Output.unsecret(app.secret.string_data)).apply(lambda parts: check(parts[1]))
+
+
+def test_jwt_secret_and_encryption_key_are_generated_only_when_not_given(pulumi_mocks: RecordingMonitor) -> None:
+    generated = build_app(pulumi_mocks)
+    assert {p.name for p in generated.of_type("random:index/randomPassword:RandomPassword")} == {"app-jwt-secret", "app-encryption-key"}
+    given = build_app(pulumi_mocks, jwt_secret=pulumi.Output.secret("j" * 64), encryption_key=pulumi.Output.secret("e" * 64))
+    assert given.of_type("random:index/randomPassword:RandomPassword") == []
+
+
+def test_the_tls_key_pair_is_mounted_at_ssl_cert_path_and_ssl_key_path(built: Built) -> None:
+    tls = built.one("kubernetes:core/v1:Secret", "app-tls")
+    for deployment in built.of_type(DEPLOYMENT):
+        volumes = {v["name"]: v for v in _pod(deployment)["volumes"]}
+        source = volumes["tls"]["secret"]
+        assert source["secretName"] == tls.outputs["metadata"]["name"]
+        files = {item["path"]: item["key"] for item in source["items"]}
+        mounts = {m["mountPath"]: m for m in _container(deployment)["volumeMounts"]}
+        assert files[mounts[SSL_CERT_PATH]["subPath"]] == "tls.crt"
+        assert files[mounts[SSL_KEY_PATH]["subPath"]] == "tls.key"
+        assert mounts[SSL_CERT_PATH]["readOnly"] and mounts[SSL_KEY_PATH]["readOnly"]
+        # Sub-path mounts: the image's CA bundle in /etc/ssl/certs stays visible.
+        assert "/etc/ssl/certs" not in mounts
+
+
+def test_probes_check_health_over_https_on_port_3000(built: Built) -> None:
+    for deployment in built.of_type(DEPLOYMENT):
+        container = _container(deployment)
+        assert container["ports"] == [{"name": "https", "containerPort": 3000, "protocol": "TCP"}]
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert container[probe]["httpGet"] == {"path": "/health", "port": "https", "scheme": "HTTPS"}
+        # Liveness must not kill a pod that readiness has merely taken out of rotation.
+        liveness, readiness = container["livenessProbe"], container["readinessProbe"]
+        assert liveness["periodSeconds"] * liveness["failureThreshold"] > readiness["periodSeconds"] * readiness["failureThreshold"]
+
+
+def test_shutdown_outlasts_deregistration_and_rollouts_never_drop_capacity(built: Built) -> None:
+    settings = app_settings("production")
+    for deployment in built.of_type(DEPLOYMENT):
+        pre_stop = _container(deployment)["lifecycle"]["preStop"]["sleep"]["seconds"]
+        assert pre_stop > deregistration_delay("production")
+        assert _pod(deployment)["terminationGracePeriodSeconds"] > pre_stop + settings.shutdown.drain_seconds
+        strategy = deployment.inputs["spec"]["strategy"]
+        assert strategy["type"] == "RollingUpdate" and strategy["rollingUpdate"]["maxUnavailable"] == 0
+
+
+def test_a_pre_stop_shorter_than_the_target_groups_delay_is_refused(pulumi_mocks: RecordingMonitor) -> None:
+    with pytest.raises(
+        ConfigError, match=r"app\.shutdown\.preStopSeconds = 40: must be longer than the target groups' deregistration delay \(edge.*= 60\)"
+    ):
+        build_app(pulumi_mocks, deregistration_delay_seconds=60)
+
+
+def test_pods_run_locked_down(built: Built) -> None:
+    for deployment in built.of_type(DEPLOYMENT):
+        pod = _pod(deployment)
+        ctx = _container(deployment)["securityContext"]
+        assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] >= 10000
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert ctx["runAsNonRoot"] is True and ctx["runAsUser"] >= 10000
+        assert ctx["allowPrivilegeEscalation"] is False and ctx["privileged"] is False
+        assert ctx["readOnlyRootFilesystem"] is True
+        assert ctx["capabilities"] == {"drop": ["ALL"]}
+        assert ctx["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert pod["automountServiceAccountToken"] is False
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        assert "emptyDir" in volumes["tmp"]
+        assert {"name": "tmp", "mountPath": "/tmp"} in _container(deployment)["volumeMounts"]
+        resources = _container(deployment)["resources"]
+        assert resources == {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "2", "memory": "2Gi"}}
+
+
+def test_the_policy_pack_finds_nothing_in_the_workloads(built: Built) -> None:
+    config = {"minRunAsUser": 10000, "requiredRequests": ["cpu", "memory"], "requiredLimits": ["cpu", "memory"]}
+    config |= {"secretEnvPattern": policies.SECRET_ENV_PATTERN, "exemptEnvPattern": policies.NOT_SECRET_ENV_PATTERN}
+    for deployment in built.of_type(DEPLOYMENT):
+        for check in (policies.k8s_pod_security, policies.k8s_resources, policies.k8s_probes, policies.k8s_no_literal_secrets):
+            assert check(DEPLOYMENT, deployment.inputs, config) == [], check.__name__
+        assert policies.k8s_image_pinned(DEPLOYMENT, deployment.inputs, config) == []
+
+
+def test_pods_spread_across_zones_and_hosts_and_are_scraped(built: Built) -> None:
+    for deployment in built.of_type(DEPLOYMENT):
+        pod = _pod(deployment)
+        spread = {c["topologyKey"]: c for c in pod["topologySpreadConstraints"]}
+        assert spread["topology.kubernetes.io/zone"]["whenUnsatisfiable"] == "DoNotSchedule"
+        assert set(spread) == {"topology.kubernetes.io/zone", "kubernetes.io/hostname"}
+        labels = deployment.inputs["spec"]["template"]["metadata"]["labels"]
+        for constraint in spread.values():
+            assert constraint["labelSelector"]["matchLabels"] == labels and constraint["maxSkew"] == 1
+        annotations = deployment.inputs["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/path"] == "/metrics"
+        assert annotations["prometheus.io/port"] == "3000"
+
+
+def test_the_namespace_enforces_restricted_pods_and_asks_for_readiness_gates(built: Built) -> None:
+    (namespace,) = built.of_type("kubernetes:core/v1:Namespace")
+    labels = namespace.inputs["metadata"]["labels"]
+    assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
+    assert labels["elbv2.k8s.aws/pod-readiness-gate-inject"] == "enabled"
+    for resource in built.resources:
+        if resource.type.startswith("kubernetes:") and resource.type not in (
+            "kubernetes:core/v1:Namespace",
+            "kubernetes:helm.sh/v3:Release",
+        ):
+            assert resource.inputs["metadata"]["namespace"] == "email-platform", resource.name
+
+
+def test_the_service_account_assumes_its_own_irsa_role(built: Built) -> None:
+    (account,) = built.of_type("kubernetes:core/v1:ServiceAccount")
+    role = built.one("aws:iam/role:Role", "app-role")
+    assert account.inputs["automountServiceAccountToken"] is False
+    assert account.inputs["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == role.outputs["arn"]
+    trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
+    issuer = ISSUER.removeprefix("https://")
+    assert trust["Principal"] == {"Federated": OIDC_ARN}
+    assert trust["Condition"]["StringEquals"] == {
+        f"{issuer}:sub": "system:serviceaccount:email-platform:email-platform",
+        f"{issuer}:aud": "sts.amazonaws.com",
+    }
+    for deployment in built.of_type(DEPLOYMENT):
+        assert _pod(deployment)["serviceAccountName"] == account.inputs["metadata"]["name"]
+
+
+def test_each_colour_is_bound_to_its_target_group_by_ip(built: Built) -> None:
+    for colour, arn in TARGET_GROUPS.items():
+        binding = built.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", f"app-{colour}-binding")
+        service = built.one("kubernetes:core/v1:Service", f"app-{colour}")
+        deployment = built.one(DEPLOYMENT, f"app-{colour}")
+        assert binding.inputs["spec"] == {
+            "serviceRef": {"name": service.inputs["metadata"]["name"], "port": 3000},
+            "targetGroupARN": arn,
+            "targetType": "ip",
+            "ipAddressType": "ipv4",
+        }
+        assert service.inputs["spec"]["selector"] == deployment.inputs["spec"]["template"]["metadata"]["labels"]
+        assert service.inputs["spec"]["ports"][0]["targetPort"] == "https"
+    selectors = [built.one("kubernetes:core/v1:Service", f"app-{c}").inputs["spec"]["selector"] for c in TARGET_GROUPS]
+    assert selectors[0] != selectors[1]
+    assert "ip" in botocore.session.get_session().get_service_model("elbv2").shape_for("TargetTypeEnum").enum
+
+
+def test_pods_are_created_only_after_their_binding_and_the_controller(built: Built) -> None:
+    """The webhook injects the readiness gate only into pods created while a binding selects them."""
+    (release,) = built.of_type("kubernetes:helm.sh/v3:Release")
+    for colour in TARGET_GROUPS:
+        binding = built.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", f"app-{colour}-binding")
+        deployment = built.one(DEPLOYMENT, f"app-{colour}")
+        assert built.depends_on(binding, release)
+        assert built.depends_on(deployment, binding)
+
+
+def test_rollouts_are_awaited_and_follow_each_colours_config(pulumi_mocks: RecordingMonitor) -> None:
+    def canary(config: dict[str, Any]) -> None:
+        config["email-platform:app"]["green"] |= {"image": "ghcr.io/example/email-platform:1.1.0", "replicas": 4}
+
+    built = build_app(pulumi_mocks, app_settings("production", canary))
+    blue, green = built.one(DEPLOYMENT, "app-blue"), built.one(DEPLOYMENT, "app-green")
+    assert (blue.inputs["spec"]["replicas"], green.inputs["spec"]["replicas"]) == (3, 4)
+    assert _container(green)["image"] == "ghcr.io/example/email-platform:1.1.0"
+    for deployment in (blue, green):
+        assert "pulumi.com/skipAwait" not in deployment.inputs["metadata"].get("annotations", {})
+
+
+@pulumi.runtime.test
+def test_rollouts_expose_both_colours_deployments() -> pulumi.Output[Any]:
+    app = App("app", app_args(app_settings("production")))
+    assert set(app.rollouts) == {"blue", "green"}
+    assert all(isinstance(d, k8s.apps.v1.Deployment) for d in app.rollouts.values())
+    return pulumi.Output.all(*(d.metadata.apply(lambda m: m.name) for d in app.rollouts.values())).apply(
+        lambda names: _assert(names == ["email-platform-blue", "email-platform-green"], names)
+    )
+
+
+def _assert(condition: bool, detail: Any) -> None:
+    assert condition, detail
+
+
+def test_moving_the_weights_changes_no_kubernetes_object(pulumi_mocks: RecordingMonitor) -> None:
+    base = app_settings("production")
+    green = dataclasses.replace(base.green, replicas=3)
+    before = dataclasses.replace(base, green=green)
+    after = dataclasses.replace(before, blue=Colour("blue", base.blue.image, 3, 0), green=dataclasses.replace(green, weight=100))
+    first = {r.urn: r.inputs for r in build_app(pulumi_mocks, before).resources}
+    second = {r.urn: r.inputs for r in build_app(pulumi_mocks, after).resources}
+    assert first == second
+
+
+def test_disruption_budgets_and_autoscalers_agree(built: Built) -> None:
+    settings = app_settings("production")
+    for colour in TARGET_GROUPS:
+        deployment = built.one(DEPLOYMENT, f"app-{colour}")
+        budget = built.one("kubernetes:policy/v1:PodDisruptionBudget", f"app-{colour}")
+        hpa = built.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", f"app-{colour}")
+        labels = deployment.inputs["spec"]["template"]["metadata"]["labels"]
+        assert budget.inputs["spec"]["selector"]["matchLabels"] == labels
+        spec = hpa.inputs["spec"]
+        assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment.inputs["metadata"]["name"]}
+        assert spec["minReplicas"] == settings.autoscaling.min_replicas >= 3
+        assert spec["maxReplicas"] == settings.autoscaling.max_replicas
+        targets = {m["resource"]["name"]: m["resource"]["target"] for m in spec["metrics"]}
+        assert targets == {
+            "cpu": {"type": "Utilization", "averageUtilization": 70},
+            "memory": {"type": "Utilization", "averageUtilization": 80},
+        }
+        # At the autoscaler's floor a drain may take one pod and still leave two serving.
+        assert spec["minReplicas"] - budget.inputs["spec"]["maxUnavailable"] >= 2
+    findings = policies.pod_disruption_budgets(
+        [policies_resource(r) for r in built.resources if r.type in (DEPLOYMENT, "kubernetes:policy/v1:PodDisruptionBudget")], {}
+    )
+    assert findings == []
+
+
+def policies_resource(resource: RecordedResource) -> Any:
+    return type("Resource", (), {"urn": resource.urn, "type": resource.type, "name": resource.name, "props": resource.inputs})()
+
+
+def test_network_policy_admits_3000_from_the_vpc_and_lets_out_only_dns_data_and_https(built: Built) -> None:
+    (policy,) = built.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    spec = policy.inputs["spec"]
+    vpc = [{"ipBlock": {"cidr": "10.40.0.0/16"}}]
+    assert spec["policyTypes"] == ["Ingress", "Egress"]
+    assert spec["ingress"] == [{"from": vpc, "ports": [{"port": 3000, "protocol": "TCP"}]}]
+    assert spec["egress"] == [
+        {
+            "to": vpc,
+            "ports": [
+                {"port": 53, "protocol": "UDP"},
+                {"port": 53, "protocol": "TCP"},
+                {"port": 5432, "protocol": "TCP"},
+                {"port": 6379, "protocol": "TCP"},
+            ],
+        },
+        {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"port": 443, "protocol": "TCP"}]},
+    ]
+    for deployment in built.of_type(DEPLOYMENT):
+        labels = deployment.inputs["spec"]["template"]["metadata"]["labels"]
+        assert spec["podSelector"]["matchLabels"].items() <= labels.items()
+
+
+def test_the_controller_is_a_pinned_chart_told_its_vpc_and_region(built: Built) -> None:
+    (release,) = built.of_type("kubernetes:helm.sh/v3:Release")
+    role = built.one("aws:iam/role:Role", "app-lb-controller-role")
+    assert release.inputs["chart"] == "aws-load-balancer-controller"
+    assert release.inputs["version"] == CHART_VERSION
+    assert release.inputs["repositoryOpts"]["repo"] == CHART_REPOSITORY == "https://aws.github.io/eks-charts"
+    values = release.inputs["values"]
+    assert (values["clusterName"], values["region"], values["vpcId"]) == ("email-platform-production", "us-east-1", "vpc-0abc1234def567890")
+    assert values["serviceAccount"]["annotations"]["eks.amazonaws.com/role-arn"] == role.outputs["arn"]
+    assert values["enableServiceMutatorWebhook"] is False
+    trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
+    assert trust["Condition"]["StringEquals"][f"{ISSUER.removeprefix('https://')}:sub"] == (
+        "system:serviceaccount:kube-system:aws-load-balancer-controller"
+    )
+
+
+def test_the_controller_may_register_targets_only_in_the_apps_target_groups(built: Built) -> None:
+    (policy,) = built.of_type("aws:iam/rolePolicy:RolePolicy")
+    statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+    assert statements["RegisterPods"]["Resource"] == sorted(TARGET_GROUPS.values())
+    assert set(statements["RegisterPods"]["Action"]) == set(TARGET_ACTIONS)
+    actions = [a for s in statements.values() for a in s["Action"]]
+    assert not any(a.endswith("*") for a in actions)
+    assert not any(verb in a for a in actions for verb in ("Create", "Delete", "Modify", "Authorize", "Revoke"))
+
+
+def test_every_controller_action_is_a_real_aws_api_operation() -> None:
+    session = botocore.session.get_session()
+    operations = {
+        prefix: set(session.get_service_model(service).operation_names)
+        for prefix, service in (("ec2", "ec2"), ("elasticloadbalancing", "elbv2"))
+    }
+    for action in (*READ_ACTIONS, *TARGET_ACTIONS):
+        prefix, operation = action.split(":")
+        assert operation in operations[prefix], action

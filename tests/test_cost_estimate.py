@@ -1,0 +1,71 @@
+"""The `costEstimate` stack output agrees with `preflight cost` over the same stack."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from components.cost_estimate import engine_inputs
+from preflight.document import build_document
+from preflight.pricing import price_resources
+from preflight.runner import Run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _usage(run: Run) -> dict[str, dict[str, float]]:
+    return json.loads(run.stack_file.config.get("email-platform:costUsage", "{}"))
+
+
+def test_cost_estimate_output_equals_the_pricer_over_the_plan(each_stack: Run) -> None:
+    estimate = each_stack.outputs["costEstimate"]
+    report = price_resources(build_document(each_stack)["resources"], each_stack.stack_file.region, _usage(each_stack))
+    assert estimate["monthlyUsd"] == report["monthly"]
+    assert estimate["byComponent"] == report["byComponent"]
+    assert estimate["monthlyUsd"] > 0
+    assert estimate["unpriced"] == []
+
+
+def test_production_costs_more_than_staging(production: Run, staging: Run) -> None:
+    assert production.outputs["costEstimate"]["monthlyUsd"] > staging.outputs["costEstimate"]["monthlyUsd"]
+
+
+def test_usage_assumptions_from_stack_config_are_shown(production: Run) -> None:
+    assumptions = production.outputs["costEstimate"]["assumptions"]
+    assert assumptions["aws:ec2/natGateway:NatGateway"]["monthly_data_processed_gb"] == 200
+
+
+def test_preflight_cost_on_the_plan_document_prints_the_same_total(production: Run, tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(build_document(production)))
+    result = subprocess.run([sys.executable, "-m", "preflight", "cost", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    total = production.outputs["costEstimate"]["monthlyUsd"]
+    assert f"${total:,.2f} per month" in result.stdout
+
+
+@pulumi.runtime.test
+def test_arguments_are_read_with_engine_names_and_resolved() -> pulumi.Output[None]:
+    args = aws.eks.NodeGroupScalingConfigArgs(min_size=3, desired_size=3, max_size=9)
+    raw = {
+        "scaling_config": args,
+        "subnet_ids": [pulumi.Output.from_input("subnet-1")],
+        "instance_types": ["m6i.xlarge"],
+        "tags": {"cost_center": "x"},
+        "ami_type": None,
+    }
+
+    def check(inputs: dict[str, object]) -> None:
+        assert inputs == {
+            "scalingConfig": {"minSize": 3, "desiredSize": 3, "maxSize": 9},
+            "subnetIds": ["subnet-1"],
+            "instanceTypes": ["m6i.xlarge"],
+            "tags": {"cost_center": "x"},
+        }
+
+    return engine_inputs(raw).apply(check)

@@ -1,0 +1,341 @@
+"""Aurora PostgreSQL: each line of REQUIREMENTS.md's database row, as the engine would receive it."""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import botocore.session
+import pulumi
+import pytest
+
+from components.database import SAFE_SPECIALS, Database, DatabaseArgs, database_url
+from config.basics import Basics
+from config.database import AURORA_INSTANCE_CLASSES, parse_database
+from config.reader import Section
+from preflight.recorder import RecordedResource
+from preflight.runner import Run
+
+CLUSTER = "aws:rds/cluster:Cluster"
+INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+RDS = botocore.session.get_session().get_service_model("rds")
+AUTOSCALING = botocore.session.get_session().get_service_model("application-autoscaling")
+
+
+def _one(run: Run, type_token: str) -> RecordedResource:
+    (resource,) = run.of_type(type_token)
+    return resource
+
+
+def _by_id(run: Run, type_token: str) -> dict[str, RecordedResource]:
+    return {r.id or "": r for r in run.of_type(type_token)}
+
+
+def _by_name_output(run: Run, type_token: str) -> dict[str, RecordedResource]:
+    return {r.outputs["name"]: r for r in run.of_type(type_token)}
+
+
+def _config(run: Run) -> dict[str, Any]:
+    import json
+
+    return dict(json.loads(run.stack_file.config["email-platform:database"]))
+
+
+def _enum(model: Any, shape: str) -> list[str]:
+    return list(model.shape_for(shape).enum)
+
+
+# ── engine and upgrades ─────────────────────────────────────────────────────────────────────
+
+
+def test_engine_is_aurora_postgresql_pinned_to_the_configured_major(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    assert cluster.inputs["engine"] == "aurora-postgresql"
+    assert cluster.inputs["engineVersion"] == _config(each_stack)["engineVersion"] == "16"
+    assert cluster.inputs["engineMode"] == "provisioned"
+
+
+def test_minor_upgrades_are_automatic_and_major_ones_refused(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    assert cluster.inputs["allowMajorVersionUpgrade"] is False
+    assert cluster.inputs["autoMinorVersionUpgrade"] is True
+    for instance in each_stack.of_type(INSTANCE):
+        assert instance.inputs["autoMinorVersionUpgrade"] is True
+        # Instances follow the cluster's version: a minor upgrade then changes no input of theirs.
+        assert "engineVersion" not in instance.inputs
+
+
+def test_a_major_only_pin_does_not_drift_after_a_minor_upgrade(each_stack: Run) -> None:
+    """The provider keeps the configured version while the running one extends it on a dot boundary."""
+    cluster = _one(each_stack, CLUSTER)
+    configured, running = cluster.inputs["engineVersion"], cluster.outputs["engineVersionActual"]
+    assert running != configured
+    assert running.startswith(configured + ".")
+
+
+# ── instances, zones, failover, scaling ─────────────────────────────────────────────────────
+
+
+def test_at_least_two_instances_in_different_zones_with_promotion_tiers(each_stack: Run) -> None:
+    instances = sorted(each_stack.of_type(INSTANCE), key=lambda r: r.name)
+    assert len(instances) >= 2
+    assert len({i.inputs["availabilityZone"] for i in instances}) == len(instances)
+    assert [i.inputs["promotionTier"] for i in instances][:2] == [0, 1]
+    cluster = _one(each_stack, CLUSTER)
+    assert {i.inputs["clusterIdentifier"] for i in instances} == {cluster.inputs["clusterIdentifier"]}
+
+
+def test_instance_class_comes_from_config_and_is_a_known_aurora_class(production: Run, staging: Run) -> None:
+    assert {i.inputs["instanceClass"] for i in production.of_type(INSTANCE)} == {"db.r7g.large"}
+    assert {i.inputs["instanceClass"] for i in staging.of_type(INSTANCE)} == {"db.t4g.medium"}
+    for run in (production, staging):
+        for instance in run.of_type(INSTANCE):
+            assert instance.inputs["instanceClass"] in AURORA_INSTANCE_CLASSES
+
+
+def test_readers_scale_on_cpu_between_the_configured_bounds(production: Run) -> None:
+    target = _one(production, "aws:appautoscaling/target:Target")
+    policy = _one(production, "aws:appautoscaling/policy:Policy")
+    cluster = _one(production, CLUSTER)
+    assert target.inputs["serviceNamespace"] == "rds"
+    assert target.inputs["scalableDimension"] == "rds:cluster:ReadReplicaCount"
+    assert target.inputs["resourceId"] == f"cluster:{cluster.inputs['clusterIdentifier']}"
+    assert (target.inputs["minCapacity"], target.inputs["maxCapacity"]) == (1, 5)
+    assert policy.inputs["policyType"] == "TargetTrackingScaling"
+    tracking = policy.inputs["targetTrackingScalingPolicyConfiguration"]
+    assert tracking["predefinedMetricSpecification"]["predefinedMetricType"] == "RDSReaderAverageCPUUtilization"
+    assert tracking["targetValue"] == 70
+    assert policy.inputs["resourceId"] == target.inputs["resourceId"]
+
+
+# ── encryption and TLS ──────────────────────────────────────────────────────────────────────
+
+
+def test_storage_and_performance_insights_use_a_protected_rotated_kms_key(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    keys = {k.outputs["arn"]: k for k in each_stack.of_type("aws:kms/key:Key")}
+    assert cluster.inputs["storageEncrypted"] is True
+    key = keys[cluster.inputs["kmsKeyId"]]
+    assert key.inputs["enableKeyRotation"] is True
+    assert key.protect
+    for instance in each_stack.of_type(INSTANCE):
+        assert instance.inputs["performanceInsightsEnabled"] is True
+        assert instance.inputs["performanceInsightsKmsKeyId"] == cluster.inputs["kmsKeyId"]
+        assert instance.inputs["performanceInsightsRetentionPeriod"] == 7
+
+
+def test_cluster_parameter_group_forces_tls_13_with_the_engines_family(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    group = _by_name_output(each_stack, "aws:rds/clusterParameterGroup:ClusterParameterGroup")[
+        cluster.inputs["dbClusterParameterGroupName"]
+    ]
+    assert group.inputs["family"] == f"aurora-postgresql{cluster.inputs['engineVersion'].split('.')[0]}"
+    parameters = {p["name"]: p for p in group.inputs["parameters"]}
+    assert parameters["rds.force_ssl"]["value"] == "1"
+    assert parameters["ssl_min_protocol_version"]["value"] == "TLSv1.3"
+    for parameter in parameters.values():
+        assert parameter["applyMethod"] in _enum(RDS, "ApplyMethod")
+
+
+def test_an_instance_parameter_group_of_the_same_family_is_set_on_cluster_and_instances(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    groups = _by_name_output(each_stack, "aws:rds/parameterGroup:ParameterGroup")
+    group = groups[cluster.inputs["dbInstanceParameterGroupName"]]
+    assert group.inputs["family"] == f"aurora-postgresql{cluster.inputs['engineVersion']}"
+    for instance in each_stack.of_type(INSTANCE):
+        assert instance.inputs["dbParameterGroupName"] == cluster.inputs["dbInstanceParameterGroupName"]
+
+
+def test_instances_name_the_rds_ca_that_clients_verify(each_stack: Run) -> None:
+    for instance in each_stack.of_type(INSTANCE):
+        assert instance.inputs["caCertIdentifier"] == "rds-ca-rsa2048-g1"
+
+
+# ── nothing lost ────────────────────────────────────────────────────────────────────────────
+
+
+def test_backups_are_kept_14_days_in_production_and_7_in_staging(production: Run, staging: Run) -> None:
+    assert _one(production, CLUSTER).inputs["backupRetentionPeriod"] == 14
+    assert _one(staging, CLUSTER).inputs["backupRetentionPeriod"] == 7
+
+
+def test_backup_and_maintenance_windows_are_set(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    assert re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", cluster.inputs["preferredBackupWindow"])
+    assert re.fullmatch(r"[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d", cluster.inputs["preferredMaintenanceWindow"])
+
+
+def test_deleting_the_cluster_is_refused_and_would_leave_a_named_final_snapshot(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    assert cluster.inputs["deletionProtection"] is True
+    assert cluster.inputs["skipFinalSnapshot"] is False
+    assert cluster.inputs["finalSnapshotIdentifier"] == f"email-platform-{each_stack.stack}-final"
+    assert cluster.inputs["deleteAutomatedBackups"] is False
+    assert cluster.inputs["copyTagsToSnapshot"] is True
+    for instance in each_stack.of_type(INSTANCE):
+        assert instance.inputs["copyTagsToSnapshot"] is True
+
+
+def test_cluster_instances_and_key_are_protected_but_parameter_groups_are_not(each_stack: Run) -> None:
+    assert _one(each_stack, CLUSTER).protect
+    assert all(i.protect for i in each_stack.of_type(INSTANCE))
+    (key,) = [k for k in each_stack.of_type("aws:kms/key:Key") if k.name == "database-storage"]
+    assert key.protect
+    # A major upgrade replaces the parameter groups; protecting them would block it.
+    assert not _one(each_stack, "aws:rds/clusterParameterGroup:ClusterParameterGroup").protect
+    assert not _one(each_stack, "aws:rds/parameterGroup:ParameterGroup").protect
+
+
+# ── logs and authentication ─────────────────────────────────────────────────────────────────
+
+
+def test_postgresql_log_is_exported_to_a_retained_log_group(production: Run) -> None:
+    cluster = _one(production, CLUSTER)
+    exports = cluster.inputs["enabledCloudwatchLogsExports"]
+    assert "postgresql" in exports
+    groups = {g.inputs.get("name"): g for g in production.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    for log_type in exports:
+        group = groups[f"/aws/rds/cluster/{cluster.inputs['clusterIdentifier']}/{log_type}"]
+        assert group.inputs["retentionInDays"] == 365
+
+
+def test_log_export_types_are_those_rds_documents_for_aurora_postgresql(each_stack: Run) -> None:
+    documentation = RDS.operation_model("CreateDBCluster").input_shape.members["EnableCloudwatchLogsExports"].documentation
+    documented = re.search(r"Aurora PostgreSQL - ([a-z| -]+)", re.sub(r"<[^>]+>", "", documentation))
+    assert documented is not None
+    allowed = {t.strip() for t in documented.group(1).split("|")}
+    assert set(_one(each_stack, CLUSTER).inputs["enabledCloudwatchLogsExports"]) <= allowed
+
+
+def test_iam_database_authentication_is_on(each_stack: Run) -> None:
+    assert _one(each_stack, CLUSTER).inputs["iamDatabaseAuthenticationEnabled"] is True
+
+
+def test_master_password_is_generated_and_reaches_the_engine_only_as_a_secret(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    assert cluster.inputs["masterPassword"] == "[secret]"
+    assert cluster.inputs["masterUsername"] == "email_admin"
+    assert cluster.inputs["databaseName"] == "email_db"
+    (password,) = [p for p in each_stack.of_type("random:index/randomPassword:RandomPassword") if p.name == "database-master-password"]
+    assert password.inputs["length"] >= 32
+    # RDS refuses / " @ and space in a master password.
+    assert not set(password.inputs["overrideSpecial"]) & set('/"@ ')
+
+
+# ── nothing reachable from outside ──────────────────────────────────────────────────────────
+
+
+def test_instances_are_private_in_the_private_subnets(each_stack: Run) -> None:
+    private = {s.id for s in each_stack.of_type("aws:ec2/subnet:Subnet") if "-private-" in s.name}
+    (subnet_group,) = each_stack.of_type("aws:rds/subnetGroup:SubnetGroup")
+    assert set(subnet_group.inputs["subnetIds"]) == private
+    cluster = _one(each_stack, CLUSTER)
+    assert cluster.inputs["dbSubnetGroupName"] == subnet_group.outputs["name"]
+    for instance in each_stack.of_type(INSTANCE):
+        assert instance.inputs["publiclyAccessible"] is False
+        assert instance.inputs["dbSubnetGroupName"] == subnet_group.outputs["name"]
+
+
+def test_only_the_kubernetes_cluster_reaches_5432(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    (sg_id,) = cluster.inputs["vpcSecurityGroupIds"]
+    security_group = _by_id(each_stack, "aws:ec2/securityGroup:SecurityGroup")[sg_id]
+    assert "ingress" not in security_group.inputs or security_group.inputs["ingress"] == []
+    eks = _one(each_stack, "aws:eks/cluster:Cluster")
+    rules = [
+        r for r in each_stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.inputs["securityGroupId"] == sg_id
+    ]
+    assert len(rules) == 1
+    (rule,) = rules
+    assert rule.inputs["referencedSecurityGroupId"] == eks.outputs["vpcConfig"]["clusterSecurityGroupId"]
+    assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 5432, 5432)
+    assert "cidrIpv4" not in rule.inputs and "cidrIpv6" not in rule.inputs
+
+
+# ── outputs ─────────────────────────────────────────────────────────────────────────────────
+
+
+def test_database_url_is_a_secret_output_and_endpoints_are_plain(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    assert each_stack.outputs["databaseUrl"] == "[secret]"
+    assert each_stack.outputs["databaseWriterEndpoint"] == cluster.outputs["endpoint"]
+    assert each_stack.outputs["databaseReaderEndpoint"] == cluster.outputs["readerEndpoint"]
+    assert ".cluster-ro-" in each_stack.outputs["databaseReaderEndpoint"]
+
+
+def test_url_percent_encodes_every_special_character() -> None:
+    password = "a!&#$^<>-z" + SAFE_SPECIALS
+    url = database_url("email_admin", password, "db.example", 5432)
+    parts = urlsplit(url)
+    assert unquote(parts.password or "") == password
+    assert parts.hostname == "db.example" and parts.port == 5432
+    assert not set(parts.netloc.split("@")[0]) & set("#&$^<>!")
+
+
+def _settings() -> Any:
+    basics = Basics("production", "us-east-1", "mail.example.com", "o", "c", {})
+    raw = {"engineVersion": "16", "instanceClass": "db.r7g.large", "readReplicaScaling": {"maxReplicas": 3}}
+    return parse_database(Section("email-platform:database", raw), basics)
+
+
+@pulumi.runtime.test
+def test_database_url_follows_requirements_and_carries_the_generated_password() -> Any:
+    database = Database(
+        "unit-db",
+        DatabaseArgs(
+            _settings(),
+            vpc_id="vpc-123",
+            private_subnet_ids=["subnet-a", "subnet-b"],
+            client_security_group_id="sg-cluster",
+            availability_zones=["us-east-1a", "us-east-1b"],
+        ),
+    )
+
+    def check(args: list[Any]) -> None:
+        url, writer = args
+        match = re.fullmatch(r"postgresql://email_admin:([^@]+)@([^:/]+):5432/email_db\?sslmode=verify-full", url)
+        assert match is not None, url
+        password = unquote(match.group(1))
+        assert len(password) == 40
+        assert set(password) <= set(string.ascii_letters + string.digits + SAFE_SPECIALS)
+        assert match.group(2) == writer
+
+    return pulumi.Output.all(database.database_url, database.writer_endpoint).apply(check)
+
+
+@pulumi.runtime.test
+async def test_database_url_is_secret_inside_the_program() -> None:
+    database = Database(
+        "unit-db-secret",
+        DatabaseArgs(
+            _settings(), vpc_id="vpc-1", private_subnet_ids=["s-a"], client_security_group_id="sg-1", availability_zones=["us-east-1a"]
+        ),
+    )
+    assert await database.database_url.is_secret()
+
+
+# ── enumerations against the AWS API models ─────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("shape", "value"),
+    [
+        ("ServiceNamespace", "rds"),
+        ("ScalableDimension", "rds:cluster:ReadReplicaCount"),
+        ("MetricType", "RDSReaderAverageCPUUtilization"),
+        ("PolicyType", "TargetTrackingScaling"),
+    ],
+)
+def test_autoscaling_values_are_in_the_application_autoscaling_model(shape: str, value: str, production: Run) -> None:
+    assert value in _enum(AUTOSCALING, shape)
+    target = _one(production, "aws:appautoscaling/target:Target")
+    policy = _one(production, "aws:appautoscaling/policy:Policy")
+    used = {
+        "ServiceNamespace": target.inputs["serviceNamespace"],
+        "ScalableDimension": target.inputs["scalableDimension"],
+        "MetricType": policy.inputs["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"]["predefinedMetricType"],
+        "PolicyType": policy.inputs["policyType"],
+    }
+    assert used[shape] == value

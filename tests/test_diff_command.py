@@ -1,0 +1,105 @@
+"""`preflight diff`: the pull-request comment, and refusing to lose protected data."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from preflight.changes import compare
+from preflight.diff_command import main
+from preflight.pricing import parse_document
+
+DATA = Path(__file__).parent / "data"
+BASE = str(DATA / "plan_production.json")
+HEAD = str(DATA / "plan_production_head.json")
+
+
+def test_markdown_matches_the_golden_comment(capsys: pytest.CaptureFixture[str]) -> None:
+    # Regenerate after a deliberate change: python -m preflight.diff_command BASE HEAD --markdown > tests/data/diff_production.md
+    assert main([BASE, HEAD, "--markdown"]) == 1
+    assert capsys.readouterr().out == (DATA / "diff_production.md").read_text(encoding="utf-8")
+
+
+def test_golden_figures_are_the_hand_computed_ones() -> None:
+    text = (DATA / "diff_production.md").read_text(encoding="utf-8")
+    # head adds a node (0.192 x 730 + 100 x 0.08 = 148.16) and a NAT with its EIP (55.35 + 3.65)
+    assert "| Delta | +$207.16 (+21.2%) |" in text
+    assert "| `cluster-nodes` | `aws:eks/nodeGroup:NodeGroup` | `scalingConfig` | +$148.16 |" in text
+
+
+def test_replacing_a_protected_database_is_flagged_first_and_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([BASE, HEAD, "--markdown"]) == 1
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[2:5] == [
+        "> [!CAUTION]",
+        "> **Protected or stateful resources would be lost:**",
+        "> - **replaced** `db-cluster` (`aws:rds/cluster:Cluster`, protected, stateful) — forced by `kmsKeyId`",
+    ]
+    assert captured.err == "refused: 1 protected or stateful resource(s) would be lost\n"
+
+
+def test_allow_delete_protected_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([BASE, HEAD, "--allow-delete-protected"]) == 0
+    assert "WARNING: replaced " in capsys.readouterr().out
+
+
+def test_same_document_has_no_changes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([BASE, BASE]) == 0
+    out = capsys.readouterr().out
+    assert "delta               +$0.00 (+0.0%)" in out and "no resource changes" in out
+
+
+def _plan() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(Path(BASE).read_text())
+    return data
+
+
+def test_removing_a_stateful_resource_is_refused_even_unprotected() -> None:
+    head = _plan()
+    head["resources"] = [r for r in head["resources"] if r["name"] != "db-cluster"]
+    changes = compare(parse_document(_plan()), parse_document(head))
+    assert [(c.name, c.kind, c.protected, c.stateful) for c in changes.dangerous] == [("db-cluster", "removed", True, True)]
+
+
+def test_an_in_place_change_is_changed_not_replaced() -> None:
+    head = _plan()
+    for r in head["resources"]:
+        if r["name"] == "db-cluster":
+            r["inputs"]["backupRetentionPeriod"] = 14
+    changes = compare(parse_document(_plan()), parse_document(head))
+    assert [(c.name, c.properties) for c in changes.changed] == [("db-cluster", ("backupRetentionPeriod",))]
+    assert changes.replaced == [] and changes.dangerous == []
+
+
+def test_a_preview_replace_op_counts_as_replaced() -> None:
+    preview = json.loads((DATA / "preview_production.json").read_text())
+    for step in preview["steps"]:
+        if step["urn"].endswith("::cluster-eks"):
+            step["op"] = "replace"
+            step["newState"] = copy.deepcopy(step["newState"])
+            step["newState"]["inputs"]["tags"] = {"x": "y"}
+    changes = compare(parse_document(_plan()), parse_document(preview))
+    assert [c.name for c in changes.replaced] == ["cluster-eks"]
+    assert [c.name for c in changes.removed] == ["network-nat-old"]
+
+
+def test_documents_of_two_stacks_are_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = _plan()
+    other["stack"] = "staging"
+    path = tmp_path / "staging.json"
+    path.write_text(json.dumps(other))
+    assert main([BASE, str(path)]) == 2
+    assert capsys.readouterr().err == "error: base is stack 'production' but head is stack 'staging'\n"
+
+
+def test_bad_head_is_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "head.json"
+    path.write_text("{")
+    assert main([BASE, str(path), "--markdown"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.splitlines()) == 1 and captured.err.startswith("error: ")

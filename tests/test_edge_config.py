@@ -1,0 +1,128 @@
+"""Edge and CDN config: every bad value stops the program with one line naming key, value and rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from config.basics import Basics
+from config.cdn import parse_cdn
+from config.edge import SSL_POLICIES, TLS13_POLICIES, EdgeSettings, parse_edge
+from config.reader import ConfigError, Section
+from preflight.runner import Run
+
+PRODUCTION = Basics("production", "us-east-1", "mail.example.com", "platform-team", "email-platform", {})
+STAGING = Basics("staging", "us-east-1", "staging.mail.example.com", "platform-team", "email-platform", {})
+
+
+def edge(basics: Basics = PRODUCTION, **values: Any) -> EdgeSettings:
+    return parse_edge(Section("email-platform:edge", {"hostedZone": "example.com", **values}), basics)
+
+
+def test_committed_stacks_read_as_intended() -> None:
+    settings = edge(subjectAlternativeNames=["*.mail.example.com"])
+    assert settings.ssl_policy == "ELBSecurityPolicy-TLS13-1-3-2021-06"
+    assert settings.hsts_header == "max-age=63072000; includeSubDomains; preload"
+    assert settings.internal_ca.algorithm == "ECDSA"
+    assert settings.waf_enabled is True
+    assert edge(STAGING).waf_enabled is False
+    assert edge(STAGING).subject_alternative_names == ["*.staging.mail.example.com"]
+
+
+def test_an_invalid_domain_is_refused_in_one_line(run_stack_with: Callable[..., Run]) -> None:
+    def bad(config: dict[str, Any]) -> None:
+        config["email-platform:domain"] = "Mail_Example"
+
+    with pytest.raises(ConfigError, match=r"email-platform:domain = 'Mail_Example': must be a lower-case DNS name") as error:
+        run_stack_with("production", bad)
+    assert "\n" not in str(error.value)
+
+
+def test_a_missing_hosted_zone_is_refused(run_stack_with: Callable[..., Run]) -> None:
+    def drop(config: dict[str, Any]) -> None:
+        del config["email-platform:edge"]["hostedZone"]
+
+    with pytest.raises(ConfigError, match=r"email-platform:edge\.hostedZone = \(not set\): this key is required"):
+        run_stack_with("production", drop)
+
+
+def test_a_tls12_policy_is_refused_in_production(run_stack_with: Callable[..., Run]) -> None:
+    def tls12(config: dict[str, Any]) -> None:
+        config["email-platform:edge"]["sslPolicy"] = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+
+    with pytest.raises(ConfigError, match=r"edge\.sslPolicy = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09': allows TLS 1\.2; production"):
+        run_stack_with("production", tls12)
+    # Staging may rehearse with it; the post-quantum TLS 1.3 policy is fine everywhere.
+    assert edge(STAGING, sslPolicy="ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09").ssl_policy.endswith("Res-PQ-2025-09")
+    assert edge(sslPolicy="ELBSecurityPolicy-TLS13-1-3-PQ-2025-09").ssl_policy in TLS13_POLICIES
+
+
+def test_a_price_class_that_does_not_exist_is_refused(run_stack_with: Callable[..., Run]) -> None:
+    def bogus(config: dict[str, Any]) -> None:
+        config["email-platform:cdn"]["priceClass"] = "PriceClass_300"
+
+    with pytest.raises(ConfigError, match=r"cdn\.priceClass = 'PriceClass_300': allowed: PriceClass_100, PriceClass_200, PriceClass_All"):
+        run_stack_with("staging", bogus)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"hostedZone": "example.org"}, r"hostedZone = 'example.org': the domain mail.example.com is not inside this zone"),
+        ({"hostedZone": "Example.com"}, r"hostedZone = 'Example.com': must be the public Route53 zone"),
+        ({"hostedZoneId": "zone-1"}, r"hostedZoneId = 'zone-1': must be a Route53 hosted zone id"),
+        ({"subjectAlternativeNames": ["api.example.org"]}, r"subjectAlternativeNames\[0\] = 'api.example.org': is outside the hosted zone"),
+        ({"subjectAlternativeNames": ["a.*.mail.example.com"]}, r"subjectAlternativeNames\[0\] = .*optionally with a leading"),
+        ({"subjectAlternativeNames": ["mail.example.com"]}, r"subjectAlternativeNames = .*must be distinct and differ from the domain"),
+        ({"sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2099-01"}, r"sslPolicy = 'ELBSecurityPolicy-TLS13-1-3-2099-01': allowed: ELBSecurity"),
+        ({"sslPolicy": "ELBSecurityPolicy-2016-08"}, r"allows TLS 1\.0; production needs a TLS 1\.3-only policy"),
+        ({"hstsMaxAgeSeconds": 86400}, r"hstsMaxAgeSeconds = 86400: must be between 31536000 and 63072000"),
+        ({"internalCa": {"algorithm": "RSA", "rsaBits": 2048}}, r"internalCa\.rsaBits = 2048: allowed: 3072, 4096"),
+        ({"internalCa": {"algorithm": "DSA"}}, r"internalCa\.algorithm = 'DSA': allowed: ECDSA, RSA"),
+        ({"internalCa": {"rsaBits": 4096}}, r"internalCa\.rsaBits = 4096: only with algorithm: RSA"),
+        ({"internalCa": {"earlyRenewalHours": 2160}}, r"earlyRenewalHours = 2160: must be below certValidityHours \(2160\)"),
+        ({"internalCa": {"certValidityHours": 10000}}, r"certValidityHours = 10000: must be between 168 and 9528"),
+        ({"targetGroup": {"slowStartSeconds": 10}}, r"slowStartSeconds = 10: must be 0 \(off\) or between 30 and 900"),
+        ({"targetGroup": {"deregistrationDelaySeconds": 4000}}, r"deregistrationDelaySeconds = 4000: must be between 0 and 3600"),
+        ({"waf": {"enabled": False}}, r"waf\.enabled = False: production keeps the WAF on"),
+        ({"accessLogs": {"retentionDays": 30}}, r"accessLogs\.retentionDays = 30: production keeps access logs at least 90 days"),
+        ({"sslPolicyy": "x"}, r"edge\.sslPolicyy = 'x': unknown key; did you mean 'sslPolicy'\?"),
+    ],
+)
+def test_bad_edge_values_are_refused(values: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        edge(**values)
+
+
+def test_rsa_3072_and_4096_are_accepted_for_the_internal_ca() -> None:
+    for bits in (3072, 4096):
+        assert edge(internalCa={"algorithm": "RSA", "rsaBits": bits}).internal_ca.rsa_bits == bits
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"subdomain": "Static Assets"}, r"cdn\.subdomain = 'Static Assets': must be one lower-case DNS label"),
+        ({"apiPaths": ["api/*"]}, r"cdn\.apiPaths\[0\] = 'api/\*': must be a CloudFront path pattern"),
+        ({"logging": {"enabled": False}}, r"cdn\.logging\.enabled = False: production keeps CloudFront access logs"),
+        ({"logging": {"retentionDays": 10}}, r"cdn\.logging\.retentionDays = 10: CloudWatch allows"),
+    ],
+)
+def test_bad_cdn_values_are_refused(values: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_cdn(Section("email-platform:cdn", values), PRODUCTION)
+
+
+def test_cdn_defaults_follow_the_environment() -> None:
+    production = parse_cdn(Section("email-platform:cdn", {}), PRODUCTION)
+    staging = parse_cdn(Section("email-platform:cdn", {}), STAGING)
+    assert production.static_domain == "static.mail.example.com"
+    assert (production.price_class, staging.price_class) == ("PriceClass_All", "PriceClass_100")
+    assert production.api_paths == ["/api/*", "/webhooks/*"]
+
+
+def test_the_policy_table_knows_the_minimum_tls_of_every_policy() -> None:
+    assert all(SSL_POLICIES[p] == "1.3" for p in TLS13_POLICIES)
+    assert {v for v in SSL_POLICIES.values()} <= {"1.0", "1.1", "1.2", "1.3"}

@@ -1,0 +1,177 @@
+"""The ALB: TLS 1.3, HSTS, 301 to HTTPS, protected logs, blue/green target groups and the traffic split."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+import pytest
+
+from components.load_balancer import TrafficSplit, TrafficSplitArgs
+from preflight.recorder import RecordingMonitor
+from preflight.runner import Run
+from tests.test_certificates import one
+
+LISTENER = "aws:lb/listener:Listener"
+TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+
+
+def test_alb_spans_every_public_subnet_with_protection_and_header_hygiene(each_stack: Run) -> None:
+    (alb,) = each_stack.of_type("aws:lb/loadBalancer:LoadBalancer")
+    public = {s.id for s in each_stack.of_type("aws:ec2/subnet:Subnet") if "-public-" in s.name}
+    assert set(alb.inputs["subnets"]) == public and len(public) >= 2
+    assert alb.inputs["internal"] is False
+    assert alb.inputs["enableDeletionProtection"] is True
+    assert alb.inputs["dropInvalidHeaderFields"] is True
+    assert alb.inputs["desyncMitigationMode"] == "strictest"
+
+
+def test_production_alb_spans_three_zones(production: Run) -> None:
+    (alb,) = production.of_type("aws:lb/loadBalancer:LoadBalancer")
+    assert len(alb.inputs["subnets"]) == 3
+
+
+def test_https_listener_is_tls13_only_with_hsts_and_the_validated_certificate(each_stack: Run) -> None:
+    https = one(each_stack, LISTENER, "lb-https")
+    assert (https.inputs["port"], https.inputs["protocol"]) == (443, "HTTPS")
+    assert https.inputs["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-3-2021-06"
+    validation = one(each_stack, "aws:acm/certificateValidation:CertificateValidation", "certificates-alb")
+    assert https.inputs["certificateArn"] == validation.outputs["certificateArn"]
+    hsts = https.inputs["routingHttpResponseStrictTransportSecurityHeaderValue"]
+    assert hsts == "max-age=63072000; includeSubDomains; preload"
+    (action,) = https.inputs["defaultActions"]
+    assert action["type"] == "fixed-response" and action["fixedResponse"]["statusCode"] == "404"
+
+
+def test_http_listener_only_redirects_to_https_with_301(each_stack: Run) -> None:
+    http = one(each_stack, LISTENER, "lb-http")
+    assert (http.inputs["port"], http.inputs["protocol"]) == (80, "HTTP")
+    (action,) = http.inputs["defaultActions"]
+    assert action["type"] == "redirect"
+    assert action["redirect"] == {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}
+
+
+def test_blue_and_green_target_groups_speak_https_to_pod_ips_with_health_checks(each_stack: Run) -> None:
+    groups = {g.name: g for g in each_stack.of_type(TARGET_GROUP)}
+    assert set(groups) == {"lb-blue", "lb-green"}
+    for group in groups.values():
+        assert (group.inputs["targetType"], group.inputs["protocol"], group.inputs["port"]) == ("ip", "HTTPS", 3000)
+        check = group.inputs["healthCheck"]
+        assert (check["protocol"], check["path"], check["matcher"], check["enabled"]) == ("HTTPS", "/health", "200", True)
+        assert group.inputs["deregistrationDelay"] == 30
+        assert group.inputs["slowStart"] == 30
+
+
+def test_the_app_traffic_goes_through_one_weighted_rule(each_stack: Run) -> None:
+    (rule,) = each_stack.of_type("aws:lb/listenerRule:ListenerRule")
+    https = one(each_stack, LISTENER, "lb-https")
+    assert rule.inputs["listenerArn"] == https.outputs["arn"]
+    assert rule.inputs["priority"] == 100
+    (condition,) = rule.inputs["conditions"]
+    domain = "mail.example.com" if each_stack.stack == "production" else "staging.mail.example.com"
+    assert condition["hostHeader"]["values"] == [domain]
+    (action,) = rule.inputs["actions"]
+    arns = {g.name.removeprefix("lb-"): g.outputs["arn"] for g in each_stack.of_type(TARGET_GROUP)}
+    weights = {t["arn"]: t["weight"] for t in action["forward"]["targetGroups"]}
+    assert weights == {arns["blue"]: 100, arns["green"]: 0}
+    assert action["forward"]["stickiness"]["enabled"] is False
+
+
+def test_security_group_admits_only_web_ports_and_sends_only_to_the_pods(each_stack: Run) -> None:
+    (group,) = [g for g in each_stack.of_type("aws:ec2/securityGroup:SecurityGroup") if g.name == "lb-sg"]
+    ingress = [r for r in each_stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.name.startswith("lb-from-")]
+    assert sorted((r.inputs["fromPort"], r.inputs["toPort"], r.inputs["cidrIpv4"]) for r in ingress) == [
+        (80, 80, "0.0.0.0/0"),
+        (443, 443, "0.0.0.0/0"),
+    ]
+    assert all(r.inputs["securityGroupId"] == group.id for r in ingress)
+    (egress,) = [r for r in each_stack.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") if r.name.startswith("lb-")]
+    (cluster,) = each_stack.of_type("aws:eks/cluster:Cluster")
+    cluster_sg = cluster.outputs["vpcConfig"]["clusterSecurityGroupId"]
+    assert (egress.inputs["fromPort"], egress.inputs["toPort"], egress.inputs["referencedSecurityGroupId"]) == (3000, 3000, cluster_sg)
+    back = one(each_stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "lb-pods-from-alb")
+    assert (back.inputs["securityGroupId"], back.inputs["referencedSecurityGroupId"]) == (cluster_sg, group.id)
+
+
+def _companion(run: Run, type_token: str, name: str) -> dict[str, Any]:
+    return dict(one(run, type_token, name).inputs)
+
+
+def test_access_logs_go_to_a_protected_sse_s3_bucket_only_elb_writes(each_stack: Run) -> None:
+    (alb,) = each_stack.of_type("aws:lb/loadBalancer:LoadBalancer")
+    bucket = one(each_stack, "aws:s3/bucket:Bucket", "lb-logs")
+    assert bucket.protect is True
+    assert alb.inputs["accessLogs"] == {"bucket": bucket.outputs["bucket"], "prefix": "alb", "enabled": True}
+    sse = _companion(each_stack, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "lb-logs")
+    assert sse["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"  # ALB logs refuse SSE-KMS
+    pab = _companion(each_stack, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "lb-logs")
+    assert all(pab[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+    ownership = _companion(each_stack, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "lb-logs")
+    assert ownership["rule"]["objectOwnership"] == "BucketOwnerEnforced"
+    assert _companion(each_stack, "aws:s3/bucketVersioning:BucketVersioning", "lb-logs")["versioningConfiguration"]["status"] == "Enabled"
+    lifecycle = _companion(each_stack, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lb-logs")
+    days = 365 if each_stack.stack == "production" else 30
+    assert lifecycle["rules"][0]["expiration"]["days"] == days
+    policy = json.loads(_companion(each_stack, "aws:s3/bucketPolicy:BucketPolicy", "lb-logs")["policy"])
+    (allow,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+    assert allow["Resource"] == f"{bucket.outputs['arn']}/alb/AWSLogs/*"
+    assert any(s["Effect"] == "Deny" and s["Condition"]["Bool"]["aws:SecureTransport"] == "false" for s in policy["Statement"])
+
+
+def test_waf_with_managed_rules_guards_the_alb_in_production_only(production: Run, staging: Run) -> None:
+    (acl,) = production.of_type("aws:wafv2/webAcl:WebAcl")
+    assert acl.inputs["scope"] == "REGIONAL"
+    groups = {
+        r["statement"]["managedRuleGroupStatement"]["name"] for r in acl.inputs["rules"] if "managedRuleGroupStatement" in r["statement"]
+    }
+    assert {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"} <= groups
+    rate = next(r for r in acl.inputs["rules"] if "rateBasedStatement" in r["statement"])
+    assert rate["statement"]["rateBasedStatement"]["limit"] == 2000 and "block" in rate["action"]
+    (association,) = production.of_type("aws:wafv2/webAclAssociation:WebAclAssociation")
+    (alb,) = production.of_type("aws:lb/loadBalancer:LoadBalancer")
+    assert (association.inputs["resourceArn"], association.inputs["webAclArn"]) == (alb.outputs["arn"], acl.outputs["arn"])
+    assert staging.of_type("aws:wafv2/webAcl:WebAcl") == []
+
+
+def test_the_domain_is_an_alias_of_the_alb(each_stack: Run) -> None:
+    record = one(each_stack, "aws:route53/record:Record", "lb-alias")
+    (alb,) = each_stack.of_type("aws:lb/loadBalancer:LoadBalancer")
+    assert record.inputs["type"] == "A"
+    assert record.inputs["aliases"] == [{"name": alb.outputs["dnsName"], "zoneId": alb.outputs["zoneId"], "evaluateTargetHealth": True}]
+    assert each_stack.outputs["albDnsName"] == alb.outputs["dnsName"]
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [({"blue": 100}, "exactly the keys blue, green"), ({"blue": 1000, "green": 0}, "0-999"), ({"blue": 0, "green": 0}, "above 0")],
+)
+def test_traffic_split_refuses_bad_weights(weights: dict[str, int], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        TrafficSplitArgs("arn:listener", {"blue": "arn:b", "green": "arn:g"}, weights)
+
+
+@pulumi.runtime.test
+def test_traffic_waits_for_the_colours_to_be_ready(pulumi_mocks: RecordingMonitor) -> Any:
+    seen: dict[str, list[str]] = {}
+    register = pulumi_mocks.RegisterResource
+
+    def capture(request: Any) -> Any:
+        seen[request.name] = list(request.dependencies)
+        return register(request)
+
+    pulumi_mocks.RegisterResource = capture  # type: ignore[method-assign]
+    rollout = pulumi.CustomResource("test:index:Rollout", "green-rollout", {})
+    split = TrafficSplit(
+        "split",
+        TrafficSplitArgs("arn:listener", {"blue": "arn:b", "green": "arn:g"}, {"blue": 90, "green": 10}, ready=[rollout]),
+    )
+
+    def check(values: list[Any]) -> None:
+        rollout_urn, _ = values
+        assert rollout_urn in seen["split-rule"], "the rule is created only after the rollout completes"
+        rule = next(r for r in pulumi_mocks.recorded if r.name == "split-rule")
+        assert rule.inputs["conditions"] == [{"pathPattern": {"values": ["/*"]}}]
+
+    return pulumi.Output.all(rollout.urn, split.rule.arn).apply(check)

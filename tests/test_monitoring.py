@@ -1,0 +1,499 @@
+"""Operations: every alarm watches the resources it is given, with config's thresholds, and tells someone.
+
+The component is built under the autouse mocks with the identifiers the real resources would
+hand over (ARN suffixes, cluster and instance ids, member clusters, a distribution id); the
+assertions read what the engine would have received.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import botocore.session
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from components.monitoring import Monitoring, MonitoringArgs, alarm_rule, member_cluster
+from config.basics import Basics
+from config.monitoring import MonitoringSettings, parse_monitoring
+from config.reader import Section
+from preflight.recorder import RecordedResource, RecordingMonitor
+
+ALB = "app/email-platform-production/50dc6c495c0c9188"
+TARGET_GROUPS = {"blue": "targetgroup/email-blue/6d0ecf831eec9f09", "green": "targetgroup/email-green/943f017f100becff"}
+DB_CLUSTER = "email-platform-production"
+DB_INSTANCES = ["email-platform-production-1", "email-platform-production-2"]
+REPLICATION_GROUP = "email-platform-production"
+# As ElastiCache lists them: not in order.
+MEMBERS = [
+    f"{REPLICATION_GROUP}-0002-001",
+    f"{REPLICATION_GROUP}-0001-002",
+    f"{REPLICATION_GROUP}-0001-001",
+    f"{REPLICATION_GROUP}-0002-002",
+]
+DISTRIBUTION = "E2QWRUHAPOMQZL"
+DOMAIN = "mail.example.com"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+EAST_PROVIDER = "aws-us-east-1"
+
+BASE_CONFIG: dict[str, Any] = {
+    "notifications": {"emails": ["oncall@example.com"], "webhooks": ["https://hooks.example.com/alarms"]},
+    "budget": {"monthlyUsd": 3000, "emails": ["finance@example.com"]},
+}
+
+
+def settings(**changes: Any) -> MonitoringSettings:
+    raw = json.loads(json.dumps(BASE_CONFIG))
+    raw.update(changes)
+    basics = Basics("production", "us-east-1", DOMAIN, "platform-team", "email-platform", {})
+    return parse_monitoring(Section("email-platform:monitoring", raw), basics)
+
+
+class Built:
+    def __init__(self, resources: list[RecordedResource]) -> None:
+        self.resources = resources
+
+    def of_type(self, type_token: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def named(self, name: str) -> RecordedResource:
+        (match,) = [r for r in self.resources if r.name == name]
+        return match
+
+    def alarm(self, role: str) -> RecordedResource:
+        return self.named(f"monitoring-{role}")
+
+    def is_east(self, resource: RecordedResource) -> bool:
+        return resource.provider is not None and f"::{EAST_PROVIDER}::" in resource.provider
+
+
+def build(monitor: RecordingMonitor, config: MonitoringSettings | None = None, region: str = "us-east-1") -> Built:
+    """Build the component with realistic identifiers; return what it registered."""
+
+    @pulumi.runtime.test
+    def program() -> Any:
+        east = aws.Provider(EAST_PROVIDER, region="us-east-1")
+        # The stack's own provider, as __main__ passes it; the default one when in us-east-1.
+        regional = None if region == "us-east-1" else aws.Provider(f"aws-{region}", region=region)
+        monitoring = Monitoring(
+            "monitoring",
+            MonitoringArgs(
+                settings=config or settings(),
+                environment="production",
+                region=region,
+                domain=DOMAIN,
+                us_east_1_provider=east,
+                alb_arn_suffix=ALB,
+                target_group_arn_suffixes=TARGET_GROUPS,
+                db_cluster_identifier=DB_CLUSTER,
+                db_instance_identifiers=DB_INSTANCES,
+                redis_replication_group_id=REPLICATION_GROUP,
+                # An Output, as the replication group hands it over.
+                redis_member_clusters=pulumi.Output.from_input(MEMBERS),
+                redis_node_count=len(MEMBERS),
+                cdn_distribution_id=DISTRIBUTION,
+            ),
+            opts=pulumi.ResourceOptions(providers={"aws": regional} if regional else None),
+        )
+        return pulumi.Output.all(monitoring.topic_arn, monitoring.dashboard_url).apply(lambda _: None)
+
+    program()
+    return Built(list(monitor.recorded))
+
+
+@pytest.fixture
+def built(pulumi_mocks: RecordingMonitor) -> Built:
+    return build(pulumi_mocks)
+
+
+def metric(alarm: RecordedResource) -> tuple[str, str, dict[str, str], str]:
+    inputs = alarm.inputs
+    return inputs["namespace"], inputs["metricName"], inputs["dimensions"], inputs["statistic"]
+
+
+# ── ALB: the guide's response-time target, 5xx and target health ───────────────────────────
+
+
+def test_response_time_alarm_is_the_guides_200_ms_average_on_the_load_balancer(built: Built) -> None:
+    alarm = built.alarm("alb-response-time")
+    assert metric(alarm) == ("AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer": ALB}, "Average")
+    assert alarm.inputs["threshold"] == 0.2
+    assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
+    assert alarm.inputs["evaluationPeriods"] == 3
+    assert alarm.inputs["period"] == 60
+
+
+@pytest.mark.parametrize(
+    ("role", "errors", "expression"),
+    [
+        ("alb-target-5xx-rate", "HTTPCode_Target_5XX_Count", "100 * FILL(errors, 0) / requests"),
+        ("alb-elb-5xx-rate", "HTTPCode_ELB_5XX_Count", "100 * FILL(errors, 0) / (FILL(requests, 0) + FILL(errors, 0))"),
+    ],
+)
+def test_5xx_rates_are_metric_math_over_the_load_balancers_counts(built: Built, role: str, errors: str, expression: str) -> None:
+    alarm = built.alarm(role)
+    queries = {q["id"]: q for q in alarm.inputs["metricQueries"]}
+    assert queries["errors"]["metric"] == {
+        "namespace": "AWS/ApplicationELB", "metricName": errors, "dimensions": {"LoadBalancer": ALB}, "stat": "Sum", "period": 60,
+    }  # fmt: skip
+    assert queries["requests"]["metric"]["metricName"] == "RequestCount"
+    assert queries["requests"]["metric"]["dimensions"] == {"LoadBalancer": ALB}
+    assert queries["rate"]["expression"] == expression
+    assert [q["id"] for q in alarm.inputs["metricQueries"] if q["returnData"]] == ["rate"]
+    assert alarm.inputs["threshold"] == 1
+    assert "namespace" not in alarm.inputs  # a metric-math alarm may not also name a metric
+
+
+def test_each_target_group_colour_has_an_unhealthy_hosts_alarm(built: Built) -> None:
+    for colour, suffix in TARGET_GROUPS.items():
+        alarm = built.alarm(f"alb-{colour}-unhealthy-hosts")
+        assert metric(alarm) == ("AWS/ApplicationELB", "UnHealthyHostCount", {"TargetGroup": suffix, "LoadBalancer": ALB}, "Maximum")
+        assert alarm.inputs["threshold"] == 0
+        assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
+        assert alarm.inputs["treatMissingData"] == "notBreaching"
+
+
+# ── Aurora and ElastiCache ─────────────────────────────────────────────────────────────
+
+
+def test_aurora_alarms_watch_every_instance_and_the_clusters_replica_lag(built: Built) -> None:
+    lag = built.alarm("db-replica-lag")
+    assert metric(lag) == ("AWS/RDS", "AuroraReplicaLagMaximum", {"DBClusterIdentifier": DB_CLUSTER}, "Maximum")
+    assert lag.inputs["threshold"] == 1000
+    expected = {
+        "cpu": ("CPUUtilization", "Average", "GreaterThanThreshold", 80),
+        "memory": ("FreeableMemory", "Minimum", "LessThanThreshold", 512 * 1024**2),
+        "connections": ("DatabaseConnections", "Maximum", "GreaterThanThreshold", 1000),
+        "local-storage": ("FreeLocalStorage", "Minimum", "LessThanThreshold", 2 * 1024**3),
+    }
+    for index, instance in enumerate(DB_INSTANCES, start=1):
+        for role, (name, statistic, comparison, threshold) in expected.items():
+            alarm = built.alarm(f"db-{index}-{role}")
+            assert metric(alarm) == ("AWS/RDS", name, {"DBInstanceIdentifier": instance}, statistic)
+            assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == (comparison, threshold)
+
+
+def test_cache_alarms_watch_each_member_cluster_in_a_stable_order(built: Built) -> None:
+    expected = {
+        "cpu": ("CPUUtilization", 90),
+        "engine-cpu": ("EngineCPUUtilization", 80),
+        "memory": ("DatabaseMemoryUsagePercentage", 80),
+        "evictions": ("Evictions", 0),
+        "replication-lag": ("ReplicationLag", 30),
+    }
+    for index, member in enumerate(sorted(MEMBERS), start=1):
+        for role, (name, threshold) in expected.items():
+            alarm = built.alarm(f"cache-{index}-{role}")
+            namespace, metric_name, dimensions, _ = metric(alarm)
+            assert (namespace, metric_name, dimensions) == ("AWS/ElastiCache", name, {"CacheClusterId": member})
+            assert alarm.inputs["threshold"] == threshold
+            assert REPLICATION_GROUP in alarm.inputs["alarmDescription"]
+    assert not [r for r in built.of_type(ALARM) if r.name.startswith(f"monitoring-cache-{len(MEMBERS) + 1}-")]
+
+
+def test_a_member_count_that_disagrees_with_the_group_is_an_error() -> None:
+    assert member_cluster(MEMBERS, 0, 4) == f"{REPLICATION_GROUP}-0001-001"
+    with pytest.raises(ValueError, match="4 member clusters but monitoring was told 6"):
+        member_cluster(MEMBERS, 0, 6)
+
+
+# ── us-east-1: CloudFront and the uptime health check ───────────────────────────────────
+
+
+def test_cdn_alarm_uses_the_us_east_1_provider_and_the_global_dimension(built: Built) -> None:
+    alarm = built.alarm("cdn-5xx-rate")
+    assert metric(alarm) == ("AWS/CloudFront", "5xxErrorRate", {"DistributionId": DISTRIBUTION, "Region": "Global"}, "Average")
+    assert alarm.inputs["threshold"] == 1
+    assert built.is_east(alarm)
+
+
+def test_uptime_health_check_probes_https_health_and_its_alarm_lives_in_us_east_1(built: Built) -> None:
+    (check,) = built.of_type("aws:route53/healthCheck:HealthCheck")
+    assert check.inputs["type"] == "HTTPS"
+    assert (check.inputs["fqdn"], check.inputs["port"], check.inputs["resourcePath"]) == (DOMAIN, 443, "/health")
+    assert check.inputs["enableSni"] is True
+    assert (check.inputs["requestInterval"], check.inputs["failureThreshold"]) == (30, 3)
+    alarm = built.alarm("health-check")
+    assert metric(alarm) == ("AWS/Route53", "HealthCheckStatus", {"HealthCheckId": check.id}, "Minimum")
+    assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == ("LessThanThreshold", 1)
+    assert built.is_east(alarm) and built.is_east(check)
+
+
+def test_in_another_region_the_us_east_1_alarms_notify_a_us_east_1_topic(pulumi_mocks: RecordingMonitor) -> None:
+    built = build(pulumi_mocks, region="eu-west-1")
+    topics = {t.outputs["arn"]: t for t in built.of_type("aws:sns/topic:Topic")}
+    assert len(topics) == 2
+    for role in ("cdn-5xx-rate", "health-check"):
+        (action,) = built.alarm(role).inputs["alarmActions"]
+        assert built.is_east(topics[action]), "alarm actions must be in the alarm's region"
+    (regional,) = built.alarm("db-1-cpu").inputs["alarmActions"]
+    assert not built.is_east(topics[regional])
+    keys = {k.outputs["arn"]: k for k in built.of_type("aws:kms/key:Key")}
+    assert built.is_east(keys[topics[action].inputs["kmsMasterKeyId"]]), "a topic's key is in the topic's region"
+    east_subscriptions = [s for s in built.of_type("aws:sns/topicSubscription:TopicSubscription") if built.is_east(s)]
+    assert {s.inputs["endpoint"] for s in east_subscriptions} == {"oncall@example.com", "[secret]"}
+
+
+def test_in_us_east_1_one_topic_serves_every_alarm(built: Built) -> None:
+    (topic,) = built.of_type("aws:sns/topic:Topic")
+    assert built.alarm("health-check").inputs["alarmActions"] == [topic.outputs["arn"]]
+
+
+# ── who is told ─────────────────────────────────────────────────────────────────────────
+
+
+def test_service_degraded_composite_covers_the_symptoms_and_alone_notifies_for_them(built: Built) -> None:
+    (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    (topic,) = built.of_type("aws:sns/topic:Topic")
+    symptoms = ["alb-target-5xx-rate", "alb-elb-5xx-rate", "alb-response-time", "alb-blue-unhealthy-hosts", "alb-green-unhealthy-hosts"]
+    names = re.findall(r'ALARM\("([^"]+)"\)', composite.inputs["alarmRule"])
+    assert sorted(names) == sorted(built.alarm(role).inputs["name"] for role in symptoms)
+    assert composite.inputs["alarmRule"] == alarm_rule(names)
+    assert composite.inputs["alarmActions"] == composite.inputs["okActions"] == [topic.outputs["arn"]]
+    for role in symptoms:
+        assert built.alarm(role).inputs["alarmActions"] == []
+    for cause in ("db-1-cpu", "db-replica-lag", "cache-1-memory"):
+        assert built.alarm(cause).inputs["alarmActions"] == [topic.outputs["arn"]]
+        assert built.alarm(cause).inputs["name"] not in names
+
+
+def test_every_alarm_is_either_in_the_composite_or_notifies(built: Built) -> None:
+    (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    for alarm in built.of_type(ALARM):
+        assert alarm.inputs["alarmActions"] or f'ALARM("{alarm.inputs["name"]}")' in composite.inputs["alarmRule"], alarm.name
+
+
+def test_topic_is_encrypted_with_a_key_cloudwatch_and_budgets_may_use(built: Built) -> None:
+    (topic,) = built.of_type("aws:sns/topic:Topic")
+    (key,) = built.of_type("aws:kms/key:Key")
+    assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]
+    assert key.inputs["enableKeyRotation"] is True
+    (key_policy,) = built.of_type("aws:kms/keyPolicy:KeyPolicy")
+    assert key_policy.inputs["keyId"] == key.outputs["keyId"]
+    statements = json.loads(key_policy.inputs["policy"])["Statement"]
+    services = [s for s in statements if "Service" in s["Principal"]]
+    assert services[0]["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]
+    assert set(services[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    assert any(s["Principal"].get("AWS") == "arn:aws:iam::123456789012:root" for s in statements), "the account keeps control"
+    (topic_policy,) = built.of_type("aws:sns/topicPolicy:TopicPolicy")
+    (publish,) = json.loads(topic_policy.inputs["policy"])["Statement"]
+    assert publish["Resource"] == topic.outputs["arn"] == topic_policy.inputs["arn"]
+    assert publish["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]
+    assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+def test_subscriptions_come_from_config(built: Built) -> None:
+    (topic,) = built.of_type("aws:sns/topic:Topic")
+    subscriptions = {(s.inputs["protocol"], s.inputs["endpoint"]) for s in built.of_type("aws:sns/topicSubscription:TopicSubscription")}
+    # A webhook URL may carry a token: secret in state, and not in the resource name either.
+    assert subscriptions == {("email", "oncall@example.com"), ("https", "[secret]")}
+    assert not [s for s in built.resources if "hooks" in s.urn]
+    assert {s.inputs["topic"] for s in built.of_type("aws:sns/topicSubscription:TopicSubscription")} == {topic.outputs["arn"]}
+
+
+# ── thresholds, optional alarms ─────────────────────────────────────────────────────────
+
+
+def test_thresholds_and_evaluation_come_from_config(pulumi_mocks: RecordingMonitor) -> None:
+    config = settings(
+        evaluationPeriods=5,
+        periodSeconds=300,
+        alb={"responseTimeSeconds": 0.5, "target5xxPercent": 2.5},
+        database={"cpuPercent": 70, "connections": 400},
+        cache={"engineCpuPercent": 65, "evictions": 100},
+        cdn={"error5xxPercent": 3},
+    )
+    built = build(pulumi_mocks, config)
+    assert built.alarm("alb-response-time").inputs["threshold"] == 0.5
+    assert built.alarm("alb-response-time").inputs["evaluationPeriods"] == 5
+    assert built.alarm("alb-response-time").inputs["period"] == 300
+    assert built.alarm("alb-target-5xx-rate").inputs["threshold"] == 2.5
+    assert built.alarm("alb-target-5xx-rate").inputs["metricQueries"][0]["metric"]["period"] == 300
+    assert built.alarm("db-2-cpu").inputs["threshold"] == 70
+    assert built.alarm("db-1-connections").inputs["threshold"] == 400
+    assert built.alarm("cache-3-engine-cpu").inputs["threshold"] == 65
+    assert built.alarm("cache-1-evictions").inputs["threshold"] == 100
+    assert built.alarm("cdn-5xx-rate").inputs["threshold"] == 3
+
+
+def test_delivery_rate_alarm_is_off_by_default(built: Built) -> None:
+    assert not [a for a in built.of_type(ALARM) if a.name == "monitoring-delivery-rate"]
+
+
+def test_delivery_rate_alarm_watches_the_apps_metric_and_joins_the_composite(pulumi_mocks: RecordingMonitor) -> None:
+    config = settings(
+        deliveryRate={
+            "enabled": True,
+            "namespace": "EmailPlatform",
+            "metricName": "DeliveryRate",
+            "dimensions": {"Environment": "production"},
+        }
+    )
+    built = build(pulumi_mocks, config)
+    alarm = built.alarm("delivery-rate")
+    assert metric(alarm) == ("EmailPlatform", "DeliveryRate", {"Environment": "production"}, "Average")
+    assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == ("LessThanThreshold", 99)
+    (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    assert f'ALARM("{alarm.inputs["name"]}")' in composite.inputs["alarmRule"]
+
+
+# ── budget and cost-allocation tags ─────────────────────────────────────────────────────
+
+
+def test_monthly_cost_budget_warns_at_80_forecast_and_100_actual(built: Built) -> None:
+    (budget,) = built.of_type("aws:budgets/budget:Budget")
+    (topic,) = built.of_type("aws:sns/topic:Topic")
+    assert (budget.inputs["budgetType"], budget.inputs["timeUnit"]) == ("COST", "MONTHLY")
+    assert (budget.inputs["limitAmount"], budget.inputs["limitUnit"]) == ("3000.00", "USD")
+    notes = {(n["notificationType"], n["threshold"]): n for n in budget.inputs["notifications"]}
+    assert set(notes) == {("FORECASTED", 80), ("ACTUAL", 100)}
+    for note in notes.values():
+        assert (note["comparisonOperator"], note["thresholdType"]) == ("GREATER_THAN", "PERCENTAGE")
+        assert note["subscriberEmailAddresses"] == ["finance@example.com"]
+        assert note["subscriberSnsTopicArns"] == [topic.outputs["arn"]]
+
+
+def test_budget_amount_and_thresholds_follow_config(pulumi_mocks: RecordingMonitor) -> None:
+    built = build(pulumi_mocks, settings(budget={"monthlyUsd": 812.5, "emails": [], "forecastedPercent": 90, "actualPercent": 95}))
+    (budget,) = built.of_type("aws:budgets/budget:Budget")
+    assert budget.inputs["limitAmount"] == "812.50"
+    assert {(n["notificationType"], n["threshold"]) for n in budget.inputs["notifications"]} == {("FORECASTED", 90), ("ACTUAL", 95)}
+    assert all("subscriberEmailAddresses" not in n for n in budget.inputs["notifications"])
+
+
+def test_cost_allocation_tags_are_activated_only_when_config_says_so(built: Built, pulumi_mocks: RecordingMonitor) -> None:
+    assert built.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag") == []
+    pulumi_mocks.recorded.clear()
+    activated = build(pulumi_mocks, settings(activateCostAllocationTags=True))
+    tags = activated.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag")
+    assert sorted(t.inputs["tagKey"] for t in tags) == ["CostCenter", "Environment", "Owner", "Project"]
+    assert all(t.inputs["status"] == "Active" and activated.is_east(t) for t in tags)
+    basics = Basics("production", "us-east-1", DOMAIN, "o", "c", {})
+    assert {t.inputs["tagKey"] for t in tags} <= set(basics.default_tags), "only tags the provider actually stamps"
+
+
+# ── dashboard ───────────────────────────────────────────────────────────────────────────
+
+
+def test_dashboard_draws_the_guides_metrics_from_the_same_identifiers(built: Built) -> None:
+    (dashboard,) = built.of_type("aws:cloudwatch/dashboard:Dashboard")
+    assert dashboard.inputs["dashboardName"] == "email-platform-production"
+    body = json.loads(dashboard.inputs["dashboardBody"])
+    drawn = [line for w in body["widgets"] if w["type"] == "metric" for line in w["properties"]["metrics"]]
+    flat = {json.dumps(line) for line in drawn}
+    assert json.dumps(["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", ALB]) in flat
+    assert json.dumps(["AWS/RDS", "AuroraReplicaLagMaximum", "DBClusterIdentifier", DB_CLUSTER]) in flat
+    assert json.dumps(["AWS/CloudFront", "5xxErrorRate", "Region", "Global", "DistributionId", DISTRIBUTION]) in flat
+    for instance in DB_INSTANCES:
+        assert json.dumps(["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", instance]) in flat
+    for member in MEMBERS:
+        assert json.dumps(["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", member]) in flat
+    (check,) = built.of_type("aws:route53/healthCheck:HealthCheck")
+    assert json.dumps(["AWS/Route53", "HealthCheckPercentageHealthy", "HealthCheckId", check.id]) in flat
+    cdn_widget = next(w for w in body["widgets"] if w["properties"].get("title") == "CDN 5xx rate (%)")
+    assert cdn_widget["properties"]["region"] == "us-east-1"
+    alarm_arns = {arn for w in body["widgets"] if w["type"] == "alarm" for arn in w["properties"]["alarms"]}
+    assert alarm_arns == {a.outputs["arn"] for a in built.of_type(ALARM)} | {
+        c.outputs["arn"] for c in built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    }
+
+
+# ── enumerations against the AWS API models ─────────────────────────────────────────────
+
+_SESSION = botocore.session.get_session()
+
+
+def _enum(service: str, shape: str) -> list[str]:
+    return list(_SESSION.get_service_model(service).shape_for(shape).enum)
+
+
+def _treat_missing_data_values() -> set[str]:
+    # The model has no enum for TreatMissingData; its documentation lists the values.
+    doc = _SESSION.get_service_model("cloudwatch").operation_model("PutMetricAlarm").input_shape.members["TreatMissingData"].documentation
+    valid = re.search(r"Valid Values: <code>([^<]+)</code>", doc)
+    assert valid is not None, "the model's documentation no longer lists the valid values"
+    return {value.strip() for value in valid.group(1).split("|")}
+
+
+def _all_alarm_values(built: Built) -> dict[str, set[str]]:
+    alarms = [*built.of_type(ALARM)]
+    stats = {a.inputs["statistic"] for a in alarms if "statistic" in a.inputs}
+    stats |= {q["metric"]["stat"] for a in alarms for q in a.inputs.get("metricQueries", []) if "metric" in q}
+    return {
+        "ComparisonOperator": {a.inputs["comparisonOperator"] for a in alarms},
+        "Statistic": stats,
+        "TreatMissingData": {a.inputs["treatMissingData"] for a in alarms},
+    }
+
+
+def test_alarm_enumerations_are_in_the_cloudwatch_model(pulumi_mocks: RecordingMonitor) -> None:
+    config = settings(deliveryRate={"enabled": True, "namespace": "EmailPlatform", "metricName": "DeliveryRate"})
+    used = _all_alarm_values(build(pulumi_mocks, config))
+    assert used["ComparisonOperator"] <= set(_enum("cloudwatch", "ComparisonOperator"))
+    assert used["Statistic"] <= set(_enum("cloudwatch", "Statistic"))
+    assert used["TreatMissingData"] <= _treat_missing_data_values() == {"breaching", "notBreaching", "ignore", "missing"}
+    assert used["TreatMissingData"] == {"missing", "notBreaching", "breaching"}
+
+
+def test_budget_health_check_and_tag_enumerations_are_in_their_models(pulumi_mocks: RecordingMonitor) -> None:
+    built = build(pulumi_mocks, settings(activateCostAllocationTags=True))
+    (budget,) = built.of_type("aws:budgets/budget:Budget")
+    assert budget.inputs["budgetType"] in _enum("budgets", "BudgetType")
+    assert budget.inputs["timeUnit"] in _enum("budgets", "TimeUnit")
+    for note in budget.inputs["notifications"]:
+        assert note["notificationType"] in _enum("budgets", "NotificationType")
+        assert note["comparisonOperator"] in _enum("budgets", "ComparisonOperator")
+        assert note["thresholdType"] in _enum("budgets", "ThresholdType")
+    assert {"SNS", "EMAIL"} <= set(_enum("budgets", "SubscriptionType"))
+    (check,) = built.of_type("aws:route53/healthCheck:HealthCheck")
+    assert check.inputs["type"] in _enum("route53", "HealthCheckType")
+    interval = _SESSION.get_service_model("route53").shape_for("RequestInterval").metadata
+    assert interval["min"] <= check.inputs["requestInterval"] <= interval["max"]
+    for tag in built.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag"):
+        assert tag.inputs["status"] in _enum("ce", "CostAllocationTagStatus")
+
+
+def test_composite_rule_fits_the_models_limit(built: Built) -> None:
+    (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    limit = _SESSION.get_service_model("cloudwatch").operation_model("PutCompositeAlarm").input_shape.members["AlarmRule"].metadata
+    assert len(composite.inputs["alarmRule"]) <= limit["max"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda a: a.update(target_group_arn_suffixes={}), "at least one target group"),
+        (lambda a: a.update(target_group_arn_suffixes={"Blue Colour": "tg"}), "short lower-case name"),
+        (lambda a: a.update(db_instance_identifiers=[]), "at least one instance"),
+        (lambda a: a.update(redis_node_count=0), "at least one node"),
+    ],
+)
+def test_args_refuse_what_cannot_be_watched(change: Callable[[dict[str, Any]], None], message: str) -> None:
+    values: dict[str, Any] = {
+        "settings": settings(), "environment": "production", "region": "us-east-1", "domain": DOMAIN,
+        "us_east_1_provider": None, "alb_arn_suffix": ALB, "target_group_arn_suffixes": TARGET_GROUPS,
+        "db_cluster_identifier": DB_CLUSTER, "db_instance_identifiers": DB_INSTANCES, "redis_replication_group_id": REPLICATION_GROUP,
+        "redis_member_clusters": MEMBERS, "redis_node_count": 4, "cdn_distribution_id": DISTRIBUTION,
+    }  # fmt: skip
+    change(values)
+    with pytest.raises(ValueError, match=message):
+        MonitoringArgs(**values)
+
+
+def test_the_plan_tree_lists_each_alarm_with_its_metric_and_threshold(built: Built) -> None:
+    from preflight.runner import Run
+    from preflight.tree import render_tree
+
+    lines = render_tree(Run(stack_file=None, resources=built.resources, outputs={}))  # type: ignore[arg-type]
+    response = next(line for line in lines if "monitoring-alb-response-time " in line)
+    assert "metricName=TargetResponseTime" in response and "threshold=0.2" in response
+    assert "comparisonOperator=GreaterThanThreshold" in response
+    rate = next(line for line in lines if "monitoring-alb-target-5xx-rate " in line)
+    assert "metricName=HTTPCode_Target_5XX_Count" in rate and "expression=100 * FILL(errors, 0) / requests" in rate
+    assert "threshold=1" in rate
+    budget = next(line for line in lines if "(aws:budgets/budget:Budget)" in line)
+    assert "limitAmount=3000.00" in budget and "timeUnit=MONTHLY" in budget

@@ -1,0 +1,198 @@
+"""ElastiCache: each line of REQUIREMENTS.md's Redis row, as the engine would receive it."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from typing import Any
+from urllib.parse import unquote
+
+import botocore.session
+import pulumi
+import pytest
+
+from components.database import SAFE_SPECIALS
+from components.redis import Redis, RedisArgs, redis_url
+from config.basics import Basics
+from config.reader import Section
+from config.redis import ELASTICACHE_NODE_TYPES, ENGINE_VERSIONS, parse_redis
+from preflight.recorder import RecordedResource
+from preflight.runner import Run
+
+GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+ELASTICACHE = botocore.session.get_session().get_service_model("elasticache")
+# ElastiCache auth tokens: printable ASCII, and of the specials only these (CreateReplicationGroup).
+AUTH_TOKEN_SPECIALS = set("!&#$^<>-")
+
+
+def _group(run: Run) -> RecordedResource:
+    (group,) = run.of_type(GROUP)
+    return group
+
+
+def _config(run: Run) -> dict[str, Any]:
+    return dict(json.loads(run.stack_file.config["email-platform:redis"]))
+
+
+def _enum(shape: str) -> list[str]:
+    return list(ELASTICACHE.shape_for(shape).enum)
+
+
+def test_valkey_in_cluster_mode_with_a_matching_parameter_group(each_stack: Run) -> None:
+    group = _group(each_stack)
+    assert group.inputs["engine"] == "valkey"
+    assert group.inputs["engineVersion"] == _config(each_stack)["engineVersion"] == "8.0"
+    assert group.inputs["clusterMode"] == "enabled"
+    assert group.inputs["clusterMode"] in _enum("ClusterMode")
+    (params,) = each_stack.of_type("aws:elasticache/parameterGroup:ParameterGroup")
+    assert group.inputs["parameterGroupName"] == params.outputs["name"]
+    assert params.inputs["family"] == ENGINE_VERSIONS["valkey"][group.inputs["engineVersion"]] == "valkey8"
+    values = {p["name"]: p["value"] for p in params.inputs["parameters"]}
+    assert values["cluster-enabled"] == "yes"  # a custom group for cluster mode must say so itself
+    assert not params.protect
+
+
+def test_shards_and_replicas_come_from_config(production: Run, staging: Run) -> None:
+    assert (_group(production).inputs["numNodeGroups"], _group(production).inputs["replicasPerNodeGroup"]) == (2, 1)
+    assert (_group(staging).inputs["numNodeGroups"], _group(staging).inputs["replicasPerNodeGroup"]) == (1, 1)
+    assert _group(production).inputs["nodeType"] == "cache.r7g.large"
+    assert _group(staging).inputs["nodeType"] == "cache.t4g.medium"
+    for run in (production, staging):
+        assert _group(run).inputs["nodeType"] in ELASTICACHE_NODE_TYPES
+        assert "numCacheClusters" not in _group(run).inputs  # that is the non-cluster-mode shape
+
+
+def test_multi_az_with_automatic_failover_and_a_replica_per_shard(each_stack: Run) -> None:
+    group = _group(each_stack)
+    assert group.inputs["multiAzEnabled"] is True
+    assert group.inputs["automaticFailoverEnabled"] is True
+    assert group.inputs["replicasPerNodeGroup"] >= 1
+    shards, replicas = group.inputs["numNodeGroups"], group.inputs["replicasPerNodeGroup"]
+    assert len(group.outputs["memberClusters"]) == shards * (1 + replicas)
+
+
+def test_tls_is_required_in_transit(each_stack: Run) -> None:
+    group = _group(each_stack)
+    assert group.inputs["transitEncryptionEnabled"] is True
+    assert group.inputs["transitEncryptionMode"] == "required"
+    assert "required" in _enum("TransitEncryptionMode")
+
+
+def test_data_at_rest_is_encrypted_with_a_protected_rotated_key(each_stack: Run) -> None:
+    group = _group(each_stack)
+    assert group.inputs["atRestEncryptionEnabled"] is True
+    keys = {k.outputs["arn"]: k for k in each_stack.of_type("aws:kms/key:Key")}
+    key = keys[group.inputs["kmsKeyId"]]
+    assert key.inputs["enableKeyRotation"] is True
+    assert key.protect
+    assert key.name == "redis-storage"
+
+
+def test_auth_token_is_a_generated_secret_with_an_explicit_update_strategy(each_stack: Run) -> None:
+    group = _group(each_stack)
+    assert group.inputs["authToken"] == "[secret]"
+    assert group.inputs["authTokenUpdateStrategy"] == "ROTATE"
+    assert group.inputs["authTokenUpdateStrategy"] in _enum("AuthTokenUpdateStrategyType")
+    (token,) = [p for p in each_stack.of_type("random:index/randomPassword:RandomPassword") if p.name == "redis-auth-token"]
+    assert 16 <= token.inputs["length"] <= 128
+    assert set(token.inputs["overrideSpecial"]) <= AUTH_TOKEN_SPECIALS
+
+
+def test_snapshots_are_retained_and_windows_set(production: Run, staging: Run) -> None:
+    assert _group(production).inputs["snapshotRetentionLimit"] == 7
+    assert _group(staging).inputs["snapshotRetentionLimit"] == 1
+    for run in (production, staging):
+        group = _group(run)
+        assert re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", group.inputs["snapshotWindow"])
+        assert re.fullmatch(r"[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d", group.inputs["maintenanceWindow"])
+        assert group.inputs["finalSnapshotIdentifier"] == f"email-platform-{run.stack}-final"
+
+
+def test_slow_log_and_engine_log_go_to_retained_log_groups(production: Run) -> None:
+    group = _group(production)
+    deliveries = {d["logType"]: d for d in group.inputs["logDeliveryConfigurations"]}
+    assert set(deliveries) == {"slow-log", "engine-log"} == set(_enum("LogType"))
+    log_groups = {g.outputs["name"]: g for g in production.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    for delivery in deliveries.values():
+        assert delivery["destinationType"] == "cloudwatch-logs"
+        assert delivery["destinationType"] in _enum("DestinationType")
+        assert delivery["logFormat"] in _enum("LogFormat")
+        assert log_groups[delivery["destination"]].inputs["retentionInDays"] == 365
+
+
+def test_replication_group_is_protected(each_stack: Run) -> None:
+    assert _group(each_stack).protect
+
+
+def test_it_lives_in_the_private_subnets(each_stack: Run) -> None:
+    private = {s.id for s in each_stack.of_type("aws:ec2/subnet:Subnet") if "-private-" in s.name}
+    (subnets,) = each_stack.of_type("aws:elasticache/subnetGroup:SubnetGroup")
+    assert set(subnets.inputs["subnetIds"]) == private
+    assert _group(each_stack).inputs["subnetGroupName"] == subnets.outputs["name"]
+
+
+def test_only_the_kubernetes_cluster_reaches_6379(each_stack: Run) -> None:
+    (sg_id,) = _group(each_stack).inputs["securityGroupIds"]
+    (eks,) = each_stack.of_type("aws:eks/cluster:Cluster")
+    rules = [
+        r for r in each_stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.inputs["securityGroupId"] == sg_id
+    ]
+    (rule,) = rules
+    assert rule.inputs["referencedSecurityGroupId"] == eks.outputs["vpcConfig"]["clusterSecurityGroupId"]
+    assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 6379, 6379)
+    (security_group,) = [g for g in each_stack.of_type("aws:ec2/securityGroup:SecurityGroup") if g.id == sg_id]
+    assert not security_group.inputs.get("ingress")
+
+
+def test_redis_url_is_a_secret_output_and_the_endpoint_plain(each_stack: Run) -> None:
+    group = _group(each_stack)
+    assert each_stack.outputs["redisUrl"] == "[secret]"
+    assert each_stack.outputs["redisConfigurationEndpoint"] == group.outputs["configurationEndpointAddress"]
+    assert each_stack.outputs["redisConfigurationEndpoint"].startswith("clustercfg.")
+
+
+def test_url_percent_encodes_the_token() -> None:
+    token = "Ab1" + "".join(sorted(AUTH_TOKEN_SPECIALS))
+    url = redis_url(token, "clustercfg.example", 6379)
+    assert url.startswith("rediss://:")
+    userinfo, host = url.removeprefix("rediss://").rsplit("@", 1)
+    assert unquote(userinfo) == ":" + token
+    assert host == "clustercfg.example:6379"
+
+
+def _settings() -> Any:
+    basics = Basics("production", "us-east-1", "mail.example.com", "o", "c", {})
+    raw = {"engineVersion": "8.0", "nodeType": "cache.r7g.large", "shards": 3, "replicasPerShard": 2}
+    return parse_redis(Section("email-platform:redis", raw), basics)
+
+
+@pulumi.runtime.test
+def test_redis_url_follows_requirements_and_carries_the_generated_token() -> Any:
+    redis = Redis("unit-cache", RedisArgs(_settings(), vpc_id="vpc-1", private_subnet_ids=["s-a", "s-b"], client_security_group_id="sg-1"))
+
+    def check(args: list[Any]) -> None:
+        url, endpoint, members = args
+        match = re.fullmatch(r"rediss://:([^@]+)@([^:]+):6379", url)
+        assert match is not None, url
+        token = unquote(match.group(1))
+        assert 16 <= len(token) <= 128
+        assert set(token) <= set(string.ascii_letters + string.digits) | AUTH_TOKEN_SPECIALS
+        assert set(SAFE_SPECIALS) <= AUTH_TOKEN_SPECIALS
+        assert match.group(2) == endpoint
+        assert len(members) == 3 * (1 + 2)
+
+    return pulumi.Output.all(redis.redis_url, redis.configuration_endpoint, redis.member_clusters).apply(check)
+
+
+@pulumi.runtime.test
+async def test_redis_url_is_secret_inside_the_program() -> None:
+    redis = Redis("unit-cache-secret", RedisArgs(_settings(), vpc_id="vpc-1", private_subnet_ids=["s-a"], client_security_group_id="sg-1"))
+    assert await redis.redis_url.is_secret()
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINE_VERSIONS))
+def test_every_known_version_maps_to_a_family_of_its_engine(engine: str) -> None:
+    for version, family in ENGINE_VERSIONS[engine].items():  # type: ignore[index]
+        assert family.startswith(engine)
+        assert family.removeprefix(engine).startswith(version.split(".")[0])
