@@ -57,6 +57,7 @@ class Cluster(pulumi.ComponentResource):
     provider: k8s.Provider
     eks_cluster: aws.eks.Cluster | None = None
     node_group: aws.eks.NodeGroup | None = None
+    vpc_cni: aws.eks.Addon | None = None
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:cluster:Cluster", name, None, opts)
@@ -132,6 +133,17 @@ class Cluster(pulumi.ComponentResource):
             )
         )
         self.node_group = self._node_group(name, args, cluster, nodes)
+        # The app's NetworkPolicy is only enforced when the VPC CNI runs its network-policy agent;
+        # EKS installs the CNI without it, so take the add-on over and switch it on.
+        self.vpc_cni = aws.eks.Addon(
+            f"{name}-vpc-cni",
+            cluster_name=cluster.name,
+            addon_name="vpc-cni",
+            configuration_values=json.dumps({"enableNetworkPolicy": "true"}),
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            opts=child,
+        )
 
     def _node_group(self, name: str, args: ClusterArgs, cluster: aws.eks.Cluster, nodes: NodeGroupSettings) -> aws.eks.NodeGroup:
         child = pulumi.ResourceOptions(parent=self)

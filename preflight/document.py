@@ -42,6 +42,8 @@ def resource_entry(resource: Any) -> dict[str, Any]:
     }
     if resource.aliases:
         entry["aliases"] = resource.aliases
+    if resource.dependencies:
+        entry["dependencies"] = resource.dependencies
     if resource.retain_on_delete:
         entry["retainOnDelete"] = True
     return entry

@@ -32,6 +32,7 @@ class RecordedResource:
     outputs: dict[str, Any]
     id: str | None = None
     aliases: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
     retain_on_delete: bool = False
 
 
@@ -96,6 +97,7 @@ class RecordingMonitor(MockMonitor):
                 outputs=_outputs_json(state.state if state is not None else {}, request),
                 id=(state.id or None) if state is not None and request.custom else None,
                 aliases=self._alias_urns(request, urn),
+                dependencies=sorted(set(request.dependencies)),
                 retain_on_delete=bool(request.retainOnDelete),
             )
         )

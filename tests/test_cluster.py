@@ -110,3 +110,10 @@ def test_kubeconfig_asks_aws_for_short_lived_tokens() -> None:
     assert exec_["command"] == "aws"
     assert exec_["args"][:4] == ["eks", "get-token", "--cluster-name", "c"]
     assert "token" not in config["users"][0]["user"]
+
+
+def test_network_policies_are_enforced_by_the_vpc_cni(each_stack: Run) -> None:
+    (addon,) = each_stack.of_type("aws:eks/addon:Addon")
+    assert addon.inputs["addonName"] == "vpc-cni"
+    assert json.loads(addon.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
+    assert each_stack.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy"), "the app declares the policies it enforces"
