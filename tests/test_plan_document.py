@@ -49,6 +49,11 @@ def test_no_plaintext_secret_anywhere_in_the_document(production: Run, productio
         assert production_document["config"][key] == "[secret]"
     assert production_document["outputs"]["kubeconfig"] == "[secret]"
     assert "get-token" not in text  # the kubeconfig body stays secret too
+    # What the secrets the program builds look like: the URLs, the internal key, the passwords.
+    for shape in ("postgresql://", "rediss://", "PRIVATE KEY"):
+        assert shape not in text
+    assert production_document["outputs"]["databaseUrl"] == "[secret]"
+    assert production_document["outputs"]["redisUrl"] == "[secret]"
 
 
 def test_secrets_still_to_set_are_listed(production_document: dict[str, Any]) -> None:

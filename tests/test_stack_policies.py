@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from preflight.check_command import check_resources
 from preflight.document import build_document
 from preflight.runner import Run
@@ -28,12 +30,29 @@ def test_committed_stacks_have_no_mandatory_violation(each_stack: Run) -> None:
     assert mandatory == []
 
 
-def test_preflight_check_names_the_policy_and_resource_of_a_broken_setting(production: Run, tmp_path: Path) -> None:
+def _ebs_unencrypted(resource: dict[str, Any]) -> None:
+    resource["inputs"]["blockDeviceMappings"][0]["ebs"]["encrypted"] = "false"
+
+
+def _aurora_unencrypted(resource: dict[str, Any]) -> None:
+    resource["inputs"]["storageEncrypted"] = False
+
+
+@pytest.mark.parametrize(
+    ("type_token", "breaks", "policy"),
+    [
+        ("aws:ec2/launchTemplate:LaunchTemplate", _ebs_unencrypted, "ebs-encrypted-gp3"),
+        ("aws:rds/cluster:Cluster", _aurora_unencrypted, "db-encrypted-at-rest"),
+    ],
+)
+def test_preflight_check_names_the_policy_and_resource_of_a_broken_setting(
+    production: Run, tmp_path: Path, type_token: str, breaks: Any, policy: str
+) -> None:
     document = copy.deepcopy(build_document(production))
-    (template,) = [r for r in document["resources"] if r["type"] == "aws:ec2/launchTemplate:LaunchTemplate"]
-    template["inputs"]["blockDeviceMappings"][0]["ebs"]["encrypted"] = "false"
+    (resource,) = [r for r in document["resources"] if r["type"] == type_token]
+    breaks(resource)
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(document))
     result = subprocess.run([sys.executable, "-m", "preflight", "check", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert f"mandatory ebs-encrypted-gp3 {template['urn']}" in result.stdout
+    assert f"mandatory {policy} {resource['urn']}" in result.stdout
