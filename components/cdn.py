@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.buckets import private_bucket
 from config.cdn import CdnSettings
 
 # AWS managed policies (fixed ids, the same in every account).
@@ -172,42 +173,8 @@ class Cdn(pulumi.ComponentResource):
 
     def _bucket(self, name: str) -> aws.s3.Bucket:
         child = pulumi.ResourceOptions(parent=self)
-        bucket = aws.s3.Bucket(f"{name}-assets", force_destroy=False, opts=pulumi.ResourceOptions(parent=self, protect=True))
-        aws.s3.BucketPublicAccessBlock(
-            f"{name}-assets",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-assets",
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
-        aws.s3.BucketVersioning(
-            f"{name}-assets",
-            bucket=bucket.id,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=child,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-assets",
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    # SSE-S3: OAC reads it without a KMS key policy for CloudFront; the assets are public once served.
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="AES256"
-                    ),
-                    bucket_key_enabled=True,
-                )
-            ],
-            opts=child,
-        )
+        # Bucket keys: fewer KMS-side calls should the bucket ever move to SSE-KMS; harmless with SSE-S3.
+        bucket = private_bucket(f"{name}-assets", self, bucket_key_enabled=True)
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-assets",
             bucket=bucket.id,

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from config_edits import Edit, set_key
 
 from config.app import AppSettings, check_pre_stop, cpu_millicores, memory_bytes, parse_app
 from config.basics import parse_basics
@@ -18,6 +19,10 @@ from preflight.runner import Run
 ROOT = Path(__file__).resolve().parent.parent
 DIGEST = "ghcr.io/example/email-platform@sha256:" + "a" * 64
 APP = "email-platform:app"
+
+
+def _set(path: str, value: Any) -> Edit:
+    return set_key(f"app.{path}", value)
 
 
 def app_settings(stack: str, edit: Callable[[dict[str, Any]], None] | None = None) -> AppSettings:
@@ -92,17 +97,6 @@ def test_quantities_are_compared_in_kubernetes_units() -> None:
     assert cpu_millicores("k", "1.5") == 1500
     assert memory_bytes("k", "1Gi") == 1024 * memory_bytes("k", "1Mi")
     assert memory_bytes("k", "1G") < memory_bytes("k", "1Gi")
-
-
-def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def edit(config: dict[str, Any]) -> None:
-        node = config[APP]
-        *parents, last = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
-
-    return edit
 
 
 @pytest.mark.parametrize(

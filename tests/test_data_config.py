@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+from config_edits import Edit
+from config_edits import both as _both
+from config_edits import set_key as _set
 
 from config import ConfigError
 from config.database import AURORA_INSTANCE_CLASSES, windows_overlap
 from config.redis import ELASTICACHE_NODE_TYPES
 from preflight.mocks import EmailPlatformMocks
 from preflight.recorder import RecordingMonitor
-
-Edit = Callable[[dict[str, Any]], None]
-
-
-def _set(path: str, value: Any) -> Edit:
-    """Set `email-platform:<section>.<a>.<b>` to value."""
-
-    def edit(config: dict[str, Any]) -> None:
-        top, *rest = path.split(".")
-        node = config[f"email-platform:{top}"]
-        for part in rest[:-1]:
-            node = node.setdefault(part, {})
-        node[rest[-1]] = value
-
-    return edit
-
-
-def _both(*edits: Edit) -> Edit:
-    def edit(config: dict[str, Any]) -> None:
-        for one in edits:
-            one(config)
-
-    return edit
-
 
 REJECTS = [
     # (stack, edit, key named in the message, words of what is allowed)

@@ -5,49 +5,16 @@ Each reject names the key and stops the program before any resource registers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+from config_edits import Edit
+from config_edits import delete_key as _delete
+from config_edits import set_key as _set
 
 from config import ConfigError
 from preflight.mocks import EmailPlatformMocks
 from preflight.recorder import RecordingMonitor
-
-Edit = Callable[[dict[str, Any]], None]
-
-
-def _set(path: str, value: Any) -> Edit:
-    """An edit that sets `email-platform:<section>.<a>.<b>` (or a top-level key) to value."""
-
-    def edit(config: dict[str, Any]) -> None:
-        top, *rest = path.split(".")
-        key = top if ":" in top else f"email-platform:{top}"
-        if not rest:
-            config[key] = value
-            return
-        node = config[key]
-        for part in rest[:-1]:
-            node = node.setdefault(part, {})
-        node[rest[-1]] = value
-
-    return edit
-
-
-def _delete(path: str) -> Edit:
-    def edit(config: dict[str, Any]) -> None:
-        top, *rest = path.split(".")
-        key = f"email-platform:{top}"
-        if not rest:
-            del config[key]
-            return
-        node = config[key]
-        for part in rest[:-1]:
-            node = node[part]
-        del node[rest[-1]]
-
-    return edit
-
 
 REJECTS = [
     # (stack, edit, key named in the message, words of what is allowed)

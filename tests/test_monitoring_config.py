@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from config_edits import Edit, delete_key, set_key
 
 from config.basics import Basics
 from config.monitoring import COST_ALLOCATION_TAG_KEYS, MonitoringSettings, parse_monitoring
@@ -20,7 +20,14 @@ from preflight.recorder import RecordingMonitor
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "email-platform:monitoring"
-Edit = Callable[[dict[str, Any]], None]
+
+
+def _set(path: str, value: Any) -> Edit:
+    return set_key(f"monitoring.{path}", value)
+
+
+def _delete(path: str) -> Edit:
+    return delete_key(f"monitoring.{path}")
 
 
 def _committed(stack: str) -> MonitoringSettings:
@@ -92,28 +99,6 @@ def test_delivery_rate_alarm_reads_the_apps_metric() -> None:
         {"Environment": "staging"},
         98.5,
     )
-
-
-def _set(path: str, value: Any) -> Edit:
-    def edit(config: dict[str, Any]) -> None:
-        *parents, last = path.split(".")
-        node = config[KEY]
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
-
-    return edit
-
-
-def _delete(path: str) -> Edit:
-    def edit(config: dict[str, Any]) -> None:
-        *parents, last = path.split(".")
-        node = config[KEY]
-        for part in parents:
-            node = node[part]
-        del node[last]
-
-    return edit
 
 
 REJECTS = [
