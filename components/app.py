@@ -255,11 +255,21 @@ class App(pulumi.ComponentResource):
                 parent=self, provider=args.k8s_provider, depends_on=[self.namespace, service, self.controller.release]
             ),
         )
+        replicas = settings.colours[colour].replicas
         deployment = k8s.apps.v1.Deployment(
             f"{name}-{colour}",
-            metadata=metadata,
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=object_name,
+                namespace=NAMESPACE,
+                labels=labels,
+                # Parking a colour sets spec.replicas to 0, a field the HPA's controller owns
+                # once it has scaled: force the apply instead of failing on that conflict.
+                annotations={"pulumi.com/patchForce": "true"},
+            ),
             spec=k8s.apps.v1.DeploymentSpecArgs(
-                replicas=settings.colours[colour].replicas,
+                # A running colour's size belongs to its HPA: declaring replicas too would make
+                # every later apply conflict with the HPA (server-side apply). Only 0 is declared.
+                replicas=0 if replicas == 0 else None,
                 selector=k8s.meta.v1.LabelSelectorArgs(match_labels=labels),
                 revision_history_limit=5,
                 progress_deadline_seconds=600,
@@ -299,8 +309,9 @@ class App(pulumi.ComponentResource):
                 scale_target_ref=k8s.autoscaling.v2.CrossVersionObjectReferenceArgs(
                     api_version="apps/v1", kind="Deployment", name=object_name
                 ),
-                min_replicas=scaling.min_replicas,
-                max_replicas=scaling.max_replicas,
+                # The colour's replicas are its floor; an idle colour (0) leaves the HPA inert.
+                min_replicas=max(replicas, scaling.min_replicas),
+                max_replicas=max(replicas, scaling.max_replicas),
                 metrics=[
                     _utilization("cpu", scaling.cpu_target_percent),
                     _utilization("memory", scaling.memory_target_percent),
@@ -503,6 +514,17 @@ def network_policy_spec(vpc_cidr: str, db_port: int, redis_port: int) -> k8s.net
         policy_types=["Ingress", "Egress"],
         ingress=[k8s.networking.v1.NetworkPolicyIngressRuleArgs(from_=vpc, ports=[port(PORT)])],
         egress=[
+            # Cluster DNS: pods ask the kube-dns Service, whose address is outside the VPC range;
+            # the VPC CNI's policy agent matches it only through a pod/namespace selector.
+            k8s.networking.v1.NetworkPolicyEgressRuleArgs(
+                to=[
+                    k8s.networking.v1.NetworkPolicyPeerArgs(
+                        namespace_selector=k8s.meta.v1.LabelSelectorArgs(match_labels={"kubernetes.io/metadata.name": "kube-system"}),
+                        pod_selector=k8s.meta.v1.LabelSelectorArgs(match_labels={"k8s-app": "kube-dns"}),
+                    )
+                ],
+                ports=[port(53, "UDP"), port(53, "TCP")],
+            ),
             k8s.networking.v1.NetworkPolicyEgressRuleArgs(
                 to=vpc, ports=[port(53, "UDP"), port(53, "TCP"), port(db_port), port(redis_port)]
             ),

@@ -58,6 +58,7 @@ class Cluster(pulumi.ComponentResource):
     eks_cluster: aws.eks.Cluster | None = None
     node_group: aws.eks.NodeGroup | None = None
     vpc_cni: aws.eks.Addon | None = None
+    metrics_server: aws.eks.Addon | None = None
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:cluster:Cluster", name, None, opts)
@@ -143,6 +144,16 @@ class Cluster(pulumi.ComponentResource):
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
             opts=child,
+        )
+        # The app's autoscalers read pod CPU and memory from the metrics API, which EKS does not
+        # serve by itself. The add-on's pods need nodes to run on.
+        self.metrics_server = aws.eks.Addon(
+            f"{name}-metrics-server",
+            cluster_name=cluster.name,
+            addon_name="metrics-server",
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.node_group]),
         )
 
     def _node_group(self, name: str, args: ClusterArgs, cluster: aws.eks.Cluster, nodes: NodeGroupSettings) -> aws.eks.NodeGroup:

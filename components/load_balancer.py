@@ -29,6 +29,9 @@ APP_PORT = 3000
 HEALTH_PATH = "/health"
 COLOURS = ("blue", "green")
 LOG_PREFIX = "alb"
+COLOUR_HEADER = "X-Email-Platform-Colour"
+# Ahead of the weighted rule (priority 100), which takes every other request for the domain.
+COLOUR_RULE_PRIORITIES = {"blue": 10, "green": 11}
 # The traffic-split rule's priority: fixed, so that moving weights updates the rule in place.
 TRAFFIC_RULE_PRIORITY = 100
 MAX_WEIGHT = 999  # ALB's per-target-group weight range is 0-999
@@ -175,6 +178,27 @@ class LoadBalancer(pulumi.ComponentResource):
             ],
             opts=child,
         )
+        # Both target groups are attached to the listener from the start, by a rule per colour
+        # that matches a header. A target group no listener uses reports its targets "unused",
+        # so pods' readiness gates would never pass and the first rollout would never finish
+        # (the weighted rule waits for it). The header also lets a release smoke-test the idle
+        # colour before it gets traffic: `curl -H "X-Email-Platform-Colour: green" https://<domain>/health`.
+        self.colour_rules = {
+            colour: aws.lb.ListenerRule(
+                f"{name}-{colour}-by-header",
+                listener_arn=self.https_listener.arn,
+                priority=COLOUR_RULE_PRIORITIES[colour],
+                conditions=[
+                    aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[settings.domain])),
+                    aws.lb.ListenerRuleConditionArgs(
+                        http_header=aws.lb.ListenerRuleConditionHttpHeaderArgs(http_header_name=COLOUR_HEADER, values=[colour])
+                    ),
+                ],
+                actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=self.target_groups[colour].arn)],
+                opts=child,
+            )
+            for colour in COLOURS
+        }
         self.http_listener = aws.lb.Listener(
             f"{name}-http",
             load_balancer_arn=self.alb.arn,
@@ -223,10 +247,13 @@ class LoadBalancer(pulumi.ComponentResource):
             ],
             opts=child,
         )
+        # Regions launched before August 2022 (us-east-1 among them) deliver ALB logs as the
+        # region's ELB account, later ones as the log-delivery service: admit both.
+        elb_account = aws.elb.get_service_account_output(opts=pulumi.InvokeOutputOptions(parent=self))
         policy = aws.s3.BucketPolicy(
             f"{name}-logs",
             bucket=bucket.id,
-            policy=bucket.arn.apply(_log_bucket_policy),
+            policy=pulumi.Output.all(bucket.arn, elb_account.arn).apply(lambda args: _log_bucket_policy(args[0], args[1])),
             opts=child,
         )
         return bucket, policy
@@ -295,7 +322,7 @@ class LoadBalancer(pulumi.ComponentResource):
         return acl
 
 
-def _log_bucket_policy(bucket_arn: str) -> str:
+def _log_bucket_policy(bucket_arn: str, elb_account_arn: str) -> str:
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -304,6 +331,13 @@ def _log_bucket_policy(bucket_arn: str) -> str:
                     "Sid": "ElbLogDelivery",
                     "Effect": "Allow",
                     "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": f"{bucket_arn}/{LOG_PREFIX}/AWSLogs/*",
+                },
+                {
+                    "Sid": "ElbAccountLogDelivery",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": elb_account_arn},
                     "Action": "s3:PutObject",
                     "Resource": f"{bucket_arn}/{LOG_PREFIX}/AWSLogs/*",
                 },

@@ -524,7 +524,9 @@ def _key_policy(key_arn: str) -> str:
                     "Principal": {"Service": list(PUBLISHERS)},
                     "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                     "Resource": "*",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                    # No aws:SourceAccount condition here, as in AWS's documented policy for alarms
+                    # on encrypted topics: the KMS call is made through SNS and may not carry it.
+                    # The topic policy below limits who may publish to this account's alarms.
                 },
             ],
         },

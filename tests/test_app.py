@@ -348,7 +348,13 @@ def test_rollouts_are_awaited_and_follow_each_colours_config(pulumi_mocks: Recor
 
     built = build_app(pulumi_mocks, app_settings("production", canary))
     blue, green = built.one(DEPLOYMENT, "app-blue"), built.one(DEPLOYMENT, "app-green")
-    assert (blue.inputs["spec"]["replicas"], green.inputs["spec"]["replicas"]) == (3, 4)
+    # A running colour's size belongs to its HPA (declaring it would conflict under server-side
+    # apply); the configured replicas are the HPA's floor.
+    assert "replicas" not in blue.inputs["spec"] and "replicas" not in green.inputs["spec"]
+    floors = {hpa.name: hpa.inputs["spec"]["minReplicas"] for hpa in built.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")}
+    assert floors == {"app-blue": 3, "app-green": 4}
+    for deployment in (blue, green):
+        assert deployment.inputs["metadata"]["annotations"]["pulumi.com/patchForce"] == "true"
     assert _container(green)["image"] == "ghcr.io/example/email-platform:1.1.0"
     for deployment in (blue, green):
         assert "pulumi.com/skipAwait" not in deployment.inputs["metadata"].get("annotations", {})
@@ -415,6 +421,15 @@ def test_network_policy_admits_3000_from_the_vpc_and_lets_out_only_dns_data_and_
     assert spec["ingress"] == [{"from": vpc, "ports": [{"port": 3000, "protocol": "TCP"}]}]
     assert spec["egress"] == [
         {
+            "to": [
+                {
+                    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+                    "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                }
+            ],
+            "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}],
+        },
+        {
             "to": vpc,
             "ports": [
                 {"port": 53, "protocol": "UDP"},
@@ -465,3 +480,9 @@ def test_every_controller_action_is_a_real_aws_api_operation() -> None:
     for action in (*READ_ACTIONS, *TARGET_ACTIONS):
         prefix, operation = action.split(":")
         assert operation in operations[prefix], action
+
+
+def test_a_parked_colour_declares_zero_replicas(pulumi_mocks: RecordingMonitor) -> None:
+    built = build_app(pulumi_mocks, app_settings("production"))
+    green = built.one(DEPLOYMENT, "app-green")
+    assert green.inputs["spec"]["replicas"] == 0  # committed production: green idle

@@ -112,8 +112,15 @@ def test_kubeconfig_asks_aws_for_short_lived_tokens() -> None:
     assert "token" not in config["users"][0]["user"]
 
 
+def test_the_metrics_api_that_the_autoscalers_read_is_installed(each_stack: Run) -> None:
+    (metrics,) = [a for a in each_stack.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "metrics-server"]
+    (nodes,) = each_stack.of_type("aws:eks/nodeGroup:NodeGroup")
+    assert nodes.urn in metrics.dependencies  # its pods need nodes
+    assert each_stack.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+
+
 def test_network_policies_are_enforced_by_the_vpc_cni(each_stack: Run) -> None:
-    (addon,) = each_stack.of_type("aws:eks/addon:Addon")
+    (addon,) = [a for a in each_stack.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "vpc-cni"]
     assert addon.inputs["addonName"] == "vpc-cni"
     assert json.loads(addon.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
     assert each_stack.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy"), "the app declares the policies it enforces"

@@ -64,7 +64,7 @@ def test_blue_and_green_target_groups_speak_https_to_pod_ips_with_health_checks(
 
 
 def test_the_app_traffic_goes_through_one_weighted_rule(each_stack: Run) -> None:
-    (rule,) = each_stack.of_type("aws:lb/listenerRule:ListenerRule")
+    (rule,) = [r for r in each_stack.of_type("aws:lb/listenerRule:ListenerRule") if r.name == "traffic-rule"]
     https = one(each_stack, LISTENER, "lb-https")
     assert rule.inputs["listenerArn"] == https.outputs["arn"]
     assert rule.inputs["priority"] == 100
@@ -114,9 +114,9 @@ def test_access_logs_go_to_a_protected_sse_s3_bucket_only_elb_writes(each_stack:
     days = 365 if each_stack.stack == "production" else 30
     assert lifecycle["rules"][0]["expiration"]["days"] == days
     policy = json.loads(_companion(each_stack, "aws:s3/bucketPolicy:BucketPolicy", "lb-logs")["policy"])
-    (allow,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
-    assert allow["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
-    assert allow["Resource"] == f"{bucket.outputs['arn']}/alb/AWSLogs/*"
+    allows = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert {s["Action"] for s in allows} == {"s3:PutObject"}  # ELB may only write its logs
+    assert all(s["Resource"] == f"{bucket.outputs['arn']}/alb/AWSLogs/*" for s in allows)
     assert any(s["Effect"] == "Deny" and s["Condition"]["Bool"]["aws:SecureTransport"] == "false" for s in policy["Statement"])
 
 
@@ -175,3 +175,25 @@ def test_traffic_waits_for_the_colours_to_be_ready(pulumi_mocks: RecordingMonito
         assert rule.inputs["conditions"] == [{"pathPattern": {"values": ["/*"]}}]
 
     return pulumi.Output.all(rollout.urn, split.rule.arn).apply(check)
+
+
+def test_both_target_groups_are_on_the_listener_before_any_rollout(each_stack: Run) -> None:
+    """A target group no listener uses marks its targets unused: readiness gates would never pass."""
+    groups = {tg.name.rsplit("-", 1)[1]: tg for tg in each_stack.of_type(TARGET_GROUP)}
+    rules = [r for r in each_stack.of_type("aws:lb/listenerRule:ListenerRule") if r.name.endswith("-by-header")]
+    deployments = {d.urn for d in each_stack.of_type("kubernetes:apps/v1:Deployment")}
+    assert len(rules) == 2
+    for rule in rules:
+        colour = rule.name.split("-")[-3]
+        (header,) = [c["httpHeader"] for c in rule.inputs["conditions"] if "httpHeader" in c]
+        assert header == {"httpHeaderName": "X-Email-Platform-Colour", "values": [colour]}
+        assert rule.inputs["actions"][0]["targetGroupArn"] == groups[colour].outputs["arn"]
+        assert not deployments & set(rule.dependencies), "attached up front, not after a rollout"
+        assert rule.inputs["priority"] < 100  # ahead of the weighted rule
+
+
+def test_alb_log_delivery_is_admitted_as_the_regions_elb_account_and_the_service(production: Run) -> None:
+    (policy,) = [p for p in production.of_type("aws:s3/bucketPolicy:BucketPolicy") if p.name == "lb-logs"]
+    principals = [s["Principal"] for s in json.loads(policy.inputs["policy"])["Statement"] if s["Effect"] == "Allow"]
+    assert {"AWS": "arn:aws:iam::127311923021:root"} in principals  # us-east-1 predates August 2022
+    assert {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"} in principals

@@ -33,7 +33,7 @@ def _canary(config: dict[str, Any]) -> None:
 
 
 def _rule(run: Run) -> Any:
-    (rule,) = run.of_type("aws:lb/listenerRule:ListenerRule")
+    (rule,) = [r for r in run.of_type("aws:lb/listenerRule:ListenerRule") if r.name == "traffic-rule"]
     return rule
 
 

@@ -375,4 +375,22 @@ COMPUTED = {
     "tls:index/locallySignedCert:LocallySignedCert": _locally_signed_cert,
 }
 
-CALLS = {"aws:route53/getZone:getZone": _get_zone}
+# The account ELB delivers access logs as, in regions launched before August 2022 (AWS docs:
+# "Enable access logs for your Application Load Balancer").
+_ELB_ACCOUNTS = {
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+    "eu-west-1": "156460612806",
+    "eu-central-1": "054676820928",
+}
+
+
+def _elb_service_account(args: pulumi.runtime.MockCallArgs, ctx: MockContext) -> dict[str, Any]:
+    region = args.args.get("region") or ctx.region
+    account = _ELB_ACCOUNTS.get(region, "000000000000")
+    return {"id": account, "arn": f"arn:aws:iam::{account}:root", "region": region}
+
+
+CALLS = {"aws:route53/getZone:getZone": _get_zone, "aws:elb/getServiceAccount:getServiceAccount": _elb_service_account}
