@@ -164,7 +164,11 @@ class App(pulumi.ComponentResource):
             opts=in_namespace,
         )
         jwt_secret = args.jwt_secret if args.jwt_secret is not None else _generated(f"{name}-jwt-secret", self)
-        encryption_key = args.encryption_key if args.encryption_key is not None else _generated(f"{name}-encryption-key", self)
+        # Data encrypted with ENCRYPTION_KEY is unreadable under a new one: the generated key is
+        # protected like the database that holds that data.
+        encryption_key = (
+            args.encryption_key if args.encryption_key is not None else _generated(f"{name}-encryption-key", self, protect=True)
+        )
         secret_values: dict[str, pulumi.Input[str]] = {
             "EMAIL_API_KEY": args.email_api_key,
             "JWT_SECRET": jwt_secret,
@@ -347,9 +351,9 @@ def _object_name(metadata: k8s.meta.v1.outputs.ObjectMeta | None) -> str:
     return metadata.name
 
 
-def _generated(name: str, parent: pulumi.Resource) -> pulumi.Output[str]:
+def _generated(name: str, parent: pulumi.Resource, *, protect: bool = False) -> pulumi.Output[str]:
     """Drawn once, kept in state as a secret; alphanumeric so it is safe in any env parser."""
-    password = random.RandomPassword(name, length=64, special=False, opts=pulumi.ResourceOptions(parent=parent))
+    password = random.RandomPassword(name, length=64, special=False, opts=pulumi.ResourceOptions(parent=parent, protect=protect))
     return pulumi.Output.secret(password.result)
 
 

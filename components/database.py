@@ -26,7 +26,7 @@ import pulumi_random as random
 
 from components.kms import rotated_key
 from components.providers import name_tag
-from config.database import DATABASE_NAME, ENGINE, PORT, DatabaseSettings
+from config.database import DATABASE_NAME, DEFAULT_CA_BUNDLE_PATH, ENGINE, PORT, DatabaseSettings
 
 # Special characters valid in an RDS master password (printable ASCII except / " @ and space)
 # and in an ElastiCache auth token (only these specials are allowed there); the URLs
@@ -72,8 +72,11 @@ def client_ingress(
     )
 
 
-def database_url(username: str, password: str, host: str, port: int) -> str:
-    return f"postgresql://{quote(username, safe='')}:{quote(password, safe='')}@{host}:{port}/{DATABASE_NAME}?sslmode=verify-full"
+def database_url(username: str, password: str, host: str, port: int, ca_bundle_path: str = DEFAULT_CA_BUNDLE_PATH) -> str:
+    """DATABASE_URL: verify-full checks the server's certificate and name against the RDS CA,
+    which is not in the OS trust store, so the URL names the bundle the image must carry."""
+    credentials = f"{quote(username, safe='')}:{quote(password, safe='')}"
+    return f"postgresql://{credentials}@{host}:{port}/{DATABASE_NAME}?sslmode=verify-full&sslrootcert={ca_bundle_path}"
 
 
 @dataclass
@@ -241,7 +244,7 @@ class Database(pulumi.ComponentResource):
         self.security_group_id = security_group.id
         self.database_url = pulumi.Output.secret(
             pulumi.Output.all(password.result, self.cluster.endpoint, self.cluster.port).apply(
-                lambda parts: database_url(settings.master_username, parts[0], parts[1], int(parts[2]))
+                lambda parts: database_url(settings.master_username, parts[0], parts[1], int(parts[2]), settings.ca_bundle_path)
             )
         )
         self.register_outputs(

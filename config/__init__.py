@@ -17,6 +17,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
+from config import reader
 from config.app import AppSettings, check_pre_stop, parse_app
 from config.basics import Basics, parse_basics
 from config.cdn import CdnSettings, parse_cdn
@@ -122,6 +123,8 @@ def _read_secret(key: str, required: bool) -> pulumi.Output[str] | None:
 def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
     """Read and validate the stack config; raises ConfigError on the first bad value."""
     values = dict(raw_project_config() if raw is None else raw)
+    reader.SECRET_KEYS.clear()
+    reader.SECRET_KEYS.update(f"{PROJECT}:{k}" for k in values if runtime_config.is_config_secret(f"{PROJECT}:{k}"))
     region = runtime_config.get_config("aws:region")
     if not region:
         raise ConfigError("aws:region", None, "set the AWS region, e.g. `pulumi config set aws:region us-east-1`")

@@ -2,14 +2,33 @@
 
 ``costUsage`` maps a resource type to usage figures, e.g.
 ``aws:ec2/natGateway:NatGateway: {monthly_data_processed_gb: 500}``. They are shown next to
-every estimate so that a reviewer sees what was assumed.
+every estimate so that a reviewer sees what was assumed. A misspelt figure would silently
+price as zero, so only the figures the pricer reads are accepted.
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 from config.reader import ConfigError, Section
+
+# What preflight/pricing/pricer.py reads, per type (a test holds the two together).
+USAGE_FIGURES: dict[str, tuple[str, ...]] = {
+    "aws:ec2/natGateway:NatGateway": ("monthly_data_processed_gb",),
+    "aws:ec2/flowLog:FlowLog": ("monthly_data_ingested_gb",),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("monthly_data_processed_gb",),
+    "aws:lb/loadBalancer:LoadBalancer": ("lcu_hours",),
+    "aws:rds/cluster:Cluster": ("storage_gb", "monthly_io_requests"),
+    "aws:cloudfront/distribution:Distribution": (
+        "monthly_data_transfer_to_internet_gb",
+        "monthly_https_requests",
+        "monthly_http_requests",
+    ),
+    "aws:s3/bucket:Bucket": ("storage_gb",),
+    "aws:cloudwatch/logGroup:LogGroup": ("monthly_data_ingested_gb", "storage_gb"),
+    "aws:wafv2/webAcl:WebAcl": ("monthly_requests",),
+}
 
 
 @dataclass(frozen=True)
@@ -17,14 +36,26 @@ class CostUsage:
     by_type: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
+def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
 def parse_cost_usage(section: Section) -> CostUsage:
     usage: dict[str, dict[str, float]] = {}
     for type_token in section.names():
-        if ":" not in type_token:
-            raise ConfigError(section.key(type_token), type_token, "keys are resource types such as aws:ec2/natGateway:NatGateway")
+        if type_token not in USAGE_FIGURES:
+            raise ConfigError(
+                section.key(type_token),
+                type_token,
+                f"{_did_you_mean(type_token, list(USAGE_FIGURES))}usage figures exist for: {', '.join(USAGE_FIGURES)}",
+            )
         figures = section.section(type_token)
         usage[type_token] = {}
         for name in figures.names():
+            known = USAGE_FIGURES[type_token]
+            if name not in known:
+                raise ConfigError(figures.key(name), name, f"{_did_you_mean(name, known)}this type's figures: {', '.join(known)}")
             usage[type_token][name] = figures.number(name, minimum=0)
         figures.finish()
     section.finish()

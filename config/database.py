@@ -96,6 +96,9 @@ class ReplicaScaling:
     target_cpu_percent: float
 
 
+DEFAULT_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem"
+
+
 @dataclass(frozen=True)
 class DatabaseSettings:
     identifier: str
@@ -113,6 +116,8 @@ class DatabaseSettings:
     maintenance_window: str
     performance_insights_retention_days: int
     log_retention_days: int
+    # The RDS CA bundle inside the app image, for sslmode=verify-full (not in the OS trust store).
+    ca_bundle_path: str = "/etc/ssl/certs/rds-global-bundle.pem"
 
     @property
     def final_snapshot_identifier(self) -> str:
@@ -238,6 +243,12 @@ def parse_database(section: Section, basics: Basics) -> DatabaseSettings:
             section.key("performanceInsightsRetentionDays"), insights, "allowed: 7 (free), a multiple of 31 up to 713, or 731"
         )
     logs = log_retention(section, "logRetentionDays", 365 if basics.is_production else 30)
+    ca_bundle = section.string(
+        "caBundlePath",
+        DEFAULT_CA_BUNDLE_PATH,
+        pattern=r"/[\w./-]+\.pem",
+        meaning="must be an absolute path to a .pem file inside the app image",
+    )
     section.finish()
     return DatabaseSettings(
         identifier=basics.name_prefix,
@@ -255,4 +266,5 @@ def parse_database(section: Section, basics: Basics) -> DatabaseSettings:
         maintenance_window=maintenance_window,
         performance_insights_retention_days=insights,
         log_retention_days=logs,
+        ca_bundle_path=ca_bundle,
     )

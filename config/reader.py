@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
@@ -21,6 +22,11 @@ PROJECT = "email-platform"
 T = TypeVar("T")
 
 
+# Full keys (`email-platform:monitoring`) whose values are secret: an error about any key under
+# one of them shows "[secret]" instead of the value (a webhook URL may carry a token).
+SECRET_KEYS: set[str] = set()
+
+
 class ConfigError(pulumi.RunError):
     """A stack config value that the program refuses; the message is the whole story."""
 
@@ -28,7 +34,12 @@ class ConfigError(pulumi.RunError):
         self.key = key
         self.value = value
         self.allowed = allowed
-        super().__init__(f"invalid stack config: {key} = {_show(value)}: {allowed}")
+        shown = "[secret]" if _is_secret(key) and value is not _MISSING else _show(value)
+        super().__init__(f"invalid stack config: {key} = {shown}: {allowed}")
+
+
+def _is_secret(key: str) -> bool:
+    return any(key == secret or key.startswith((f"{secret}.", f"{secret}[")) for secret in SECRET_KEYS)
 
 
 def _show(value: Any) -> str:
@@ -117,6 +128,8 @@ class Section:
                 raise ConfigError(self.key(name), value, "must be a number") from None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(self.key(name), value, "must be a number")
+        if not math.isfinite(value):  # NaN and infinity pass no range check, and AWS takes neither
+            raise ConfigError(self.key(name), value, "must be a finite number")
         _check_range(self.key(name), value, minimum, maximum)
         return float(value)
 

@@ -56,6 +56,22 @@ def redact(value: Any) -> Any:
     return value
 
 
+def secret_strings(value: Any, inside_secret: bool = False) -> set[str]:
+    """Every string inside a secret in the wire form: what must never appear in plain text."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        is_secret = value.get(rpc._special_sig_key) == rpc._special_secret_sig
+        for key, item in value.items():
+            if key != rpc._special_sig_key:
+                found |= secret_strings(item, inside_secret or is_secret)
+    elif isinstance(value, list):
+        for item in value:
+            found |= secret_strings(item, inside_secret)
+    elif inside_secret and isinstance(value, str) and len(value) >= 8:
+        found.add(value)
+    return found
+
+
 def _struct_to_json(struct: Any) -> dict[str, Any]:
     result = json_format.MessageToDict(struct, preserving_proto_field_name=True)
     return redact(result) if isinstance(result, dict) else {}
@@ -66,6 +82,8 @@ class RecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self.recorded: list[RecordedResource] = []
         self.stack_outputs: dict[str, Any] = {}
+        # The plaintext of every secret the program handled, for tests that look for leaks.
+        self.secret_values: set[str] = set()
         self._stack_urn: str | None = None
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -80,6 +98,10 @@ class RecordingMonitor(MockMonitor):
         if request.type == STACK_TYPE:
             self._stack_urn = urn
         state = self.resources.get(urn)
+        self.secret_values |= secret_strings(json_format.MessageToDict(request.object))
+        if state is not None:
+            for key in request.additionalSecretOutputs:
+                self.secret_values |= secret_strings({rpc._special_sig_key: rpc._special_secret_sig, "value": state.state.get(key)})
         provider = request.provider or None
         if provider is None and request.custom and not request.type.startswith("pulumi:providers:"):
             package = request.type.split(":")[0]
@@ -122,6 +144,7 @@ class RecordingMonitor(MockMonitor):
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
         if request.urn == self._stack_urn:
             self.stack_outputs = _struct_to_json(request.outputs)
+            self.secret_values |= secret_strings(json_format.MessageToDict(request.outputs))
         return super().RegisterResourceOutputs(request)
 
 

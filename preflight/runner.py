@@ -30,6 +30,9 @@ class Run:
     stack_file: StackFile
     resources: list[RecordedResource]
     outputs: dict[str, Any]
+    # Plaintext of every secret the program handled (config secrets, generated passwords,
+    # private keys, URLs built from them): tests assert none reaches a document or a log.
+    secret_values: frozenset[str] = frozenset()
 
     @property
     def stack(self) -> str:
@@ -82,4 +85,5 @@ def run_program(stack_file: StackFile, program: Path = PROGRAM, monitor: Recordi
     finally:
         runtime_settings.SETTINGS.rpc_manager.clear()
         runtime_settings.SETTINGS.outputs.clear()
-    return Run(stack_file, list(monitor.recorded), dict(monitor.stack_outputs))
+    secrets = set(monitor.secret_values) | {stack_file.config[key] for key in stack_file.secret_keys}
+    return Run(stack_file, list(monitor.recorded), dict(monitor.stack_outputs), frozenset(secrets))

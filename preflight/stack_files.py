@@ -55,7 +55,9 @@ def load_stack_file(stack: str, root: Path = ROOT, path: Path | None = None) -> 
         known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in root.glob("Pulumi.*.yaml"))
         raise StackFileError(f"no stack file {path.name}; stacks here: {', '.join(known) or 'none'}")
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise StackFileError(f"cannot read {path.name}: {getattr(error, 'strerror', None) or 'not UTF-8 text'}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -67,13 +69,22 @@ def load_stack_file(stack: str, root: Path = ROOT, path: Path | None = None) -> 
     secret_keys: list[str] = []
     placeholders: dict[str, str] = {}
     for key, value in (document.get("config") or {}).items():
+        if not isinstance(key, str):
+            raise StackFileError(f"{path.name}: config key {key!r} is not a string (quote it)")
         full_key = key if ":" in key else f"{PROJECT}:{key}"
-        if isinstance(value, dict) and set(value) == {"secure"}:
+        if _is_secure(value):
             config[full_key] = placeholder_value(full_key)
             secret_keys.append(full_key)
             placeholders[full_key] = "encrypted in the stack file (not readable offline)"
             continue
-        config[full_key] = _engine_form(value)
+        opened, nested_secrets = _open_nested_secrets(value, full_key)
+        if nested_secrets:
+            # `pulumi config set --secret --path key.a[0]` encrypts one value inside an object;
+            # the engine then marks the whole key secret. Offline, each gets a placeholder.
+            secret_keys.append(full_key)
+            for path_in_key in nested_secrets:
+                placeholders[path_in_key] = "encrypted in the stack file (not readable offline)"
+        config[full_key] = _engine_form(opened)
 
     raw = {k.split(":", 1)[1]: _decoded(v) for k, v in config.items() if k.startswith(f"{PROJECT}:")}
     for short in required_secret_keys(raw):
@@ -83,6 +94,29 @@ def load_stack_file(stack: str, root: Path = ROOT, path: Path | None = None) -> 
             secret_keys.append(full_key)
             placeholders[full_key] = f"not set: pulumi config set --secret {short} --stack {stack}"
     return StackFile(stack, path, config, secret_keys, placeholders)
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _open_nested_secrets(value: Any, path: str) -> tuple[Any, list[str]]:
+    """The value with every nested `{secure: …}` replaced by a placeholder, and where they were."""
+    found: list[str] = []
+
+    def walk(node: Any, where: str) -> Any:
+        if _is_secure(node):
+            found.append(where)
+            # Nested secrets are nearly always URLs with a token (webhooks): a URL-shaped
+            # placeholder passes the same validation the real value will.
+            return f"https://{placeholder_value(where).replace('.', '-').replace('[', '-').replace(']', '')}.invalid/"
+        if isinstance(node, dict):
+            return {k: walk(v, f"{where}.{k}") for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, f"{where}[{i}]") for i, v in enumerate(node)]
+        return node
+
+    return walk(value, path), found
 
 
 def _decoded(value: str) -> Any:

@@ -486,3 +486,8 @@ def test_a_parked_colour_declares_zero_replicas(pulumi_mocks: RecordingMonitor) 
     built = build_app(pulumi_mocks, app_settings("production"))
     green = built.one(DEPLOYMENT, "app-green")
     assert green.inputs["spec"]["replicas"] == 0  # committed production: green idle
+
+
+def test_the_generated_encryption_key_is_protected(production: Any) -> None:
+    (key,) = [r for r in production.of_type("random:index/randomPassword:RandomPassword") if r.name == "app-encryption-key"]
+    assert key.protect is True

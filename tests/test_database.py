@@ -295,7 +295,10 @@ def test_database_url_follows_requirements_and_carries_the_generated_password() 
 
     def check(args: list[Any]) -> None:
         url, writer = args
-        match = re.fullmatch(r"postgresql://email_admin:([^@]+)@([^:/]+):5432/email_db\?sslmode=verify-full", url)
+        match = re.fullmatch(
+            r"postgresql://email_admin:([^@]+)@([^:/]+):5432/email_db\?sslmode=verify-full&sslrootcert=/etc/ssl/certs/rds-global-bundle\.pem",
+            url,
+        )
         assert match is not None, url
         password = unquote(match.group(1))
         assert len(password) == 40

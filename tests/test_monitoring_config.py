@@ -65,7 +65,7 @@ def test_defaults_follow_the_guide_and_aws_recommendations() -> None:
 def test_committed_production_stack() -> None:
     settings = _committed("production")
     assert settings.emails == ["oncall@example.com"]
-    assert settings.webhooks == ["https://hooks.example.com/email-platform/alarms"]
+    assert settings.webhooks == []  # webhooks carry tokens: set as secrets, never committed
     assert settings.budget.monthly_usd == 3000
     assert settings.budget.emails == ["finance@example.com", "platform-leads@example.com"]
     assert settings.alb.response_time_seconds == 0.2

@@ -52,6 +52,11 @@ def test_no_plaintext_secret_anywhere_in_the_document(production: Run, productio
     # What the secrets the program builds look like: the URLs, the internal key, the passwords.
     for shape in ("postgresql://", "rediss://", "PRIVATE KEY"):
         assert shape not in text
+    # And every secret value the program handled, by its plaintext: config secrets, generated
+    # passwords and tokens, private keys, the URLs built from them.
+    assert len(production.secret_values) > 10
+    leaked = [value[:12] + "…" for value in production.secret_values if value in text]
+    assert leaked == []
     assert production_document["outputs"]["databaseUrl"] == "[secret]"
     assert production_document["outputs"]["redisUrl"] == "[secret]"
 
@@ -79,6 +84,7 @@ def test_make_plan_json_writes_the_document(tmp_path: Path) -> None:
     out = tmp_path / "p.json"
     result = _preflight("plan", "--stack", "production", "--json", str(out))
     assert result.returncode == 0, result.stderr
+    assert "preflight-placeholder" not in result.stdout + result.stderr
     assert "network (component email:network:Network)" in result.stdout
     assert "Secrets still to set:" in result.stdout
     document = json.loads(out.read_text())
@@ -117,3 +123,32 @@ def test_unknown_stack_and_unreadable_yaml_exit_2(tmp_path: Path) -> None:
     result = _preflight("plan", "--stack", "production", "--stack-file", str(broken))
     assert result.returncode == 2
     assert "not valid YAML" in result.stderr
+
+
+def test_a_secret_nested_in_an_object_stays_secret(run_stack_with: Any) -> None:
+    """`pulumi config set --secret --path monitoring.notifications.webhooks[0] …` encrypts one value."""
+
+    def secret_webhook(config: dict[str, Any]) -> None:
+        config["email-platform:monitoring"]["notifications"]["webhooks"] = [{"secure": "v1:c2VjcmV0"}]
+
+    run = run_stack_with("production", secret_webhook)
+    document = build_document(run)
+    assert document["config"]["email-platform:monitoring"] == "[secret]"
+    assert "email-platform:monitoring.notifications.webhooks[0]" in run.stack_file.placeholders
+    text = json.dumps(document)
+    assert not [value for value in run.secret_values if value in text]
+    (subscription,) = [s for s in run.of_type("aws:sns/topicSubscription:TopicSubscription") if s.inputs["protocol"] == "https"]
+    assert subscription.inputs["endpoint"] == "[secret]"
+
+
+def test_errors_about_a_secret_key_do_not_echo_its_value(run_stack_with: Any) -> None:
+    from config import ConfigError
+
+    def insecure_webhook(config: dict[str, Any]) -> None:
+        config["email-platform:monitoring"]["notifications"]["webhooks"] = [{"secure": "v1:c2VjcmV0"}]
+        config["email-platform:monitoring"]["notifications"]["emails"] = ["not-an-email"]
+
+    with pytest.raises(ConfigError) as raised:
+        run_stack_with("production", insecure_webhook)
+    assert "= [secret]:" in str(raised.value)
+    assert "not-an-email" not in str(raised.value)

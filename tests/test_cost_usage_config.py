@@ -1,0 +1,51 @@
+"""costUsage: only figures the pricer reads are accepted, so a typo cannot price as zero."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from config_edits import set_key
+
+from config import ConfigError
+from config.cost_usage import USAGE_FIGURES
+from preflight.pricing import price_resources
+
+# A record the pricer can price for each type (the smallest inputs it needs).
+_INPUTS: dict[str, dict[str, Any]] = {
+    "aws:lb/loadBalancer:LoadBalancer": {"loadBalancerType": "application"},
+    "aws:rds/cluster:Cluster": {"engine": "aurora-postgresql"},
+    "aws:cloudfront/distribution:Distribution": {"priceClass": "PriceClass_All"},
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {"vpcEndpointType": "Interface", "subnetIds": ["subnet-a"]},
+    "aws:ec2/flowLog:FlowLog": {"logDestinationType": "cloud-watch-logs"},
+}
+
+
+@pytest.mark.parametrize(("type_token", "figure"), [(t, f) for t, figures in USAGE_FIGURES.items() for f in figures])
+def test_every_accepted_figure_changes_the_price(type_token: str, figure: str) -> None:
+    record = {
+        "urn": f"urn:pulumi:s::email-platform::{type_token}::r",
+        "type": type_token,
+        "name": "r",
+        "inputs": _INPUTS.get(type_token, {}),
+    }
+    without = price_resources([record], "us-east-1", {})["monthly"]
+    with_usage = price_resources([record], "us-east-1", {type_token: {figure: 1_000_000}})["monthly"]
+    assert with_usage > without
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            set_key("costUsage", {"aws:rds/cluster:Cluster": {"storage_gbb": 10}}),
+            r"costUsage\.aws:rds/cluster:Cluster\.storage_gbb = 'storage_gbb': did you mean 'storage_gb'",
+        ),
+        (set_key("costUsage", {"cluster-nodes": {"storage_gb": 10}}), r"usage figures exist for"),
+        (set_key("costUsage", {"aws:ec2/natGateway:NatGateway": {"monthly_data_processed_gb": -1}}), r"at least 0"),
+        (set_key("costUsage", {"aws:ec2/natGateway:NatGateway": {"monthly_data_processed_gb": float("nan")}}), r"finite"),
+    ],
+)
+def test_bad_usage_is_refused_in_one_line(load_config_with: Any, edit: Any, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config_with("production", edit)
