@@ -22,11 +22,14 @@ USAGE = """usage: python -m preflight <command> …
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] in ("-h", "--help"):
-        print(USAGE, end="")
-        return 0 if argv else 2
-    command, rest = argv[0], argv[1:]
     commands = {"plan": plan_main, "check": check_main, "cost": cost_main, "diff": diff_main}
+    if not argv:
+        print(f"error: no command; commands: {', '.join(commands)}", file=sys.stderr)
+        return 2
+    if argv[0] in ("-h", "--help"):
+        print(USAGE, end="")
+        return 0
+    command, rest = argv[0], argv[1:]
     if command not in commands:
         print(f"error: unknown command {command!r}; commands: {', '.join(commands)}", file=sys.stderr)
         return 2

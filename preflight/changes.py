@@ -5,6 +5,10 @@ Two documents are compared by URN. A resource whose inputs differ is *changed*; 
 below, a deliberately small subset of the AWS provider's force-new properties for the types
 this program declares), or when a preview says so (``op: replace``). Replacing or removing a
 protected or stateful resource loses data, so those are called out separately.
+
+A head resource whose ``aliases`` list a base URN is that base resource renamed (the engine
+moves it, it does not re-create it): it is compared with the old record as a change, keyed by
+its new URN, and the old URN is not reported as removed.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ class Change:
     properties: tuple[str, ...] = ()  # changed input keys; for replacements, the forcing ones
     protected: bool = False
     stateful: bool = False
+    renamed_from: str = ""  # the base URN, when the head resource carries it as an alias
 
     @property
     def loses_data(self) -> bool:
@@ -91,7 +96,9 @@ def _differing(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...
     return tuple(sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)))
 
 
-def _change(record: Record, kind: str, properties: tuple[str, ...] = (), *, protected: bool | None = None) -> Change:
+def _change(
+    record: Record, kind: str, properties: tuple[str, ...] = (), *, protected: bool | None = None, renamed_from: str = ""
+) -> Change:
     return Change(
         urn=record["urn"],
         type=record["type"],
@@ -100,28 +107,34 @@ def _change(record: Record, kind: str, properties: tuple[str, ...] = (), *, prot
         properties=properties,
         protected=bool(record.get("protect")) if protected is None else protected,
         stateful=record["type"] in STATEFUL_TYPES,
+        renamed_from=renamed_from,
     )
 
 
 def compare(base: Document, head: Document) -> Changes:
     old, new = _managed(base), _managed(head)
     changes = Changes()
+    moved: set[str] = set()  # base URNs that a head resource carries as an alias
     for urn, record in new.items():
-        if urn not in old:
+        previous = urn if urn in old else next((a for a in record.get("aliases") or () if a in old and a not in new), "")
+        if not previous:
             changes.added.append(_change(record, "added"))
             continue
-        before = old[urn]
+        renamed_from = "" if previous == urn else previous
+        if renamed_from:
+            moved.add(renamed_from)
+        before = old[previous]
         differing = _differing(before["inputs"], record["inputs"])
         forcing = tuple(p for p in differing if p in REPLACE_FORCING.get(record["type"], frozenset()))
         protected = bool(before.get("protect") or record.get("protect"))
         if forcing or head.ops.get(urn) in _REPLACE_OPS:
-            changes.replaced.append(_change(record, "replaced", forcing or differing, protected=protected))
-        elif differing:
-            changes.changed.append(_change(record, "changed", differing, protected=protected))
+            changes.replaced.append(_change(record, "replaced", forcing or differing, protected=protected, renamed_from=renamed_from))
+        elif differing or renamed_from:
+            changes.changed.append(_change(record, "changed", differing, protected=protected, renamed_from=renamed_from))
     for urn, record in old.items():
-        if urn not in new:
+        if urn not in new and urn not in moved:
             changes.removed.append(_change(record, "removed"))
-    known = {c.urn for c in changes.removed}
+    known = {c.urn for c in changes.removed} | moved
     for record in head.deleted:  # a preview's deletes of resources the base did not list
         if record["urn"] not in known and record["urn"] not in new and record.get("custom", True):
             changes.removed.append(_change(record, "removed"))

@@ -13,7 +13,6 @@ When the config does not say which environment this is, the plan's `email-platfo
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,6 +29,8 @@ from policy.policies import (
     normalize,
     provider_urn,
 )
+from preflight.pricing.arguments import OneLineParser
+from preflight.pricing.documents import DocumentError as ArgumentError
 
 PROJECT = "email-platform"
 PLAN_VERSION = 1
@@ -102,7 +103,9 @@ def load_records(document: Any) -> tuple[list[dict[str, Any]], str, dict[str, An
         raise DocumentError("not a plan document or `pulumi preview --json` output (expected a JSON object)")
     if "version" in document or "resources" in document:
         records = _plan_records(document)
-        stack = str(document.get("stack") or "")
+        stack = document.get("stack") or ""
+        if not isinstance(stack, str):
+            raise DocumentError(f"the plan document's 'stack' is {type(stack).__name__}, expected a string")
         config = document.get("config") if isinstance(document.get("config"), Mapping) else {}
     elif "steps" in document:
         records = _preview_records(document)
@@ -110,8 +113,12 @@ def load_records(document: Any) -> tuple[list[dict[str, Any]], str, dict[str, An
     else:
         raise DocumentError("not a plan document (no 'version') nor `pulumi preview --json` output (no 'steps')")
     for index, record in enumerate(records):
-        if not isinstance(record, Mapping) or not isinstance(record.get("urn"), str) or not isinstance(record.get("type"), str):
-            raise DocumentError(f"resource #{index} has no 'urn' and 'type'")
+        if not isinstance(record, Mapping) or not isinstance(record.get("urn"), str):
+            raise DocumentError(f"resource #{index} has no 'urn'")
+        if not isinstance(record.get("type"), str):
+            raise DocumentError(f"resource {record['urn']}: 'type' is {type(record.get('type')).__name__}, expected a string")
+        if record.get("inputs") is not None and not isinstance(record["inputs"], Mapping):
+            raise DocumentError(f"resource {record['urn']}: 'inputs' is {type(record['inputs']).__name__}, expected an object")
         project = _urn_project(record["urn"])
         if project is None:
             raise DocumentError(f"resource #{index} has a malformed URN {record['urn']!r}")
@@ -252,14 +259,17 @@ def _environment(stack: str, stack_config: Mapping[str, Any]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m preflight check", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = OneLineParser(prog="python -m preflight check", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("document", type=Path, help="a plan document (make plan JSON=…) or `pulumi preview --json` output")
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.add_argument("--policy-config", type=Path, help="policy pack config (the --policy-pack-config file format)")
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return 0 if exit_.code == 0 else 2  # argparse has printed its one-line usage error
+    except SystemExit as exit_:  # --help: usage printed on stdout
+        return 0 if exit_.code in (0, None) else 2
+    except ArgumentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         policy_config = _load_policy_config(args.policy_config)
         records, stack, stack_config = load_records(_read_json(args.document, "document"))

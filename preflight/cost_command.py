@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 from preflight.pricing.arguments import OneLineParser
-from preflight.pricing.documents import DocumentError, load_document
-from preflight.pricing.estimate import estimate
+from preflight.pricing.documents import USAGE_CONFIG_KEY, DocumentError, load_document
+from preflight.pricing.estimate import NO_USAGE, estimate
 from preflight.pricing.render import markdown_report, text_report
 
 
@@ -30,6 +30,13 @@ def main(argv: list[str]) -> int:
     except DocumentError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if usage_source == NO_USAGE:
+        where = "the stack export carries no config" if doc.kind == "export" else f"{doc.path} has no {USAGE_CONFIG_KEY}"
+        print(
+            f"warning: no usage assumptions ({where} and there is no Pulumi.{doc.stack}.yaml with them here): "
+            f"every usage figure is 0; pass --usage Pulumi.{doc.stack}.yaml (or a YAML/JSON mapping of type -> figures)",
+            file=sys.stderr,
+        )
     title = f"{doc.project} · {doc.stack}"
     render = markdown_report if args.markdown else text_report
     sys.stdout.write(render(title, report, usage_source))

@@ -58,7 +58,20 @@ def _percent(base: float, head: float) -> str:
 
 
 def _props(change: Change) -> str:
-    return ", ".join(f"`{p}`" for p in change.properties) or "(see preview)"
+    props = ", ".join(f"`{p}`" for p in change.properties)
+    if change.renamed_from:
+        renamed = f"renamed from `{change.renamed_from.rsplit('::', 1)[-1]}`"
+        return f"{props}; {renamed}" if props else renamed
+    return props or "(see preview)"
+
+
+def _old(change: Change) -> str:
+    """The URN the base document knows the resource by."""
+    return change.renamed_from or change.urn
+
+
+def _renamed(change: Change) -> str:
+    return f"  (renamed from {change.renamed_from})" if change.renamed_from else ""
 
 
 def render_markdown(title: str, changes: Changes, base: CostReport, head: CostReport, allowed: bool) -> str:
@@ -89,10 +102,10 @@ def render_markdown(title: str, changes: Changes, base: CostReport, head: CostRe
         out += [f"| `{c.name}` | `{c.type}` | {_amount(new(c.urn))} |" for c in changes.added]
     if changes.replaced:
         out += ["", "#### Replaced", "", "| Resource | Type | Forced by | Monthly delta |", "|---|---|---|---:|"]
-        out += [f"| `{c.name}` | `{c.type}` | {_props(c)} | {_delta(old(c.urn), new(c.urn))} |" for c in changes.replaced]
+        out += [f"| `{c.name}` | `{c.type}` | {_props(c)} | {_delta(old(_old(c)), new(c.urn))} |" for c in changes.replaced]
     if changes.changed:
         out += ["", "#### Changed", "", "| Resource | Type | Properties | Monthly delta |", "|---|---|---|---:|"]
-        out += [f"| `{c.name}` | `{c.type}` | {_props(c)} | {_delta(old(c.urn), new(c.urn))} |" for c in changes.changed]
+        out += [f"| `{c.name}` | `{c.type}` | {_props(c)} | {_delta(old(_old(c)), new(c.urn))} |" for c in changes.changed]
     if changes.removed:
         out += ["", "#### Removed", "", "| Resource | Type | Monthly |", "|---|---|---:|"]
         out += [f"| `{c.name}` | `{c.type}` | {_delta(old(c.urn), 0.0)} |" for c in changes.removed]
@@ -127,9 +140,9 @@ def render_text(title: str, changes: Changes, base: CostReport, head: CostReport
     for c in changes.added:
         out.append(f"+ {c.urn}  {_amount(new(c.urn))}")
     for c in changes.replaced:
-        out.append(f"+- {c.urn}  [{', '.join(c.properties)}]  {_delta(old(c.urn), new(c.urn))}")
+        out.append(f"+- {c.urn}  [{', '.join(c.properties)}]  {_delta(old(_old(c)), new(c.urn))}{_renamed(c)}")
     for c in changes.changed:
-        out.append(f"~ {c.urn}  [{', '.join(c.properties)}]  {_delta(old(c.urn), new(c.urn))}")
+        out.append(f"~ {c.urn}  [{', '.join(c.properties)}]  {_delta(old(_old(c)), new(c.urn))}{_renamed(c)}")
     for c in changes.removed:
         out.append(f"- {c.urn}  {_delta(old(c.urn), 0.0)}")
     if not (changes.added or changes.replaced or changes.changed or changes.removed):

@@ -21,11 +21,19 @@ def config_section(run: Run) -> dict[str, Any]:
     for key, value in sorted(run.stack_file.config.items()):
         if key in run.stack_file.secret_keys:
             shown[key] = SECRET
-        elif value[:1] in ("{", "["):
-            shown[key] = json.loads(value)
         else:
-            shown[key] = value
+            shown[key] = _structured(value)
     return shown
+
+
+def _structured(value: Any) -> Any:
+    """Structured config travels as JSON text; anything else (e.g. `aws:profile: "[prod"`) is shown as given."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def resource_entry(resource: Any) -> dict[str, Any]:

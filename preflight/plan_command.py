@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import asdict
@@ -13,6 +12,8 @@ from config import PROJECT, ConfigError
 from preflight.check_command import Violation, check_resources
 from preflight.document import build_document
 from preflight.pricing import price_resources
+from preflight.pricing.arguments import OneLineParser
+from preflight.pricing.documents import DocumentError
 from preflight.pricing.render import text_report
 from preflight.runner import Run, run_program
 from preflight.stack_files import StackFileError, load_stack_file
@@ -26,11 +27,17 @@ def plan(stack: str, stack_file: Path | None = None) -> Run:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m preflight plan")
+    parser = OneLineParser(prog="python -m preflight plan")
     parser.add_argument("--stack", default="production")
     parser.add_argument("--json", type=Path, help="write the version-1 plan document here")
     parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of Pulumi.<stack>.yaml")
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help: usage printed on stdout
+        return 0 if exit_.code in (0, None) else 2
+    except DocumentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         run = plan(args.stack, args.stack_file)
     except (ConfigError, StackFileError) as error:
@@ -56,7 +63,11 @@ def main(argv: list[str]) -> int:
     print("\nSecrets still to set:")
     print("\n".join(render_secrets(run)))
     if args.json is not None:
-        args.json.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
+        try:
+            args.json.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
+        except OSError as error:
+            print(f"error: cannot write the plan document to {args.json}: {error.strerror or error}", file=sys.stderr)
+            return 2
         print(f"\nPlan document written to {args.json}")
     # A mandatory violation fails the plan as it would fail `pulumi preview --policy-pack`.
     return 1 if any(v.level == "mandatory" for v in violations) else 0

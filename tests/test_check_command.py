@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from preflight.check_command import Violation, check_resources, main
+from preflight.check_command import Violation, check_resources, load_records, main
+from preflight.document import build_document
+from preflight.runner import Run
 
 DATA = Path(__file__).resolve().parent / "data" / "policy"
 CLUSTER_URN = "urn:pulumi:staging::email-platform::aws:rds/cluster:Cluster::db-cluster"
@@ -147,3 +149,21 @@ def test_bad_policy_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     config = write(tmp_path, {"db-iam-auth": "sometimes"}, "policy.json")
     assert main([str(DATA / "plan-compliant.json"), "--policy-config", str(config)]) == 2
     assert capsys.readouterr().err.startswith("error: policy config")
+
+
+def test_a_preview_of_the_real_program_finds_what_its_plan_finds(production: Run, tmp_path: Path) -> None:
+    """A preview has no ids nor propertyDependencies: bucket companions are matched by name and parent."""
+    document = build_document(production)
+    steps = [
+        {
+            "op": "create",
+            "urn": r["urn"],
+            "newState": {k: r[k] for k in ("type", "urn", "parent", "inputs", "custom", "protect", "provider")},
+        }
+        for r in document["resources"]
+    ]
+    stack_config = document["config"]
+    on_plan = check_resources(document["resources"], environment="production", stack_config=stack_config)
+    on_preview = check_resources(load_records({"steps": steps})[0], environment="production", stack_config=stack_config)
+    assert [v for v in on_plan if v.level == "mandatory"] == []
+    assert on_preview == on_plan

@@ -57,3 +57,19 @@ def test_missing_file_and_bad_arguments_are_exit_2(capsys: pytest.CaptureFixture
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("error: ") and "cannot read" in err[0]
     assert err[1] == "error: preflight cost: the following arguments are required: document"
+
+
+def test_stack_export_without_usage_warns_on_one_stderr_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no Pulumi.production.yaml here
+    assert main([str(DATA / "export_production.json")]) == 0
+    captured = capsys.readouterr()
+    assert "per month" in captured.out
+    [warning] = captured.err.splitlines()
+    assert warning.startswith("warning: ") and "every usage figure is 0" in warning and "--usage" in warning
+
+
+def test_stack_export_with_usage_does_not_warn(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(DATA / "export_production.json"), "--usage", str(DATA / "usage_production.yaml")]) == 0
+    assert capsys.readouterr().err == ""

@@ -103,3 +103,39 @@ def test_bad_head_is_exit_2_with_one_line(tmp_path: Path, capsys: pytest.Capture
     assert main([BASE, str(path), "--markdown"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and len(captured.err.splitlines()) == 1 and captured.err.startswith("error: ")
+
+
+def _renamed(document: dict[str, Any], old: str, new: str) -> tuple[str, str]:
+    """Rename the resource called `old` to `new`, with an alias to its old URN (as the program does)."""
+    [record] = [r for r in document["resources"] if r["name"] == old]
+    old_urn = record["urn"]
+    record["urn"], record["name"], record["aliases"] = old_urn.rsplit("::", 1)[0] + f"::{new}", new, [old_urn]
+    return old_urn, record["urn"]
+
+
+@pytest.mark.parametrize("markdown", [False, True])
+def test_a_rename_with_an_alias_is_a_change_not_a_loss(tmp_path: Path, capsys: pytest.CaptureFixture[str], markdown: bool) -> None:
+    base, head = _plan(), _plan()
+    _, old_urn = _renamed(base, "db-cluster", "database-cluster")
+    _, new_urn = _renamed(head, "db-cluster", "database-main")
+    head["resources"][[r["urn"] for r in head["resources"]].index(new_urn)]["aliases"] = [old_urn]
+    for document, name in ((base, "base.json"), (head, "head.json")):
+        (tmp_path / name).write_text(json.dumps(document))
+    argv = [str(tmp_path / "base.json"), str(tmp_path / "head.json")] + (["--markdown"] if markdown else [])
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and "would be lost" not in captured.out and "WARNING" not in captured.out
+    assert "database-main" in captured.out and "renamed from" in captured.out
+    changes = compare(parse_document(base), parse_document(head))
+    assert [(c.urn, c.kind, c.renamed_from) for c in changes.changed] == [(new_urn, "changed", old_urn)]
+    assert changes.removed == changes.replaced == changes.added == changes.dangerous == []
+
+
+def test_a_preview_step_alias_is_carried_too() -> None:
+    head = _plan()
+    old_urn, new_urn = _renamed(head, "db-cluster", "database-main")
+    preview = {"steps": [{"op": "same", "urn": r["urn"], "newState": r} for r in head["resources"]]}
+    doc = parse_document(preview)
+    assert next(r for r in doc.records if r["urn"] == new_urn)["aliases"] == [old_urn]
+    changes = compare(parse_document(_plan()), doc)
+    assert [c.renamed_from for c in changes.changed] == [old_urn] and changes.dangerous == []

@@ -15,6 +15,7 @@ them, and the diff must not show them.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,11 +82,19 @@ def _record(raw: dict[str, Any], *, op: str = "") -> Record:
         raise DocumentError("a resource has no urn")
     _, _, type_from_urn, name = urn_parts(urn)
     inputs = raw.get("inputs")
+    for key, value, wanted in (("type", raw.get("type"), str), ("name", raw.get("name"), str), ("inputs", inputs, dict)):
+        if value is not None and not isinstance(value, wanted):
+            expected = "a string" if wanted is str else "an object"
+            raise DocumentError(f"resource {urn}: '{key}' is {type(value).__name__}, expected {expected}")
+    aliases = raw.get("aliases")
+    if aliases is not None and not isinstance(aliases, list):
+        raise DocumentError(f"resource {urn}: 'aliases' is {type(aliases).__name__}, expected a list of URNs")
     return {
         "urn": urn,
         "type": raw.get("type") or type_from_urn,
         "name": raw.get("name") or name,
         "inputs": scrub(inputs) if isinstance(inputs, dict) else {},
+        "aliases": [a for a in aliases or [] if isinstance(a, str)],
         "parent": raw.get("parent") or None,
         "custom": bool(raw.get("custom", True)),
         "protect": bool(raw.get("protect", False)),
@@ -132,7 +141,7 @@ def check_usage(value: Any, where: str) -> Usage:
             raise DocumentError(f"{where}: usage for {key} must be a mapping of figures")
         usage[str(key)] = {}
         for name, number in figures.items():
-            if isinstance(number, bool) or not isinstance(number, (int, float)) or number < 0:
+            if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) or number < 0:
                 raise DocumentError(f"{where}: usage {key}.{name} = {number!r} is not a number >= 0")
             usage[str(key)][str(name)] = float(number)
     return usage
@@ -159,11 +168,20 @@ def _plan(data: dict[str, Any], path: str) -> Document:
     if not isinstance(resources, list):
         raise DocumentError(f"{path}: plan document has no resources list")
     records = [_record(r) for r in resources if isinstance(r, dict)]
-    stack = str(data.get("stack") or _stack_and_project(records, path)[0])
+    stack = data.get("stack")
+    if stack is not None and not isinstance(stack, str):
+        raise DocumentError(f"{path}: 'stack' is {type(stack).__name__}, expected a string")
+    stack = stack or _stack_and_project(records, path)[0]
     _stack_and_project(records, path)
     config = data.get("config") or {}
-    region = config.get("aws:region") if isinstance(config, dict) else None
+    region = _region(config.get("aws:region") if isinstance(config, dict) else None, path)
     return Document("plan", path, PROJECT, stack, region, _usage_from_config(config), records)
+
+
+def _region(region: Any, path: str) -> str | None:
+    if region is not None and not isinstance(region, str):
+        raise DocumentError(f"{path}: config aws:region is {type(region).__name__}, expected a string")
+    return region or None
 
 
 def _preview(data: dict[str, Any], path: str) -> Document:
@@ -190,6 +208,7 @@ def _preview(data: dict[str, Any], path: str) -> Document:
     region = config.get("aws:region") if isinstance(config, dict) else None
     if isinstance(region, dict):  # {"value": ..., "secret": false} in some CLI versions
         region = region.get("value")
+    region = _region(region, path)
     doc = Document("preview", path, PROJECT, stack, region, _usage_from_config(config), records, ops, deleted)
     return doc
 

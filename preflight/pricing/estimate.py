@@ -18,6 +18,8 @@ import yaml
 from preflight.pricing.documents import USAGE_CONFIG_KEY, Document, DocumentError, Usage, check_usage
 from preflight.pricing.pricer import CostReport, price_resources
 
+NO_USAGE = "none: every usage figure is 0"
+
 
 def _read_mapping(path: Path) -> dict[str, Any]:
     try:
@@ -44,7 +46,7 @@ def resolve_inputs(doc: Document, usage_path: str | None = None, region: str | N
     """(region, usage, where the usage came from)."""
     file_usage: Usage | None = None
     file_region: str | None = None
-    source = "none: every usage figure is 0"
+    source = NO_USAGE
     candidates = [Path(usage_path)] if usage_path else [Path(f"Pulumi.{doc.stack}.yaml")]
     for path in candidates:
         if usage_path is None and not path.is_file():

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypedDict
 
 from preflight.pricing.catalogue import CATALOGUE, HOURS_PER_MONTH, Price
-from preflight.pricing.documents import SECRET, UNKNOWN, urn_parts
+from preflight.pricing.documents import SECRET, UNKNOWN, DocumentError, urn_parts
 from preflight.pricing.free_types import is_free
 
 CENT = Decimal("0.01")
@@ -66,6 +66,10 @@ class CostReport(TypedDict):
 
 class UnpricedError(Exception):
     """This resource (or one of its parts) has no price; the message says why."""
+
+
+class BadValueError(Exception):
+    """A value of the wrong shape (a list that is a string, an infinite count): bad input, not unpriced."""
 
 
 @dataclass(frozen=True)
@@ -134,9 +138,26 @@ def _number(value: Any, what: str, default: int | None = None) -> Decimal:
         return Decimal(default)
     value = _known(value, what)
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except ArithmeticError as exc:
         raise UnpricedError(f"{what} is not a number: {value!r}") from exc
+    if not number.is_finite() or number < 0:
+        raise BadValueError(f"{what} = {value!r} is not a finite number >= 0")
+    return number
+
+
+def _mapping(value: Any, what: str) -> Mapping[str, Any]:
+    value = _known(value, what)
+    if not isinstance(value, Mapping):
+        raise BadValueError(f"{what} is {type(value).__name__}, expected an object")
+    return value
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    value = _known(value, what)
+    if not isinstance(value, list):
+        raise BadValueError(f"{what} is {type(value).__name__}, expected a list")
+    return value
 
 
 def _hours(count: Decimal) -> Decimal:
@@ -177,13 +198,13 @@ def _eks_node_group(r: Mapping[str, Any], ctx: _Context) -> list[Line]:
     inputs = r["inputs"]
     if inputs.get("capacityType") == "SPOT":
         raise UnpricedError("SPOT capacity has no fixed price")
-    types = _known(inputs.get("instanceTypes") or ["t3.medium"], "instanceTypes")
+    types = _list(inputs.get("instanceTypes") or ["t3.medium"], "instanceTypes")
     instance_type = str(_known(types[0], "instanceTypes"))
     if len(types) > 1:
         ctx.note(f"{r['name']}: priced as {instance_type}, the first of its instance types.")
-    scaling = _known(inputs.get("scalingConfig") or {}, "scalingConfig")
+    scaling = _mapping(inputs.get("scalingConfig") or {}, "scalingConfig")
     nodes = _number(scaling.get("desiredSize"), "scalingConfig.desiredSize")
-    if scaling.get("maxSize") not in (None, UNKNOWN) and Decimal(str(scaling["maxSize"])) > nodes:
+    if scaling.get("maxSize") not in (None, UNKNOWN) and _number(scaling["maxSize"], "scalingConfig.maxSize") > nodes:
         ctx.note(f"{r['name']}: priced at desiredSize {nodes}; it may scale to maxSize {scaling['maxSize']}.")
     lines = [
         Line(
@@ -495,6 +516,8 @@ def price_resources(
             continue
         try:
             lines = pricer(r, ctx)
+        except BadValueError as exc:
+            raise DocumentError(f"resource {r['urn']}: {exc}") from None
         except UnpricedError as exc:
             unpriced.append({"urn": r["urn"], "type": type_token, "reason": str(exc)})
             continue
