@@ -44,3 +44,22 @@ def both(*edits: Edit) -> Edit:
             one(config)
 
     return edit
+
+
+def assert_refused_before_any_resource(run_stack_with: Callable[..., Any], stack: str, edit: Edit, key: str, allowed: str) -> None:
+    """The program stops on the edited stack file with one line naming the key and what is allowed,
+    and nothing but the root stack has registered: no provider, no component, no resource."""
+    import pytest
+
+    from config import ConfigError
+    from preflight.mocks import EmailPlatformMocks
+    from preflight.recorder import RecordingMonitor
+
+    monitor = RecordingMonitor(EmailPlatformMocks())
+    with pytest.raises(ConfigError) as raised:
+        run_stack_with(stack, edit, monitor=monitor)
+    message = str(raised.value)
+    assert key in message
+    assert allowed in message
+    assert "\n" not in message
+    assert [r.type for r in monitor.recorded] in ([], ["pulumi:pulumi:Stack"])

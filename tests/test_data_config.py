@@ -5,15 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from config_edits import Edit
+from config_edits import Edit, assert_refused_before_any_resource
 from config_edits import both as _both
 from config_edits import set_key as _set
 
-from config import ConfigError
 from config.database import AURORA_INSTANCE_CLASSES, windows_overlap
 from config.redis import ELASTICACHE_NODE_TYPES
-from preflight.mocks import EmailPlatformMocks
-from preflight.recorder import RecordingMonitor
 
 REJECTS = [
     # (stack, edit, key named in the message, words of what is allowed)
@@ -74,14 +71,7 @@ REJECTS = [
 
 @pytest.mark.parametrize(("stack", "edit", "key", "allowed"), REJECTS, ids=[f"{r[0]}-{r[2]}-{i}" for i, r in enumerate(REJECTS)])
 def test_bad_value_stops_before_any_resource(run_stack_with: Any, stack: str, edit: Edit, key: str, allowed: str) -> None:
-    monitor = RecordingMonitor(EmailPlatformMocks())
-    with pytest.raises(ConfigError) as raised:
-        run_stack_with(stack, edit, monitor=monitor)
-    message = str(raised.value)
-    assert key in message
-    assert allowed in message
-    assert "\n" not in message
-    assert [r.type for r in monitor.recorded] in ([], ["pulumi:pulumi:Stack"])
+    assert_refused_before_any_resource(run_stack_with, stack, edit, key, allowed)
 
 
 ACCEPTS = [
