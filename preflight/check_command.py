@@ -20,15 +20,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from policy.policies import (
-    ALL_SPECS,
-    AWS_PROVIDER,
-    Resource,
-    ResourcePolicySpec,
-    StackPolicySpec,
-    normalize,
-    provider_urn,
-)
+from policy.registry import ALL_SPECS
+from policy.resource_types import AWS_PROVIDER
+from policy.specs import Resource, ResourcePolicySpec, StackPolicySpec, provider_urn
+from policy.values import normalize
 from preflight.pricing.arguments import OneLineParser
 from preflight.pricing.documents import DocumentError as ArgumentError
 

@@ -22,7 +22,7 @@ from components.app import SECRET_ENV, SSL_CERT_PATH, SSL_KEY_PATH, App, AppArgs
 from components.lb_controller import CHART_REPOSITORY, CHART_VERSION, READ_ACTIONS, TARGET_ACTIONS
 from config.app import AppSettings, Colour
 from config.reader import ConfigError
-from policy import policies
+from policy import workloads
 from preflight.recorder import RecordedResource, RecordingMonitor
 from tests.test_app_config import app_settings, deregistration_delay
 
@@ -263,11 +263,11 @@ def test_pods_run_locked_down(built: Built) -> None:
 
 def test_the_policy_pack_finds_nothing_in_the_workloads(built: Built) -> None:
     config = {"minRunAsUser": 10000, "requiredRequests": ["cpu", "memory"], "requiredLimits": ["cpu", "memory"]}
-    config |= {"secretEnvPattern": policies.SECRET_ENV_PATTERN, "exemptEnvPattern": policies.NOT_SECRET_ENV_PATTERN}
+    config |= {"secretEnvPattern": workloads.SECRET_ENV_PATTERN, "exemptEnvPattern": workloads.NOT_SECRET_ENV_PATTERN}
     for deployment in built.of_type(DEPLOYMENT):
-        for check in (policies.k8s_pod_security, policies.k8s_resources, policies.k8s_probes, policies.k8s_no_literal_secrets):
+        for check in (workloads.k8s_pod_security, workloads.k8s_resources, workloads.k8s_probes, workloads.k8s_no_literal_secrets):
             assert check(DEPLOYMENT, deployment.inputs, config) == [], check.__name__
-        assert policies.k8s_image_pinned(DEPLOYMENT, deployment.inputs, config) == []
+        assert workloads.k8s_image_pinned(DEPLOYMENT, deployment.inputs, config) == []
 
 
 def test_pods_spread_across_zones_and_hosts_and_are_scraped(built: Built) -> None:
@@ -403,7 +403,7 @@ def test_disruption_budgets_and_autoscalers_agree(built: Built) -> None:
         }
         # At the autoscaler's floor a drain may take one pod and still leave two serving.
         assert spec["minReplicas"] - budget.inputs["spec"]["maxUnavailable"] >= 2
-    findings = policies.pod_disruption_budgets(
+    findings = workloads.pod_disruption_budgets(
         [policies_resource(r) for r in built.resources if r.type in (DEPLOYMENT, "kubernetes:policy/v1:PodDisruptionBudget")], {}
     )
     assert findings == []

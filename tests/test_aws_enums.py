@@ -15,7 +15,7 @@ import pytest
 
 from config.cdn import PRICE_CLASSES
 from config.edge import SSL_POLICIES, TLS13_POLICIES
-from policy.policies import TLS13_POLICIES as POLICY_PACK_TLS13
+from policy.edge import TLS13_POLICIES as POLICY_PACK_TLS13
 from preflight.runner import Run
 
 

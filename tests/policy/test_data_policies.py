@@ -1,0 +1,133 @@
+"""Data policies (Aurora, ElastiCache, protected stateful resources): a compliant resource passes, a
+broken one trips them, called directly and through their CrossGuard wrappers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from policy_helpers import (
+    AURORA,
+    CLUSTER,
+    DELETE,
+    GOOD_STACK,
+    PRODUCTION,
+    RDS,
+    RDS_INSTANCE,
+    REDIS,
+    RG,
+    changed,
+    names,
+    res,
+    resource_spec,
+    stack_spec,
+    validate_resource,
+    validate_stack,
+)
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
+
+from policy import data
+from policy.specs import Resource
+
+AURORA_INSTANCE = {"publiclyAccessible": False, "performanceInsightsEnabled": True, "instanceClass": "db.r7g.large"}
+AURORA_PARAMS = {
+    "family": "aurora-postgresql16",
+    "parameters": [
+        {"name": "rds.force_ssl", "value": "1", "applyMethod": "pending-reboot"},
+        {"name": "ssl_min_protocol_version", "value": "TLSv1.3", "applyMethod": "pending-reboot"},
+    ],
+}
+RDS_PARAMS = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+
+# (policy, resource type, compliant props, broken props, policy config)
+CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
+    ("db-encrypted-at-rest", RDS, AURORA, changed(AURORA, "storageEncrypted", False), {}),
+    ("db-deletion-protection", RDS, AURORA, changed(AURORA, "skipFinalSnapshot", True), {}),
+    ("db-backup-retention", RDS, AURORA, changed(AURORA, "backupRetentionPeriod", 5), {}),
+    ("db-iam-auth", RDS, AURORA, changed(AURORA, "iamDatabaseAuthenticationEnabled", False), {}),
+    ("db-log-exports", RDS, AURORA, changed(AURORA, "enabledCloudwatchLogsExports", []), {}),
+    ("db-not-public", RDS_INSTANCE, AURORA_INSTANCE, changed(AURORA_INSTANCE, "publiclyAccessible", True), {}),
+    ("db-performance-insights", RDS_INSTANCE, AURORA_INSTANCE, changed(AURORA_INSTANCE, "performanceInsightsEnabled", DELETE), {}),
+    ("db-tls-required", RDS_PARAMS, AURORA_PARAMS, changed(AURORA_PARAMS, "parameters.1.value", "TLSv1.2"), {}),
+    ("cache-encryption-in-transit", RG, REDIS, changed(REDIS, "transitEncryptionMode", "preferred"), {}),
+    ("cache-encryption-at-rest", RG, REDIS, changed(REDIS, "kmsKeyId", DELETE), {}),
+    ("cache-auth-token", RG, REDIS, changed(REDIS, "authToken", DELETE), {}),
+    ("cache-failover", RG, REDIS, changed(REDIS, "multiAzEnabled", False), {}),
+    ("cache-snapshots", RG, REDIS, changed(REDIS, "snapshotRetentionLimit", 0), {}),
+]
+
+# More ways to trip a policy: each must be caught too (the ones a careless edit would cause).
+MORE_BROKEN: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+    ("db-encrypted-at-rest", RDS, changed(AURORA, "kmsKeyId", DELETE), {}),
+    ("db-deletion-protection", RDS, changed(AURORA, "deletionProtection", False), {}),
+    ("db-deletion-protection", RDS, changed(AURORA, "finalSnapshotIdentifier", DELETE), {}),
+    ("db-backup-retention", RDS, changed(AURORA, "backupRetentionPeriod", DELETE), {}),
+    ("db-backup-retention", RDS, AURORA, {"minRetentionDays": 30}),  # tuned by policy config
+    ("db-tls-required", RDS_PARAMS, changed(AURORA_PARAMS, "parameters.0", {"name": "x", "value": "1"}), {}),
+    ("cache-encryption-in-transit", RG, changed(REDIS, "transitEncryptionEnabled", False), {}),
+    ("cache-encryption-at-rest", RG, changed(REDIS, "atRestEncryptionEnabled", False), {}),
+    ("cache-failover", RG, changed(REDIS, "automaticFailoverEnabled", False), {}),
+]
+
+# Secrets and values unknown during preview count as present and compliant.
+MORE_COMPLIANT: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+    ("db-encrypted-at-rest", RDS, changed(AURORA, "kmsKeyId", "[unknown]"), {}),
+    ("cache-auth-token", RG, changed(REDIS, "authToken", UNKNOWN_STRING_VALUE), {}),
+]
+
+# (stack policy, the compliant stack with one thing broken)
+STACK_CASES: list[tuple[str, list[Resource]]] = [
+    ("stateful-resources-protected", [r if r is not CLUSTER else res(CLUSTER.type, CLUSTER.name, CLUSTER.props) for r in GOOD_STACK]),
+]
+
+
+@pytest.mark.parametrize(("name", "resource_type", "compliant", "broken", "config"), CASES, ids=[c[0] for c in CASES])
+def test_policy_passes_compliant_and_trips_broken(
+    name: str, resource_type: str, compliant: dict[str, Any], broken: dict[str, Any], config: dict[str, Any]
+) -> None:
+    spec = resource_spec(name)
+    assert spec.evaluate(resource_type, compliant, config) == []
+    assert spec.evaluate(resource_type, broken, config), f"{name} did not trip on {broken}"
+
+
+@pytest.mark.parametrize(("name", "resource_type", "compliant", "broken", "config"), CASES, ids=[c[0] for c in CASES])
+def test_wrapper_reports_through_report_violation(
+    name: str, resource_type: str, compliant: dict[str, Any], broken: dict[str, Any], config: dict[str, Any]
+) -> None:
+    assert validate_resource(name, resource_type, compliant, config) == []
+    assert validate_resource(name, resource_type, broken, config)
+
+
+@pytest.mark.parametrize(("name", "resource_type", "broken", "config"), MORE_BROKEN, ids=[c[0] for c in MORE_BROKEN])
+def test_policy_trips_on_other_breakages(name: str, resource_type: str, broken: dict[str, Any], config: dict[str, Any]) -> None:
+    assert resource_spec(name).evaluate(resource_type, broken, config)
+
+
+@pytest.mark.parametrize(("name", "resource_type", "props", "config"), MORE_COMPLIANT, ids=[c[0] for c in MORE_COMPLIANT])
+def test_policy_accepts_secrets_and_unknowns(name: str, resource_type: str, props: dict[str, Any], config: dict[str, Any]) -> None:
+    assert resource_spec(name).evaluate(resource_type, props, config) == []
+
+
+def test_wrapper_treats_engine_unknowns_as_compliant() -> None:
+    # During preview the engine's proxies raise on any unknown read; the wrapper must not.
+    props = changed(AURORA, "storageEncrypted", UNKNOWN_BOOLEAN_VALUE) | {"kmsKeyId": UNKNOWN_STRING_VALUE}
+    assert validate_resource("db-encrypted-at-rest", RDS, props, {}) == []
+
+
+@pytest.mark.parametrize(("name", "broken_stack"), STACK_CASES, ids=[c[0] for c in STACK_CASES])
+def test_stack_policy_passes_good_stack_and_trips_broken(name: str, broken_stack: list[Resource]) -> None:
+    spec = stack_spec(name)
+    assert spec.evaluate(GOOD_STACK, PRODUCTION) == []
+    assert spec.evaluate(broken_stack, PRODUCTION), f"{name} did not trip"
+
+
+@pytest.mark.parametrize(("name", "broken_stack"), STACK_CASES, ids=[c[0] for c in STACK_CASES])
+def test_stack_wrapper_reports_with_the_resource_urn(name: str, broken_stack: list[Resource]) -> None:
+    assert validate_stack(name, GOOD_STACK, PRODUCTION) == []
+    reported = validate_stack(name, broken_stack, PRODUCTION)
+    assert reported and all(urn and urn.startswith("urn:pulumi:") for _, urn in reported)
+
+
+def test_every_data_policy_is_tested_both_ways() -> None:
+    assert {c[0] for c in CASES} == names(data.RESOURCE_POLICIES)
+    assert {c[0] for c in STACK_CASES} == names(data.STACK_POLICIES)

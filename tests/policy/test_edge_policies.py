@@ -1,0 +1,122 @@
+"""Edge policies (load balancer, CloudFront): a compliant resource passes, a broken one trips them,
+called directly and through their CrossGuard wrappers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from policy_helpers import ALB, DELETE, LB, LISTENER, changed, names, resource_spec, validate_resource
+
+from policy import edge
+
+HTTPS_LISTENER = {
+    "protocol": "HTTPS",
+    "port": 443,
+    "sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "routingHttpResponseStrictTransportSecurityHeaderValue": "max-age=31536000; includeSubDomains; preload",
+    "defaultActions": [{"type": "forward", "targetGroupArn": "arn:tg"}],
+}
+HTTP_LISTENER = {
+    "protocol": "HTTP",
+    "port": 80,
+    "defaultActions": [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}],
+}
+DISTRIBUTION = {
+    "enabled": True,
+    "httpVersion": "http2and3",
+    "viewerCertificate": {"acmCertificateArn": "arn:acm", "minimumProtocolVersion": "TLSv1.3_2025", "sslSupportMethod": "sni-only"},
+    "defaultCacheBehavior": {"viewerProtocolPolicy": "redirect-to-https", "responseHeadersPolicyId": "rhp-1", "targetOriginId": "s3"},
+    "orderedCacheBehaviors": [{"pathPattern": "/api/*", "viewerProtocolPolicy": "https-only", "targetOriginId": "alb"}],
+    "origins": [
+        {"originId": "s3", "domainName": "assets.s3.us-east-1.amazonaws.com", "originAccessControlId": "oac-1"},
+        {"originId": "alb", "domainName": "mail.example.com", "customOriginConfig": {"originProtocolPolicy": "https-only"}},
+    ],
+}
+RESPONSE_HEADERS = {
+    "securityHeadersConfig": {
+        "strictTransportSecurity": {"accessControlMaxAgeSec": 63072000, "includeSubdomains": True, "preload": True, "override": True}
+    }
+}
+CF = "aws:cloudfront/distribution:Distribution"
+RHP = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
+
+# (policy, resource type, compliant props, broken props, policy config)
+CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
+    ("alb-tls13-only", LISTENER, HTTPS_LISTENER, changed(HTTPS_LISTENER, "sslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06"), {}),
+    (
+        "alb-http-redirects-to-https",
+        LISTENER,
+        HTTP_LISTENER,
+        changed(HTTP_LISTENER, "defaultActions", [{"type": "forward", "targetGroupArn": "arn:tg"}]),
+        {},
+    ),
+    (
+        "alb-hsts",
+        LISTENER,
+        HTTPS_LISTENER,
+        changed(HTTPS_LISTENER, "routingHttpResponseStrictTransportSecurityHeaderValue", "max-age=300"),
+        {},
+    ),
+    ("alb-deletion-protection", LB, ALB, changed(ALB, "enableDeletionProtection", False), {}),
+    ("alb-drop-invalid-headers", LB, ALB, changed(ALB, "dropInvalidHeaderFields", DELETE), {}),
+    ("alb-access-logs", LB, ALB, changed(ALB, "accessLogs.enabled", False), {}),
+    ("cloudfront-tls13", CF, DISTRIBUTION, changed(DISTRIBUTION, "viewerCertificate.minimumProtocolVersion", "TLSv1.2_2021"), {}),
+    ("cloudfront-https-only", CF, DISTRIBUTION, changed(DISTRIBUTION, "orderedCacheBehaviors.0.viewerProtocolPolicy", "allow-all"), {}),
+    ("cloudfront-origin-access-control", CF, DISTRIBUTION, changed(DISTRIBUTION, "origins.0.originAccessControlId", DELETE), {}),
+    (
+        "cloudfront-hsts",
+        RHP,
+        RESPONSE_HEADERS,
+        changed(RESPONSE_HEADERS, "securityHeadersConfig.strictTransportSecurity.preload", False),
+        {},
+    ),
+]
+
+# More ways to trip a policy: each must be caught too (the ones a careless edit would cause).
+MORE_BROKEN: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+    ("alb-http-redirects-to-https", LISTENER, changed(HTTP_LISTENER, "defaultActions.0.redirect.statusCode", "HTTP_302"), {}),
+    ("alb-hsts", LISTENER, changed(HTTPS_LISTENER, "routingHttpResponseStrictTransportSecurityHeaderValue", DELETE), {}),
+    ("cloudfront-tls13", CF, changed(DISTRIBUTION, "viewerCertificate.sslSupportMethod", "vip"), {}),
+    ("cloudfront-https-only", CF, changed(DISTRIBUTION, "origins.1.customOriginConfig.originProtocolPolicy", "match-viewer"), {}),
+    ("cloudfront-hsts", CF, changed(DISTRIBUTION, "defaultCacheBehavior.responseHeadersPolicyId", DELETE), {}),
+    ("cloudfront-hsts", RHP, changed(RESPONSE_HEADERS, "securityHeadersConfig.strictTransportSecurity.accessControlMaxAgeSec", 86400), {}),
+]
+
+# Compliant variants the policies must not trip on.
+MORE_COMPLIANT: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+    ("alb-tls13-only", LISTENER, changed(HTTPS_LISTENER, "sslPolicy", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09"), {}),
+    ("alb-tls13-only", LISTENER, HTTP_LISTENER, {}),  # not an HTTPS listener
+]
+
+
+@pytest.mark.parametrize(("name", "resource_type", "compliant", "broken", "config"), CASES, ids=[c[0] for c in CASES])
+def test_policy_passes_compliant_and_trips_broken(
+    name: str, resource_type: str, compliant: dict[str, Any], broken: dict[str, Any], config: dict[str, Any]
+) -> None:
+    spec = resource_spec(name)
+    assert spec.evaluate(resource_type, compliant, config) == []
+    assert spec.evaluate(resource_type, broken, config), f"{name} did not trip on {broken}"
+
+
+@pytest.mark.parametrize(("name", "resource_type", "compliant", "broken", "config"), CASES, ids=[c[0] for c in CASES])
+def test_wrapper_reports_through_report_violation(
+    name: str, resource_type: str, compliant: dict[str, Any], broken: dict[str, Any], config: dict[str, Any]
+) -> None:
+    assert validate_resource(name, resource_type, compliant, config) == []
+    assert validate_resource(name, resource_type, broken, config)
+
+
+@pytest.mark.parametrize(("name", "resource_type", "broken", "config"), MORE_BROKEN, ids=[c[0] for c in MORE_BROKEN])
+def test_policy_trips_on_other_breakages(name: str, resource_type: str, broken: dict[str, Any], config: dict[str, Any]) -> None:
+    assert resource_spec(name).evaluate(resource_type, broken, config)
+
+
+@pytest.mark.parametrize(("name", "resource_type", "props", "config"), MORE_COMPLIANT, ids=[c[0] for c in MORE_COMPLIANT])
+def test_policy_accepts_other_valid_choices(name: str, resource_type: str, props: dict[str, Any], config: dict[str, Any]) -> None:
+    assert resource_spec(name).evaluate(resource_type, props, config) == []
+
+
+def test_every_edge_policy_is_tested_both_ways() -> None:
+    assert {c[0] for c in CASES} == names(edge.RESOURCE_POLICIES)
+    assert edge.STACK_POLICIES == []
