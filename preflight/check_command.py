@@ -29,8 +29,8 @@ from policy.policies import (
     normalize,
     provider_urn,
 )
-from preflight.pricing.arguments import OneLineParser
-from preflight.pricing.documents import DocumentError as ArgumentError
+from preflight.arguments import OneLineParser
+from pricing.documents import DocumentError as ArgumentError
 
 PROJECT = "email-platform"
 PLAN_VERSION = 1
