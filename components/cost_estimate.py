@@ -20,7 +20,7 @@ import pulumi
 from pulumi import _types
 
 from config import PROJECT
-from preflight.pricing import price_resources
+from pricing import price_resources
 
 _STACK_TYPE = "pulumi:pulumi:Stack"
 _SNAKE = re.compile(r"[a-z0-9]+(_[a-z0-9]+)+")

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from preflight.pricing.documents import Document, Record
+from pricing.documents import Document, Record
 
 # Properties whose change makes the provider delete and re-create the resource.
 REPLACE_FORCING: dict[str, frozenset[str]] = {

@@ -24,8 +24,8 @@ from policy.registry import ALL_SPECS
 from policy.resource_types import AWS_PROVIDER
 from policy.specs import Resource, ResourcePolicySpec, StackPolicySpec, provider_urn
 from policy.values import normalize
-from preflight.pricing.arguments import OneLineParser
-from preflight.pricing.documents import DocumentError as ArgumentError
+from preflight.arguments import OneLineParser
+from pricing.documents import DocumentError as ArgumentError
 
 PROJECT = "email-platform"
 PLAN_VERSION = 1

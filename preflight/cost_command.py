@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from preflight.pricing.arguments import OneLineParser
-from preflight.pricing.documents import USAGE_CONFIG_KEY, DocumentError, load_document
-from preflight.pricing.estimate import NO_USAGE, estimate
-from preflight.pricing.render import markdown_report, text_report
+from preflight.arguments import OneLineParser
+from pricing.documents import USAGE_CONFIG_KEY, DocumentError, load_document
+from pricing.estimate import NO_USAGE, estimate
+from pricing.render import markdown_report, text_report
 
 
 def _parser() -> OneLineParser:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from preflight.arguments import OneLineParser
 from preflight.changes import Change, Changes, compare
-from preflight.pricing.arguments import OneLineParser
-from preflight.pricing.documents import DocumentError, load_document
-from preflight.pricing.estimate import estimate
-from preflight.pricing.pricer import CostReport
-from preflight.pricing.render import figure, money, signed
+from pricing.documents import DocumentError, load_document
+from pricing.estimate import estimate
+from pricing.render import figure, money, signed
+from pricing.report import CostReport
 
 Costs = Callable[[str], float | None]
 

@@ -1,4 +1,4 @@
-"""The version-1 plan document (see ARCHITECTURE.md): what `make plan JSON=…` writes.
+"""The version-1 plan document (docs/ARCHITECTURE.md): what `make plan JSON=…` writes.
 
 Every secret is "[secret]" wherever it appears: config values marked secret, inputs and
 outputs that the SDK sent wrapped as secrets.

@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from config import PROJECT, ConfigError
+from preflight.arguments import OneLineParser
 from preflight.check_command import Violation, check_resources
 from preflight.document import build_document
-from preflight.pricing import price_resources
-from preflight.pricing.arguments import OneLineParser
-from preflight.pricing.documents import DocumentError
-from preflight.pricing.render import text_report
 from preflight.runner import Run, run_program
 from preflight.stack_files import StackFileError, load_stack_file
 from preflight.tree import render_counts, render_secrets, render_tree
+from pricing import price_resources
+from pricing.documents import DocumentError
+from pricing.render import text_report
 
 
 def plan(stack: str, stack_file: Path | None = None) -> Run:

@@ -32,7 +32,7 @@ KEY_SETTINGS: dict[str, tuple[str, ...]] = {
         "blockDeviceMappings[0].ebs.encrypted",
         "metadataOptions.httpTokens",
     ),
-    # data tier (issue 3)
+    # data tier: Aurora, ElastiCache and the rules that let the app reach them
     "aws:rds/cluster:Cluster": (
         "clusterIdentifier",
         "engineVersion",
@@ -60,7 +60,7 @@ KEY_SETTINGS: dict[str, tuple[str, ...]] = {
     ),
     "aws:elasticache/parameterGroup:ParameterGroup": ("family",),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ("ipProtocol", "fromPort", "referencedSecurityGroupId"),
-    # edge (issue 4)
+    # edge: certificates, load balancer, WAF, CloudFront and its bucket, the internal CA
     "aws:acm/certificate:Certificate": ("domainName", "subjectAlternativeNames", "validationMethod", "keyAlgorithm"),
     "aws:lb/loadBalancer:LoadBalancer": ("internal", "enableDeletionProtection", "dropInvalidHeaderFields", "accessLogs.enabled"),
     "aws:lb/listener:Listener": (
@@ -91,7 +91,7 @@ KEY_SETTINGS: dict[str, tuple[str, ...]] = {
     "tls:index/privateKey:PrivateKey": ("algorithm", "ecdsaCurve", "rsaBits"),
     "tls:index/locallySignedCert:LocallySignedCert": ("validityPeriodHours", "earlyRenewalHours"),
     "tls:index/selfSignedCert:SelfSignedCert": ("isCaCertificate", "validityPeriodHours", "earlyRenewalHours"),
-    # operations (issue 8): an alarm's metric, or a metric-math alarm's errors metric and rate
+    # operations: an alarm's metric, or a metric-math alarm's errors metric and rate
     "aws:cloudwatch/metricAlarm:MetricAlarm": (
         "metricName",
         "statistic",

@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from committed_stacks import stack_config
 from pulumi.runtime import config as runtime_config
 
 from config import StackConfig, load_stack_config
@@ -63,11 +63,6 @@ def load_config_with(tmp_path: Path) -> Callable[..., StackConfig]:
         return load_stack_config()
 
     return load
-
-
-def stack_config(stack: str) -> dict[str, Any]:
-    """The committed stack file's config mapping (a deep copy to edit)."""
-    return copy.deepcopy(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"])
 
 
 @pytest.fixture

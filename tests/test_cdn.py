@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from run_lookup import one
+
 from components.cdn import ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, CACHING_OPTIMIZED, CLOUDFRONT_ZONE_ID
 from preflight.runner import Run
-from tests.test_certificates import one
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 

@@ -12,8 +12,8 @@ import pulumi_aws as aws
 
 from components.cost_estimate import engine_inputs
 from preflight.document import build_document
-from preflight.pricing import price_resources
 from preflight.runner import Run
+from pricing import price_resources
 
 ROOT = Path(__file__).resolve().parent.parent
 

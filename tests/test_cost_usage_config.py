@@ -9,7 +9,7 @@ from config_edits import set_key
 
 from config import ConfigError
 from config.cost_usage import USAGE_FIGURES
-from preflight.pricing import price_resources
+from pricing import price_resources
 
 # A record the pricer can price for each type (the smallest inputs it needs).
 _INPUTS: dict[str, dict[str, Any]] = {

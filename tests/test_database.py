@@ -1,4 +1,4 @@
-"""Aurora PostgreSQL: each line of REQUIREMENTS.md's database row, as the engine would receive it."""
+"""Aurora PostgreSQL: engine, instances, encryption, TLS, backups, protection, logs, auth and who may connect, as the engine would receive them."""
 
 from __future__ import annotations
 

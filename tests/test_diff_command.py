@@ -11,7 +11,7 @@ import pytest
 
 from preflight.changes import compare
 from preflight.diff_command import main
-from preflight.pricing import parse_document
+from pricing import parse_document
 
 DATA = Path(__file__).parent / "data"
 BASE = str(DATA / "plan_production.json")

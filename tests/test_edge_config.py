@@ -6,15 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from committed_stacks import PRODUCTION, STAGING
 
 from config.basics import Basics
 from config.cdn import parse_cdn
 from config.edge import SSL_POLICIES, TLS13_POLICIES, EdgeSettings, parse_edge
 from config.reader import ConfigError, Section
 from preflight.runner import Run
-
-PRODUCTION = Basics("production", "us-east-1", "mail.example.com", "platform-team", "email-platform", {})
-STAGING = Basics("staging", "us-east-1", "staging.mail.example.com", "platform-team", "email-platform", {})
 
 
 def edge(basics: Basics = PRODUCTION, **values: Any) -> EdgeSettings:

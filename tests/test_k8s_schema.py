@@ -26,11 +26,11 @@ import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
+from app_build import build_app
+from committed_stacks import app_settings
 
 from components.app import SECRET_ENV
 from preflight.recorder import RecordedResource, RecordingMonitor
-from tests.test_app import build_app
-from tests.test_app_config import app_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV_PATH = Path(os.environ.get("CHECKOV_PATH", ROOT / ".venv" / "checkov"))

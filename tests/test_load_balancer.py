@@ -7,11 +7,11 @@ from typing import Any
 
 import pulumi
 import pytest
+from run_lookup import one
 
 from components.load_balancer import TrafficSplit, TrafficSplitArgs
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
-from tests.test_certificates import one
 
 LISTENER = "aws:lb/listener:Listener"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"

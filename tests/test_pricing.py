@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from preflight.pricing import price_resources
-from preflight.pricing.catalogue import CATALOGUE
-from preflight.pricing.documents import UNKNOWN
-from preflight.pricing.free_types import FREE_TYPES
-from preflight.pricing.pricer import PRICERS
+from pricing import price_resources
+from pricing.catalogue import CATALOGUE
+from pricing.documents import UNKNOWN
+from pricing.free_types import FREE_TYPES
+from pricing.services import PRICERS
 
 PREFIX = "urn:pulumi:production::email-platform::"
 

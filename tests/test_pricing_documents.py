@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from preflight.pricing import DocumentError, load_document, parse_document
-from preflight.pricing.estimate import estimate
+from pricing import DocumentError, load_document, parse_document
+from pricing.estimate import estimate
 
 DATA = Path(__file__).parent / "data"
 USAGE = str(DATA / "usage_production.yaml")

@@ -1,4 +1,4 @@
-"""ElastiCache: each line of REQUIREMENTS.md's Redis row, as the engine would receive it."""
+"""ElastiCache: cluster mode, Multi-AZ failover, TLS, encryption, auth token, snapshots, logs and who may connect, as the engine would receive them."""
 
 from __future__ import annotations
 

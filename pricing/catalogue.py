@@ -18,7 +18,7 @@ HOURS_PER_MONTH = Decimal(730)  # the convention AWS's calculator and Infracost 
 CHECKED = "2026-11"
 
 # Where the figures come from (shortened in each entry to keep the table readable).
-INFRACOST = "Infracost AWS golden files (AWS Price List, us-east-1) via design/PRICES.md"
+INFRACOST = "Infracost AWS golden files (its test data, us-east-1, derived from the AWS Price List)"
 EKS_PAGE = "aws.amazon.com/eks/pricing; AWS containers blog 'EKS extended support pricing'"
 EC2_PAGE = "aws.amazon.com/ec2/pricing/on-demand"
 EBS_PAGE = "aws.amazon.com/ebs/pricing"
@@ -59,7 +59,7 @@ def _us_east_1() -> dict[str, Price]:
         # EKS control plane. Extended support applies to versions past standard support.
         "eks.cluster.standard": _p("0.10", "hour", EKS_PAGE),
         "eks.cluster.extended": _p("0.60", "hour", EKS_PAGE),
-        # EC2 on-demand, Linux. m6i and m7g from PRICES.md; the rest from the EC2 page only.
+        # EC2 on-demand, Linux. m6i and m7g.xlarge agree with Infracost; the rest are from the EC2 page only.
         "ec2.instance.m6i.large": _p("0.096", "hour", INFRACOST),
         "ec2.instance.m6i.xlarge": _p("0.192", "hour", INFRACOST),
         "ec2.instance.m6i.2xlarge": _p("0.384", "hour", INFRACOST),

@@ -4,7 +4,7 @@ A record is a plain dict: ``urn``, ``type``, ``name``, ``inputs`` (camelCase, as
 sees them) plus ``parent``, ``custom``, ``protect``, ``provider``, ``op`` and, when the
 resource's provider names one, ``region``. The three kinds are
 
-- the offline plan document (``version: 1``, ARCHITECTURE.md);
+- the offline plan document (``version: 1``, ``preflight/document.py``);
 - ``pulumi preview --json`` (its steps' new states; deleted resources are not in the result);
 - ``pulumi stack export`` (``version: 3``).
 

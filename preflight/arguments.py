@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-from preflight.pricing.documents import DocumentError
+from pricing.documents import DocumentError
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from preflight.pricing.pricer import CostReport
+from pricing.report import CostReport
 
 
 def money(value: float) -> str:

@@ -1,0 +1,123 @@
+"""Price resource records against the catalogue: one pricer for plans, previews and exports.
+
+Money is ``Decimal`` throughout and each component's monthly figure is rounded half-up to
+the cent; a resource's figure is the sum of its components, and the total the sum of the
+resources. Hand-computed examples therefore match to the cent.
+
+Nothing is silently zero. A resource is either priced, recognised as free (``free_types``),
+or listed in ``unpriced`` with the reason: a region without prices, an instance class not in
+the catalogue, a value unknown until apply, or a type nobody has priced yet. A usage figure
+that the stack does not set prices its component at zero and is shown as ``"not set"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from pricing.context import CENT, BadValueError, PricingContext, UnpricedError
+from pricing.documents import DocumentError, urn_parts
+from pricing.free_types import is_free
+from pricing.report import CostReport, ResourceCost, Unpriced
+from pricing.services import PRICERS
+
+
+def _notes_for_free(r: Mapping[str, Any], ctx: PricingContext) -> None:
+    inputs = r["inputs"]
+    if r["type"] == "aws:appautoscaling/target:Target" and inputs.get("serviceNamespace") == "rds":
+        ctx.note(
+            f"{r['name']}: Aurora read replicas may scale up to maxCapacity {inputs.get('maxCapacity')}; "
+            "only the declared instances are priced."
+        )
+
+
+def _top_component(record: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]]) -> str:
+    """The name of the outermost component (a child of the stack) that holds this resource."""
+    current = record
+    seen: set[str] = set()
+    while True:
+        parent_urn = current.get("parent")
+        if not parent_urn or parent_urn in seen:
+            return "(stack)" if current is record else str(current["name"])
+        seen.add(parent_urn)
+        parent = by_urn.get(parent_urn)
+        if parent is None:
+            _, _, parent_type, parent_name = urn_parts(parent_urn)
+            if parent_type == "pulumi:pulumi:Stack":
+                return "(stack)" if current is record else str(current["name"])
+            return parent_name
+        if parent["type"] == "pulumi:pulumi:Stack":
+            return "(stack)" if current is record else str(current["name"])
+        current = parent
+
+
+def _money(value: Decimal) -> float:
+    return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def price_resources(
+    records: Iterable[Mapping[str, Any]],
+    region: str,
+    usage: Mapping[str, Mapping[str, float]] | None = None,
+) -> CostReport:
+    """Price every record; ``region`` applies to records that do not carry their own."""
+    records = list(records)
+    by_urn = {str(r["urn"]): r for r in records}
+    children: dict[str | None, list[Mapping[str, Any]]] = {}
+    for r in records:
+        children.setdefault(r.get("parent"), []).append(r)
+    ctx = PricingContext(region, usage or {}, by_urn, children)
+    resources: list[ResourceCost] = []
+    unpriced: list[Unpriced] = []
+    by_component: dict[str, Decimal] = {}
+    total = Decimal(0)
+    for r in records:
+        r = {**r, "inputs": r.get("inputs") or {}}
+        type_token = str(r["type"])
+        if not r.get("custom", True) or is_free(type_token):
+            _notes_for_free(r, ctx)
+            continue
+        pricer = PRICERS.get(type_token)
+        if pricer is None:
+            unpriced.append({"urn": r["urn"], "type": type_token, "reason": "no pricing rule for this type"})
+            continue
+        try:
+            lines = pricer(r, ctx)
+        except BadValueError as exc:
+            raise DocumentError(f"resource {r['urn']}: {exc}") from None
+        except UnpricedError as exc:
+            unpriced.append({"urn": r["urn"], "type": type_token, "reason": str(exc)})
+            continue
+        monthly = sum((line.monthly for line in lines), Decimal(0))
+        total += monthly
+        owner = _top_component(r, by_urn)
+        by_component[owner] = by_component.get(owner, Decimal(0)) + monthly
+        resources.append(
+            {
+                "urn": str(r["urn"]),
+                "type": type_token,
+                "name": str(r["name"]),
+                "monthly": _money(monthly),
+                "components": [
+                    {
+                        "name": line.name,
+                        "unit": line.unit,
+                        "quantity": float(line.quantity),
+                        "unitPrice": float(line.price),
+                        "monthly": _money(line.monthly),
+                    }
+                    for line in lines
+                ],
+            }
+        )
+    return {
+        "currency": "USD",
+        "region": region,
+        "monthly": _money(total),
+        "resources": resources,
+        "unpriced": unpriced + ctx.partial,
+        "assumptions": ctx.assumptions,
+        "byComponent": {name: _money(value) for name, value in sorted(by_component.items())},
+        "notes": ctx.notes,
+    }
