@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STACK ?= production
 JSON ?=
 
-.PHONY: setup plan test lint typecheck unit bench clean
+.PHONY: setup plan docs test lint typecheck unit bench clean
 
 # Re-installs only when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-scan.txt package-lock.json
@@ -23,6 +23,10 @@ setup: $(VENV)/.installed
 
 plan: setup
 	$(PY) -m preflight plan --stack $(STACK) $(if $(JSON),--json $(JSON))
+
+# The README's config reference is rendered from the key declarations in config/.
+docs: setup
+	$(PY) -m config.reference
 
 lint: setup
 	$(VENV)/bin/ruff check .

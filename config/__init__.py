@@ -18,17 +18,17 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from config import reader
-from config.app import AppSettings, check_pre_stop, parse_app
+from config.app import APP, AppSettings, check_pre_stop, parse_app
 from config.basics import Basics, parse_basics
-from config.cdn import CdnSettings, parse_cdn
-from config.cluster import ClusterSettings, parse_cluster
-from config.cost_usage import CostUsage, parse_cost_usage
-from config.database import DatabaseSettings, parse_database
-from config.edge import EdgeSettings, parse_edge
-from config.monitoring import MonitoringSettings, parse_monitoring
-from config.network import NetworkSettings, parse_network
+from config.cdn import CDN, CdnSettings, parse_cdn
+from config.cluster import CLUSTER, ClusterSettings, parse_cluster
+from config.cost_usage import COST_USAGE, CostUsage, parse_cost_usage
+from config.database import DATABASE, DatabaseSettings, parse_database
+from config.edge import EDGE, EdgeSettings, parse_edge
+from config.monitoring import MONITORING, MonitoringSettings, parse_monitoring
+from config.network import NETWORK, NetworkSettings, parse_network
 from config.reader import PROJECT, ConfigError, Section
-from config.redis import RedisSettings, parse_redis
+from config.redis import REDIS, RedisSettings, parse_redis
 
 __all__ = [
     "PROJECT",
@@ -132,19 +132,20 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
     # The root's keys print as `email-platform:network`, nested ones as `email-platform:network.cidr`.
     top = Section(PROJECT, public, separator=":")
     basics = parse_basics(top, str(region), "aws:region")
-    network = parse_network(top.section("network", required=True), basics)
-    cluster = parse_cluster(top.section("cluster", required=True), basics)
+    network = parse_network(NETWORK.open(top), basics)
+    cluster = parse_cluster(CLUSTER.open(top), basics)
     stack = StackConfig(
         basics=basics,
         network=network,
         cluster=cluster,
-        database=parse_database(top.section("database"), basics),
-        redis=parse_redis(top.section("redis"), basics),
-        edge=parse_edge(top.section("edge"), basics),
-        cdn=parse_cdn(top.section("cdn"), basics),
-        app=parse_app(top.section("app"), basics),
-        monitoring=parse_monitoring(top.section("monitoring"), basics),
-        cost_usage=parse_cost_usage(top.section("costUsage")),
+        database=parse_database(DATABASE.open(top), basics),
+        redis=parse_redis(REDIS.open(top), basics),
+        edge=parse_edge(EDGE.open(top), basics),
+        cdn=parse_cdn(CDN.open(top), basics),
+        app=(app := parse_app(APP.open(top), basics)),
+        # The Route 53 uptime check requests the app's own health endpoint.
+        monitoring=parse_monitoring(MONITORING.open(top), basics, app.health_check_endpoint),
+        cost_usage=parse_cost_usage(COST_USAGE.open(top)),
         secrets=_read_secrets(cluster),
     )
     # Rules that span sections: the pod's preStop must outlast the target groups' deregistration.

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Any, Literal
 
 from config.basics import Basics
-from config.reader import ConfigError, Section, refuse
+from config.declare import Derived, Group, Key, PerEnvironment, integer, string
+from config.reader import REQUIRED, ConfigError, Section, refuse, refuse_in_production
+from config.resources import RESOURCES, Resources, cpu_millicores, memory_bytes, parse_resources
+
+__all__ = ["APP", "COLOURS", "AppSettings", "Colour", "ColourName", "check_pre_stop", "cpu_millicores", "memory_bytes", "parse_app"]
 
 ColourName = Literal["blue", "green"]
 COLOURS: tuple[ColourName, ...] = ("blue", "green")
@@ -33,19 +36,6 @@ _IMAGE = re.compile(
     r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?"
 )
 _PATH = r"/[A-Za-z0-9._~/-]*"
-_CPU = re.compile(r"(?P<number>\d+(?:\.\d+)?)(?P<unit>m?)")
-_MEMORY = re.compile(r"(?P<number>\d+(?:\.\d+)?)(?P<unit>Ki|Mi|Gi|Ti|k|M|G|T)?")
-_MEMORY_UNITS = {
-    None: 1,
-    "k": 10**3,
-    "M": 10**6,
-    "G": 10**9,
-    "T": 10**12,
-    "Ki": 2**10,
-    "Mi": 2**20,
-    "Gi": 2**30,
-    "Ti": 2**40,
-}
 
 
 @dataclass(frozen=True)
@@ -58,16 +48,6 @@ class Colour:
     @property
     def running(self) -> bool:
         return self.replicas > 0
-
-
-@dataclass(frozen=True)
-class Resources:
-    """Kubernetes quantities as written (e.g. "500m", "1Gi"); requests never exceed limits."""
-
-    cpu_request: str
-    memory_request: str
-    cpu_limit: str
-    memory_limit: str
 
 
 @dataclass(frozen=True)
@@ -117,77 +97,137 @@ def parse_image(key: str, image: str, basics: Basics) -> str:
     if match["tag"] is None and match["digest"] is None:
         raise ConfigError(key, image, "pin it with a version tag (app:1.2.3) or a digest (app@sha256:<64 hex>)")
     if basics.is_production and match["tag"] == "latest":
-        raise ConfigError(key, image, "production never runs 'latest': pin a version tag or a sha256 digest")
+        raise refuse_in_production(key, image, "production never runs 'latest': pin a version tag or a sha256 digest")
     return image
 
 
-def cpu_millicores(key: str, value: str) -> Decimal:
-    match = _CPU.fullmatch(value)
-    if match is None:
-        raise ConfigError(key, value, 'must be a CPU quantity such as "500m" or "2"')
-    number = Decimal(match["number"])
-    return number if match["unit"] == "m" else number * 1000
+@dataclass(frozen=True)
+class _ColourKeys:
+    image: Key[str]
+    replicas: Key[int]
+    weight: Key[int]
+    group: Group
 
 
-def memory_bytes(key: str, value: str) -> Decimal:
-    match = _MEMORY.fullmatch(value)
-    if match is None:
-        raise ConfigError(key, value, 'must be a memory quantity such as "512Mi" or "2Gi"')
-    try:
-        return Decimal(match["number"]) * _MEMORY_UNITS[match["unit"]]
-    except InvalidOperation:  # pragma: no cover - the pattern admits only decimal numbers
-        raise ConfigError(key, value, "must be a memory quantity") from None
+def _colour_keys(name: ColourName, image: Any, replicas: Any, weight: int) -> _ColourKeys:
+    keys = (
+        string(
+            "image",
+            "the colour's container image",
+            default=image,
+            rule="pinned by a version tag or an `@sha256:` digest; never `latest` in production",
+        ),
+        integer(
+            "replicas",
+            "the colour's pods, the floor of its autoscaler; 0 parks the colour",
+            default=replicas,
+            minimum=0,
+            maximum=Derived("`autoscaling.maxReplicas`"),
+            rule="0 or at least `autoscaling.minReplicas`; a colour with weight needs replicas",
+        ),
+        integer(
+            "weight",
+            "the colour's share of the load balancer's traffic",
+            default=weight,
+            minimum=0,
+            maximum=100,
+            rule="`blue.weight` + `green.weight` = 100 (100/0 blue-green, e.g. 90/10 canary)",
+        ),
+    )
+    return _ColourKeys(*keys, group=Group(name, f"the {name} colour's Deployment", keys, required=name == "blue"))
 
 
-def _quantity(section: Section, name: str, default: str) -> str:
-    # A bare number in YAML ("2") arrives as an int; Kubernetes accepts both spellings.
-    value = section._get(name, default)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise ConfigError(section.key(name), value, "must be a Kubernetes quantity, e.g. 500m or 1Gi")
-    return value
+BLUE = _colour_keys("blue", REQUIRED, Derived("`autoscaling.minReplicas`"), 100)
+GREEN = _colour_keys("green", Derived("`blue.image`"), 0, 0)
 
+# Two pods at least, so that the PodDisruptionBudget (one pod at a time) never empties a
+# colour; three in production, one per availability zone.
+_FLOOR = PerEnvironment(3, 2)
+MIN_REPLICAS = integer("minReplicas", "fewest pods per running colour", default=_FLOOR, minimum=_FLOOR, maximum=100)
+MAX_REPLICAS = integer(
+    "maxReplicas", "most pods per colour", default=Derived("4 × `minReplicas`"), minimum=Derived("`minReplicas`"), maximum=200
+)
+CPU_TARGET_PERCENT = integer(
+    "cpuTargetPercent", "average CPU, as a share of the request, the autoscaler keeps to", default=70, minimum=10, maximum=100
+)
+MEMORY_TARGET_PERCENT = integer(
+    "memoryTargetPercent", "average memory, as a share of the request, the autoscaler keeps to", default=80, minimum=10, maximum=100
+)
+AUTOSCALING = Group(
+    "autoscaling", "each running colour's HorizontalPodAutoscaler", (MIN_REPLICAS, MAX_REPLICAS, CPU_TARGET_PERCENT, MEMORY_TARGET_PERCENT)
+)
 
-def parse_resources(section: Section) -> Resources:
-    requests = section.section("requests")
-    limits = section.section("limits")
-    cpu_request = _quantity(requests, "cpu", "500m")
-    memory_request = _quantity(requests, "memory", "1Gi")
-    cpu_limit = _quantity(limits, "cpu", "2")
-    memory_limit = _quantity(limits, "memory", "2Gi")
-    requests.finish()
-    limits.finish()
-    section.finish()
-    if cpu_millicores(requests.key("cpu"), cpu_request) <= 0:
-        raise ConfigError(requests.key("cpu"), cpu_request, "must be more than zero (the HPA's CPU target is a share of it)")
-    if memory_bytes(requests.key("memory"), memory_request) <= 0:
-        raise ConfigError(requests.key("memory"), memory_request, "must be more than zero (the HPA's memory target is a share of it)")
-    if cpu_millicores(requests.key("cpu"), cpu_request) > cpu_millicores(limits.key("cpu"), cpu_limit):
-        raise ConfigError(requests.key("cpu"), cpu_request, f"must not exceed limits.cpu ({cpu_limit})")
-    if memory_bytes(requests.key("memory"), memory_request) > memory_bytes(limits.key("memory"), memory_limit):
-        raise ConfigError(requests.key("memory"), memory_request, f"must not exceed limits.memory ({memory_limit})")
-    return Resources(cpu_request, memory_request, cpu_limit, memory_limit)
+# The default outlasts the ALB's default deregistration delay (30 s) by 10 s; the delay
+# itself is the target groups' setting (edge config), checked by check_pre_stop.
+PRE_STOP_SECONDS = integer(
+    "preStopSeconds",
+    "how long a stopping pod keeps serving while the load balancer deregisters it",
+    default=40,
+    minimum=1,
+    maximum=3600,
+    rule="longer than `edge.targetGroup.deregistrationDelaySeconds`",
+)
+DRAIN_SECONDS = integer(
+    "drainSeconds", "how long the app needs after SIGTERM to finish in-flight work", default=20, minimum=1, maximum=3600
+)
+TERMINATION_GRACE_PERIOD_SECONDS = integer(
+    "terminationGracePeriodSeconds",
+    "how long Kubernetes waits before it kills a stopping pod",
+    default=Derived("`preStopSeconds` + `drainSeconds` + 15"),
+    minimum=1,
+    maximum=7200,
+    rule="longer than `preStopSeconds` + `drainSeconds`",
+)
+SHUTDOWN = Group("shutdown", "graceful shutdown timing", (PRE_STOP_SECONDS, DRAIN_SECONDS, TERMINATION_GRACE_PERIOD_SECONDS))
+
+EMAIL_TIMEOUT = integer("emailTimeout", "the app's EMAIL_TIMEOUT", default=30, minimum=1, maximum=600)
+EMAIL_RATE_LIMIT = integer("emailRateLimit", "the app's EMAIL_RATE_LIMIT", default=1000, minimum=1, maximum=1_000_000)
+LOG_LEVEL = string("logLevel", "the app's LOG_LEVEL", default="info", choices=LOG_LEVELS)
+METRICS_ENDPOINT = string(
+    "metricsEndpoint",
+    "the app's METRICS_ENDPOINT (and the pods' Prometheus scrape path)",
+    default="/metrics",
+    pattern=_PATH,
+    meaning="must be an absolute URL path, e.g. /metrics",
+)
+HEALTH_CHECK_ENDPOINT = string(
+    "healthCheckEndpoint",
+    "the app's HEALTH_CHECK_ENDPOINT: the path the pods' probes and the Route 53 uptime check request",
+    default="/health",
+    pattern=_PATH,
+    meaning="must be an absolute URL path, e.g. /health",
+)
+APP = Group(
+    "app",
+    "the app: two colours for blue-green and canary releases, their pods and the guide's plain settings",
+    (
+        BLUE.group,
+        GREEN.group,
+        RESOURCES,
+        AUTOSCALING,
+        SHUTDOWN,
+        EMAIL_TIMEOUT,
+        EMAIL_RATE_LIMIT,
+        LOG_LEVEL,
+        METRICS_ENDPOINT,
+        HEALTH_CHECK_ENDPOINT,
+    ),
+)
 
 
 def parse_autoscaling(section: Section, basics: Basics) -> Autoscaling:
-    # Two pods at least, so that the PodDisruptionBudget (one pod at a time) never empties a
-    # colour; three in production, one per availability zone.
-    floor = 3 if basics.is_production else 2
-    minimum = section.integer("minReplicas", floor, minimum=floor, maximum=100)
-    maximum = section.integer("maxReplicas", max(minimum, 4 * minimum), minimum=minimum, maximum=200)
-    cpu = section.integer("cpuTargetPercent", 70, minimum=10, maximum=100)
-    memory = section.integer("memoryTargetPercent", 80, minimum=10, maximum=100)
+    minimum = MIN_REPLICAS.read(section, production=basics.is_production)
+    maximum = MAX_REPLICAS.read(section, default=max(minimum, 4 * minimum), minimum=minimum)
+    cpu = CPU_TARGET_PERCENT.read(section)
+    memory = MEMORY_TARGET_PERCENT.read(section)
     section.finish()
     return Autoscaling(minimum, maximum, cpu, memory)
 
 
 def parse_shutdown(section: Section) -> Shutdown:
-    # The default outlasts the ALB's default deregistration delay (30 s) by 10 s; the delay
-    # itself is the target groups' setting (edge config), checked by check_pre_stop.
-    pre_stop = section.integer("preStopSeconds", 40, minimum=1, maximum=3600)
-    drain = section.integer("drainSeconds", 20, minimum=1, maximum=3600)
-    grace = section.integer("terminationGracePeriodSeconds", pre_stop + drain + 15, minimum=1, maximum=7200)
+    pre_stop = PRE_STOP_SECONDS.read(section)
+    drain = DRAIN_SECONDS.read(section)
+    grace = TERMINATION_GRACE_PERIOD_SECONDS.read(section, default=pre_stop + drain + 15)
     if grace <= pre_stop + drain:
         raise ConfigError(
             section.key("terminationGracePeriodSeconds"),
@@ -215,19 +255,22 @@ def check_pre_stop(settings: AppSettings, deregistration_delay_seconds: int) -> 
         )
 
 
-def parse_colour(section: Section, name: ColourName, basics: Basics, autoscaling: Autoscaling, defaults: Colour | None) -> Colour:
-    raw_image = section.string("image") if defaults is None else section.string("image", defaults.image)
+def parse_colour(section: Section, keys: _ColourKeys, basics: Basics, autoscaling: Autoscaling, blue: Colour | None) -> Colour:
+    """One colour; ``blue`` is given when reading green, whose image defaults to blue's."""
+    name: ColourName = keys.group.name  # type: ignore[assignment]
+    raw_image = keys.image.read(section) if blue is None else keys.image.read(section, default=blue.image)
     image = parse_image(section.key("image"), raw_image, basics)
-    default_replicas = 0 if defaults else autoscaling.min_replicas
-    default_weight = 0 if defaults else 100
-    replicas = section.integer("replicas", default_replicas, minimum=0, maximum=autoscaling.max_replicas)
+    if blue is None:
+        replicas = keys.replicas.read(section, default=autoscaling.min_replicas, maximum=autoscaling.max_replicas)
+    else:
+        replicas = keys.replicas.read(section, maximum=autoscaling.max_replicas)
     if 0 < replicas < autoscaling.min_replicas:
         raise ConfigError(
             section.key("replicas"),
             replicas,
             f"must be 0 (colour idle) or at least autoscaling.minReplicas ({autoscaling.min_replicas})",
         )
-    weight = section.integer("weight", default_weight, minimum=0, maximum=100)
+    weight = keys.weight.read(section)
     if weight > 0 and replicas == 0:
         raise ConfigError(
             section.key("replicas"),
@@ -239,9 +282,9 @@ def parse_colour(section: Section, name: ColourName, basics: Basics, autoscaling
 
 
 def parse_app(section: Section, basics: Basics) -> AppSettings:
-    autoscaling = parse_autoscaling(section.section("autoscaling"), basics)
-    blue = parse_colour(section.section("blue", required=True), "blue", basics, autoscaling, None)
-    green = parse_colour(section.section("green"), "green", basics, autoscaling, blue)
+    autoscaling = parse_autoscaling(AUTOSCALING.open(section), basics)
+    blue = parse_colour(BLUE.group.open(section), BLUE, basics, autoscaling, None)
+    green = parse_colour(GREEN.group.open(section), GREEN, basics, autoscaling, blue)
     if blue.weight + green.weight != 100:
         raise refuse(
             f"{section.key('blue')}.weight + green.weight",
@@ -251,18 +294,14 @@ def parse_app(section: Section, basics: Basics) -> AppSettings:
     settings = AppSettings(
         blue=blue,
         green=green,
-        resources=parse_resources(section.section("resources")),
+        resources=parse_resources(RESOURCES.open(section)),
         autoscaling=autoscaling,
-        shutdown=parse_shutdown(section.section("shutdown")),
-        email_timeout=section.integer("emailTimeout", 30, minimum=1, maximum=600),
-        email_rate_limit=section.integer("emailRateLimit", 1000, minimum=1, maximum=1_000_000),
-        log_level=section.string("logLevel", "info", choices=LOG_LEVELS),
-        metrics_endpoint=section.string(
-            "metricsEndpoint", "/metrics", pattern=_PATH, meaning="must be an absolute URL path, e.g. /metrics"
-        ),
-        health_check_endpoint=section.string(
-            "healthCheckEndpoint", "/health", pattern=_PATH, meaning="must be an absolute URL path, e.g. /health"
-        ),
+        shutdown=parse_shutdown(SHUTDOWN.open(section)),
+        email_timeout=EMAIL_TIMEOUT.read(section),
+        email_rate_limit=EMAIL_RATE_LIMIT.read(section),
+        log_level=LOG_LEVEL.read(section),
+        metrics_endpoint=METRICS_ENDPOINT.read(section),
+        health_check_endpoint=HEALTH_CHECK_ENDPOINT.read(section),
     )
     section.finish()
     return settings

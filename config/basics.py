@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
+from config.declare import Group, string, string_map
 from config.reader import PROJECT, ConfigError, Section
 
 Environment = Literal["production", "staging", "development"]
@@ -15,6 +15,38 @@ ENVIRONMENTS: tuple[Environment, ...] = ("production", "staging", "development")
 _DNS_NAME = r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 _REGION = r"[a-z]{2}(-gov)?-[a-z]+-\d"
 _TAG_VALUE = r"[\w .:/=+\-@]{1,256}"
+_TAG_MEANING = "must be a tag value (1-256 letters, digits, spaces, _.:/=+-@)"
+RESERVED_TAGS = ("Project", "Environment", "ManagedBy", "Owner", "CostCenter")
+
+REGION = string(
+    "region",
+    "the AWS region the stack deploys to (the provider's own key)",
+    pattern=_REGION,
+    meaning="must be an AWS region name such as us-east-1",
+)
+AWS = Group("aws", "the AWS provider's settings", (REGION,), required=True, separator=":")
+
+ENVIRONMENT = string(
+    "environment",
+    "which environment this stack is; production applies the stricter rules",
+    choices=ENVIRONMENTS,
+)
+DOMAIN = string(
+    "domain",
+    "the app's public host name; the API answers on it, static assets on a subdomain",
+    pattern=_DNS_NAME,
+    meaning="must be a lower-case DNS name with at least two labels, e.g. mail.example.com",
+)
+OWNER = string("owner", "who runs the stack: the Owner tag on every AWS resource", pattern=_TAG_VALUE, meaning=_TAG_MEANING)
+COST_CENTER = string("costCenter", "who pays: the CostCenter tag on every AWS resource", pattern=_TAG_VALUE, meaning=_TAG_MEANING)
+EXTRA_TAGS = string_map(
+    "extra",
+    "more tags on every AWS resource",
+    default={},
+    rule="reserved: " + ", ".join(f"`{tag}`" for tag in RESERVED_TAGS) + " and names starting with `aws:`",
+)
+TAGS = Group("tags", "cost-allocation tags", (OWNER, COST_CENTER, EXTRA_TAGS), required=True)
+BASICS = Group("", "stack-wide settings", (ENVIRONMENT, DOMAIN, TAGS))
 
 
 @dataclass(frozen=True)
@@ -49,20 +81,15 @@ class Basics:
 
 
 def parse_basics(root: Section, region: str, region_key: str) -> Basics:
-    environment: Environment = root.string("environment", choices=ENVIRONMENTS)  # type: ignore[assignment]
-    if not re.fullmatch(_REGION, region):
-        raise ConfigError(region_key, region, "must be an AWS region name such as us-east-1")
-    domain = root.string(
-        "domain",
-        pattern=_DNS_NAME,
-        meaning="must be a lower-case DNS name with at least two labels, e.g. mail.example.com",
-    )
-    tags = root.section("tags", required=True)
-    owner = tags.string("owner", pattern=_TAG_VALUE, meaning="must be a tag value (1-256 letters, digits, spaces, _.:/=+-@)")
-    cost_center = tags.string("costCenter", pattern=_TAG_VALUE, meaning="must be a tag value (1-256 letters, digits, spaces, _.:/=+-@)")
-    extra = tags.string_map("extra", {})
+    environment: Environment = ENVIRONMENT.read(root)  # type: ignore[assignment]
+    REGION.read_value(region_key, region)
+    domain = DOMAIN.read(root)
+    tags = TAGS.open(root)
+    owner = OWNER.read(tags)
+    cost_center = COST_CENTER.read(tags)
+    extra = EXTRA_TAGS.read(tags)
     for key in extra:
-        if key.lower().startswith("aws:") or key in ("Project", "Environment", "ManagedBy", "Owner", "CostCenter"):
+        if key.lower().startswith("aws:") or key in RESERVED_TAGS:
             raise ConfigError(tags.key(f"extra.{key}"), key, "reserved tag name; use owner/costCenter or another name")
     tags.finish()
     return Basics(environment, region, domain, owner, cost_center, extra)

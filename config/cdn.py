@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 
 from config.basics import Basics
-from config.network import log_retention
-from config.reader import ConfigError, Section
+from config.declare import Group, PerEnvironment, boolean, string, strings
+from config.network import log_retention_key
+from config.reader import ConfigError, Section, refuse_in_production
 
 # CloudFront PriceClass enum minus "None", which belongs to flat-rate pricing plans.
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
@@ -29,20 +30,45 @@ class CdnSettings:
     log_retention_days: int
 
 
+SUBDOMAIN = string(
+    "subdomain",
+    "the static assets' host: `<subdomain>.<domain>`",
+    default="static",
+    pattern=_LABEL,
+    meaning="must be one lower-case DNS label, e.g. static",
+)
+PRICE_CLASS = string(
+    "priceClass",
+    "which CloudFront edge locations serve the assets (fewer cost less)",
+    default=PerEnvironment("PriceClass_All", "PriceClass_100"),
+    choices=PRICE_CLASSES,
+)
+API_PATHS = strings(
+    "apiPaths",
+    "path patterns CloudFront forwards to the load balancer instead of the bucket",
+    default=["/api/*", "/webhooks/*"],
+    rule="distinct CloudFront path patterns starting with `/`",
+)
+LOGGING_ENABLED = boolean("enabled", "CloudFront access logs", default=True, rule="production keeps them on")
+LOGGING_RETENTION_DAYS = log_retention_key("retentionDays", "the CloudFront access logs")
+LOGGING = Group("logging", "CloudFront access logs", (LOGGING_ENABLED, LOGGING_RETENTION_DAYS))
+CDN = Group("cdn", "the CloudFront distribution of static assets", (SUBDOMAIN, PRICE_CLASS, API_PATHS, LOGGING))
+
+
 def parse_cdn(section: Section, basics: Basics) -> CdnSettings:
-    subdomain = section.string("subdomain", "static", pattern=_LABEL, meaning="must be one lower-case DNS label, e.g. static")
-    price_class = section.string("priceClass", "PriceClass_All" if basics.is_production else "PriceClass_100", choices=PRICE_CLASSES)
-    api_paths = section.strings("apiPaths", ["/api/*", "/webhooks/*"])
+    subdomain = SUBDOMAIN.read(section)
+    price_class = PRICE_CLASS.read(section, production=basics.is_production)
+    api_paths = API_PATHS.read(section)
     for index, path in enumerate(api_paths):
         if not re.fullmatch(_PATH_PATTERN, path):
             raise ConfigError(f"{section.key('apiPaths')}[{index}]", path, "must be a CloudFront path pattern starting with /, e.g. /api/*")
     if len(set(api_paths)) != len(api_paths):
         raise ConfigError(section.key("apiPaths"), api_paths, "patterns must be distinct")
-    logging = section.section("logging")
-    enabled = logging.boolean("enabled", True)
+    logging = LOGGING.open(section)
+    enabled = LOGGING_ENABLED.read(logging)
     if basics.is_production and not enabled:
-        raise ConfigError(logging.key("enabled"), enabled, "production keeps CloudFront access logs")
-    retention = log_retention(logging, "retentionDays", 365 if basics.is_production else 30)
+        raise refuse_in_production(logging.key("enabled"), enabled, "production keeps CloudFront access logs")
+    retention = LOGGING_RETENTION_DAYS.read(logging, production=basics.is_production)
     logging.finish()
     section.finish()
     return CdnSettings(f"{subdomain}.{basics.domain}", price_class, api_paths, enabled, retention)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from config.basics import Basics
+from config.declare import Derived, Group, PerEnvironment, boolean, integer, string, string_map, strings
 from config.instance_types import (
     MIN_MEMORY_GIB,
     MIN_ROOT_VOLUME_GIB,
@@ -15,8 +16,8 @@ from config.instance_types import (
     RECOMMENDED_NODE_TYPES,
     Architecture,
 )
-from config.network import log_retention
-from config.reader import ConfigError, Section
+from config.network import log_retention_key
+from config.reader import REQUIRED, ConfigError, Section, refuse_in_production
 
 ClusterMode = Literal["create", "existing"]
 CapacityType = Literal["ON_DEMAND", "SPOT"]
@@ -26,6 +27,7 @@ EKS_VERSIONS = ("1.31", "1.32", "1.33", "1.34", "1.35", "1.36")
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 # Without these three an incident cannot be reconstructed: who called the API and what it did.
 REQUIRED_LOG_TYPES = ("api", "audit", "authenticator")
+MAX_NODES = 100
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,112 @@ class ClusterSettings:
     existing: ExistingCluster | None
 
 
+_TYPE_RULE = (
+    f"types of the table in `config/instance_types.py` with at least {MIN_VCPU} vCPU and {MIN_MEMORY_GIB} GiB, "
+    "all of one architecture (x86_64 or Graviton arm64)"
+)
+INSTANCE_TYPES = strings("instanceTypes", "EC2 instance types of the managed node group", min_items=1, rule=_TYPE_RULE)
+MIN_SIZE = integer("minSize", "fewest nodes", minimum=PerEnvironment(3, 1), maximum=MAX_NODES)
+DESIRED_SIZE = integer(
+    "desiredSize",
+    "nodes the group runs",
+    default=Derived("`minSize`"),
+    minimum=Derived("`minSize`"),
+    maximum=MAX_NODES,
+)
+MAX_SIZE = integer(
+    "maxSize", "most nodes: the ceiling for a Cluster Autoscaler or Karpenter you run", minimum=Derived("`desiredSize`"), maximum=MAX_NODES
+)
+DISK_SIZE_GIB = integer(
+    "diskSizeGib",
+    "each node's encrypted root volume (the guide's 100 GB SSD at least)",
+    default=MIN_ROOT_VOLUME_GIB,
+    minimum=MIN_ROOT_VOLUME_GIB,
+    maximum=16384,
+)
+DISK_TYPE = string("diskType", "the root volume's EBS type (gp2 costs more for less)", default="gp3", choices=("gp3",))
+CAPACITY_TYPE = string(
+    "capacityType",
+    "on-demand nodes, or Spot (reclaimable at two minutes' notice)",
+    default="ON_DEMAND",
+    choices=("ON_DEMAND", "SPOT"),
+    rule="production runs `ON_DEMAND`",
+)
+LABELS = string_map("labels", "Kubernetes labels on every node", default={})
+NODE_GROUP = Group(
+    "nodeGroup",
+    "the managed node group",
+    (INSTANCE_TYPES, MIN_SIZE, DESIRED_SIZE, MAX_SIZE, DISK_SIZE_GIB, DISK_TYPE, CAPACITY_TYPE, LABELS),
+    rule="required with `mode: create`, refused with `mode: existing`",
+)
+
+EXISTING_NAME = string("name", "the existing EKS cluster's name")
+SECURITY_GROUP_ID = string(
+    "securityGroupId",
+    "the security group its nodes and pods use (the database and cache admit it)",
+    pattern=r"sg-[0-9a-f]{8,17}",
+    meaning="must be a security group id (sg-…)",
+)
+OIDC_PROVIDER_ARN = string(
+    "oidcProviderArn",
+    "the cluster's IAM OIDC provider, for the pods' IAM roles (IRSA)",
+    pattern=r"arn:aws[\w-]*:iam::\d{12}:oidc-provider/.+",
+    meaning="must be an IAM OIDC provider ARN",
+)
+OIDC_ISSUER_URL = string(
+    "oidcIssuerUrl", "the cluster's OIDC issuer", pattern=r"https://.+", meaning="must be the cluster's https:// OIDC issuer"
+)
+EXISTING = Group(
+    "existing",
+    "the cluster this stack deploys into instead of creating one (its kubeconfig is a secret)",
+    (EXISTING_NAME, SECURITY_GROUP_ID, OIDC_PROVIDER_ARN, OIDC_ISSUER_URL),
+    rule="required with `mode: existing`, refused with `mode: create`",
+)
+
+MODE = string("mode", "create an EKS cluster, or deploy into an existing one", default="create", choices=("create", "existing"))
+VERSION = string("version", "the EKS Kubernetes version", choices=EKS_VERSIONS)
+ENDPOINT_PUBLIC_ACCESS = boolean("endpointPublicAccess", "whether the Kubernetes API answers on the internet", default=False)
+PUBLIC_ACCESS_CIDRS = strings(
+    "publicAccessCidrs",
+    "who may reach a public Kubernetes API (say 0.0.0.0/0 on purpose)",
+    default=[],
+    rule="IPv4 CIDRs; required with `endpointPublicAccess: true`, refused without",
+)
+LOG_TYPES = strings(
+    "logTypes",
+    "control-plane logs sent to CloudWatch",
+    default=list(CONTROL_PLANE_LOG_TYPES),
+    choices=CONTROL_PLANE_LOG_TYPES,
+    rule="must include " + ", ".join(f"`{t}`" for t in REQUIRED_LOG_TYPES),
+)
+LOG_RETENTION_DAYS = log_retention_key("logRetentionDays", "the control-plane logs")
+CLUSTER = Group(
+    "cluster",
+    "Kubernetes: a new EKS cluster with a managed node group, or an existing cluster",
+    (MODE, VERSION, ENDPOINT_PUBLIC_ACCESS, PUBLIC_ACCESS_CIDRS, LOG_TYPES, LOG_RETENTION_DAYS, NODE_GROUP, EXISTING),
+    required=True,
+)
+
+
 def parse_node_group(section: Section, basics: Basics) -> NodeGroupSettings:
-    types = section.strings("instanceTypes", min_items=1)
+    types, architecture = _instance_types(section)
+    min_size = MIN_SIZE.read(section, production=basics.is_production)
+    desired = DESIRED_SIZE.read(section, default=min_size, minimum=min_size)
+    max_size = MAX_SIZE.read(section, minimum=desired)
+    disk = DISK_SIZE_GIB.read(section)
+    DISK_TYPE.read(section)
+    capacity: CapacityType = CAPACITY_TYPE.read(section)  # type: ignore[assignment]
+    if basics.is_production and capacity == "SPOT":
+        raise refuse_in_production(
+            section.key("capacityType"), capacity, "production runs ON_DEMAND nodes (SPOT can be reclaimed at two minutes' notice)"
+        )
+    labels = LABELS.read(section)
+    section.finish()
+    return NodeGroupSettings(types, architecture, min_size, desired, max_size, disk, capacity, labels)
+
+
+def _instance_types(section: Section) -> tuple[list[str], Architecture]:
+    types = INSTANCE_TYPES.read(section)
     architectures: set[Architecture] = set()
     for index, name in enumerate(types):
         key = f"{section.key('instanceTypes')}[{index}]"
@@ -89,61 +195,64 @@ def parse_node_group(section: Section, basics: Basics) -> NodeGroupSettings:
         architectures.add(known.architecture)
     if len(architectures) > 1:
         raise ConfigError(section.key("instanceTypes"), types, "mixes x86_64 and arm64 (Graviton); one node group runs one AMI")
-    minimum_nodes = 3 if basics.is_production else 1
-    min_size = section.integer("minSize", minimum=minimum_nodes, maximum=100)
-    desired = section.integer("desiredSize", min_size, minimum=min_size, maximum=100)
-    max_size = section.integer("maxSize", minimum=desired, maximum=100)
-    disk = section.integer("diskSizeGib", MIN_ROOT_VOLUME_GIB, minimum=MIN_ROOT_VOLUME_GIB, maximum=16384)
-    section.string("diskType", "gp3", choices=("gp3",))  # the guide's SSD; gp2 costs more for less
-    capacity: CapacityType = section.string("capacityType", "ON_DEMAND", choices=("ON_DEMAND", "SPOT"))  # type: ignore[assignment]
-    if basics.is_production and capacity == "SPOT":
-        raise ConfigError(
-            section.key("capacityType"), capacity, "production runs ON_DEMAND nodes (SPOT can be reclaimed at two minutes' notice)"
-        )
-    labels = section.string_map("labels", {})
-    section.finish()
-    return NodeGroupSettings(types, architectures.pop(), min_size, desired, max_size, disk, capacity, labels)
+    return types, architectures.pop()
 
 
-def parse_cluster(section: Section, basics: Basics) -> ClusterSettings:
-    mode: ClusterMode = section.string("mode", "create", choices=("create", "existing"))  # type: ignore[assignment]
-    version = section.string("version", choices=EKS_VERSIONS)
-    public = section.boolean("endpointPublicAccess", False)
-    cidrs = section.strings("publicAccessCidrs", [])
-    for index, cidr in enumerate(cidrs):
+def _public_access(section: Section) -> tuple[bool, list[str]]:
+    public = ENDPOINT_PUBLIC_ACCESS.read(section)
+    cidrs = PUBLIC_ACCESS_CIDRS.read(section)
+    for index, text in enumerate(cidrs):
         try:
-            ipaddress.IPv4Network(cidr, strict=True)
+            ipaddress.IPv4Network(text, strict=True)
         except ValueError:
-            raise ConfigError(f"{section.key('publicAccessCidrs')}[{index}]", cidr, "must be an IPv4 CIDR, e.g. 203.0.113.0/24") from None
+            raise ConfigError(f"{section.key('publicAccessCidrs')}[{index}]", text, "must be an IPv4 CIDR, e.g. 203.0.113.0/24") from None
     if public and not cidrs:
         raise ConfigError(
-            section.key("publicAccessCidrs"), cidrs, "a public endpoint needs the CIDRs allowed to reach it (say 0.0.0.0/0 on purpose)"
+            section.key("publicAccessCidrs"),
+            cidrs,
+            "a public endpoint (endpointPublicAccess: true) needs the CIDRs allowed to reach it (say 0.0.0.0/0 on purpose)",
         )
     if cidrs and not public:
         raise ConfigError(section.key("publicAccessCidrs"), cidrs, "set only with endpointPublicAccess: true")
-    log_types = section.strings("logTypes", list(CONTROL_PLANE_LOG_TYPES), choices=CONTROL_PLANE_LOG_TYPES)
-    missing = [t for t in REQUIRED_LOG_TYPES if t not in log_types]
-    if missing:
+    return public, cidrs
+
+
+def _existing(section: Section) -> ExistingCluster:
+    found = EXISTING.open(section)
+    existing = ExistingCluster(
+        name=EXISTING_NAME.read(found),
+        security_group_id=SECURITY_GROUP_ID.read(found),
+        oidc_provider_arn=OIDC_PROVIDER_ARN.read(found),
+        oidc_issuer_url=OIDC_ISSUER_URL.read(found),
+    )
+    found.finish()
+    return existing
+
+
+def _required_with_mode(section: Section, group: Group, mode: ClusterMode) -> None:
+    if not section.has(group.name):
+        raise ConfigError(section.key(group.name), REQUIRED, f"this key is required with mode: {mode}")
+
+
+def parse_cluster(section: Section, basics: Basics) -> ClusterSettings:
+    mode: ClusterMode = MODE.read(section)  # type: ignore[assignment]
+    version = VERSION.read(section)
+    public, cidrs = _public_access(section)
+    log_types = LOG_TYPES.read(section)
+    if any(t not in log_types for t in REQUIRED_LOG_TYPES):
         raise ConfigError(section.key("logTypes"), log_types, f"must include {', '.join(REQUIRED_LOG_TYPES)}")
-    retention = log_retention(section, "logRetentionDays", 365 if basics.is_production else 30)
+    retention = LOG_RETENTION_DAYS.read(section, production=basics.is_production)
 
     node_group: NodeGroupSettings | None = None
     existing: ExistingCluster | None = None
     if mode == "create":
-        node_group = parse_node_group(section.section("nodeGroup", required=True), basics)
+        _required_with_mode(section, NODE_GROUP, mode)
+        node_group = parse_node_group(NODE_GROUP.open(section), basics)
         if section.has("existing"):
             raise ConfigError(section.key("existing"), "…", "only with mode: existing")
     else:
-        found = section.section("existing", required=True)
-        existing = ExistingCluster(
-            name=found.string("name"),
-            security_group_id=found.string("securityGroupId", pattern=r"sg-[0-9a-f]{8,17}", meaning="must be a security group id (sg-…)"),
-            oidc_provider_arn=found.string(
-                "oidcProviderArn", pattern=r"arn:aws[\w-]*:iam::\d{12}:oidc-provider/.+", meaning="must be an IAM OIDC provider ARN"
-            ),
-            oidc_issuer_url=found.string("oidcIssuerUrl", pattern=r"https://.+", meaning="must be the cluster's https:// OIDC issuer"),
-        )
-        found.finish()
+        _required_with_mode(section, EXISTING, mode)
+        existing = _existing(section)
         if section.has("nodeGroup"):
             raise ConfigError(section.key("nodeGroup"), "…", "only with mode: create (an existing cluster brings its own nodes)")
     section.finish()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from config.declare import Group, number
 from config.reader import ConfigError, Section
 
 # What preflight/pricing/pricer.py reads, per type (a test holds the two together).
@@ -29,6 +30,16 @@ USAGE_FIGURES: dict[str, tuple[str, ...]] = {
     "aws:cloudwatch/logGroup:LogGroup": ("monthly_data_ingested_gb", "storage_gb"),
     "aws:wafv2/webAcl:WebAcl": ("monthly_requests",),
 }
+
+
+USAGE_FIGURE = number(
+    "<figure>",
+    "a usage figure the cost estimate assumes for each resource of that type",
+    minimum=0,
+    rule="figures by type: " + "; ".join(f"`{t}`: " + ", ".join(f"`{f}`" for f in figures) for t, figures in USAGE_FIGURES.items()),
+)
+RESOURCE_TYPE = Group("<resource type>", "a Pulumi resource type token, e.g. `aws:ec2/natGateway:NatGateway`", (USAGE_FIGURE,))
+COST_USAGE = Group("costUsage", "usage assumptions for the cost estimate (figures named as in Infracost's usage file)", (RESOURCE_TYPE,))
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,7 @@ def parse_cost_usage(section: Section) -> CostUsage:
             known = USAGE_FIGURES[type_token]
             if name not in known:
                 raise ConfigError(figures.key(name), name, f"{_did_you_mean(name, known)}this type's figures: {', '.join(known)}")
-            usage[type_token][name] = figures.number(name, minimum=0)
+            usage[type_token][name] = USAGE_FIGURE.named(name).read(figures)
         figures.finish()
     section.finish()
     return CostUsage(usage)

@@ -14,18 +14,21 @@ another family and the mismatch would only show at ``pulumi up``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from config.basics import Basics
-from config.network import log_retention
-from config.reader import ConfigError, Section
+from config.declare import Derived, Group, PerEnvironment, boolean, integer, number, string
+from config.network import log_retention_key
+from config.reader import ConfigError, Section, refuse_in_production
+from config.windows import daily_window, weekly_window, windows_overlap
+
+__all__ = ["DATABASE_NAME", "DEFAULT_CA_BUNDLE_PATH", "ENGINE", "PORT", "DatabaseSettings", "parse_database", "windows_overlap"]
 
 ENGINE = "aurora-postgresql"
-DATABASE_NAME = "email_db"  # the name in DATABASE_URL (REQUIREMENTS.md)
+DATABASE_NAME = "email_db"  # the database name the app expects in DATABASE_URL
 PORT = 5432
 
-# `ssl_min_protocol_version = TLSv1.3` needs PostgreSQL 16 or later (REQUIREMENTS.md).
+# `ssl_min_protocol_version = TLSv1.3` needs PostgreSQL 16 or later.
 MIN_ENGINE_MAJOR = 16
 # Aurora PostgreSQL majors offered in November 2026 that meet the TLS 1.3 floor.
 ENGINE_MAJORS = ("16", "17")
@@ -80,12 +83,6 @@ AURORA_INSTANCE_CLASSES: dict[str, InstanceClass] = {
 }
 RECOMMENDED_CLASSES = ("db.r7g.large", "db.r6g.large")
 
-# UTC windows as RDS and ElastiCache write them.
-_DAILY_WINDOW = r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)"
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKLY_WINDOW = r"(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)"
-_WEEK_MINUTES = 7 * 24 * 60
-
 
 @dataclass(frozen=True)
 class ReplicaScaling:
@@ -117,7 +114,7 @@ class DatabaseSettings:
     performance_insights_retention_days: int
     log_retention_days: int
     # The RDS CA bundle inside the app image, for sslmode=verify-full (not in the OS trust store).
-    ca_bundle_path: str = "/etc/ssl/certs/rds-global-bundle.pem"
+    ca_bundle_path: str = DEFAULT_CA_BUNDLE_PATH
 
     @property
     def final_snapshot_identifier(self) -> str:
@@ -129,67 +126,143 @@ def family_for(engine: str, major: int) -> str:
     return f"{engine}{major}"
 
 
-def daily_window(section: Section, name: str, default: str, *, minimum_minutes: int) -> tuple[str, tuple[int, int]]:
-    """`hh:mm-hh:mm` in UTC; returns the text and its (start, end) minute of the day."""
-    text = section.string(name, default, pattern=_DAILY_WINDOW, meaning="must be hh:mm-hh:mm in UTC, e.g. 03:00-04:00")
-    h1, m1, h2, m2 = (int(x) for x in re.fullmatch(_DAILY_WINDOW, text).groups())  # type: ignore[union-attr]
-    start, end = h1 * 60 + m1, h2 * 60 + m2
-    if (end - start) % (24 * 60) < minimum_minutes:
-        raise ConfigError(section.key(name), text, f"must last at least {minimum_minutes} minutes")
-    return text, (start, end)
+RESERVED_USERNAMES = ("postgres", "rdsadmin", "admin", "root")
+
+ENGINE_VERSION = string(
+    "engineVersion",
+    "the Aurora PostgreSQL version: a major (AWS applies minors in the maintenance window) or a major.minor pin",
+    pattern=r"\d+(\.\d+)?",
+    meaning='must be a major version ("16") or major.minor ("16.9")',
+    rule=f"majors {', '.join(ENGINE_MAJORS)} (TLS 1.3 needs {MIN_ENGINE_MAJOR} or later); "
+    "a minor pin only with `autoMinorVersionUpgrade: false`",
+)
+PARAMETER_GROUP_FAMILY = string(
+    "parameterGroupFamily",
+    "the parameter groups' family; change it with the major version",
+    default=Derived(f"`{ENGINE}<major>`"),
+    rule="must match `engineVersion`'s major",
+)
+AUTO_MINOR_VERSION_UPGRADE = boolean("autoMinorVersionUpgrade", "AWS applies minor versions in the maintenance window", default=True)
+ALLOW_MAJOR_VERSION_UPGRADE = boolean("allowMajorVersionUpgrade", "set for the one deployment that moves to a new major", default=False)
+INSTANCE_CLASS = string(
+    "instanceClass",
+    "the writer's and readers' instance class",
+    rule="a class of the table in `config/database.py`; production runs no burstable `db.t*`",
+)
+INSTANCES = integer(
+    "instances",
+    "the writer and the readers the stack creates (reader autoscaling may add more)",
+    default=PRODUCTION_MIN_INSTANCES,
+    minimum=1,
+    maximum=MAX_INSTANCES,
+    rule=f"production needs at least {PRODUCTION_MIN_INSTANCES} (a writer and a reader in another zone)",
+)
+MIN_REPLICAS = integer(
+    "minReplicas",
+    "fewest readers",
+    default=Derived("max(`instances` − 1, 1)"),
+    minimum=1,
+    maximum=MAX_READ_REPLICAS,
+)
+MAX_REPLICAS = integer("maxReplicas", "most readers", minimum=Derived("`minReplicas`"), maximum=MAX_READ_REPLICAS)
+TARGET_CPU_PERCENT = number("targetCpuPercent", "the readers' average CPU that scaling keeps to", default=70, minimum=10, maximum=90)
+READ_REPLICA_SCALING = Group(
+    "readReplicaScaling", "Aurora Auto Scaling of readers on their CPU", (MIN_REPLICAS, MAX_REPLICAS, TARGET_CPU_PERCENT)
+)
+MASTER_USERNAME = string(
+    "masterUsername",
+    "the master user; the app connects as it (its password is generated and kept as a Pulumi secret)",
+    default="email_admin",
+    pattern=r"[a-z][a-z0-9_]{0,62}",
+    meaning="must start with a letter and hold lower-case letters, digits and _ (at most 63)",
+    rule="not " + ", ".join(f"`{name}`" for name in RESERVED_USERNAMES) + " or `rds…`",
+)
+BACKUP_RETENTION_DAYS = integer(
+    "backupRetentionDays",
+    "days of automated backups (point-in-time restore)",
+    default=PerEnvironment(PRODUCTION_MIN_BACKUP_RETENTION_DAYS, MIN_BACKUP_RETENTION_DAYS),
+    maximum=MAX_BACKUP_RETENTION_DAYS,
+    rule=f"at least {PRODUCTION_MIN_BACKUP_RETENTION_DAYS} in production, {MIN_BACKUP_RETENTION_DAYS} otherwise",
+)
+BACKUP_WINDOW = daily_window("backupWindow", "when the daily backup runs (UTC)", "03:00-04:00", minimum_minutes=30)
+MAINTENANCE_WINDOW = weekly_window(
+    "maintenanceWindow", "when AWS may patch the cluster (UTC)", "sun:04:30-sun:05:30", apart_from="backupWindow"
+)
+INSIGHTS_RETENTION_DAYS = integer(
+    "performanceInsightsRetentionDays",
+    "days Performance Insights keeps (7 are free)",
+    default=7,
+    choices=PERFORMANCE_INSIGHTS_RETENTION_DAYS,
+    meaning="allowed: 7 (free), a multiple of 31 up to 713, or 731",
+)
+LOG_RETENTION_DAYS = log_retention_key("logRetentionDays", "the PostgreSQL logs")
+CA_BUNDLE_PATH = string(
+    "caBundlePath",
+    "where the app image carries the RDS CA bundle (`sslrootcert` in DATABASE_URL)",
+    default=DEFAULT_CA_BUNDLE_PATH,
+    pattern=r"/[\w./-]+\.pem",
+    meaning="must be an absolute path to a .pem file inside the app image",
+)
+DATABASE = Group(
+    "database",
+    "Aurora PostgreSQL",
+    (
+        ENGINE_VERSION,
+        PARAMETER_GROUP_FAMILY,
+        AUTO_MINOR_VERSION_UPGRADE,
+        ALLOW_MAJOR_VERSION_UPGRADE,
+        INSTANCE_CLASS,
+        INSTANCES,
+        READ_REPLICA_SCALING,
+        MASTER_USERNAME,
+        BACKUP_RETENTION_DAYS,
+        BACKUP_WINDOW.key,
+        MAINTENANCE_WINDOW.key,
+        INSIGHTS_RETENTION_DAYS,
+        LOG_RETENTION_DAYS,
+        CA_BUNDLE_PATH,
+    ),
+)
 
 
-def weekly_window(section: Section, name: str, default: str) -> tuple[str, tuple[int, int]]:
-    """`ddd:hh:mm-ddd:hh:mm` in UTC; returns the text and its (start, end) minute of the week."""
-    text = section.string(name, default, pattern=_WEEKLY_WINDOW, meaning="must be ddd:hh:mm-ddd:hh:mm in UTC, e.g. sun:05:00-sun:06:00")
-    d1, h1, m1, d2, h2, m2 = re.fullmatch(_WEEKLY_WINDOW, text).groups()  # type: ignore[union-attr]
-    start = _DAYS.index(d1) * 1440 + int(h1) * 60 + int(m1)
-    end = _DAYS.index(d2) * 1440 + int(h2) * 60 + int(m2)
-    if (end - start) % _WEEK_MINUTES < 30:
-        raise ConfigError(section.key(name), text, "must last at least 30 minutes")
-    return text, (start, end)
+@dataclass(frozen=True)
+class _Engine:
+    version: str
+    major: int
+    family: str
+    auto_minor_version_upgrade: bool
+    allow_major_version_upgrade: bool
 
 
-def _minutes(start: int, end: int, period: int) -> set[int]:
-    return {(start + i) % period for i in range((end - start) % period)}
-
-
-def windows_overlap(daily: tuple[int, int], weekly: tuple[int, int]) -> bool:
-    """Whether a daily window meets a weekly one on any day (AWS refuses overlapping windows)."""
-    day_minutes = _minutes(*daily, 1440)
-    return any(minute % 1440 in day_minutes for minute in _minutes(*weekly, _WEEK_MINUTES))
-
-
-def parse_database(section: Section, basics: Basics) -> DatabaseSettings:
+def _engine(section: Section) -> _Engine:
     version_key = section.key("engineVersion")
-    engine_version = section.string(
-        "engineVersion", pattern=r"\d+(\.\d+)?", meaning='must be a major version ("16") or major.minor ("16.9")'
-    )
-    major_text = engine_version.split(".")[0]
+    version = ENGINE_VERSION.read(section)
+    major_text = version.split(".")[0]
     if int(major_text) < MIN_ENGINE_MAJOR:
-        raise ConfigError(
-            version_key, engine_version, f"ssl_min_protocol_version = TLSv1.3 needs Aurora PostgreSQL {MIN_ENGINE_MAJOR} or later"
-        )
+        raise ConfigError(version_key, version, f"ssl_min_protocol_version = TLSv1.3 needs Aurora PostgreSQL {MIN_ENGINE_MAJOR} or later")
     if major_text not in ENGINE_MAJORS:
-        raise ConfigError(version_key, engine_version, "Aurora PostgreSQL majors known to this program: " + ", ".join(ENGINE_MAJORS))
+        raise ConfigError(version_key, version, "Aurora PostgreSQL majors known to this program: " + ", ".join(ENGINE_MAJORS))
     major = int(major_text)
-    family = section.string("parameterGroupFamily", family_for(ENGINE, major))
-    if family != family_for(ENGINE, major):
+    expected_family = family_for(ENGINE, major)
+    family = PARAMETER_GROUP_FAMILY.read(section, default=expected_family)
+    if family != expected_family:
         raise ConfigError(
             section.key("parameterGroupFamily"),
             family,
-            f"engineVersion {engine_version} needs family {family_for(ENGINE, major)}; change both together on a major upgrade",
+            f"engineVersion {version} needs family {expected_family}; change both together on a major upgrade",
         )
-    auto_minor = section.boolean("autoMinorVersionUpgrade", True)
-    if auto_minor and "." in engine_version:
+    auto_minor = AUTO_MINOR_VERSION_UPGRADE.read(section)
+    if auto_minor and "." in version:
         raise ConfigError(
             version_key,
-            engine_version,
+            version,
             f'a minor pin drifts once AWS applies a newer minor; give the major alone ("{major}") or set autoMinorVersionUpgrade: false',
         )
-    allow_major = section.boolean("allowMajorVersionUpgrade", False)
+    return _Engine(version, major, family, auto_minor, ALLOW_MAJOR_VERSION_UPGRADE.read(section))
 
-    instance_class = section.string("instanceClass")
+
+def _instances(section: Section, basics: Basics) -> tuple[str, int]:
+    instance_class = INSTANCE_CLASS.read(section)
     known = AURORA_INSTANCE_CLASSES.get(instance_class)
     if known is None:
         raise ConfigError(
@@ -199,67 +272,79 @@ def parse_database(section: Section, basics: Basics) -> DatabaseSettings:
             f"e.g. {', '.join(RECOMMENDED_CLASSES)}",
         )
     if basics.is_production and known.burstable:
-        raise ConfigError(
+        raise refuse_in_production(
             section.key("instanceClass"),
             instance_class,
             f"production runs no burstable (T) class: CPU credits run out under load (e.g. {', '.join(RECOMMENDED_CLASSES)})",
         )
-    instances = section.integer("instances", PRODUCTION_MIN_INSTANCES, minimum=1, maximum=MAX_INSTANCES)
+    instances = INSTANCES.read(section)
     if basics.is_production and instances < PRODUCTION_MIN_INSTANCES:
-        raise ConfigError(
+        raise refuse_in_production(
             section.key("instances"),
             instances,
             f"production needs at least {PRODUCTION_MIN_INSTANCES}: a writer and a reader in another zone to fail over to",
         )
+    return instance_class, instances
 
-    scaling_section = section.section("readReplicaScaling")
-    min_replicas = scaling_section.integer("minReplicas", max(instances - 1, 1), minimum=1, maximum=MAX_READ_REPLICAS)
-    max_replicas = scaling_section.integer("maxReplicas", minimum=min_replicas, maximum=MAX_READ_REPLICAS)
-    target_cpu = scaling_section.number("targetCpuPercent", 70, minimum=10, maximum=90)
-    scaling_section.finish()
 
-    username = section.string(
-        "masterUsername",
-        "email_admin",
-        pattern=r"[a-z][a-z0-9_]{0,62}",
-        meaning="must start with a letter and hold lower-case letters, digits and _ (at most 63)",
-    )
-    if username in ("postgres", "rdsadmin", "admin", "root") or username.startswith("rds"):
+def _replica_scaling(section: Section, instances: int) -> ReplicaScaling:
+    scaling = READ_REPLICA_SCALING.open(section)
+    min_replicas = MIN_REPLICAS.read(scaling, default=max(instances - 1, 1))
+    max_replicas = MAX_REPLICAS.read(scaling, minimum=min_replicas)
+    target_cpu = TARGET_CPU_PERCENT.read(scaling)
+    scaling.finish()
+    return ReplicaScaling(min_replicas, max_replicas, target_cpu)
+
+
+def _master_username(section: Section) -> str:
+    username = MASTER_USERNAME.read(section)
+    if username in RESERVED_USERNAMES or username.startswith("rds"):
         raise ConfigError(section.key("masterUsername"), username, "is reserved by RDS or PostgreSQL; choose another name")
+    return username
 
-    minimum_retention = PRODUCTION_MIN_BACKUP_RETENTION_DAYS if basics.is_production else MIN_BACKUP_RETENTION_DAYS
-    retention = section.integer("backupRetentionDays", minimum_retention, maximum=MAX_BACKUP_RETENTION_DAYS)
-    if retention < minimum_retention:
-        where = "production keeps" if basics.is_production else "keep"
-        raise ConfigError(section.key("backupRetentionDays"), retention, f"{where} backups at least {minimum_retention} days")
-    backup_window, backup_span = daily_window(section, "backupWindow", "03:00-04:00", minimum_minutes=30)
-    maintenance_window, maintenance_span = weekly_window(section, "maintenanceWindow", "sun:04:30-sun:05:30")
-    if windows_overlap(backup_span, maintenance_span):
-        raise ConfigError(section.key("maintenanceWindow"), maintenance_window, f"overlaps the backup window {backup_window}")
 
-    insights = section.integer("performanceInsightsRetentionDays", 7)
-    if insights not in PERFORMANCE_INSIGHTS_RETENTION_DAYS:
-        raise ConfigError(
-            section.key("performanceInsightsRetentionDays"), insights, "allowed: 7 (free), a multiple of 31 up to 713, or 731"
+def _backup_retention(section: Section, basics: Basics) -> int:
+    retention = BACKUP_RETENTION_DAYS.read(section, production=basics.is_production)
+    if basics.is_production and retention < PRODUCTION_MIN_BACKUP_RETENTION_DAYS:
+        raise refuse_in_production(
+            section.key("backupRetentionDays"), retention, f"production keeps backups at least {PRODUCTION_MIN_BACKUP_RETENTION_DAYS} days"
         )
-    logs = log_retention(section, "logRetentionDays", 365 if basics.is_production else 30)
-    ca_bundle = section.string(
-        "caBundlePath",
-        DEFAULT_CA_BUNDLE_PATH,
-        pattern=r"/[\w./-]+\.pem",
-        meaning="must be an absolute path to a .pem file inside the app image",
-    )
+    if retention < MIN_BACKUP_RETENTION_DAYS:
+        raise ConfigError(section.key("backupRetentionDays"), retention, f"keep backups at least {MIN_BACKUP_RETENTION_DAYS} days")
+    return retention
+
+
+def _windows(section: Section) -> tuple[str, str]:
+    backup_window, backup_span = BACKUP_WINDOW.read(section)
+    maintenance_window, maintenance_span = MAINTENANCE_WINDOW.read(section)
+    if windows_overlap(backup_span, maintenance_span):
+        raise ConfigError(
+            section.key("maintenanceWindow"), maintenance_window, f"overlaps the backup window (backupWindow: {backup_window})"
+        )
+    return backup_window, maintenance_window
+
+
+def parse_database(section: Section, basics: Basics) -> DatabaseSettings:
+    engine = _engine(section)
+    instance_class, instances = _instances(section, basics)
+    replica_scaling = _replica_scaling(section, instances)
+    username = _master_username(section)
+    retention = _backup_retention(section, basics)
+    backup_window, maintenance_window = _windows(section)
+    insights = INSIGHTS_RETENTION_DAYS.read(section)
+    logs = LOG_RETENTION_DAYS.read(section, production=basics.is_production)
+    ca_bundle = CA_BUNDLE_PATH.read(section)
     section.finish()
     return DatabaseSettings(
         identifier=basics.name_prefix,
-        engine_version=engine_version,
-        engine_major=major,
-        parameter_group_family=family,
-        auto_minor_version_upgrade=auto_minor,
-        allow_major_version_upgrade=allow_major,
+        engine_version=engine.version,
+        engine_major=engine.major,
+        parameter_group_family=engine.family,
+        auto_minor_version_upgrade=engine.auto_minor_version_upgrade,
+        allow_major_version_upgrade=engine.allow_major_version_upgrade,
         instance_class=instance_class,
         instances=instances,
-        replica_scaling=ReplicaScaling(min_replicas, max_replicas, target_cpu),
+        replica_scaling=replica_scaling,
         master_username=username,
         backup_retention_days=retention,
         backup_window=backup_window,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from config.basics import _DNS_NAME, Basics
-from config.reader import ConfigError, Section
+from config.declare import Derived, Group, PerEnvironment, boolean, integer, optional_string, string, strings
+from config.reader import ConfigError, Section, refuse_in_production
 
 # ELB security policies for HTTPS listeners (`aws elbv2 describe-ssl-policies`, November 2026),
 # with the lowest TLS version each negotiates. TLS 1.3-only first.
@@ -46,6 +47,9 @@ MIN_PRODUCTION_LOG_DAYS = 90
 
 _WILDCARD_OR_NAME = r"(\*\.)?" + _DNS_NAME
 _ZONE_ID = r"Z[A-Z0-9]{1,31}"
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+RSA_BITS_ALLOWED = (3072, 4096)
+MIN_SLOW_START_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -86,83 +90,226 @@ def _in_zone(name: str, zone: str) -> bool:
     return bare == zone or bare.endswith("." + zone)
 
 
-def _parse_internal_ca(section: Section, basics: Basics) -> InternalCaSettings:
-    algorithm: KeyAlgorithm = section.string("algorithm", "ECDSA", choices=("ECDSA", "RSA"))  # type: ignore[assignment]
+ALGORITHM = string(
+    "algorithm", "the internal CA's and the pods' key algorithm (ECDSA uses curve P256)", default="ECDSA", choices=("ECDSA", "RSA")
+)
+RSA_BITS = integer(
+    "rsaBits",
+    "RSA key size",
+    default=3072,
+    choices=RSA_BITS_ALLOWED,
+    meaning=f"allowed: {', '.join(map(str, RSA_BITS_ALLOWED))} (below 3072 bits RSA is under 128-bit strength)",
+    rule="only with `algorithm: RSA`",
+)
+CA_VALIDITY_HOURS = integer("caValidityHours", "the internal CA's lifetime (1 to 20 years)", default=87_600, minimum=8_760, maximum=175_200)
+CERT_VALIDITY_HOURS = integer(
+    "certValidityHours",
+    "the pods' serving certificate's lifetime (a week to 397 days)",
+    default=2_160,
+    minimum=168,
+    maximum=9_528,
+    rule="at most `caValidityHours`",
+)
+EARLY_RENEWAL_HOURS = integer(
+    "earlyRenewalHours",
+    "`pulumi up` re-issues the certificate this long before it expires",
+    default=720,
+    minimum=24,
+    rule="below `certValidityHours`",
+)
+SERVER_DNS_NAMES = strings("serverDnsNames", "more names on the pods' certificate (lower-case DNS names or labels)", default=[])
+INTERNAL_CA = Group(
+    "internalCa",
+    "the CA that signs the pods' serving certificate (TLS from the load balancer to the pods)",
+    (ALGORITHM, RSA_BITS, CA_VALIDITY_HOURS, CERT_VALIDITY_HOURS, EARLY_RENEWAL_HOURS, SERVER_DNS_NAMES),
+)
+
+HOSTED_ZONE = string(
+    "hostedZone",
+    "the public Route53 zone that holds `domain`; looked up by name",
+    pattern=_DNS_NAME,
+    meaning="must be the public Route53 zone's DNS name that holds the domain, e.g. example.com",
+)
+HOSTED_ZONE_ID = optional_string(
+    "hostedZoneId",
+    "the zone's id: skips the lookup by name (and another zone of the same name cannot be picked)",
+    pattern=_ZONE_ID,
+    meaning="must be a Route53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ",
+)
+SUBJECT_ALTERNATIVE_NAMES = strings(
+    "subjectAlternativeNames",
+    "more names on the ACM certificate",
+    default=Derived('`["*.<domain>"]`'),
+    rule="distinct lower-case DNS names (optionally `*.`) inside `hostedZone`, other than `domain`",
+)
+SSL_POLICY = string(
+    "sslPolicy",
+    "the HTTPS listener's ELB security policy",
+    default=DEFAULT_SSL_POLICY,
+    choices=tuple(SSL_POLICIES),
+    rule="production: a TLS 1.3-only policy (" + ", ".join(f"`{p}`" for p in TLS13_POLICIES) + ")",
+)
+HSTS_MAX_AGE_SECONDS = integer(
+    "hstsMaxAgeSeconds",
+    "Strict-Transport-Security max-age (with includeSubDomains; preload)",
+    default=2 * ONE_YEAR_SECONDS,
+    minimum=ONE_YEAR_SECONDS,
+    maximum=2 * ONE_YEAR_SECONDS,
+)
+# ALB allows 0-3600 s; the app's preStop sleep must outlast it (config.app.check_pre_stop).
+DEREGISTRATION_DELAY_SECONDS = integer(
+    "deregistrationDelaySeconds",
+    "how long the load balancer drains a pod it stops sending to",
+    default=30,
+    minimum=0,
+    maximum=3600,
+    rule="below `app.shutdown.preStopSeconds`",
+)
+SLOW_START_SECONDS = integer(
+    "slowStartSeconds",
+    "how long a new pod's share of traffic ramps up (0: off)",
+    default=30,
+    minimum=0,
+    maximum=900,
+    rule=f"0 or at least {MIN_SLOW_START_SECONDS}",
+)
+TARGET_GROUP = Group("targetGroup", "the pods' target groups", (DEREGISTRATION_DELAY_SECONDS, SLOW_START_SECONDS))
+WAF_ENABLED = boolean(
+    "enabled",
+    "the load balancer's web ACL (AWS managed rules and a per-IP rate limit)",
+    default=PerEnvironment(True, False),
+    rule="production keeps it on",
+)
+RATE_LIMIT_PER_5_MINUTES = integer(
+    "rateLimitPer5Minutes", "requests per client IP per 5 minutes before the WAF blocks", default=2000, minimum=10, maximum=2_000_000_000
+)
+WAF = Group("waf", "AWS WAF on the load balancer", (WAF_ENABLED, RATE_LIMIT_PER_5_MINUTES))
+ACCESS_LOG_RETENTION_DAYS = integer(
+    "retentionDays",
+    "days the load balancer's access logs stay in S3",
+    default=PerEnvironment(365, 30),
+    minimum=1,
+    maximum=3653,
+    rule=f"production keeps at least {MIN_PRODUCTION_LOG_DAYS}",
+)
+ACCESS_LOGS = Group("accessLogs", "the load balancer's access logs", (ACCESS_LOG_RETENTION_DAYS,))
+IDLE_TIMEOUT_SECONDS = integer(
+    "idleTimeoutSeconds", "the load balancer closes a connection idle this long", default=60, minimum=1, maximum=4000
+)
+EDGE = Group(
+    "edge",
+    "certificates and the application load balancer",
+    (
+        HOSTED_ZONE,
+        HOSTED_ZONE_ID,
+        SUBJECT_ALTERNATIVE_NAMES,
+        SSL_POLICY,
+        HSTS_MAX_AGE_SECONDS,
+        INTERNAL_CA,
+        TARGET_GROUP,
+        WAF,
+        ACCESS_LOGS,
+        IDLE_TIMEOUT_SECONDS,
+    ),
+)
+
+
+def _parse_internal_ca(section: Section) -> InternalCaSettings:
+    algorithm: KeyAlgorithm = ALGORITHM.read(section)  # type: ignore[assignment]
     rsa_bits = 0
     if algorithm == "RSA":
-        rsa_bits = section.integer("rsaBits", 3072)
-        if rsa_bits not in (3072, 4096):
-            raise ConfigError(section.key("rsaBits"), rsa_bits, "allowed: 3072, 4096 (below 3072 bits RSA is under 128-bit strength)")
+        rsa_bits = RSA_BITS.read(section)
     elif section.has("rsaBits"):
-        raise ConfigError(section.key("rsaBits"), section.integer("rsaBits"), "only with algorithm: RSA (ECDSA uses curve P256)")
-    ca_validity = section.integer("caValidityHours", 87_600, minimum=8_760, maximum=175_200)  # 1 to 20 years
-    cert_validity = section.integer("certValidityHours", 2_160, minimum=168, maximum=9_528)  # a week to 397 days
+        raise ConfigError(section.key("rsaBits"), section.raw("rsaBits", None), "only with algorithm: RSA (ECDSA uses curve P256)")
+    ca_validity = CA_VALIDITY_HOURS.read(section)
+    cert_validity = CERT_VALIDITY_HOURS.read(section)
     if cert_validity > ca_validity:
         raise ConfigError(section.key("certValidityHours"), cert_validity, f"must not exceed caValidityHours ({ca_validity})")
-    early = section.integer("earlyRenewalHours", 720, minimum=24)
+    early = EARLY_RENEWAL_HOURS.read(section)
     if early >= cert_validity:
         raise ConfigError(section.key("earlyRenewalHours"), early, f"must be below certValidityHours ({cert_validity})")
-    names = section.strings("serverDnsNames", [])
+    names = SERVER_DNS_NAMES.read(section)
     for index, name in enumerate(names):
-        if not re.fullmatch(_WILDCARD_OR_NAME, name) and not re.fullmatch(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", name):
+        if not re.fullmatch(_WILDCARD_OR_NAME, name) and not re.fullmatch(_LABEL, name):
             raise ConfigError(f"{section.key('serverDnsNames')}[{index}]", name, "must be a lower-case DNS name")
     section.finish()
     return InternalCaSettings(algorithm, rsa_bits, ca_validity, cert_validity, early, names)
 
 
-def parse_edge(section: Section, basics: Basics) -> EdgeSettings:
-    zone_name = section.string(
-        "hostedZone", pattern=_DNS_NAME, meaning="must be the public Route53 zone's DNS name that holds the domain, e.g. example.com"
-    )
+def _hosted_zone(section: Section, basics: Basics) -> tuple[str, str | None]:
+    zone_name = HOSTED_ZONE.read(section)
     if not _in_zone(basics.domain, zone_name):
         raise ConfigError(section.key("hostedZone"), zone_name, f"the domain {basics.domain} is not inside this zone")
-    # With the id the program skips the lookup by name (and a second zone of the same name cannot be picked).
-    zone_id: str | None = None
-    if section.has("hostedZoneId"):
-        zone_id = section.string("hostedZoneId", pattern=_ZONE_ID, meaning="must be a Route53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ")
-    sans = section.strings("subjectAlternativeNames", [f"*.{basics.domain}"])
+    return zone_name, HOSTED_ZONE_ID.read(section)
+
+
+def _subject_alternative_names(section: Section, basics: Basics, zone_name: str) -> list[str]:
+    sans = SUBJECT_ALTERNATIVE_NAMES.read(section, default=[f"*.{basics.domain}"])
     for index, name in enumerate(sans):
         key = f"{section.key('subjectAlternativeNames')}[{index}]"
         if not re.fullmatch(_WILDCARD_OR_NAME, name):
             raise ConfigError(key, name, "must be a lower-case DNS name, optionally with a leading '*.'")
         if not _in_zone(name, zone_name):
-            raise ConfigError(key, name, f"is outside the hosted zone {zone_name}; ACM validates through that zone")
+            raise ConfigError(key, name, f"is outside the hosted zone (hostedZone: {zone_name}); ACM validates through that zone")
     if len(set(sans)) != len(sans) or basics.domain in sans:
         raise ConfigError(
             section.key("subjectAlternativeNames"), sans, f"names must be distinct and differ from the domain {basics.domain}"
         )
+    return sans
 
-    policy = section.string("sslPolicy", DEFAULT_SSL_POLICY, choices=tuple(SSL_POLICIES))
+
+def _ssl_policy(section: Section, basics: Basics) -> str:
+    policy = SSL_POLICY.read(section)
     if basics.is_production and policy not in TLS13_POLICIES:
-        raise ConfigError(
+        raise refuse_in_production(
             section.key("sslPolicy"),
             policy,
             f"allows TLS {SSL_POLICIES[policy]}; production needs a TLS 1.3-only policy: {', '.join(TLS13_POLICIES)}",
         )
-    hsts = section.integer("hstsMaxAgeSeconds", 2 * ONE_YEAR_SECONDS, minimum=ONE_YEAR_SECONDS, maximum=2 * ONE_YEAR_SECONDS)
-    internal_ca = _parse_internal_ca(section.section("internalCa"), basics)
+    return policy
 
-    target_group = section.section("targetGroup")
-    # ALB allows 0-3600 s; the app's preStop sleep must outlast it (issue 5 reads this value).
-    deregistration = target_group.integer("deregistrationDelaySeconds", 30, minimum=0, maximum=3600)
-    slow_start = target_group.integer("slowStartSeconds", 30, minimum=0, maximum=900)
-    if 0 < slow_start < 30:
+
+def _target_group(section: Section) -> tuple[int, int]:
+    target_group = TARGET_GROUP.open(section)
+    deregistration = DEREGISTRATION_DELAY_SECONDS.read(target_group)
+    slow_start = SLOW_START_SECONDS.read(target_group)
+    if 0 < slow_start < MIN_SLOW_START_SECONDS:
         raise ConfigError(target_group.key("slowStartSeconds"), slow_start, "must be 0 (off) or between 30 and 900")
     target_group.finish()
+    return deregistration, slow_start
 
-    waf = section.section("waf")
-    waf_enabled = waf.boolean("enabled", basics.is_production)
-    if basics.is_production and not waf_enabled:
-        raise ConfigError(waf.key("enabled"), waf_enabled, "production keeps the WAF on")
-    rate_limit = waf.integer("rateLimitPer5Minutes", 2000, minimum=10, maximum=2_000_000_000)
+
+def _waf(section: Section, basics: Basics) -> tuple[bool, int]:
+    waf = WAF.open(section)
+    enabled = WAF_ENABLED.read(waf, production=basics.is_production)
+    if basics.is_production and not enabled:
+        raise refuse_in_production(waf.key("enabled"), enabled, "production keeps the WAF on")
+    rate_limit = RATE_LIMIT_PER_5_MINUTES.read(waf)
     waf.finish()
+    return enabled, rate_limit
 
-    logs = section.section("accessLogs")
-    retention = logs.integer("retentionDays", 365 if basics.is_production else 30, minimum=1, maximum=3653)
+
+def _access_log_retention(section: Section, basics: Basics) -> int:
+    logs = ACCESS_LOGS.open(section)
+    retention = ACCESS_LOG_RETENTION_DAYS.read(logs, production=basics.is_production)
     if basics.is_production and retention < MIN_PRODUCTION_LOG_DAYS:
-        raise ConfigError(logs.key("retentionDays"), retention, f"production keeps access logs at least {MIN_PRODUCTION_LOG_DAYS} days")
+        raise refuse_in_production(
+            logs.key("retentionDays"), retention, f"production keeps access logs at least {MIN_PRODUCTION_LOG_DAYS} days"
+        )
     logs.finish()
-    idle = section.integer("idleTimeoutSeconds", 60, minimum=1, maximum=4000)
+    return retention
+
+
+def parse_edge(section: Section, basics: Basics) -> EdgeSettings:
+    zone_name, zone_id = _hosted_zone(section, basics)
+    sans = _subject_alternative_names(section, basics, zone_name)
+    policy = _ssl_policy(section, basics)
+    hsts = HSTS_MAX_AGE_SECONDS.read(section)
+    internal_ca = _parse_internal_ca(INTERNAL_CA.open(section))
+    deregistration, slow_start = _target_group(section)
+    waf_enabled, rate_limit = _waf(section, basics)
+    retention = _access_log_retention(section, basics)
+    idle = IDLE_TIMEOUT_SECONDS.read(section)
     section.finish()
     return EdgeSettings(
         domain=basics.domain,

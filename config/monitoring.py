@@ -1,20 +1,35 @@
 """Monitoring settings: who is told, when an alarm fires, and how much a month may cost.
 
-Thresholds carry their unit in the key (``…Percent``, ``…Seconds``, ``…Bytes``) so a stack file
-reads without the docs. Defaults follow the guide's success metrics (99.9 % uptime, < 200 ms
-average response) and the AWS-recommended alarms for ALB, Aurora and ElastiCache; a stack
-overrides only what differs. A negative threshold or a percentage above 100 is refused: both
-are typos that would leave an alarm that never fires.
+The alarm thresholds are declared in config.thresholds; this module reads them with the
+notifications, the alarm periods, the uptime check (the guide's 99.9 %), the delivery-rate alarm
+and the budget. A stack overrides only what differs from the defaults.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from config.app import HEALTH_CHECK_ENDPOINT
 from config.basics import Basics
-from config.reader import ConfigError, Section
+from config.declare import Group, Key, boolean, integer, number, string, string_map, strings
+from config.reader import ConfigError, Section, refuse_in_production
+from config.thresholds import (
+    ALB,
+    CACHE,
+    CDN,
+    DATABASE,
+    AlbThresholds,
+    CacheThresholds,
+    CdnThresholds,
+    DatabaseThresholds,
+    percent,
+    read_alb,
+    read_cache,
+    read_cdn,
+    read_database,
+)
 
 # Deliberately loose: SNS and Budgets validate the address; this catches "oncall" and "a@b".
 _EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s.]+"
@@ -25,46 +40,13 @@ MAX_EVALUATION_SECONDS = 86_400
 MAX_BUDGET_EMAILS = 9
 # The keys of config.basics.Basics.default_tags that finance reports by.
 COST_ALLOCATION_TAG_KEYS = ("Project", "Environment", "Owner", "CostCenter")
-GIB = 1024**3
-
-
-@dataclass(frozen=True)
-class AlbThresholds:
-    target_5xx_percent: float = 1.0
-    elb_5xx_percent: float = 1.0
-    response_time_seconds: float = 0.2  # the guide's "< 200 ms average response"
-    unhealthy_hosts: float = 0.0
-
-
-@dataclass(frozen=True)
-class DatabaseThresholds:
-    cpu_percent: float = 80.0
-    freeable_memory_bytes: float = 0.5 * GIB
-    replica_lag_milliseconds: float = 1000.0
-    connections: float = 1000.0
-    free_local_storage_bytes: float = 2.0 * GIB
-
-
-@dataclass(frozen=True)
-class CacheThresholds:
-    cpu_percent: float = 90.0
-    engine_cpu_percent: float = 80.0
-    memory_percent: float = 80.0
-    # Sessions live in this cache: an eviction logs a user out, so any eviction is worth a look.
-    evictions: float = 0.0
-    replication_lag_seconds: float = 30.0
-
-
-@dataclass(frozen=True)
-class CdnThresholds:
-    error_5xx_percent: float = 1.0
 
 
 @dataclass(frozen=True)
 class HealthCheckSettings:
-    path: str = "/health"
-    interval_seconds: int = 30
-    failure_threshold: int = 3
+    path: str  # the app's health endpoint (app.healthCheckEndpoint)
+    interval_seconds: int
+    failure_threshold: int
 
 
 @dataclass(frozen=True)
@@ -81,132 +63,196 @@ class DeliveryRateAlarm:
 class BudgetSettings:
     monthly_usd: float
     emails: list[str]
-    forecasted_percent: float = 80.0
-    actual_percent: float = 100.0
+    forecasted_percent: float
+    actual_percent: float
 
 
 @dataclass(frozen=True)
 class MonitoringSettings:
     budget: BudgetSettings
-    emails: list[str] = field(default_factory=list)
-    webhooks: list[str] = field(default_factory=list)
-    period_seconds: int = 60
-    evaluation_periods: int = 3
-    alb: AlbThresholds = AlbThresholds()
-    database: DatabaseThresholds = DatabaseThresholds()
-    cache: CacheThresholds = CacheThresholds()
-    cdn: CdnThresholds = CdnThresholds()
-    health_check: HealthCheckSettings = HealthCheckSettings()
-    delivery_rate: DeliveryRateAlarm | None = None
+    emails: list[str]
+    webhooks: list[str]
+    period_seconds: int
+    evaluation_periods: int
+    alb: AlbThresholds
+    database: DatabaseThresholds
+    cache: CacheThresholds
+    cdn: CdnThresholds
+    health_check: HealthCheckSettings
+    delivery_rate: DeliveryRateAlarm | None
     # Empty unless activateCostAllocationTags is on (see parse_monitoring).
-    cost_allocation_tags: tuple[str, ...] = ()
+    cost_allocation_tags: tuple[str, ...]
 
 
-def _percent(section: Section, name: str, default: float) -> float:
-    return section.number(name, default, minimum=0, maximum=100)
+def _emails(name: str, description: str, rule: str = "") -> Key[list[str]]:
+    return strings(name, description, default=[], rule="; ".join(filter(None, ("distinct email addresses", rule))))
 
 
-def _amount(section: Section, name: str, default: float) -> float:
-    return section.number(name, default, minimum=0)
+NOTIFICATION_EMAILS = _emails("emails", "addresses the alarms are sent to (each confirms its subscription once)")
+WEBHOOKS = strings(
+    "webhooks",
+    "HTTPS endpoints the alarms are posted to",
+    default=[],
+    rule="`https://` URLs; they carry tokens: set them as secrets (`--secret --path`)",
+)
+NOTIFICATIONS = Group(
+    "notifications",
+    "who is told when an alarm fires or recovers",
+    (NOTIFICATION_EMAILS, WEBHOOKS),
+    rule="production notifies someone: at least one email or webhook",
+)
+PERIOD_SECONDS = integer("periodSeconds", "the period each alarm evaluates", default=60, minimum=60, rule="a multiple of 60")
+EVALUATION_PERIODS = integer(
+    "evaluationPeriods",
+    "periods in a row an alarm's condition must hold",
+    default=3,
+    minimum=1,
+    rule=f"`periodSeconds` × `evaluationPeriods` at most {MAX_EVALUATION_SECONDS} (one day)",
+)
+
+INTERVAL_SECONDS = integer(
+    "intervalSeconds",
+    "how often Route 53 checks (10 s costs more)",
+    default=30,
+    choices=(10, 30),
+    meaning="Route 53 checks every 10 or 30 seconds",
+)
+FAILURE_THRESHOLD = integer(
+    "failureThreshold", "failed checks in a row before Route 53 calls the endpoint down", default=3, minimum=1, maximum=10
+)
+HEALTH_CHECK = Group(
+    "healthCheck",
+    "the Route 53 uptime check of `https://<domain>` + `app.healthCheckEndpoint` (the 99.9 % target)",
+    (INTERVAL_SECONDS, FAILURE_THRESHOLD),
+)
+
+DELIVERY_RATE_ENABLED = boolean("enabled", "turn on once the app exports the metric", default=False)
+NAMESPACE = string(
+    "namespace",
+    "the app's CloudWatch namespace",
+    pattern=_METRIC_NAMESPACE,
+    meaning="must be a CloudWatch namespace (1-255 characters, no ':')",
+    rule="required when enabled; not `AWS/…`",
+)
+METRIC_NAME = string(
+    "metricName",
+    "the metric holding the delivery rate in percent",
+    pattern=r".{1,255}",
+    meaning="must be a metric name (1-255 characters)",
+    rule="required when enabled",
+)
+DIMENSIONS = string_map("dimensions", "the metric's dimensions", default={}, rule="at most 30")
+MINIMUM_PERCENT = percent("minimumPercent", "alarm below this delivery rate", 99.0)
+DELIVERY_RATE = Group(
+    "deliveryRate",
+    "an alarm on the app's own delivery-rate metric (the guide's 99 %)",
+    (DELIVERY_RATE_ENABLED, NAMESPACE, METRIC_NAME, DIMENSIONS, MINIMUM_PERCENT),
+)
+
+MONTHLY_USD = number("monthlyUsd", "the monthly AWS Budget in US dollars (it covers the whole account)", minimum=1)
+BUDGET_EMAILS = _emails("emails", "addresses the budget notifications go to", f"at most {MAX_BUDGET_EMAILS}")
+# Above 100 % the amount is wrong, not the threshold: raise monthlyUsd instead.
+FORECASTED_PERCENT = number(
+    "forecastedPercent", "notify when the month's forecast passes this share of the budget", default=80.0, minimum=1, maximum=100
+)
+ACTUAL_PERCENT = number(
+    "actualPercent", "notify when the month's spend passes this share of the budget", default=100.0, minimum=1, maximum=100
+)
+BUDGET = Group("budget", "the monthly cost budget", (MONTHLY_USD, BUDGET_EMAILS, FORECASTED_PERCENT, ACTUAL_PERCENT), required=True)
+
+# Cost-allocation tags are account-wide and only the payer (management) account can activate
+# them, and only after AWS has seen the tag on a billed resource (up to 24 h after the first
+# deployment). Off by default; turn it on in one stack per payer account, after that first day.
+ACTIVATE_COST_ALLOCATION_TAGS = boolean(
+    "activateCostAllocationTags",
+    "activate " + ", ".join(COST_ALLOCATION_TAG_KEYS) + " as cost-allocation tags (payer account only, once AWS has seen them)",
+    default=False,
+)
+MONITORING = Group(
+    "monitoring",
+    "alarms, who is told, the uptime check and the budget",
+    (
+        NOTIFICATIONS,
+        PERIOD_SECONDS,
+        EVALUATION_PERIODS,
+        ALB,
+        DATABASE,
+        CACHE,
+        CDN,
+        HEALTH_CHECK,
+        DELIVERY_RATE,
+        BUDGET,
+        ACTIVATE_COST_ALLOCATION_TAGS,
+    ),
+)
 
 
-def _emails(section: Section, name: str) -> list[str]:
-    emails = section.strings(name, [])
+def _read_emails(section: Section, key: Key[list[str]]) -> list[str]:
+    emails = key.read(section)
     for index, email in enumerate(emails):
         if not re.fullmatch(_EMAIL, email):
-            raise ConfigError(f"{section.key(name)}[{index}]", email, "must be an email address, e.g. oncall@example.com")
+            raise ConfigError(f"{section.key(key.name)}[{index}]", email, "must be an email address, e.g. oncall@example.com")
     if len(set(emails)) != len(emails):
-        raise ConfigError(section.key(name), emails, "addresses must be distinct")
+        raise ConfigError(section.key(key.name), emails, "addresses must be distinct")
     return emails
 
 
-def _webhooks(section: Section, name: str) -> list[str]:
-    urls = section.strings(name, [])
+def _read_webhooks(section: Section) -> list[str]:
+    urls = WEBHOOKS.read(section)
     for index, url in enumerate(urls):
         parts = urlsplit(url)
         if parts.scheme != "https" or not parts.hostname:
             # SNS can deliver to http:// too, but alarm texts would then cross the internet in clear.
-            raise ConfigError(f"{section.key(name)}[{index}]", url, "must be an https:// URL, e.g. https://hooks.example.com/alarms")
+            raise ConfigError(f"{section.key('webhooks')}[{index}]", url, "must be an https:// URL, e.g. https://hooks.example.com/alarms")
     return urls
 
 
-def _alb(section: Section) -> AlbThresholds:
-    default = AlbThresholds()
-    result = AlbThresholds(
-        target_5xx_percent=_percent(section, "target5xxPercent", default.target_5xx_percent),
-        elb_5xx_percent=_percent(section, "elb5xxPercent", default.elb_5xx_percent),
-        response_time_seconds=section.number("responseTimeSeconds", default.response_time_seconds, minimum=0.001, maximum=60),
-        unhealthy_hosts=_amount(section, "unhealthyHosts", default.unhealthy_hosts),
-    )
+def _notifications(section: Section, basics: Basics) -> tuple[list[str], list[str]]:
+    notifications = NOTIFICATIONS.open(section)
+    emails = _read_emails(notifications, NOTIFICATION_EMAILS)
+    webhooks = _read_webhooks(notifications)
+    notifications.finish()
+    if basics.is_production and not emails and not webhooks:
+        raise refuse_in_production(
+            notifications.key("emails"), emails, "production alarms must reach someone: set at least one email or webhook"
+        )
+    return emails, webhooks
+
+
+def _periods(section: Section) -> tuple[int, int]:
+    period = PERIOD_SECONDS.read(section)
+    if period % 60:
+        raise ConfigError(section.key("periodSeconds"), period, "AWS service metrics are per minute: use a multiple of 60")
+    evaluation_periods = EVALUATION_PERIODS.read(section)
+    if period * evaluation_periods > MAX_EVALUATION_SECONDS:
+        raise ConfigError(
+            section.key("evaluationPeriods"),
+            evaluation_periods,
+            f"periodSeconds × evaluationPeriods must be at most {MAX_EVALUATION_SECONDS} (one day); here {period * evaluation_periods}",
+        )
+    return period, evaluation_periods
+
+
+def _health_check(section: Section, path: str) -> HealthCheckSettings:
+    result = HealthCheckSettings(path, INTERVAL_SECONDS.read(section), FAILURE_THRESHOLD.read(section))
     section.finish()
     return result
-
-
-def _database(section: Section) -> DatabaseThresholds:
-    default = DatabaseThresholds()
-    result = DatabaseThresholds(
-        cpu_percent=_percent(section, "cpuPercent", default.cpu_percent),
-        freeable_memory_bytes=_amount(section, "freeableMemoryBytes", default.freeable_memory_bytes),
-        replica_lag_milliseconds=_amount(section, "replicaLagMilliseconds", default.replica_lag_milliseconds),
-        connections=_amount(section, "connections", default.connections),
-        free_local_storage_bytes=_amount(section, "freeLocalStorageBytes", default.free_local_storage_bytes),
-    )
-    section.finish()
-    return result
-
-
-def _cache(section: Section) -> CacheThresholds:
-    default = CacheThresholds()
-    result = CacheThresholds(
-        cpu_percent=_percent(section, "cpuPercent", default.cpu_percent),
-        engine_cpu_percent=_percent(section, "engineCpuPercent", default.engine_cpu_percent),
-        memory_percent=_percent(section, "memoryPercent", default.memory_percent),
-        evictions=_amount(section, "evictions", default.evictions),
-        replication_lag_seconds=_amount(section, "replicationLagSeconds", default.replication_lag_seconds),
-    )
-    section.finish()
-    return result
-
-
-def _cdn(section: Section) -> CdnThresholds:
-    result = CdnThresholds(error_5xx_percent=_percent(section, "error5xxPercent", CdnThresholds().error_5xx_percent))
-    section.finish()
-    return result
-
-
-def _health_check(section: Section) -> HealthCheckSettings:
-    default = HealthCheckSettings()
-    result = HealthCheckSettings(
-        path=section.string("path", default.path, pattern=r"/[\w\-./]*", meaning="must be a URL path starting with /, e.g. /health"),
-        interval_seconds=_interval(section),
-        failure_threshold=section.integer("failureThreshold", default.failure_threshold, minimum=1, maximum=10),
-    )
-    section.finish()
-    return result
-
-
-def _interval(section: Section) -> int:
-    seconds = section.integer("intervalSeconds", HealthCheckSettings().interval_seconds)
-    if seconds not in (10, 30):  # Route 53's two intervals; 10 s costs more
-        raise ConfigError(section.key("intervalSeconds"), seconds, "Route 53 checks every 10 or 30 seconds")
-    return seconds
 
 
 def _delivery_rate(section: Section) -> DeliveryRateAlarm | None:
-    enabled = section.boolean("enabled", False)
-    if not enabled:
+    if not DELIVERY_RATE_ENABLED.read(section):
         section.finish()
         return None
-    namespace = section.string("namespace", pattern=_METRIC_NAMESPACE, meaning="must be a CloudWatch namespace (1-255 characters, no ':')")
+    namespace = NAMESPACE.read(section)
     if namespace.startswith("AWS/"):
         raise ConfigError(
             section.key("namespace"), namespace, "AWS/ namespaces are reserved for AWS services; use the app's own, e.g. EmailPlatform"
         )
     result = DeliveryRateAlarm(
         namespace=namespace,
-        metric_name=section.string("metricName", pattern=r".{1,255}", meaning="must be a metric name (1-255 characters)"),
-        dimensions=section.string_map("dimensions", {}),
-        minimum_percent=_percent(section, "minimumPercent", 99.0),
+        metric_name=METRIC_NAME.read(section),
+        dimensions=DIMENSIONS.read(section),
+        minimum_percent=MINIMUM_PERCENT.read(section),
     )
     if len(result.dimensions) > 30:
         raise ConfigError(section.key("dimensions"), result.dimensions, "CloudWatch allows at most 30 dimensions")
@@ -215,52 +261,36 @@ def _delivery_rate(section: Section) -> DeliveryRateAlarm | None:
 
 
 def _budget(section: Section) -> BudgetSettings:
-    monthly = section.number("monthlyUsd", minimum=1)
-    emails = _emails(section, "emails")
+    monthly = MONTHLY_USD.read(section)
+    emails = _read_emails(section, BUDGET_EMAILS)
     if len(emails) > MAX_BUDGET_EMAILS:
         raise ConfigError(
             section.key("emails"), emails, f"a budget notification has at most {MAX_BUDGET_EMAILS} email subscribers besides the SNS topic"
         )
-    # Above 100 % the amount is wrong, not the threshold: raise monthlyUsd instead.
-    forecasted = section.number("forecastedPercent", 80.0, minimum=1, maximum=100)
-    actual = section.number("actualPercent", 100.0, minimum=1, maximum=100)
+    forecasted = FORECASTED_PERCENT.read(section)
+    actual = ACTUAL_PERCENT.read(section)
     section.finish()
     return BudgetSettings(monthly_usd=monthly, emails=emails, forecasted_percent=forecasted, actual_percent=actual)
 
 
-def parse_monitoring(section: Section, basics: Basics) -> MonitoringSettings:
-    notifications = section.section("notifications")
-    emails = _emails(notifications, "emails")
-    webhooks = _webhooks(notifications, "webhooks")
-    notifications.finish()
-    if basics.is_production and not emails and not webhooks:
-        raise ConfigError(notifications.key("emails"), emails, "production alarms must reach someone: set at least one email or webhook")
-    period = section.integer("periodSeconds", 60, minimum=60)
-    if period % 60:
-        raise ConfigError(section.key("periodSeconds"), period, "AWS service metrics are per minute: use a multiple of 60")
-    evaluation_periods = section.integer("evaluationPeriods", 3, minimum=1)
-    if period * evaluation_periods > MAX_EVALUATION_SECONDS:
-        raise ConfigError(
-            section.key("evaluationPeriods"),
-            evaluation_periods,
-            f"periodSeconds × evaluationPeriods must be at most {MAX_EVALUATION_SECONDS} (one day); here {period * evaluation_periods}",
-        )
-    # Cost-allocation tags are account-wide and only the payer (management) account can activate
-    # them, and only after AWS has seen the tag on a billed resource (up to 24 h after the first
-    # deployment). Off by default; turn it on in one stack per payer account, after that first day.
-    activate_tags = section.boolean("activateCostAllocationTags", False)
+def parse_monitoring(section: Section, basics: Basics, health_check_path: str = HEALTH_CHECK_ENDPOINT.default) -> MonitoringSettings:
+    """``health_check_path`` is the app's health endpoint (``app.healthCheckEndpoint``), which the
+    Route 53 uptime check requests; load_stack_config passes the configured one."""
+    emails, webhooks = _notifications(section, basics)
+    period, evaluation_periods = _periods(section)
+    activate_tags = ACTIVATE_COST_ALLOCATION_TAGS.read(section)
     settings = MonitoringSettings(
-        budget=_budget(section.section("budget", required=True)),
+        budget=_budget(BUDGET.open(section)),
         emails=emails,
         webhooks=webhooks,
         period_seconds=period,
         evaluation_periods=evaluation_periods,
-        alb=_alb(section.section("alb")),
-        database=_database(section.section("database")),
-        cache=_cache(section.section("cache")),
-        cdn=_cdn(section.section("cdn")),
-        health_check=_health_check(section.section("healthCheck")),
-        delivery_rate=_delivery_rate(section.section("deliveryRate")),
+        alb=read_alb(ALB.open(section)),
+        database=read_database(DATABASE.open(section)),
+        cache=read_cache(CACHE.open(section)),
+        cdn=read_cdn(CDN.open(section)),
+        health_check=_health_check(HEALTH_CHECK.open(section), health_check_path),
+        delivery_rate=_delivery_rate(DELIVERY_RATE.open(section)),
         cost_allocation_tags=COST_ALLOCATION_TAG_KEYS if activate_tags else (),
     )
     section.finish()

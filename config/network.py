@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from config.basics import Basics
-from config.reader import ConfigError, Section
+from config.declare import Group, Key, PerEnvironment, cidr, integer, string, strings
+from config.reader import ConfigError, Section, refuse_in_production
 
 NatMode = Literal["perAz", "single"]
 
@@ -17,6 +18,7 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
 MIN_AZS = 2
 PRODUCTION_AZS = 3
 MAX_AZS = 3  # the subnet plan below gives private subnets a quarter of the VPC each
+MIN_PREFIX, MAX_PREFIX = 16, 20
 
 
 @dataclass(frozen=True)
@@ -39,32 +41,61 @@ class NetworkSettings:
         return [str(net) for net in list(last_quarter.subnets(prefixlen_diff=3))[: len(self.availability_zones)]]
 
 
-def log_retention(section: Section, name: str, default: int) -> int:
-    days = section.integer(name, default)
-    if days not in LOG_RETENTION_DAYS:
-        raise ConfigError(section.key(name), days, "CloudWatch allows " + ", ".join(map(str, LOG_RETENTION_DAYS)))
-    return days
+def log_retention_key(name: str, what: str) -> Key[int]:
+    """A CloudWatch Logs retention key: 365 days in production, 30 elsewhere, unless set."""
+    return integer(
+        name,
+        f"days CloudWatch keeps {what}",
+        default=PerEnvironment(365, 30),
+        choices=LOG_RETENTION_DAYS,
+        meaning="CloudWatch allows " + ", ".join(map(str, LOG_RETENTION_DAYS)),
+    )
+
+
+CIDR = cidr(
+    "cidr",
+    "the VPC's address range; private subnets get a quarter each (pods take VPC addresses)",
+    rule=f"a private (RFC 1918) range, /{MIN_PREFIX} to /{MAX_PREFIX}",
+)
+AVAILABILITY_ZONES = strings(
+    "availabilityZones",
+    "the zones the subnets, nodes, database and cache spread over",
+    rule=f"{MIN_AZS} or {MAX_AZS} distinct zones of `aws:region`; production needs {PRODUCTION_AZS}",
+)
+NAT_GATEWAYS = string(
+    "natGateways",
+    "`perAz`: a zone outage stays in its zone; `single`: cheaper, one zone's NAT serves all",
+    default="perAz",
+    choices=("perAz", "single"),
+)
+FLOW_LOG_RETENTION_DAYS = log_retention_key("flowLogRetentionDays", "the VPC flow logs")
+NETWORK = Group("network", "the VPC", (CIDR, AVAILABILITY_ZONES, NAT_GATEWAYS, FLOW_LOG_RETENTION_DAYS), required=True)
 
 
 def parse_network(section: Section, basics: Basics) -> NetworkSettings:
-    cidr = section.cidr("cidr")
-    if not 16 <= cidr.prefixlen <= 20:
-        raise ConfigError(section.key("cidr"), str(cidr), "the VPC prefix must be between /16 and /20")
-    if not cidr.is_private:
-        raise ConfigError(section.key("cidr"), str(cidr), "must be a private (RFC 1918) range")
-    zones = section.strings("availabilityZones")
+    network_cidr = CIDR.read(section)
+    if not MIN_PREFIX <= network_cidr.prefixlen <= MAX_PREFIX:
+        raise ConfigError(section.key("cidr"), str(network_cidr), f"the VPC prefix must be between /{MIN_PREFIX} and /{MAX_PREFIX}")
+    if not network_cidr.is_private:
+        raise ConfigError(section.key("cidr"), str(network_cidr), "must be a private (RFC 1918) range")
+    zones = _availability_zones(section, basics)
+    nat: NatMode = NAT_GATEWAYS.read(section)  # type: ignore[assignment]
+    retention = FLOW_LOG_RETENTION_DAYS.read(section, production=basics.is_production)
+    section.finish()
+    return NetworkSettings(network_cidr, zones, nat, retention)
+
+
+def _availability_zones(section: Section, basics: Basics) -> list[str]:
+    zones = AVAILABILITY_ZONES.read(section)
+    key = section.key("availabilityZones")
     needed = PRODUCTION_AZS if basics.is_production else MIN_AZS
     if not needed <= len(zones) <= MAX_AZS:
-        rule = f"production needs {PRODUCTION_AZS}" if basics.is_production else f"needs {MIN_AZS} or {MAX_AZS}"
-        raise ConfigError(section.key("availabilityZones"), zones, f"{len(zones)} zone(s) given; {rule}")
+        if basics.is_production:
+            raise refuse_in_production(key, zones, f"{len(zones)} zone(s) given; production needs {PRODUCTION_AZS}")
+        raise ConfigError(key, zones, f"{len(zones)} zone(s) given; needs {MIN_AZS} or {MAX_AZS}")
     for index, zone in enumerate(zones):
         if not re.fullmatch(re.escape(basics.region) + r"[a-z]", zone):
-            raise ConfigError(
-                f"{section.key('availabilityZones')}[{index}]", zone, f"must be a zone of {basics.region}, e.g. {basics.region}a"
-            )
+            raise ConfigError(f"{key}[{index}]", zone, f"must be a zone of {basics.region} (aws:region), e.g. {basics.region}a")
     if len(set(zones)) != len(zones):
-        raise ConfigError(section.key("availabilityZones"), zones, "zones must be distinct")
-    nat: NatMode = section.string("natGateways", "perAz", choices=("perAz", "single"))  # type: ignore[assignment]
-    retention = log_retention(section, "flowLogRetentionDays", 365 if basics.is_production else 30)
-    section.finish()
-    return NetworkSettings(cidr, zones, nat, retention)
+        raise ConfigError(key, zones, "zones must be distinct")
+    return zones

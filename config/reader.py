@@ -55,6 +55,8 @@ class _Missing:
 
 
 _MISSING: Any = _Missing()
+# The default of a key that must be set (a declaration's `default=REQUIRED`).
+REQUIRED: Any = _MISSING
 
 
 class Section:
@@ -82,7 +84,8 @@ class Section:
     def has(self, name: str) -> bool:
         return name in self._data
 
-    def _get(self, name: str, default: Any) -> Any:
+    def raw(self, name: str, default: Any) -> Any:
+        """The value as written (the default when absent), remembered as read; checks nothing."""
         self._read.add(name)
         value = self._data.get(name, _MISSING)
         if value is _MISSING or value is None:
@@ -100,27 +103,36 @@ class Section:
         pattern: str | None = None,
         meaning: str = "",
     ) -> str:
-        value = self._get(name, default)
+        value = self.raw(name, default)
         if not isinstance(value, str):
             raise ConfigError(self.key(name), value, "must be a string")
-        if choices is not None and value not in choices:
-            raise ConfigError(self.key(name), value, "allowed: " + ", ".join(choices))
+        _check_choice(self.key(name), value, choices, meaning)
         if pattern is not None and not re.fullmatch(pattern, value):
             raise ConfigError(self.key(name), value, meaning or f"must match {pattern}")
         return value
 
-    def integer(self, name: str, default: Any = _MISSING, *, minimum: int | None = None, maximum: int | None = None) -> int:
-        value = self._get(name, default)
+    def integer(
+        self,
+        name: str,
+        default: Any = _MISSING,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        choices: Sequence[int] | None = None,
+        meaning: str = "",
+    ) -> int:
+        value = self.raw(name, default)
         # Top-level scalars reach the program as strings; nested ones as JSON numbers.
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(self.key(name), value, "must be a whole number")
         _check_range(self.key(name), value, minimum, maximum)
+        _check_choice(self.key(name), value, choices, meaning)
         return value
 
     def number(self, name: str, default: Any = _MISSING, *, minimum: float | None = None, maximum: float | None = None) -> float:
-        value = self._get(name, default)
+        value = self.raw(name, default)
         if isinstance(value, str):
             try:
                 value = float(value)
@@ -134,7 +146,7 @@ class Section:
         return float(value)
 
     def boolean(self, name: str, default: Any = _MISSING) -> bool:
-        value = self._get(name, default)
+        value = self.raw(name, default)
         if isinstance(value, str) and value.lower() in ("true", "false"):
             return value.lower() == "true"
         if not isinstance(value, bool):
@@ -142,7 +154,7 @@ class Section:
         return value
 
     def strings(self, name: str, default: Any = _MISSING, *, choices: Sequence[str] | None = None, min_items: int = 0) -> list[str]:
-        value = self._get(name, default)
+        value = self.raw(name, default)
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ConfigError(self.key(name), value, "must be a list of strings")
         if len(value) < min_items:
@@ -154,10 +166,21 @@ class Section:
         return list(value)
 
     def string_map(self, name: str, default: Any = _MISSING) -> dict[str, str]:
-        value = self._get(name, default)
+        value = self.raw(name, default)
         if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             raise ConfigError(self.key(name), value, "must be a mapping of strings to strings")
         return dict(value)
+
+    def quantity(self, name: str, default: Any = _MISSING, *, pattern: str | None = None, meaning: str = "") -> str:
+        """A Kubernetes quantity ("500m", "2Gi"); a bare YAML number ("2") arrives as a number."""
+        value = self.raw(name, default)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ConfigError(self.key(name), value, "must be a Kubernetes quantity, e.g. 500m or 1Gi")
+        if pattern is not None and not re.fullmatch(pattern, value):
+            raise ConfigError(self.key(name), value, meaning or f"must match {pattern}")
+        return value
 
     def cidr(self, name: str, default: Any = _MISSING) -> ipaddress.IPv4Network:
         value = self.string(name, default)
@@ -167,7 +190,7 @@ class Section:
             raise ConfigError(self.key(name), value, "must be an IPv4 network in CIDR notation, e.g. 10.40.0.0/16") from None
 
     def section(self, name: str, *, required: bool = False) -> Section:
-        value = self._get(name, _MISSING if required else {})
+        value = self.raw(name, _MISSING if required else {})
         return Section(self.key(name), value)
 
     def finish(self) -> None:
@@ -188,6 +211,16 @@ def _check_range(key: str, value: float, minimum: float | None, maximum: float |
         raise ConfigError(key, value, f"must be at most {maximum}")
 
 
+def _check_choice(key: str, value: Any, choices: Sequence[Any] | None, meaning: str) -> None:
+    if choices is not None and value not in choices:
+        raise ConfigError(key, value, meaning or "allowed: " + ", ".join(map(str, choices)))
+
+
 def refuse(key: str, value: Any, allowed: str) -> ConfigError:
     """Build the error for a rule that spans several keys (raise the result)."""
     return ConfigError(key, value, allowed)
+
+
+def refuse_in_production(key: str, value: Any, allowed: str) -> ConfigError:
+    """Build the error for a rule that holds because `environment` is production (raise the result)."""
+    return ConfigError(key, value, f"{allowed} (environment: production)")

@@ -6,7 +6,7 @@ ElastiCache prices its nodes about 20 % below Redis OSS. ``engine: redis`` stays
 
 The engine version is major.minor (``"8.0"``); ElastiCache applies patch releases by itself
 and the provider matches ``8.0`` against a running ``8.0.1``, so patches cause no drift.
-Cluster mode is decided up front (REQUIREMENTS.md): turning it on later means a new group.
+Cluster mode is decided up front: turning it on later means a new replication group.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from config.basics import Basics
-from config.database import daily_window, weekly_window, windows_overlap
-from config.network import log_retention
-from config.reader import ConfigError, Section
+from config.declare import Derived, Group, PerEnvironment, integer, string
+from config.network import log_retention_key
+from config.reader import ConfigError, Section, refuse_in_production
+from config.windows import daily_window, weekly_window, windows_overlap
 
 Engine = Literal["valkey", "redis"]
 PORT = 6379
@@ -98,17 +99,66 @@ class RedisSettings:
         return self.shards * (1 + self.replicas_per_shard)
 
 
-def parse_redis(section: Section, basics: Basics) -> RedisSettings:
-    engine: Engine = section.string("engine", "valkey", choices=("valkey", "redis"))  # type: ignore[assignment]
-    versions = ENGINE_VERSIONS[engine]
-    version = section.string("engineVersion", choices=tuple(versions))
-    family = section.string("parameterGroupFamily", versions[version])
-    if family != versions[version]:
-        raise ConfigError(
-            section.key("parameterGroupFamily"), family, f"{engine} {version} needs family {versions[version]}; change both together"
-        )
+CACHE_ENGINE = string(
+    "engine",
+    "Valkey (about 20 % cheaper nodes) or Redis OSS; the protocol and `rediss://` URLs are the same",
+    default="valkey",
+    choices=tuple(ENGINE_VERSIONS),
+)
+ENGINE_VERSION = string(
+    "engineVersion",
+    "major.minor; ElastiCache applies patch releases by itself",
+    choices=Derived("; ".join(f"{engine}: " + ", ".join(f"`{v}`" for v in versions) for engine, versions in ENGINE_VERSIONS.items())),
+)
+PARAMETER_GROUP_FAMILY = string(
+    "parameterGroupFamily",
+    "the parameter group's family; change it with the engine version",
+    default=Derived("from `engine` and `engineVersion`"),
+    rule="must match `engine` and `engineVersion`",
+)
+NODE_TYPE = string(
+    "nodeType",
+    "the node type of every shard's primary and replicas",
+    rule="a node type of the table in `config/redis.py`; production runs no burstable `cache.t*`",
+)
+SHARDS = integer("shards", "shards (node groups) of the cluster-mode replication group", minimum=1, maximum=MAX_SHARDS)
+# Multi-AZ with automatic failover needs a replica in every shard, in staging too.
+REPLICAS_PER_SHARD = integer(
+    "replicasPerShard", "replicas of each shard's primary (failover needs one)", default=1, minimum=1, maximum=MAX_REPLICAS_PER_SHARD
+)
+SNAPSHOT_RETENTION_DAYS = integer(
+    "snapshotRetentionDays",
+    "days of automatic snapshots",
+    default=PerEnvironment(PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS, 1),
+    maximum=MAX_SNAPSHOT_RETENTION_DAYS,
+    rule=f"at least {PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS} in production, 1 otherwise",
+)
+# ElastiCache wants the snapshot window to last an hour at least.
+SNAPSHOT_WINDOW = daily_window("snapshotWindow", "when the daily snapshot runs (UTC)", "02:00-03:00", minimum_minutes=60)
+MAINTENANCE_WINDOW = weekly_window(
+    "maintenanceWindow", "when AWS may patch the nodes (UTC)", "sun:05:30-sun:06:30", apart_from="snapshotWindow"
+)
+LOG_RETENTION_DAYS = log_retention_key("logRetentionDays", "the slow and engine logs")
+REDIS = Group(
+    "redis",
+    "the ElastiCache replication group (cluster mode)",
+    (
+        CACHE_ENGINE,
+        ENGINE_VERSION,
+        PARAMETER_GROUP_FAMILY,
+        NODE_TYPE,
+        SHARDS,
+        REPLICAS_PER_SHARD,
+        SNAPSHOT_RETENTION_DAYS,
+        SNAPSHOT_WINDOW.key,
+        MAINTENANCE_WINDOW.key,
+        LOG_RETENTION_DAYS,
+    ),
+)
 
-    node_type = section.string("nodeType")
+
+def _node_type(section: Section, basics: Basics) -> str:
+    node_type = NODE_TYPE.read(section)
     known = ELASTICACHE_NODE_TYPES.get(node_type)
     if known is None:
         raise ConfigError(
@@ -117,26 +167,49 @@ def parse_redis(section: Section, basics: Basics) -> RedisSettings:
             f"not a known ElastiCache node type; choose one of the table in config/redis.py, e.g. {', '.join(RECOMMENDED_NODE_TYPES)}",
         )
     if basics.is_production and known.burstable:
-        raise ConfigError(
+        raise refuse_in_production(
             section.key("nodeType"),
             node_type,
             f"production runs no burstable (T) node: its network and CPU credits run out under load (e.g. {RECOMMENDED_NODE_TYPES[0]})",
         )
-    shards = section.integer("shards", minimum=1, maximum=MAX_SHARDS)
-    # Multi-AZ with automatic failover needs a replica in every shard, in staging too.
-    replicas = section.integer("replicasPerShard", 1, minimum=1, maximum=MAX_REPLICAS_PER_SHARD)
+    return node_type
 
-    minimum_snapshots = PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS if basics.is_production else 1
-    snapshots = section.integer("snapshotRetentionDays", minimum_snapshots, maximum=MAX_SNAPSHOT_RETENTION_DAYS)
-    if snapshots < minimum_snapshots:
-        where = "production keeps" if basics.is_production else "keep"
-        raise ConfigError(section.key("snapshotRetentionDays"), snapshots, f"{where} snapshots at least {minimum_snapshots} day(s)")
-    # ElastiCache wants the snapshot window to last an hour at least.
-    snapshot_window, snapshot_span = daily_window(section, "snapshotWindow", "02:00-03:00", minimum_minutes=60)
-    maintenance_window, maintenance_span = weekly_window(section, "maintenanceWindow", "sun:05:30-sun:06:30")
+
+def _snapshot_retention(section: Section, basics: Basics) -> int:
+    snapshots = SNAPSHOT_RETENTION_DAYS.read(section, production=basics.is_production)
+    if basics.is_production and snapshots < PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS:
+        raise refuse_in_production(
+            section.key("snapshotRetentionDays"),
+            snapshots,
+            f"production keeps snapshots at least {PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS} day(s)",
+        )
+    if snapshots < 1:
+        raise ConfigError(section.key("snapshotRetentionDays"), snapshots, "keep snapshots at least 1 day(s)")
+    return snapshots
+
+
+def parse_redis(section: Section, basics: Basics) -> RedisSettings:
+    engine: Engine = CACHE_ENGINE.read(section)  # type: ignore[assignment]
+    versions = ENGINE_VERSIONS[engine]
+    version = ENGINE_VERSION.read(section, choices=tuple(versions))
+    family = PARAMETER_GROUP_FAMILY.read(section, default=versions[version])
+    if family != versions[version]:
+        raise ConfigError(
+            section.key("parameterGroupFamily"),
+            family,
+            f"{engine} {version} needs family {versions[version]}; change both together (engine: {engine}, engineVersion: {version})",
+        )
+    node_type = _node_type(section, basics)
+    shards = SHARDS.read(section)
+    replicas = REPLICAS_PER_SHARD.read(section)
+    snapshots = _snapshot_retention(section, basics)
+    snapshot_window, snapshot_span = SNAPSHOT_WINDOW.read(section)
+    maintenance_window, maintenance_span = MAINTENANCE_WINDOW.read(section)
     if windows_overlap(snapshot_span, maintenance_span):
-        raise ConfigError(section.key("maintenanceWindow"), maintenance_window, f"overlaps the snapshot window {snapshot_window}")
-    logs = log_retention(section, "logRetentionDays", 365 if basics.is_production else 30)
+        raise ConfigError(
+            section.key("maintenanceWindow"), maintenance_window, f"overlaps the snapshot window (snapshotWindow: {snapshot_window})"
+        )
+    logs = LOG_RETENTION_DAYS.read(section, production=basics.is_production)
     section.finish()
     return RedisSettings(
         replication_group_id=basics.name_prefix,

@@ -133,7 +133,6 @@ REJECTS = [
     ("production", _set("budget.emails", [f"f{i}@example.com" for i in range(10)]), "monitoring.budget.emails", "at most 9"),
     ("production", _set("healthCheck.intervalSeconds", 20), "monitoring.healthCheck.intervalSeconds", "every 10 or 30 seconds"),
     ("production", _set("healthCheck.failureThreshold", 11), "monitoring.healthCheck.failureThreshold", "between 1 and 10"),
-    ("production", _set("healthCheck.path", "health"), "monitoring.healthCheck.path", "starting with /"),
     (
         "production",
         _set("deliveryRate", {"enabled": True, "namespace": "AWS/SES", "metricName": "Delivery"}),
