@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from config.declare import Group, number
 from config.reader import ConfigError, Section
 
-# What preflight/pricing/pricer.py reads, per type (a test holds the two together).
+# What pricing/services.py reads, per type (a test holds the two together).
 USAGE_FIGURES: dict[str, tuple[str, ...]] = {
     "aws:ec2/natGateway:NatGateway": ("monthly_data_processed_gb",),
     "aws:ec2/flowLog:FlowLog": ("monthly_data_ingested_gb",),
