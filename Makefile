@@ -24,7 +24,7 @@ setup: $(VENV)/.installed
 plan: setup
 	$(PY) -m preflight plan --stack $(STACK) $(if $(JSON),--json $(JSON))
 
-# The README's config reference is rendered from the key declarations in config/.
+# docs/config-reference.md is rendered from the key declarations in config/.
 docs: setup
 	$(PY) -m config.reference
 

@@ -1,4 +1,4 @@
-"""One declaration per stack-config key: the parsers read through it, the README's reference is rendered from it.
+"""One declaration per stack-config key: the parsers read through it, the config reference (docs/config-reference.md) is rendered from it.
 
 A ``Key`` states the name as written in the stack file, the type, the default (or ``REQUIRED``),
 the bounds, allowed values or pattern, and a one-line description. A ``Group`` is a config

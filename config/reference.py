@@ -1,6 +1,6 @@
-"""The README's config reference, rendered from the key declarations.
+"""The config reference (docs/config-reference.md), rendered from the key declarations.
 
-``python -m config.reference`` (``make docs``) rewrites the part of README.md between the two
+``python -m config.reference`` (``make docs``) rewrites the part of docs/config-reference.md between the two
 markers; ``--check`` only reports whether it is current. Nothing here is written by hand: a key's
 type, default, bounds and description come from its declaration next to its parser.
 """
@@ -26,7 +26,7 @@ from config.monitoring import MONITORING
 from config.network import NETWORK
 from config.redis import REDIS
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+REFERENCE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "config-reference.md"
 START = "<!-- config-reference:start -->"
 END = "<!-- config-reference:end -->"
 
@@ -163,24 +163,24 @@ def _allowed(key: Key[Any]) -> str:
 
 
 def updated(readme: str) -> str:
-    """README text with the reference between the markers replaced by a fresh rendering."""
+    """The reference page's text with the reference between the markers replaced by a fresh rendering."""
     start, end = readme.find(START), readme.find(END)
     if start < 0 or end < start:
-        raise ValueError(f"README.md needs the markers {START} and {END}, in that order")
+        raise ValueError(f"docs/config-reference.md needs the markers {START} and {END}, in that order")
     return readme[: start + len(START)] + "\n" + render() + readme[end:]
 
 
 def main(argv: Sequence[str] = ()) -> int:
-    current = README.read_text(encoding="utf-8")
+    current = REFERENCE_PAGE.read_text(encoding="utf-8")
     fresh = updated(current)
     if "--check" in argv:
         if fresh != current:
-            print("README.md's config reference differs from the declarations in config/: run `make docs`", file=sys.stderr)
+            print("docs/config-reference.md differs from the declarations in config/: run `make docs`", file=sys.stderr)
             return 1
         return 0
     if fresh != current:
-        README.write_text(fresh, encoding="utf-8")
-        print("README.md: config reference updated")
+        REFERENCE_PAGE.write_text(fresh, encoding="utf-8")
+        print("docs/config-reference.md: updated")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The key declarations: the README's reference is rendered from them, and they hold what the parsers enforce."""
+"""The key declarations: the config reference (docs/config-reference.md) is rendered from them, and they hold what the parsers enforce."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ from config.reader import ConfigError, Section
 
 
 def test_the_readme_reference_is_what_the_declarations_render() -> None:
-    readme = reference.README.read_text(encoding="utf-8")
-    assert reference.updated(readme) == readme, "README.md's config reference differs from the declarations in config/: run `make docs`"
+    readme = reference.REFERENCE_PAGE.read_text(encoding="utf-8")
+    assert reference.updated(readme) == readme, "docs/config-reference.md differs from the declarations in config/: run `make docs`"
 
 
 def test_the_check_mode_names_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    stale = tmp_path / "README.md"
+    stale = tmp_path / "config-reference.md"
     stale.write_text(f"# x\n{reference.START}\n| `old` | hand-written |\n{reference.END}\nrest\n", encoding="utf-8")
-    monkeypatch.setattr(reference, "README", stale)
+    monkeypatch.setattr(reference, "REFERENCE_PAGE", stale)
     assert reference.main(["--check"]) == 1
     assert "run `make docs`" in capsys.readouterr().err
     assert reference.main([]) == 0
