@@ -117,7 +117,7 @@ class DatabaseSettings:
     performance_insights_retention_days: int
     log_retention_days: int
     # The RDS CA bundle inside the app image, for sslmode=verify-full (not in the OS trust store).
-    ca_bundle_path: str = "/etc/ssl/certs/rds-global-bundle.pem"
+    ca_bundle_path: str = DEFAULT_CA_BUNDLE_PATH
 
     @property
     def final_snapshot_identifier(self) -> str:

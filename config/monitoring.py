@@ -62,7 +62,8 @@ class CdnThresholds:
 
 @dataclass(frozen=True)
 class HealthCheckSettings:
-    path: str = "/health"
+    """How often Route 53 probes the app; the path is the app's own health endpoint (app.healthCheckEndpoint)."""
+
     interval_seconds: int = 30
     failure_threshold: int = 3
 
@@ -177,7 +178,6 @@ def _cdn(section: Section) -> CdnThresholds:
 def _health_check(section: Section) -> HealthCheckSettings:
     default = HealthCheckSettings()
     result = HealthCheckSettings(
-        path=section.string("path", default.path, pattern=r"/[\w\-./]*", meaning="must be a URL path starting with /, e.g. /health"),
         interval_seconds=_interval(section),
         failure_threshold=section.integer("failureThreshold", default.failure_threshold, minimum=1, maximum=10),
     )

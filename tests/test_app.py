@@ -1,16 +1,14 @@
 """The app on Kubernetes, built alone with realistic inputs and checked as the engine sees it.
 
-`build_app` constructs `App` inside `@pulumi.runtime.test` under the session's recording mocks
-and returns what was registered (inputs camelCase, secrets "[secret]") plus each resource's
-dependencies, so the tests read like the issue's checklist.
+`build_app` (tests/app_build.py) constructs `App` inside `@pulumi.runtime.test` under the
+session's recording mocks and returns what was registered (inputs camelCase, secrets "[secret]")
+plus each resource's dependencies.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import botocore.session
@@ -18,13 +16,14 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
-from components.app import SECRET_ENV, SSL_CERT_PATH, SSL_KEY_PATH, App, AppArgs
-from components.lb_controller import CHART_REPOSITORY, CHART_VERSION, READ_ACTIONS, TARGET_ACTIONS
-from config.app import AppSettings, Colour
+from components.app import App
+from components.app.environment import SECRET_ENV, SSL_CERT_PATH, SSL_KEY_PATH
+from components.app.lb_controller import CHART_REPOSITORY, CHART_VERSION, READ_ACTIONS, TARGET_ACTIONS
+from config.app import Colour
 from config.reader import ConfigError
 from policy import policies
 from preflight.recorder import RecordedResource, RecordingMonitor
-from tests.test_app_config import app_settings, deregistration_delay
+from tests.app_build import ISSUER, OIDC_ARN, TARGET_GROUPS, Built, app_args, app_settings, build_app, deregistration_delay
 
 GUIDE_VARIABLES = (
     "EMAIL_API_KEY",
@@ -42,85 +41,7 @@ GUIDE_VARIABLES = (
     "METRICS_ENDPOINT",
     "HEALTH_CHECK_ENDPOINT",
 )
-TARGET_GROUPS = {
-    colour: f"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/email-production-{colour}/{suffix}"
-    for colour, suffix in (("blue", "0a1b2c3d4e5f6a7b"), ("green", "7b6a5f4e3d2c1b0a"))
-}
-ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/5C2A1B0E9D8F7A6B5C4D3E2F1A0B9C8D"
-OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/5C2A1B0E9D8F7A6B5C4D3E2F1A0B9C8D"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
-
-
-@dataclass
-class Built:
-    resources: list[RecordedResource]
-    dependencies: dict[str, list[str]]  # urn -> urns it depends on
-
-    def of_type(self, type_token: str) -> list[RecordedResource]:
-        return [r for r in self.resources if r.type == type_token]
-
-    def one(self, type_token: str, name: str) -> RecordedResource:
-        (found,) = [r for r in self.resources if r.type == type_token and r.name == name]
-        return found
-
-    def depends_on(self, resource: RecordedResource, target: RecordedResource) -> bool:
-        return target.urn in self.dependencies[resource.urn]
-
-
-def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
-    provider = k8s.Provider("cluster-k8s", kubeconfig="{}")
-    args = AppArgs(
-        settings=settings,
-        environment="production",
-        domain="mail.example.com",
-        k8s_provider=provider,
-        cluster_name="email-platform-production",
-        region="us-east-1",
-        vpc_id="vpc-0abc1234def567890",
-        vpc_cidr="10.40.0.0/16",
-        oidc_provider_arn=OIDC_ARN,
-        oidc_issuer_url=ISSUER,
-        target_group_arns=TARGET_GROUPS,
-        deregistration_delay_seconds=deregistration_delay(overrides.get("environment", "production")),
-        database_url=pulumi.Output.secret(
-            "postgresql://email_admin:pw@db.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/email_db?sslmode=verify-full"
-        ),
-        redis_url=pulumi.Output.secret("rediss://:token@master.email-redis.abc123.use1.cache.amazonaws.com:6379"),
-        email_api_key=pulumi.Output.secret("prod_api_key"),
-        tls_cert_pem=pulumi.Output.secret("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
-        tls_key_pem=pulumi.Output.secret("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
-    )
-    return dataclasses.replace(args, **overrides)
-
-
-def build_app(
-    monitor: RecordingMonitor,
-    settings: AppSettings | None = None,
-    check: Callable[[App], pulumi.Output[Any] | None] | None = None,
-    **overrides: Any,
-) -> Built:
-    """Build App (production settings unless given) and return what the engine would have seen."""
-    dependencies: dict[str, list[str]] = {}
-    register = monitor.RegisterResource
-
-    def recording(request: Any) -> Any:
-        response = register(request)
-        dependencies[response.urn] = list(request.dependencies)
-        return response
-
-    monitor.RegisterResource = recording  # type: ignore[method-assign]
-    start = len(monitor.recorded)
-
-    @pulumi.runtime.test
-    def program() -> pulumi.Output[Any] | None:
-        app = App("app", app_args(settings or app_settings("production"), **overrides))
-        return check(app) if check else pulumi.Output.all(*(d.urn for d in app.rollouts.values()))
-
-    try:
-        program()
-    finally:
-        monitor.RegisterResource = register  # type: ignore[method-assign]
-    return Built(list(monitor.recorded[start:]), dependencies)
 
 
 def _pod(deployment: RecordedResource) -> dict[str, Any]:

@@ -10,11 +10,11 @@ import pytest
 import yaml
 from config_edits import Edit, set_key
 
-from config.app import AppSettings, check_pre_stop, cpu_millicores, memory_bytes, parse_app
-from config.basics import parse_basics
-from config.reader import ConfigError, Section
+from config.app import check_pre_stop, cpu_millicores, memory_bytes
+from config.reader import ConfigError
 from preflight.plan_command import main as plan_main
 from preflight.runner import Run
+from tests.app_build import app_settings, deregistration_delay
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGEST = "ghcr.io/example/email-platform@sha256:" + "a" * 64
@@ -23,22 +23,6 @@ APP = "email-platform:app"
 
 def _set(path: str, value: Any) -> Edit:
     return set_key(f"app.{path}", value)
-
-
-def app_settings(stack: str, edit: Callable[[dict[str, Any]], None] | None = None) -> AppSettings:
-    """Parse a committed stack file's app section (optionally edited) as the program does."""
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    if edit is not None:
-        edit(config)
-    top = Section("email-platform", {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("email-platform:")}, ":")
-    basics = parse_basics(top, config["aws:region"], "aws:region")
-    return parse_app(top.section("app"), basics)
-
-
-def deregistration_delay(stack: str) -> int:
-    """The target groups' deregistration delay in a committed stack file (edge config; ALB default 30)."""
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    return int(config.get("email-platform:edge", {}).get("targetGroup", {}).get("deregistrationDelaySeconds", 30))
 
 
 def test_production_runs_blue_pinned_by_digest_with_green_idle() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from components.cdn import ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, CACHING_OPTIMIZED, CLOUDFRONT_ZONE_ID
 from preflight.runner import Run
-from tests.test_certificates import one
+from tests.run_lookup import one
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 

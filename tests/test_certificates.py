@@ -13,22 +13,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from components.certificates import Certificates, CertificatesArgs, spki_sha256_pin, validation_base_names
+from config.basics import Basics
 from config.edge import parse_edge
 from config.reader import Section
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
-from tests.test_edge_config import PRODUCTION
+from tests.run_lookup import one
+
+PRODUCTION = Basics("production", "us-east-1", "mail.example.com", "platform-team", "email-platform", {})
 
 
 def _independent_pin(public_pem: str) -> str:
     key = serialization.load_pem_public_key(public_pem.encode())
     der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return base64.b64encode(hashlib.sha256(der).digest()).decode()
-
-
-def one(run: Run, type_token: str, name: str) -> Any:
-    (found,) = [r for r in run.of_type(type_token) if r.name == name]
-    return found
 
 
 CERT = "aws:acm/certificate:Certificate"

@@ -27,10 +27,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from components.app import SECRET_ENV
+from components.app.environment import SECRET_ENV
 from preflight.recorder import RecordedResource, RecordingMonitor
-from tests.test_app import build_app
-from tests.test_app_config import app_settings
+from tests.app_build import app_settings, build_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKOV_PATH = Path(os.environ.get("CHECKOV_PATH", ROOT / ".venv" / "checkov"))

@@ -8,10 +8,10 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.load_balancer import TrafficSplit, TrafficSplitArgs
+from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
-from tests.test_certificates import one
+from tests.run_lookup import one
 
 LISTENER = "aws:lb/listener:Listener"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"

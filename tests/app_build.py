@@ -1,0 +1,126 @@
+"""Test helpers for the app: its settings from a committed stack file, and App built alone.
+
+`build_app` constructs `App` inside `@pulumi.runtime.test` under the session's recording mocks
+and returns what was registered (inputs camelCase, secrets "[secret]") plus each resource's
+dependencies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+import yaml
+
+from components.app import App, AppArgs
+from config.app import AppSettings, parse_app
+from config.basics import parse_basics
+from config.database import PORT as DATABASE_PORT
+from config.reader import Section
+from config.redis import PORT as REDIS_PORT
+from preflight.recorder import RecordedResource, RecordingMonitor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def app_settings(stack: str, edit: Callable[[dict[str, Any]], None] | None = None) -> AppSettings:
+    """Parse a committed stack file's app section (optionally edited) as the program does."""
+    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    if edit is not None:
+        edit(config)
+    top = Section("email-platform", {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("email-platform:")}, ":")
+    basics = parse_basics(top, config["aws:region"], "aws:region")
+    return parse_app(top.section("app"), basics)
+
+
+def deregistration_delay(stack: str) -> int:
+    """The target groups' deregistration delay in a committed stack file (edge config; ALB default 30)."""
+    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    return int(config.get("email-platform:edge", {}).get("targetGroup", {}).get("deregistrationDelaySeconds", 30))
+
+
+TARGET_GROUPS = {
+    colour: f"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/email-production-{colour}/{suffix}"
+    for colour, suffix in (("blue", "0a1b2c3d4e5f6a7b"), ("green", "7b6a5f4e3d2c1b0a"))
+}
+ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/5C2A1B0E9D8F7A6B5C4D3E2F1A0B9C8D"
+OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/5C2A1B0E9D8F7A6B5C4D3E2F1A0B9C8D"
+
+
+@dataclass
+class Built:
+    resources: list[RecordedResource]
+    dependencies: dict[str, list[str]]  # urn -> urns it depends on
+
+    def of_type(self, type_token: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def one(self, type_token: str, name: str) -> RecordedResource:
+        (found,) = [r for r in self.resources if r.type == type_token and r.name == name]
+        return found
+
+    def depends_on(self, resource: RecordedResource, target: RecordedResource) -> bool:
+        return target.urn in self.dependencies[resource.urn]
+
+
+def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
+    provider = k8s.Provider("cluster-k8s", kubeconfig="{}")
+    args = AppArgs(
+        settings=settings,
+        environment="production",
+        domain="mail.example.com",
+        k8s_provider=provider,
+        cluster_name="email-platform-production",
+        region="us-east-1",
+        vpc_id="vpc-0abc1234def567890",
+        vpc_cidr="10.40.0.0/16",
+        oidc_provider_arn=OIDC_ARN,
+        oidc_issuer_url=ISSUER,
+        target_group_arns=TARGET_GROUPS,
+        deregistration_delay_seconds=deregistration_delay(overrides.get("environment", "production")),
+        database_url=pulumi.Output.secret(
+            "postgresql://email_admin:pw@db.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/email_db?sslmode=verify-full"
+        ),
+        redis_url=pulumi.Output.secret("rediss://:token@master.email-redis.abc123.use1.cache.amazonaws.com:6379"),
+        email_api_key=pulumi.Output.secret("prod_api_key"),
+        tls_cert_pem=pulumi.Output.secret("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
+        tls_key_pem=pulumi.Output.secret("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
+        db_port=DATABASE_PORT,
+        redis_port=REDIS_PORT,
+    )
+    return dataclasses.replace(args, **overrides)
+
+
+def build_app(
+    monitor: RecordingMonitor,
+    settings: AppSettings | None = None,
+    check: Callable[[App], pulumi.Output[Any] | None] | None = None,
+    **overrides: Any,
+) -> Built:
+    """Build App (production settings unless given) and return what the engine would have seen."""
+    dependencies: dict[str, list[str]] = {}
+    register = monitor.RegisterResource
+
+    def recording(request: Any) -> Any:
+        response = register(request)
+        dependencies[response.urn] = list(request.dependencies)
+        return response
+
+    monitor.RegisterResource = recording  # type: ignore[method-assign]
+    start = len(monitor.recorded)
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[Any] | None:
+        app = App("app", app_args(settings or app_settings("production"), **overrides))
+        return check(app) if check else pulumi.Output.all(*(d.urn for d in app.rollouts.values()))
+
+    try:
+        program()
+    finally:
+        monitor.RegisterResource = register  # type: ignore[method-assign]
+    return Built(list(monitor.recorded[start:]), dependencies)
