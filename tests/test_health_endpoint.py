@@ -7,13 +7,15 @@ passing the setting on) leaves that place on the default and fails here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 
-from preflight.runner import Run
+from preflight.runner import Run, run_program
+from preflight.stack_files import load_stack_file
 from tests.config_edits import set_key
+from tests.conftest import stack_config
 
 DEFAULT = "/health"
 MOVED = "/healthz"
@@ -45,9 +47,14 @@ def _config_map_path(run: Run) -> str:
     return path
 
 
-@pytest.fixture
-def moved(run_stack_with: Callable[..., Run]) -> Run:
-    return run_stack_with("production", set_key("app.healthCheckEndpoint", MOVED))
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The production stack with the endpoint moved, run once for this module's tests."""
+    config = stack_config("production")
+    set_key("app.healthCheckEndpoint", MOVED)(config)
+    folder = tmp_path_factory.mktemp("moved-health-endpoint")
+    (folder / "Pulumi.production.yaml").write_text(yaml.safe_dump({"config": config}))
+    return run_program(load_stack_file("production", root=folder))
 
 
 def test_by_default_everything_checks_the_default_endpoint(production: Run) -> None:
