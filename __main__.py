@@ -11,11 +11,12 @@ from components.certificates import Certificates, CertificatesArgs
 from components.cluster import Cluster, ClusterArgs
 from components.cost_estimate import CostCollector
 from components.database import Database, DatabaseArgs
-from components.load_balancer import LoadBalancer, LoadBalancerArgs, TrafficSplit, TrafficSplitArgs
+from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.monitoring import Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
-from components.providers import tagged_aws_provider
 from components.redis import Redis, RedisArgs
+from components.shared.tags import tagged_aws_provider
+from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from config import load_stack_config
 from config.database import PORT as DATABASE_PORT
 from config.redis import PORT as REDIS_PORT
@@ -44,7 +45,7 @@ cluster = Cluster(
     opts=aws_only,
 )
 
-# ── data tier (issue 3) ──
+# ── data tier ──
 
 # Both admit only the EKS cluster security group, which every node and pod carries.
 database = Database(
@@ -69,7 +70,7 @@ redis = Redis(
     opts=aws_only,
 )
 
-# ── edge: certificates, load balancer, CDN (issue 4) ──
+# ── edge: certificates, load balancer, CDN ──
 
 certificates = Certificates(
     "certificates",
@@ -85,6 +86,8 @@ load_balancer = LoadBalancer(
         node_security_group_id=cluster.security_group_id,
         certificate_arn=certificates.certificate_arn,
         hosted_zone_id=certificates.hosted_zone_id,
+        # The target groups check the pods on the same endpoint as the pods' own probes.
+        health_check_path=stack.app.health_check_endpoint,
     ),
     opts=aws_only,
 )
@@ -101,7 +104,7 @@ cdn = Cdn(
     opts=aws_only,
 )
 
-# ── app on Kubernetes (issue 5) ──
+# ── app on Kubernetes ──
 app = App(
     "app",
     AppArgs(
@@ -145,7 +148,7 @@ traffic = TrafficSplit(
     opts=aws_only,
 )
 
-# ── operations: alarms, dashboard, budget (issue 8) ──
+# ── operations: alarms, dashboard, budget ──
 # Every alarm's dimensions come from the resources it watches, never from typed-in names.
 monitoring = Monitoring(
     "monitoring",
@@ -154,6 +157,7 @@ monitoring = Monitoring(
         environment=basics.environment,
         region=basics.region,
         domain=basics.domain,
+        health_check_path=stack.app.health_check_endpoint,
         us_east_1_provider=aws_us_east_1,
         alb_arn_suffix=load_balancer.arn_suffix,
         target_group_arn_suffixes=load_balancer.target_group_arn_suffixes,

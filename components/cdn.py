@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.buckets import private_bucket
+from components.shared.buckets import deny_insecure_transport, private_bucket
 from config.cdn import CdnSettings
 
 # AWS managed policies (fixed ids, the same in every account).
@@ -53,26 +53,36 @@ class Cdn(pulumi.ComponentResource):
     def __init__(self, name: str, args: CdnArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:edge:Cdn", name, None, opts)
         settings = args.settings
-        child = pulumi.ResourceOptions(parent=self)
-        slug = settings.static_domain.replace(".", "-")
-
         self.bucket = self._bucket(name)
-        access = aws.cloudfront.OriginAccessControl(
+        access = self._origin_access(name, settings)
+        self.response_headers_policy = self._security_headers(name, settings, args.hsts_max_age_seconds)
+        self.distribution = self._distribution(name, args, access)
+        self.distribution_id = self.distribution.id
+        self.domain_name = self.distribution.domain_name
+        self._bucket_policy_and_aliases(name, args)
+        if settings.logging_enabled:
+            self._access_logs(name, settings, args.us_east_1)
+        self.register_outputs({"distributionId": self.distribution_id, "domainName": self.domain_name, "bucket": self.bucket.id})
+
+    def _origin_access(self, name: str, settings: CdnSettings) -> aws.cloudfront.OriginAccessControl:
+        return aws.cloudfront.OriginAccessControl(
             f"{name}-oac",
-            name=f"{slug}-s3"[:64],
+            name=f"{_slug(settings)}-s3"[:64],
             description=f"CloudFront reads {settings.static_domain} assets from S3",
             origin_access_control_origin_type="s3",
             signing_behavior="always",
             signing_protocol="sigv4",
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        self.response_headers_policy = aws.cloudfront.ResponseHeadersPolicy(
+
+    def _security_headers(self, name: str, settings: CdnSettings, hsts_max_age_seconds: int) -> aws.cloudfront.ResponseHeadersPolicy:
+        return aws.cloudfront.ResponseHeadersPolicy(
             f"{name}-security-headers",
-            name=f"{slug}-security"[:128],
+            name=f"{_slug(settings)}-security"[:128],
             comment="HSTS and security headers",
             security_headers_config=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs(
                 strict_transport_security=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurityArgs(
-                    access_control_max_age_sec=args.hsts_max_age_seconds, include_subdomains=True, preload=True, override=True
+                    access_control_max_age_sec=hsts_max_age_seconds, include_subdomains=True, preload=True, override=True
                 ),
                 content_type_options=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentTypeOptionsArgs(override=True),
                 frame_options=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigFrameOptionsArgs(frame_option="DENY", override=True),
@@ -83,10 +93,14 @@ class Cdn(pulumi.ComponentResource):
                     content_security_policy="frame-ancestors 'none'; object-src 'none'; base-uri 'self'", override=True
                 ),
             ),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _distribution(self, name: str, args: CdnArgs, access: aws.cloudfront.OriginAccessControl) -> aws.cloudfront.Distribution:
+        """Static assets by default, the API paths to the load balancer uncached."""
+        settings = args.settings
         headers_id = self.response_headers_policy.id
-        self.distribution = aws.cloudfront.Distribution(
+        return aws.cloudfront.Distribution(
             f"{name}-distribution",
             enabled=True,
             comment=f"{settings.static_domain}: static assets and API",
@@ -143,11 +157,12 @@ class Cdn(pulumi.ComponentResource):
             restrictions=aws.cloudfront.DistributionRestrictionsArgs(
                 geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(restriction_type="none")
             ),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        self.distribution_id = self.distribution.id
-        self.domain_name = self.distribution.domain_name
 
+    def _bucket_policy_and_aliases(self, name: str, args: CdnArgs) -> None:
+        """The bucket admits only this distribution; the static domain points at it (IPv4 and IPv6)."""
+        child = pulumi.ResourceOptions(parent=self)
         aws.s3.BucketPolicy(
             f"{name}-assets",
             bucket=self.bucket.id,
@@ -158,7 +173,7 @@ class Cdn(pulumi.ComponentResource):
             aws.route53.Record(
                 f"{name}-alias-{record_type.lower()}",
                 zone_id=args.hosted_zone_id,
-                name=settings.static_domain,
+                name=args.settings.static_domain,
                 type=record_type,
                 aliases=[
                     aws.route53.RecordAliasArgs(
@@ -167,9 +182,6 @@ class Cdn(pulumi.ComponentResource):
                 ],
                 opts=child,
             )
-        if settings.logging_enabled:
-            self._access_logs(name, settings, args.us_east_1)
-        self.register_outputs({"distributionId": self.distribution_id, "domainName": self.domain_name, "bucket": self.bucket.id})
 
     def _bucket(self, name: str) -> aws.s3.Bucket:
         child = pulumi.ResourceOptions(parent=self)
@@ -197,7 +209,7 @@ class Cdn(pulumi.ComponentResource):
 
     def _access_logs(self, name: str, settings: CdnSettings, us_east_1: aws.Provider) -> None:
         in_us_east_1 = pulumi.ResourceOptions(parent=self, provider=us_east_1)
-        slug = settings.static_domain.replace(".", "-")
+        slug = _slug(settings)
         group = aws.cloudwatch.LogGroup(
             f"{name}-access-logs",
             name=f"/aws/cloudfront/{settings.static_domain}",
@@ -228,6 +240,11 @@ class Cdn(pulumi.ComponentResource):
         )
 
 
+def _slug(settings: CdnSettings) -> str:
+    """The static domain as a name fragment (`static.example.com` → `static-example-com`)."""
+    return settings.static_domain.replace(".", "-")
+
+
 def _assets_policy(bucket_arn: str, distribution_arn: str) -> str:
     return json.dumps(
         {
@@ -241,14 +258,7 @@ def _assets_policy(bucket_arn: str, distribution_arn: str) -> str:
                     "Resource": f"{bucket_arn}/*",
                     "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
                 },
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [bucket_arn, f"{bucket_arn}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                },
+                deny_insecure_transport(bucket_arn),
             ],
         }
     )

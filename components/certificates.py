@@ -82,10 +82,23 @@ class Certificates(pulumi.ComponentResource):
     def __init__(self, name: str, args: CertificatesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:edge:Certificates", name, None, opts)
         settings = args.settings
-        child = pulumi.ResourceOptions(parent=self)
         self.hosted_zone_id = self._zone_id(settings)
+        self._acm_certificates(name, args)
+        # Listeners and the distribution take these, so they wait until ACM has issued.
+        self.certificate_arn, self.cdn_certificate_arn = self._validation(name, args)
+        self._internal_ca(name, settings.domain, settings.internal_ca)
+        self.register_outputs(
+            {
+                "certificateArn": self.certificate_arn,
+                "cdnCertificateArn": self.cdn_certificate_arn,
+                "hostedZoneId": self.hosted_zone_id,
+                "apiCertificatePins": self.api_certificate_pins,
+            }
+        )
 
-        names = [settings.domain, *settings.subject_alternative_names]
+    def _acm_certificates(self, name: str, args: CertificatesArgs) -> None:
+        """The load balancer's certificate in the stack's region, the CDN's in us-east-1."""
+        settings = args.settings
         self.certificate = aws.acm.Certificate(
             f"{name}-alb",
             domain_name=settings.domain,
@@ -93,7 +106,7 @@ class Certificates(pulumi.ComponentResource):
             validation_method="DNS",
             key_algorithm="RSA_2048",  # what every client, old API clients included, accepts
             options=aws.acm.CertificateOptionsArgs(certificate_transparency_logging_preference="ENABLED"),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
         self.cdn_certificate = aws.acm.Certificate(
             f"{name}-cdn",
@@ -104,6 +117,10 @@ class Certificates(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=args.us_east_1),
         )
 
+    def _validation(self, name: str, args: CertificatesArgs) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """DNS validation of both certificates; returns their ARNs once ACM has issued them."""
+        child = pulumi.ResourceOptions(parent=self)
+        names = [args.settings.domain, *args.settings.subject_alternative_names]
         # One record per base name, built from whichever certificate asks for it first.
         self.validation_records = {}
         owners = [(self.certificate, names), (self.cdn_certificate, [args.cdn_domain])]
@@ -136,19 +153,7 @@ class Certificates(pulumi.ComponentResource):
             validation_record_fqdns=[self.validation_records[b].fqdn for b in validation_base_names([args.cdn_domain])],
             opts=pulumi.ResourceOptions(parent=self, provider=args.us_east_1),
         )
-        # Listeners and the distribution take these, so they wait until ACM has issued.
-        self.certificate_arn = validated.certificate_arn
-        self.cdn_certificate_arn = cdn_validated.certificate_arn
-
-        self._internal_ca(name, settings.domain, settings.internal_ca)
-        self.register_outputs(
-            {
-                "certificateArn": self.certificate_arn,
-                "cdnCertificateArn": self.cdn_certificate_arn,
-                "hostedZoneId": self.hosted_zone_id,
-                "apiCertificatePins": self.api_certificate_pins,
-            }
-        )
+        return validated.certificate_arn, cdn_validated.certificate_arn
 
     def _zone_id(self, settings: EdgeSettings) -> pulumi.Output[str]:
         if settings.hosted_zone_id is not None:

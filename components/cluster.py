@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.kms import rotated_key
+from components.shared.iam import assume_role_policy
+from components.shared.kms import rotated_key
 from config.cluster import ClusterSettings, NodeGroupSettings
 
 _EKS_CLUSTER_POLICIES = ("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",)
@@ -28,15 +30,6 @@ _NODE_POLICIES = (
 )
 
 
-def assume_role_policy(service: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
-        }
-    )
-
-
 @dataclass
 class ClusterArgs:
     settings: ClusterSettings
@@ -45,6 +38,7 @@ class ClusterArgs:
     private_subnet_ids: Sequence[pulumi.Input[str]]
     # Tags for what the node group launches: provider default tags stop at the launch template.
     instance_tags: dict[str, str]
+    # An existing cluster's kubeconfig; None for a cluster the stack creates (config.needs_kubeconfig holds the rule).
     kubeconfig: pulumi.Output[str] | None = None
 
 
@@ -64,13 +58,11 @@ class Cluster(pulumi.ComponentResource):
         super().__init__("email:cluster:Cluster", name, None, opts)
         settings = args.settings
         if settings.existing is not None:
-            if args.kubeconfig is None:
-                raise ValueError("an existing cluster needs its kubeconfig")
             self.name = pulumi.Output.from_input(settings.existing.name)
             self.security_group_id = pulumi.Output.from_input(settings.existing.security_group_id)
             self.oidc_provider_arn = pulumi.Output.from_input(settings.existing.oidc_provider_arn)
             self.oidc_issuer_url = pulumi.Output.from_input(settings.existing.oidc_issuer_url)
-            self.kubeconfig = pulumi.Output.secret(args.kubeconfig)
+            self.kubeconfig = pulumi.Output.secret(cast("pulumi.Output[str]", args.kubeconfig))
         else:
             assert settings.node_group is not None
             self._create(name, args, settings, settings.node_group)
@@ -84,6 +76,25 @@ class Cluster(pulumi.ComponentResource):
         self.register_outputs({"clusterName": self.name, "oidcProviderArn": self.oidc_provider_arn})
 
     def _create(self, name: str, args: ClusterArgs, settings: ClusterSettings, nodes: NodeGroupSettings) -> None:
+        cluster = self._control_plane(name, args, settings)
+        self.eks_cluster = cluster
+        self.name = cluster.name
+        self.security_group_id = cluster.vpc_config.cluster_security_group_id.apply(_required("clusterSecurityGroupId"))
+        self.oidc_issuer_url = cluster.identities.apply(_oidc_issuer)
+        oidc = aws.iam.OpenIdConnectProvider(
+            f"{name}-oidc", url=self.oidc_issuer_url, client_id_lists=["sts.amazonaws.com"], opts=pulumi.ResourceOptions(parent=self)
+        )
+        self.oidc_provider_arn = oidc.arn
+        self.kubeconfig = pulumi.Output.secret(
+            pulumi.Output.all(cluster.name, cluster.endpoint, cluster.certificate_authority.data).apply(
+                lambda parts: _kubeconfig(parts[0], parts[1], parts[2], args.region)
+            )
+        )
+        self.node_group = self._node_group(name, args, cluster, nodes)
+        self._addons(name, cluster, self.node_group)
+
+    def _control_plane(self, name: str, args: ClusterArgs, settings: ClusterSettings) -> aws.eks.Cluster:
+        """EKS with envelope-encrypted secrets, control-plane logs kept for the configured days, access entries."""
         child = pulumi.ResourceOptions(parent=self)
         secrets_key = rotated_key(
             f"{name}-secrets", f"{settings.name}-k8s-secrets", f"Envelope encryption of Kubernetes secrets in {settings.name}", self
@@ -100,7 +111,7 @@ class Cluster(pulumi.ComponentResource):
             retention_in_days=settings.log_retention_days,
             opts=child,
         )
-        cluster = aws.eks.Cluster(
+        return aws.eks.Cluster(
             f"{name}-eks",
             name=settings.name,
             version=settings.version,
@@ -122,18 +133,8 @@ class Cluster(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, *cluster_attachments]),
         )
-        self.eks_cluster = cluster
-        self.name = cluster.name
-        self.security_group_id = cluster.vpc_config.cluster_security_group_id.apply(_required("clusterSecurityGroupId"))
-        self.oidc_issuer_url = cluster.identities.apply(_oidc_issuer)
-        oidc = aws.iam.OpenIdConnectProvider(f"{name}-oidc", url=self.oidc_issuer_url, client_id_lists=["sts.amazonaws.com"], opts=child)
-        self.oidc_provider_arn = oidc.arn
-        self.kubeconfig = pulumi.Output.secret(
-            pulumi.Output.all(cluster.name, cluster.endpoint, cluster.certificate_authority.data).apply(
-                lambda parts: _kubeconfig(parts[0], parts[1], parts[2], args.region)
-            )
-        )
-        self.node_group = self._node_group(name, args, cluster, nodes)
+
+    def _addons(self, name: str, cluster: aws.eks.Cluster, node_group: aws.eks.NodeGroup) -> None:
         # The app's NetworkPolicy is only enforced when the VPC CNI runs its network-policy agent;
         # EKS installs the CNI without it, so take the add-on over and switch it on.
         self.vpc_cni = aws.eks.Addon(
@@ -143,7 +144,7 @@ class Cluster(pulumi.ComponentResource):
             configuration_values=json.dumps({"enableNetworkPolicy": "true"}),
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
         # The app's autoscalers read pod CPU and memory from the metrics API, which EKS does not
         # serve by itself. The add-on's pods need nodes to run on.
@@ -153,7 +154,7 @@ class Cluster(pulumi.ComponentResource):
             addon_name="metrics-server",
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.node_group]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[node_group]),
         )
 
     def _node_group(self, name: str, args: ClusterArgs, cluster: aws.eks.Cluster, nodes: NodeGroupSettings) -> aws.eks.NodeGroup:

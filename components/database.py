@@ -24,15 +24,12 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.kms import rotated_key
-from components.providers import name_tag
-from config.database import DATABASE_NAME, DEFAULT_CA_BUNDLE_PATH, ENGINE, PORT, DatabaseSettings
+from components.shared.kms import rotated_key
+from components.shared.network_access import client_ingress
+from components.shared.secrets import generated_secret
+from components.shared.tags import name_tag
+from config.database import DATABASE_NAME, ENGINE, PORT, DatabaseSettings
 
-# Special characters valid in an RDS master password (printable ASCII except / " @ and space)
-# and in an ElastiCache auth token (only these specials are allowed there); the URLs
-# percent-encode them all the same.
-SAFE_SPECIALS = "!&#$^<>-"
-PASSWORD_LENGTH = 40
 # The CloudWatch log types Aurora PostgreSQL exports: server log and IAM-auth failures.
 LOG_EXPORTS = ("postgresql", "iam-db-auth-error")
 # Clients verify the server against the RDS CA bundle (sslmode=verify-full); name the CA so
@@ -42,37 +39,7 @@ CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 SLOW_STATEMENT_MS = "1000"
 
 
-def generated_secret(name: str, parent: pulumi.Resource) -> random.RandomPassword:
-    """A 40-character password, drawn once and kept in state as a secret."""
-    return random.RandomPassword(
-        name,
-        length=PASSWORD_LENGTH,
-        special=True,
-        override_special=SAFE_SPECIALS,
-        min_lower=4,
-        min_upper=4,
-        min_numeric=4,
-        min_special=2,
-        opts=pulumi.ResourceOptions(parent=parent),
-    )
-
-
-def client_ingress(
-    name: str, security_group: aws.ec2.SecurityGroup, client: pulumi.Input[str], port: int, what: str, parent: pulumi.Resource
-) -> None:
-    aws.vpc.SecurityGroupIngressRule(
-        name,
-        security_group_id=security_group.id,
-        referenced_security_group_id=client,
-        ip_protocol="tcp",
-        from_port=port,
-        to_port=port,
-        description=f"{what} from the Kubernetes cluster (nodes and pods)",
-        opts=pulumi.ResourceOptions(parent=parent),
-    )
-
-
-def database_url(username: str, password: str, host: str, port: int, ca_bundle_path: str = DEFAULT_CA_BUNDLE_PATH) -> str:
+def database_url(username: str, password: str, host: str, port: int, ca_bundle_path: str) -> str:
     """DATABASE_URL: verify-full checks the server's certificate and name against the RDS CA,
     which is not in the OS trust store, so the URL names the bundle the image must carry."""
     credentials = f"{quote(username, safe='')}:{quote(password, safe='')}"
@@ -103,7 +70,6 @@ class Database(pulumi.ComponentResource):
     def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:data:Database", name, None, opts)
         settings = args.settings
-        child = pulumi.ResourceOptions(parent=self)
         if not args.availability_zones:
             raise ValueError("the database needs the availability zones of its subnets")
 
@@ -114,24 +80,69 @@ class Database(pulumi.ComponentResource):
             self,
             protect=True,
         )
-
-        security_group = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            vpc_id=args.vpc_id,
-            description=f"Aurora PostgreSQL {settings.identifier}: {PORT} from the Kubernetes cluster only",
-            tags=name_tag(f"{settings.identifier}-db"),
-            opts=child,
-        )
-        client_ingress(f"{name}-from-cluster", security_group, args.client_security_group_id, PORT, "PostgreSQL", self)
+        security_group = self._security_group(name, args)
         subnets = aws.rds.SubnetGroup(
             f"{name}-subnets",
             subnet_ids=list(args.private_subnet_ids),
             description=f"Private subnets of {settings.identifier}",
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        cluster_parameters, instance_parameters = self._parameter_groups(name, settings)
+        log_groups = self._log_groups(name, settings)
+        password = generated_secret(f"{name}-master-password", self)
+        self.cluster = self._cluster(
+            name,
+            settings,
+            password=password,
+            key=key,
+            security_group=security_group,
+            subnets=subnets,
+            cluster_parameters=cluster_parameters,
+            instance_parameters=instance_parameters,
+            log_groups=log_groups,
+        )
+        self.instances = self._instances(name, args, key, subnets, instance_parameters)
+        self._replica_scaling(name, settings)
+
+        self.writer_endpoint = self.cluster.endpoint
+        self.reader_endpoint = self.cluster.reader_endpoint
+        self.port = self.cluster.port
+        self.cluster_identifier = self.cluster.cluster_identifier
+        self.security_group_id = security_group.id
+        self.database_url = pulumi.Output.secret(
+            pulumi.Output.all(password.result, self.cluster.endpoint, self.cluster.port).apply(
+                lambda parts: database_url(settings.master_username, parts[0], parts[1], int(parts[2]), settings.ca_bundle_path)
+            )
+        )
+        self.register_outputs(
+            {
+                "writerEndpoint": self.writer_endpoint,
+                "readerEndpoint": self.reader_endpoint,
+                "clusterIdentifier": self.cluster_identifier,
+                "databaseUrl": self.database_url,
+            }
         )
 
-        # Parameter groups are not protected: AWS refuses to delete one that a cluster uses,
-        # and a major upgrade replaces them (new family), which `protect` would block.
+    def _security_group(self, name: str, args: DatabaseArgs) -> aws.ec2.SecurityGroup:
+        """PostgreSQL's port from the Kubernetes cluster, and nothing else."""
+        identifier = args.settings.identifier
+        security_group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description=f"Aurora PostgreSQL {identifier}: {PORT} from the Kubernetes cluster only",
+            tags=name_tag(f"{identifier}-db"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        client_ingress(f"{name}-from-cluster", security_group, args.client_security_group_id, PORT, "PostgreSQL", self)
+        return security_group
+
+    def _parameter_groups(self, name: str, settings: DatabaseSettings) -> tuple[aws.rds.ClusterParameterGroup, aws.rds.ParameterGroup]:
+        """The cluster's group forces TLS 1.3 and logs slow statements; the instances' group is the family's defaults.
+
+        Parameter groups are not protected: AWS refuses to delete one that a cluster uses, and a
+        major upgrade replaces them (new family), which `protect` would block.
+        """
+        child = pulumi.ResourceOptions(parent=self)
         cluster_parameters = aws.rds.ClusterParameterGroup(
             f"{name}-cluster-params",
             family=settings.parameter_group_family,
@@ -155,21 +166,34 @@ class Database(pulumi.ComponentResource):
             description=f"{settings.identifier}: instance parameters",
             opts=child,
         )
+        return cluster_parameters, instance_parameters
 
-        # RDS writes the exported log here; creating it first gives it a retention instead of "never expire".
-        log_groups = [
+    def _log_groups(self, name: str, settings: DatabaseSettings) -> list[aws.cloudwatch.LogGroup]:
+        """RDS writes the exported logs here; creating them first gives them a retention instead of "never expire"."""
+        return [
             aws.cloudwatch.LogGroup(
                 f"{name}-{log_type}",
                 name=f"/aws/rds/cluster/{settings.identifier}/{log_type}",
                 retention_in_days=settings.log_retention_days,
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self),
             )
             for log_type in LOG_EXPORTS
         ]
 
-        password = generated_secret(f"{name}-master-password", self)
-
-        self.cluster = aws.rds.Cluster(
+    def _cluster(
+        self,
+        name: str,
+        settings: DatabaseSettings,
+        *,
+        password: random.RandomPassword,
+        key: aws.kms.Key,
+        security_group: aws.ec2.SecurityGroup,
+        subnets: aws.rds.SubnetGroup,
+        cluster_parameters: aws.rds.ClusterParameterGroup,
+        instance_parameters: aws.rds.ParameterGroup,
+        log_groups: Sequence[aws.cloudwatch.LogGroup],
+    ) -> aws.rds.Cluster:
+        return aws.rds.Cluster(
             f"{name}-cluster",
             cluster_identifier=settings.identifier,
             engine=ENGINE,
@@ -201,14 +225,24 @@ class Database(pulumi.ComponentResource):
             delete_automated_backups=False,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             tags=name_tag(settings.identifier),
-            opts=pulumi.ResourceOptions(parent=self, protect=True, depends_on=log_groups),
+            opts=pulumi.ResourceOptions(parent=self, protect=True, depends_on=list(log_groups)),
         )
 
-        self.instances = []
+    def _instances(
+        self,
+        name: str,
+        args: DatabaseArgs,
+        key: aws.kms.Key,
+        subnets: aws.rds.SubnetGroup,
+        instance_parameters: aws.rds.ParameterGroup,
+    ) -> list[aws.rds.ClusterInstance]:
+        """The writer and fixed readers, round the zones so the writer and its failover reader never share one."""
+        settings = args.settings
+        instances = []
         for index in range(settings.instances):
             zone = args.availability_zones[index % len(args.availability_zones)]
             identifier = f"{settings.identifier}-{index + 1}"
-            self.instances.append(
+            instances.append(
                 aws.rds.ClusterInstance(
                     f"{name}-instance-{index + 1}",
                     identifier=identifier,
@@ -234,27 +268,7 @@ class Database(pulumi.ComponentResource):
                     opts=pulumi.ResourceOptions(parent=self, protect=True),
                 )
             )
-
-        self._replica_scaling(name, settings)
-
-        self.writer_endpoint = self.cluster.endpoint
-        self.reader_endpoint = self.cluster.reader_endpoint
-        self.port = self.cluster.port
-        self.cluster_identifier = self.cluster.cluster_identifier
-        self.security_group_id = security_group.id
-        self.database_url = pulumi.Output.secret(
-            pulumi.Output.all(password.result, self.cluster.endpoint, self.cluster.port).apply(
-                lambda parts: database_url(settings.master_username, parts[0], parts[1], int(parts[2]), settings.ca_bundle_path)
-            )
-        )
-        self.register_outputs(
-            {
-                "writerEndpoint": self.writer_endpoint,
-                "readerEndpoint": self.reader_endpoint,
-                "clusterIdentifier": self.cluster_identifier,
-                "databaseUrl": self.database_url,
-            }
-        )
+        return instances
 
     def _replica_scaling(self, name: str, settings: DatabaseSettings) -> None:
         """Aurora Auto Scaling adds readers when their average CPU passes the target, and removes only those it added."""

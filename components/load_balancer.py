@@ -5,9 +5,10 @@
 - Port 443 terminates TLS with the validated ACM certificate and a TLS 1.3-only policy, adds
   HSTS, drops invalid header fields; port 80 only answers 301 to HTTPS.
 - The app is reached through the AWS Load Balancer Controller's TargetGroupBinding: the two
-  colours (blue, green) are `ip` target groups over HTTPS on 3000 that the controller fills
-  with pod addresses. The listener's default action is a fixed 404; the app's traffic goes
-  through one weighted-forward rule (`TrafficSplit`), so moving traffic changes only that rule.
+  colours (blue, green) are `ip` target groups over HTTPS on the app port that the controller
+  fills with pod addresses, health-checked on the app's own health endpoint. The listener's
+  default action is a fixed 404; the app's traffic goes through one weighted-forward rule
+  (`components.traffic_split.TrafficSplit`), so moving traffic changes only that rule.
 - Access logs go to a protected, SSE-S3 bucket (ALB log delivery does not support SSE-KMS)
   that only the ELB log-delivery service may write to, with a lifecycle rule.
 """
@@ -16,25 +17,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.buckets import private_bucket
-from components.providers import name_tag
+from components.shared.buckets import deny_insecure_transport, private_bucket
+from components.shared.tags import name_tag
+from config.app import APP_PORT, COLOURS
 from config.edge import EdgeSettings
 
-APP_PORT = 3000
-HEALTH_PATH = "/health"
-COLOURS = ("blue", "green")
 LOG_PREFIX = "alb"
 COLOUR_HEADER = "X-Email-Platform-Colour"
-# Ahead of the weighted rule (priority 100), which takes every other request for the domain.
-COLOUR_RULE_PRIORITIES = {"blue": 10, "green": 11}
-# The traffic-split rule's priority: fixed, so that moving weights updates the rule in place.
-TRAFFIC_RULE_PRIORITY = 100
-MAX_WEIGHT = 999  # ALB's per-target-group weight range is 0-999
+# Ahead of the traffic split's weighted rule (priority 100), which takes every other request for the domain.
+COLOUR_RULE_PRIORITIES = {colour: 10 + index for index, colour in enumerate(COLOURS)}
 # AWS managed rule groups, in evaluation order; all free of per-group subscription fees.
 MANAGED_RULE_GROUPS = ("AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
 
@@ -48,6 +44,8 @@ class LoadBalancerArgs:
     node_security_group_id: pulumi.Input[str]
     certificate_arn: pulumi.Input[str]
     hosted_zone_id: pulumi.Input[str]
+    # The app's health endpoint (config: app.healthCheckEndpoint), the path its own probes use.
+    health_check_path: str
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -58,6 +56,7 @@ class LoadBalancer(pulumi.ComponentResource):
     security_group_id: pulumi.Output[str]
     https_listener: aws.lb.Listener
     http_listener: aws.lb.Listener
+    colour_rules: dict[str, aws.lb.ListenerRule]
     target_groups: dict[str, aws.lb.TargetGroup]
     target_group_arn_suffixes: dict[str, pulumi.Output[str]]
     log_bucket: aws.s3.Bucket
@@ -66,8 +65,33 @@ class LoadBalancer(pulumi.ComponentResource):
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:edge:LoadBalancer", name, None, opts)
         settings = args.settings
-        child = pulumi.ResourceOptions(parent=self)
+        group = self._security_group(name, args)
+        self.security_group_id = group.id
+        self.log_bucket, log_policy = self._log_bucket(name, settings)
+        self.alb = self._alb(name, args, group, log_policy)
+        self.arn_suffix = self.alb.arn_suffix
+        self.dns_name = self.alb.dns_name
+        self.zone_id = self.alb.zone_id
+        self.target_groups = self._target_groups(name, args)
+        self.target_group_arn_suffixes = {colour: tg.arn_suffix for colour, tg in self.target_groups.items()}
+        self._listeners(name, args)
+        if settings.waf_enabled:
+            self.web_acl = self._waf(name, settings)
+        aws.route53.Record(
+            f"{name}-alias",
+            zone_id=args.hosted_zone_id,
+            name=settings.domain,
+            type="A",
+            aliases=[aws.route53.RecordAliasArgs(name=self.alb.dns_name, zone_id=self.alb.zone_id, evaluate_target_health=True)],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs(
+            {"dnsName": self.dns_name, "arnSuffix": self.arn_suffix, "targetGroupArnSuffixes": self.target_group_arn_suffixes}
+        )
 
+    def _security_group(self, name: str, args: LoadBalancerArgs) -> aws.ec2.SecurityGroup:
+        """In: 80 and 443 from anywhere. Out: the app port on the pods, which admit it from here."""
+        child = pulumi.ResourceOptions(parent=self)
         group = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
@@ -75,7 +99,6 @@ class LoadBalancer(pulumi.ComponentResource):
             tags=name_tag(f"{name}-sg"),
             opts=child,
         )
-        self.security_group_id = group.id
         for port in (80, 443):
             aws.vpc.SecurityGroupIngressRule(
                 f"{name}-from-internet-{port}",
@@ -107,9 +130,10 @@ class LoadBalancer(pulumi.ComponentResource):
             description="app pods from the load balancer",
             opts=child,
         )
+        return group
 
-        self.log_bucket, log_policy = self._log_bucket(name, settings)
-        self.alb = aws.lb.LoadBalancer(
+    def _alb(self, name: str, args: LoadBalancerArgs, group: aws.ec2.SecurityGroup, log_policy: aws.s3.BucketPolicy) -> aws.lb.LoadBalancer:
+        return aws.lb.LoadBalancer(
             f"{name}-alb",
             load_balancer_type="application",
             internal=False,
@@ -120,19 +144,18 @@ class LoadBalancer(pulumi.ComponentResource):
             drop_invalid_header_fields=True,
             desync_mitigation_mode="strictest",
             enable_http2=True,
-            idle_timeout=settings.idle_timeout_seconds,
+            idle_timeout=args.settings.idle_timeout_seconds,
             access_logs=aws.lb.LoadBalancerAccessLogsArgs(bucket=self.log_bucket.bucket, prefix=LOG_PREFIX, enabled=True),
             tags=name_tag(f"{name}-alb"),
             # ELB checks that it may write to the bucket when logging is turned on.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_policy]),
         )
-        self.arn_suffix = self.alb.arn_suffix
-        self.dns_name = self.alb.dns_name
-        self.zone_id = self.alb.zone_id
 
-        self.target_groups = {}
-        for colour in COLOURS:
-            self.target_groups[colour] = aws.lb.TargetGroup(
+    def _target_groups(self, name: str, args: LoadBalancerArgs) -> dict[str, aws.lb.TargetGroup]:
+        """One `ip` target group per colour, checked on the path the pods' own probes use."""
+        settings = args.settings
+        return {
+            colour: aws.lb.TargetGroup(
                 f"{name}-{colour}",
                 vpc_id=args.vpc_id,
                 target_type="ip",  # the Load Balancer Controller registers pod IPs (TargetGroupBinding)
@@ -145,7 +168,7 @@ class LoadBalancer(pulumi.ComponentResource):
                     enabled=True,
                     protocol="HTTPS",
                     port="traffic-port",
-                    path=HEALTH_PATH,
+                    path=args.health_check_path,
                     matcher="200",
                     interval=15,
                     timeout=5,
@@ -153,10 +176,15 @@ class LoadBalancer(pulumi.ComponentResource):
                     unhealthy_threshold=3,
                 ),
                 tags={**name_tag(f"{name}-{colour}"), "Colour": colour},
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self),
             )
-        self.target_group_arn_suffixes = {colour: tg.arn_suffix for colour, tg in self.target_groups.items()}
+            for colour in COLOURS
+        }
 
+    def _listeners(self, name: str, args: LoadBalancerArgs) -> None:
+        """HTTPS with a 404 default and a rule per colour; HTTP only redirects to HTTPS."""
+        settings = args.settings
+        child = pulumi.ResourceOptions(parent=self)
         self.https_listener = aws.lb.Listener(
             f"{name}-https",
             load_balancer_arn=self.alb.arn,
@@ -211,19 +239,6 @@ class LoadBalancer(pulumi.ComponentResource):
                 )
             ],
             opts=child,
-        )
-        if settings.waf_enabled:
-            self.web_acl = self._waf(name, settings)
-        aws.route53.Record(
-            f"{name}-alias",
-            zone_id=args.hosted_zone_id,
-            name=settings.domain,
-            type="A",
-            aliases=[aws.route53.RecordAliasArgs(name=self.alb.dns_name, zone_id=self.alb.zone_id, evaluate_target_health=True)],
-            opts=child,
-        )
-        self.register_outputs(
-            {"dnsName": self.dns_name, "arnSuffix": self.arn_suffix, "targetGroupArnSuffixes": self.target_group_arn_suffixes}
         )
 
     def _log_bucket(self, name: str, settings: EdgeSettings) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
@@ -341,72 +356,7 @@ def _log_bucket_policy(bucket_arn: str, elb_account_arn: str) -> str:
                     "Action": "s3:PutObject",
                     "Resource": f"{bucket_arn}/{LOG_PREFIX}/AWSLogs/*",
                 },
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [bucket_arn, f"{bucket_arn}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                },
+                deny_insecure_transport(bucket_arn),
             ],
         }
     )
-
-
-@dataclass
-class TrafficSplitArgs:
-    listener_arn: pulumi.Input[str]
-    target_group_arns: dict[str, pulumi.Input[str]]  # "blue" / "green"
-    weights: dict[str, int]
-    # Resources that must be complete before any request reaches a colour (its rollout, its binding).
-    ready: Sequence[pulumi.Resource] = ()
-    # Match this Host header; None matches every path on the listener.
-    host: str | None = None
-    priority: int = TRAFFIC_RULE_PRIORITY
-    colours: tuple[str, ...] = field(default=COLOURS)
-
-    def __post_init__(self) -> None:
-        for what, keys in (("target_group_arns", set(self.target_group_arns)), ("weights", set(self.weights))):
-            if keys != set(self.colours):
-                raise ValueError(f"{what} must have exactly the keys {', '.join(self.colours)}, got {', '.join(sorted(keys))}")
-        for colour, weight in self.weights.items():
-            if not 0 <= weight <= MAX_WEIGHT:
-                raise ValueError(f"weight of {colour} is {weight}; ALB allows 0-{MAX_WEIGHT}")
-        if sum(self.weights.values()) == 0:
-            raise ValueError("at least one colour needs a weight above 0")
-
-
-class TrafficSplit(pulumi.ComponentResource):
-    """The app's share of the HTTPS listener: one rule forwarding to both colours by weight."""
-
-    rule: aws.lb.ListenerRule
-
-    def __init__(self, name: str, args: TrafficSplitArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("email:edge:TrafficSplit", name, None, opts)
-        condition = (
-            aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[args.host]))
-            if args.host is not None
-            else aws.lb.ListenerRuleConditionArgs(path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=["/*"]))
-        )
-        self.rule = aws.lb.ListenerRule(
-            f"{name}-rule",
-            listener_arn=args.listener_arn,
-            priority=args.priority,
-            conditions=[condition],
-            actions=[
-                aws.lb.ListenerRuleActionArgs(
-                    type="forward",
-                    forward=aws.lb.ListenerRuleActionForwardArgs(
-                        target_groups=[
-                            aws.lb.ListenerRuleActionForwardTargetGroupArgs(arn=args.target_group_arns[c], weight=args.weights[c])
-                            for c in args.colours
-                        ],
-                        # No stickiness: a weight change must move requests now, not when sessions end.
-                        stickiness=aws.lb.ListenerRuleActionForwardStickinessArgs(enabled=False, duration=1),
-                    ),
-                )
-            ],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.ready)),
-        )
-        self.register_outputs({"ruleArn": self.rule.arn, "weights": args.weights})

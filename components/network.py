@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.providers import name_tag
+from components.shared.iam import assume_role_policy
+from components.shared.tags import name_tag
 from config.network import NetworkSettings
 
 
@@ -51,10 +52,22 @@ class Network(pulumi.ComponentResource):
         # The default security group admits all traffic between its members; strip it so that
         # nothing can fall back on it.
         aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=self.vpc.id, ingress=[], egress=[], opts=child)
-
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=self.vpc.id, tags=name_tag(f"{name}-igw"), opts=child)
-        cluster_tag = {f"kubernetes.io/cluster/{args.cluster_name}": "shared"}
 
+        self._subnets(name, settings, args.cluster_name)
+        self.public_subnet_ids = [subnet.id for subnet in self.public_subnets]
+        self.private_subnet_ids = [subnet.id for subnet in self.private_subnets]
+        self._public_routes(name, settings, igw)
+        self._private_routes(name, settings, igw)
+        self._flow_logs(name, settings)
+        self.register_outputs(
+            {"vpcId": self.vpc_id, "publicSubnetIds": self.public_subnet_ids, "privateSubnetIds": self.private_subnet_ids}
+        )
+
+    def _subnets(self, name: str, settings: NetworkSettings, cluster_name: str) -> None:
+        """A public and a private subnet per zone, tagged for the Load Balancer Controller's discovery."""
+        child = pulumi.ResourceOptions(parent=self)
+        cluster_tag = {f"kubernetes.io/cluster/{cluster_name}": "shared"}
         self.public_subnets = []
         self.private_subnets = []
         for index, zone in enumerate(settings.availability_zones):
@@ -79,9 +92,9 @@ class Network(pulumi.ComponentResource):
                     opts=child,
                 )
             )
-        self.public_subnet_ids = [subnet.id for subnet in self.public_subnets]
-        self.private_subnet_ids = [subnet.id for subnet in self.private_subnets]
 
+    def _public_routes(self, name: str, settings: NetworkSettings, igw: aws.ec2.InternetGateway) -> None:
+        child = pulumi.ResourceOptions(parent=self)
         public_routes = aws.ec2.RouteTable(
             f"{name}-public-rt",
             vpc_id=self.vpc.id,
@@ -92,8 +105,13 @@ class Network(pulumi.ComponentResource):
         for zone, subnet in zip(settings.availability_zones, self.public_subnets, strict=True):
             aws.ec2.RouteTableAssociation(f"{name}-public-{zone}", subnet_id=subnet.id, route_table_id=public_routes.id, opts=child)
 
-        # One NAT gateway per zone keeps a zone's outage from cutting the others off the
-        # internet; a single one is cheaper and fine where that risk is accepted (staging).
+    def _private_routes(self, name: str, settings: NetworkSettings, igw: aws.ec2.InternetGateway) -> None:
+        """Private subnets reach the internet through NAT: one gateway per zone, or one for all.
+
+        One per zone keeps a zone's outage from cutting the others off the internet; a single one
+        is cheaper and fine where that risk is accepted (staging).
+        """
+        child = pulumi.ResourceOptions(parent=self)
         nat_zones = settings.availability_zones if settings.nat_gateways == "perAz" else settings.availability_zones[:1]
         self.nat_gateways = []
         for index, zone in enumerate(nat_zones):
@@ -118,11 +136,6 @@ class Network(pulumi.ComponentResource):
             )
             aws.ec2.RouteTableAssociation(f"{name}-private-{zone}", subnet_id=subnet.id, route_table_id=routes.id, opts=child)
 
-        self._flow_logs(name, settings)
-        self.register_outputs(
-            {"vpcId": self.vpc_id, "publicSubnetIds": self.public_subnet_ids, "privateSubnetIds": self.private_subnet_ids}
-        )
-
     def _flow_logs(self, name: str, settings: NetworkSettings) -> None:
         """Every accepted and rejected flow, kept for the configured retention: the record an incident needs."""
         child = pulumi.ResourceOptions(parent=self)
@@ -133,12 +146,7 @@ class Network(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             f"{name}-flow-logs",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-                }
-            ),
+            assume_role_policy=assume_role_policy("vpc-flow-logs.amazonaws.com"),
             opts=child,
         )
         aws.iam.RolePolicy(

@@ -21,10 +21,12 @@ from urllib.parse import quote
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
-from components.database import client_ingress, generated_secret
-from components.kms import rotated_key
-from components.providers import name_tag
+from components.shared.kms import rotated_key
+from components.shared.network_access import client_ingress
+from components.shared.secrets import generated_secret
+from components.shared.tags import name_tag
 from config.redis import PORT, RedisSettings
 
 # ROTATE keeps the old token valid next to the new one until a later SET, so pods that still
@@ -38,7 +40,7 @@ MAXMEMORY_POLICY = "volatile-lru"
 
 
 def redis_url(token: str, host: str, port: int) -> str:
-    """`rediss://` (TLS) with the token as password and no user name, as REQUIREMENTS.md writes it."""
+    """`rediss://` (TLS) with the token as password and no user name: the form the app's REDIS_URL takes."""
     return f"rediss://:{quote(token, safe='')}@{host}:{port}"
 
 
@@ -63,48 +65,103 @@ class Redis(pulumi.ComponentResource):
     def __init__(self, name: str, args: RedisArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:data:Redis", name, None, opts)
         settings = args.settings
-        child = pulumi.ResourceOptions(parent=self)
         group_id = settings.replication_group_id
 
         key = rotated_key(f"{name}-storage", f"{group_id}-cache", f"ElastiCache data and snapshots of {group_id}", self, protect=True)
+        security_group = self._security_group(name, args)
+        subnets = aws.elasticache.SubnetGroup(
+            f"{name}-subnets",
+            subnet_ids=list(args.private_subnet_ids),
+            description=f"Private subnets of {group_id}",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        parameters = self._parameter_group(name, settings)
+        log_groups = self._log_groups(name, settings)
+        token = generated_secret(f"{name}-auth-token", self)
+        self.replication_group = self._replication_group(
+            name,
+            settings,
+            key=key,
+            security_group=security_group,
+            subnets=subnets,
+            parameters=parameters,
+            log_groups=log_groups,
+            token=token,
+        )
+
+        group = self.replication_group
+        self.configuration_endpoint = group.configuration_endpoint_address
+        self.port = group.port.apply(lambda port: port if port is not None else PORT)
+        self.replication_group_id = group.replication_group_id
+        self.member_clusters = group.member_clusters.apply(list)
+        self.security_group_id = security_group.id
+        self.redis_url = pulumi.Output.secret(
+            pulumi.Output.all(token.result, group.configuration_endpoint_address, self.port).apply(
+                lambda parts: redis_url(parts[0], parts[1], int(parts[2]))
+            )
+        )
+        self.register_outputs(
+            {
+                "configurationEndpoint": self.configuration_endpoint,
+                "replicationGroupId": self.replication_group_id,
+                "memberClusters": self.member_clusters,
+                "redisUrl": self.redis_url,
+            }
+        )
+
+    def _security_group(self, name: str, args: RedisArgs) -> aws.ec2.SecurityGroup:
+        """The cache's port from the Kubernetes cluster, and nothing else."""
+        settings = args.settings
+        group_id = settings.replication_group_id
         security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
             description=f"ElastiCache {group_id}: {PORT} from the Kubernetes cluster only",
             tags=name_tag(f"{group_id}-cache"),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
         client_ingress(f"{name}-from-cluster", security_group, args.client_security_group_id, PORT, settings.engine.capitalize(), self)
-        subnets = aws.elasticache.SubnetGroup(
-            f"{name}-subnets",
-            subnet_ids=list(args.private_subnet_ids),
-            description=f"Private subnets of {group_id}",
-            opts=child,
-        )
-        # Not protected: a major upgrade replaces it (new family), and AWS refuses to delete one in use.
-        parameters = aws.elasticache.ParameterGroup(
+        return security_group
+
+    def _parameter_group(self, name: str, settings: RedisSettings) -> aws.elasticache.ParameterGroup:
+        """Not protected: a major upgrade replaces it (new family), and AWS refuses to delete one in use."""
+        return aws.elasticache.ParameterGroup(
             f"{name}-params",
             family=settings.parameter_group_family,
-            description=f"{group_id}: cluster mode, {MAXMEMORY_POLICY}",
+            description=f"{settings.replication_group_id}: cluster mode, {MAXMEMORY_POLICY}",
             parameters=[
                 # A custom group must say cluster-enabled itself for a cluster-mode group.
                 aws.elasticache.ParameterGroupParameterArgs(name="cluster-enabled", value="yes"),
                 aws.elasticache.ParameterGroupParameterArgs(name="maxmemory-policy", value=MAXMEMORY_POLICY),
             ],
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        log_groups = {
+
+    def _log_groups(self, name: str, settings: RedisSettings) -> dict[str, aws.cloudwatch.LogGroup]:
+        return {
             log_type: aws.cloudwatch.LogGroup(
                 f"{name}-{log_type}",
-                name=f"/aws/elasticache/{group_id}/{log_type}",
+                name=f"/aws/elasticache/{settings.replication_group_id}/{log_type}",
                 retention_in_days=settings.log_retention_days,
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self),
             )
             for log_type in LOG_TYPES
         }
-        token = generated_secret(f"{name}-auth-token", self)
 
-        self.replication_group = aws.elasticache.ReplicationGroup(
+    def _replication_group(
+        self,
+        name: str,
+        settings: RedisSettings,
+        *,
+        key: aws.kms.Key,
+        security_group: aws.ec2.SecurityGroup,
+        subnets: aws.elasticache.SubnetGroup,
+        parameters: aws.elasticache.ParameterGroup,
+        log_groups: dict[str, aws.cloudwatch.LogGroup],
+        token: random.RandomPassword,
+    ) -> aws.elasticache.ReplicationGroup:
+        group_id = settings.replication_group_id
+        return aws.elasticache.ReplicationGroup(
             f"{name}-group",
             replication_group_id=group_id,
             description=f"Sessions and cache of {group_id}",
@@ -143,24 +200,4 @@ class Redis(pulumi.ComponentResource):
             ],
             tags=name_tag(group_id),
             opts=pulumi.ResourceOptions(parent=self, protect=True),
-        )
-
-        group = self.replication_group
-        self.configuration_endpoint = group.configuration_endpoint_address
-        self.port = group.port.apply(lambda port: port if port is not None else PORT)
-        self.replication_group_id = group.replication_group_id
-        self.member_clusters = group.member_clusters.apply(list)
-        self.security_group_id = security_group.id
-        self.redis_url = pulumi.Output.secret(
-            pulumi.Output.all(token.result, group.configuration_endpoint_address, self.port).apply(
-                lambda parts: redis_url(parts[0], parts[1], int(parts[2]))
-            )
-        )
-        self.register_outputs(
-            {
-                "configurationEndpoint": self.configuration_endpoint,
-                "replicationGroupId": self.replication_group_id,
-                "memberClusters": self.member_clusters,
-                "redisUrl": self.redis_url,
-            }
         )

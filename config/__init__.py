@@ -37,6 +37,7 @@ __all__ = [
     "StackConfig",
     "StackSecrets",
     "load_stack_config",
+    "needs_kubeconfig",
     "raw_project_config",
     "required_secret_keys",
 ]
@@ -59,11 +60,17 @@ SECRETS: tuple[SecretSpec, ...] = (
 _SECRET_KEYS = {spec.key for spec in SECRETS}
 
 
+def needs_kubeconfig(cluster_mode: object) -> bool:
+    """The kubeconfig rule: an existing cluster is reached through the kubeconfig it is given, and a
+    cluster the stack creates writes its own, so one given for it is refused. Components trust it."""
+    return cluster_mode == "existing"
+
+
 def required_secret_keys(raw: Mapping[str, Any]) -> list[str]:
     """The secrets a stack cannot run without, given its (undecoded-secret) config."""
     keys = [spec.key for spec in SECRETS if spec.required]
     cluster = raw.get("cluster")
-    if isinstance(cluster, Mapping) and cluster.get("mode") == "existing":
+    if isinstance(cluster, Mapping) and needs_kubeconfig(cluster.get("mode")):
         keys.append("kubeconfig")
     return keys
 
@@ -142,9 +149,9 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
         redis=parse_redis(REDIS.open(top), basics),
         edge=parse_edge(EDGE.open(top), basics),
         cdn=parse_cdn(CDN.open(top), basics),
-        app=(app := parse_app(APP.open(top), basics)),
+        app=parse_app(APP.open(top), basics),
         # The Route 53 uptime check requests the app's own health endpoint.
-        monitoring=parse_monitoring(MONITORING.open(top), basics, app.health_check_endpoint),
+        monitoring=parse_monitoring(MONITORING.open(top), basics),
         cost_usage=parse_cost_usage(COST_USAGE.open(top)),
         secrets=_read_secrets(cluster),
     )
@@ -155,8 +162,8 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
 
 
 def _read_secrets(cluster: ClusterSettings) -> StackSecrets:
-    kubeconfig = _read_secret("kubeconfig", required=cluster.mode == "existing")
-    if kubeconfig is not None and cluster.mode == "create":
+    kubeconfig = _read_secret("kubeconfig", required=needs_kubeconfig(cluster.mode))
+    if kubeconfig is not None and not needs_kubeconfig(cluster.mode):
         raise ConfigError(f"{PROJECT}:kubeconfig", "[secret]", "only with cluster.mode: existing")
     api_key = _read_secret("emailApiKey", required=True)
     assert api_key is not None

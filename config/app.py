@@ -26,6 +26,8 @@ __all__ = ["APP", "COLOURS", "AppSettings", "Colour", "ColourName", "check_pre_s
 
 ColourName = Literal["blue", "green"]
 COLOURS: tuple[ColourName, ...] = ("blue", "green")
+# The port the app serves HTTPS on: its container, Service, NetworkPolicy, target groups and the ALB's security group.
+APP_PORT = 3000
 LOG_LEVELS = ("error", "warn", "info", "debug")
 
 # [registry[:port]/]path[:tag][@sha256:digest], the grammar of the OCI distribution reference.

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from config.app import HEALTH_CHECK_ENDPOINT
 from config.basics import Basics
 from config.declare import Group, Key, boolean, integer, number, string, string_map, strings
 from config.reader import ConfigError, Section, refuse_in_production
@@ -44,7 +43,8 @@ COST_ALLOCATION_TAG_KEYS = ("Project", "Environment", "Owner", "CostCenter")
 
 @dataclass(frozen=True)
 class HealthCheckSettings:
-    path: str  # the app's health endpoint (app.healthCheckEndpoint)
+    """How often Route 53 probes the app; the path is the app's own health endpoint (app.healthCheckEndpoint)."""
+
     interval_seconds: int
     failure_threshold: int
 
@@ -233,8 +233,8 @@ def _periods(section: Section) -> tuple[int, int]:
     return period, evaluation_periods
 
 
-def _health_check(section: Section, path: str) -> HealthCheckSettings:
-    result = HealthCheckSettings(path, INTERVAL_SECONDS.read(section), FAILURE_THRESHOLD.read(section))
+def _health_check(section: Section) -> HealthCheckSettings:
+    result = HealthCheckSettings(INTERVAL_SECONDS.read(section), FAILURE_THRESHOLD.read(section))
     section.finish()
     return result
 
@@ -273,9 +273,7 @@ def _budget(section: Section) -> BudgetSettings:
     return BudgetSettings(monthly_usd=monthly, emails=emails, forecasted_percent=forecasted, actual_percent=actual)
 
 
-def parse_monitoring(section: Section, basics: Basics, health_check_path: str = HEALTH_CHECK_ENDPOINT.default) -> MonitoringSettings:
-    """``health_check_path`` is the app's health endpoint (``app.healthCheckEndpoint``), which the
-    Route 53 uptime check requests; load_stack_config passes the configured one."""
+def parse_monitoring(section: Section, basics: Basics) -> MonitoringSettings:
     emails, webhooks = _notifications(section, basics)
     period, evaluation_periods = _periods(section)
     activate_tags = ACTIVATE_COST_ALLOCATION_TAGS.read(section)
@@ -289,7 +287,7 @@ def parse_monitoring(section: Section, basics: Basics, health_check_path: str = 
         database=read_database(DATABASE.open(section)),
         cache=read_cache(CACHE.open(section)),
         cdn=read_cdn(CDN.open(section)),
-        health_check=_health_check(HEALTH_CHECK.open(section), health_check_path),
+        health_check=_health_check(HEALTH_CHECK.open(section)),
         delivery_rate=_delivery_rate(DELIVERY_RATE.open(section)),
         cost_allocation_tags=COST_ALLOCATION_TAG_KEYS if activate_tags else (),
     )

@@ -45,7 +45,7 @@ def _belongs_to(sub: Resource, target: Resource, prop: str) -> bool:
     if references(sub, target, prop):
         return True
     # Last resort for documents that record neither ids nor dependencies (a preview): children
-    # named after it, or a companion named exactly like it beside it (components/buckets.py).
+    # named after it, or a companion named exactly like it beside it (components/shared/buckets.py).
     if sub.name == target.name and sub.parent == target.parent:
         return True
     return sub.name.startswith(f"{target.name}-")

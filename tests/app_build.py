@@ -18,6 +18,8 @@ from committed_stacks import app_settings, deregistration_delay
 
 from components.app import App, AppArgs
 from config.app import AppSettings
+from config.database import PORT as DATABASE_PORT
+from config.redis import PORT as REDIS_PORT
 from preflight.recorder import RecordedResource, RecordingMonitor
 
 TARGET_GROUPS = {
@@ -66,6 +68,8 @@ def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
         email_api_key=pulumi.Output.secret("prod_api_key"),
         tls_cert_pem=pulumi.Output.secret("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
         tls_key_pem=pulumi.Output.secret("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
+        db_port=DATABASE_PORT,
+        redis_port=REDIS_PORT,
     )
     return dataclasses.replace(args, **overrides)
 

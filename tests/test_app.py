@@ -14,8 +14,9 @@ import pytest
 from app_build import ISSUER, OIDC_ARN, TARGET_GROUPS, Built, app_args, build_app
 from committed_stacks import app_settings, deregistration_delay
 
-from components.app import SECRET_ENV, SSL_CERT_PATH, SSL_KEY_PATH, App
-from components.lb_controller import CHART_REPOSITORY, CHART_VERSION, READ_ACTIONS, TARGET_ACTIONS
+from components.app import App
+from components.app.environment import SECRET_ENV, SSL_CERT_PATH, SSL_KEY_PATH
+from components.app.lb_controller import CHART_REPOSITORY, CHART_VERSION, READ_ACTIONS, TARGET_ACTIONS
 from config.app import Colour
 from config.reader import ConfigError
 from policy import workloads

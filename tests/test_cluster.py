@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+
+from config_edits import assert_refused_before_any_resource, set_key
 
 from config.instance_types import MIN_MEMORY_GIB, MIN_VCPU, NODE_INSTANCE_TYPES
 from preflight.runner import Run
@@ -124,3 +127,19 @@ def test_network_policies_are_enforced_by_the_vpc_cni(each_stack: Run) -> None:
     assert addon.inputs["addonName"] == "vpc-cni"
     assert json.loads(addon.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
     assert each_stack.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy"), "the app declares the policies it enforces"
+
+
+# ── the kubeconfig rule, held by config alone (the Cluster component trusts its args) ──
+
+
+def test_an_existing_cluster_requires_a_kubeconfig_and_a_created_one_does_not() -> None:
+    from config import required_secret_keys
+
+    assert "kubeconfig" in required_secret_keys({"cluster": {"mode": "existing"}})
+    assert "kubeconfig" not in required_secret_keys({"cluster": {"mode": "create"}})
+    assert "kubeconfig" not in required_secret_keys({})  # create is the default
+
+
+def test_a_kubeconfig_for_a_created_cluster_is_refused_before_any_resource(run_stack_with: Any) -> None:
+    edit = set_key("kubeconfig", {"secure": "v1:a3ViZWNvbmZpZw=="})
+    assert_refused_before_any_resource(run_stack_with, "production", edit, "email-platform:kubeconfig", "only with cluster.mode: existing")

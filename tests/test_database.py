@@ -11,9 +11,10 @@ import botocore.session
 import pulumi
 import pytest
 
-from components.database import SAFE_SPECIALS, Database, DatabaseArgs, database_url
+from components.database import Database, DatabaseArgs, database_url
+from components.shared.secrets import SAFE_SPECIALS
 from config.basics import Basics
-from config.database import AURORA_INSTANCE_CLASSES, parse_database
+from config.database import AURORA_INSTANCE_CLASSES, DEFAULT_CA_BUNDLE_PATH, parse_database
 from config.reader import Section
 from preflight.recorder import RecordedResource
 from preflight.runner import Run
@@ -267,7 +268,7 @@ def test_database_url_is_a_secret_output_and_endpoints_are_plain(each_stack: Run
 
 def test_url_percent_encodes_every_special_character() -> None:
     password = "a!&#$^<>-z" + SAFE_SPECIALS
-    url = database_url("email_admin", password, "db.example", 5432)
+    url = database_url("email_admin", password, "db.example", 5432, DEFAULT_CA_BUNDLE_PATH)
     parts = urlsplit(url)
     assert unquote(parts.password or "") == password
     assert parts.hostname == "db.example" and parts.port == 5432

@@ -18,20 +18,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM_FOLDERS = ("components", "config", "pricing", "policy")
 
-# Component modules that import another component's module, and which: the building blocks they
-# compose or share. A package under components/ counts as one unit (its modules may import each
-# other). Edit this when a component starts or stops composing another; the test fails both ways,
-# so the list always says what is true.
-COMPONENT_IMPORTS = {
-    "app": {"lb_controller"},
-    "cdn": {"buckets"},
-    "cluster": {"kms"},
-    "database": {"kms", "providers"},
-    "load_balancer": {"buckets", "providers"},
-    "monitoring": {"providers"},
-    "network": {"providers"},
-    "redis": {"database", "kms", "providers"},
-}
+# Helpers several components use live in components/shared/: every component may import it, and it
+# imports no component. Beyond that, component modules that import another component's module, and
+# which: the building blocks they compose. A package under components/ counts as one unit (its
+# modules may import each other). Edit this when a component starts or stops composing another; the
+# test fails both ways, so the list always says what is true.
+SHARED = "shared"
+COMPONENT_IMPORTS: dict[str, set[str]] = {}
 
 
 def modules(folder: str) -> Iterator[Path]:
@@ -101,7 +94,7 @@ def _component_unit(name: str) -> str | None:
 
 
 def test_components_import_other_components_only_as_listed() -> None:
-    units = {unit for path in modules("components") if (unit := _component_unit(module_name(path)))}
+    units = {unit for path in modules("components") if (unit := _component_unit(module_name(path)))} - {SHARED}
     actual: dict[str, set[str]] = {}
     for path in modules("components"):
         unit = _component_unit(module_name(path))
@@ -115,6 +108,16 @@ def test_components_import_other_components_only_as_listed() -> None:
     stale = {unit: others for unit, others in stale.items() if others}
     assert unexpected == {}, f"components importing other components not listed in COMPONENT_IMPORTS: {unexpected}"
     assert stale == {}, f"COMPONENT_IMPORTS lists imports that are no longer made (remove them): {stale}"
+
+
+def test_shared_helpers_import_no_component() -> None:
+    found = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in modules(f"components/{SHARED}")
+        for name in sorted(imported(path))
+        if (unit := _component_unit(name)) is not None and unit != SHARED
+    ]
+    assert found == [], f"components/{SHARED}/ is below every component and imports none: {found}"
 
 
 def test_tests_import_helpers_not_other_test_modules() -> None:

@@ -29,7 +29,7 @@ import yaml
 from app_build import build_app
 from committed_stacks import app_settings
 
-from components.app import SECRET_ENV
+from components.app.environment import SECRET_ENV
 from preflight.recorder import RecordedResource, RecordingMonitor
 
 ROOT = Path(__file__).resolve().parent.parent

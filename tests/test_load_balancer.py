@@ -9,7 +9,7 @@ import pulumi
 import pytest
 from run_lookup import one
 
-from components.load_balancer import TrafficSplit, TrafficSplitArgs
+from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
 

@@ -17,7 +17,9 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components.monitoring import Monitoring, MonitoringArgs, alarm_rule, member_cluster
+from components.monitoring import Monitoring, MonitoringArgs
+from components.monitoring.alarms import alarm_rule
+from components.monitoring.alarms_data import member_cluster
 from config.basics import Basics
 from config.monitoring import MonitoringSettings, parse_monitoring
 from config.reader import Section
@@ -37,6 +39,7 @@ MEMBERS = [
 ]
 DISTRIBUTION = "E2QWRUHAPOMQZL"
 DOMAIN = "mail.example.com"
+HEALTH_PATH = "/health"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 EAST_PROVIDER = "aws-us-east-1"
 
@@ -86,6 +89,7 @@ def build(monitor: RecordingMonitor, config: MonitoringSettings | None = None, r
                 environment="production",
                 region=region,
                 domain=DOMAIN,
+                health_check_path=HEALTH_PATH,
                 us_east_1_provider=east,
                 alb_arn_suffix=ALB,
                 target_group_arn_suffixes=TARGET_GROUPS,
@@ -474,7 +478,7 @@ def test_composite_rule_fits_the_models_limit(built: Built) -> None:
 )
 def test_args_refuse_what_cannot_be_watched(change: Callable[[dict[str, Any]], None], message: str) -> None:
     values: dict[str, Any] = {
-        "settings": settings(), "environment": "production", "region": "us-east-1", "domain": DOMAIN,
+        "settings": settings(), "environment": "production", "region": "us-east-1", "domain": DOMAIN, "health_check_path": HEALTH_PATH,
         "us_east_1_provider": None, "alb_arn_suffix": ALB, "target_group_arn_suffixes": TARGET_GROUPS,
         "db_cluster_identifier": DB_CLUSTER, "db_instance_identifiers": DB_INSTANCES, "redis_replication_group_id": REPLICATION_GROUP,
         "redis_member_clusters": MEMBERS, "redis_node_count": 4, "cdn_distribution_id": DISTRIBUTION,

@@ -52,11 +52,7 @@ def test_defaults_follow_the_guide_and_aws_recommendations() -> None:
     assert (settings.cache.evictions, settings.cache.replication_lag_seconds) == (0, 30)
     assert (settings.period_seconds, settings.evaluation_periods) == (60, 3)
     assert (settings.budget.forecasted_percent, settings.budget.actual_percent) == (80, 100)
-    assert (settings.health_check.path, settings.health_check.interval_seconds, settings.health_check.failure_threshold) == (
-        "/health",
-        30,
-        3,
-    )
+    assert (settings.health_check.interval_seconds, settings.health_check.failure_threshold) == (30, 3)
     assert settings.delivery_rate is None
     assert settings.cost_allocation_tags == ()
     assert settings.emails == settings.webhooks == []
@@ -133,6 +129,8 @@ REJECTS = [
     ("production", _set("budget.emails", [f"f{i}@example.com" for i in range(10)]), "monitoring.budget.emails", "at most 9"),
     ("production", _set("healthCheck.intervalSeconds", 20), "monitoring.healthCheck.intervalSeconds", "every 10 or 30 seconds"),
     ("production", _set("healthCheck.failureThreshold", 11), "monitoring.healthCheck.failureThreshold", "between 1 and 10"),
+    # The uptime check requests the app's own health endpoint (app.healthCheckEndpoint): no second key.
+    ("production", _set("healthCheck.path", "/healthz"), "monitoring.healthCheck.path", "unknown key"),
     (
         "production",
         _set("deliveryRate", {"enabled": True, "namespace": "AWS/SES", "metricName": "Delivery"}),

@@ -12,8 +12,8 @@ import botocore.session
 import pulumi
 import pytest
 
-from components.database import SAFE_SPECIALS
 from components.redis import Redis, RedisArgs, redis_url
+from components.shared.secrets import SAFE_SPECIALS
 from config.basics import Basics
 from config.reader import Section
 from config.redis import ELASTICACHE_NODE_TYPES, ENGINE_VERSIONS, parse_redis

@@ -1,6 +1,6 @@
 """The AWS Load Balancer Controller, installed only to bind Services to target groups.
 
-The program owns the ALB, its listeners and its target groups (components/edge). The
+The program owns the ALB, its listeners and its target groups (components/load_balancer.py). The
 controller's one job here is the `TargetGroupBinding`: it keeps each target group's targets
 equal to the ready pod IPs behind a Service, and its webhook gives those pods a readiness
 gate that turns true only once the ALB reports the target healthy. That is what makes a
@@ -28,6 +28,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from components.shared.iam import irsa_role
+
 CHART = "aws-load-balancer-controller"
 CHART_REPOSITORY = "https://aws.github.io/eks-charts"
 # Chart 1.17.1 installs controller v2.17.1 (the chart's minor tracks the controller's).
@@ -51,44 +53,6 @@ READ_ACTIONS = (
     "elasticloadbalancing:DescribeTargetHealth",
 )
 TARGET_ACTIONS = ("elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets")
-
-
-def irsa_trust_policy(oidc_provider_arn: str, oidc_issuer_url: str, namespace: str, service_account: str) -> str:
-    """Trust one Kubernetes ServiceAccount (by its OIDC subject) and nothing else."""
-    issuer = oidc_issuer_url.removeprefix("https://")
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Federated": oidc_provider_arn},
-                    "Action": "sts:AssumeRoleWithWebIdentity",
-                    "Condition": {
-                        "StringEquals": {
-                            f"{issuer}:sub": f"system:serviceaccount:{namespace}:{service_account}",
-                            f"{issuer}:aud": "sts.amazonaws.com",
-                        }
-                    },
-                }
-            ],
-        }
-    )
-
-
-def irsa_role(
-    name: str,
-    oidc_provider_arn: pulumi.Input[str],
-    oidc_issuer_url: pulumi.Input[str],
-    namespace: str,
-    service_account: str,
-    description: str,
-    parent: pulumi.Resource,
-) -> aws.iam.Role:
-    trust = pulumi.Output.all(oidc_provider_arn, oidc_issuer_url).apply(
-        lambda parts: irsa_trust_policy(parts[0], parts[1], namespace, service_account)
-    )
-    return aws.iam.Role(name, description=description, assume_role_policy=trust, opts=pulumi.ResourceOptions(parent=parent))
 
 
 def controller_policy(target_group_arns: list[str]) -> str:

@@ -1,4 +1,4 @@
-"""Explicit providers: every AWS resource goes through one that stamps the cost-allocation tags."""
+"""Tags: every AWS resource goes through a provider that stamps the cost-allocation tags; Name per resource."""
 
 from __future__ import annotations
 

@@ -1,0 +1,46 @@
+"""What the app needs from the rest of the stack."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from config.app import COLOURS, AppSettings, check_pre_stop
+
+
+@dataclass
+class AppArgs:
+    settings: AppSettings
+    environment: str
+    domain: str
+    k8s_provider: k8s.Provider
+    cluster_name: pulumi.Input[str]
+    region: str
+    vpc_id: pulumi.Input[str]
+    vpc_cidr: str
+    oidc_provider_arn: pulumi.Input[str]
+    oidc_issuer_url: pulumi.Input[str]
+    # "blue" / "green": target type ip, protocol HTTPS, on the app port.
+    target_group_arns: Mapping[str, pulumi.Input[str]]
+    deregistration_delay_seconds: int
+    database_url: pulumi.Input[str]
+    redis_url: pulumi.Input[str]
+    email_api_key: pulumi.Input[str]
+    tls_cert_pem: pulumi.Input[str]
+    tls_key_pem: pulumi.Input[str]
+    # The data stores' ports, for the pods' egress rules.
+    db_port: int
+    redis_port: int
+    jwt_secret: pulumi.Input[str] | None = None
+    encryption_key: pulumi.Input[str] | None = None
+
+
+def check_args(args: AppArgs) -> None:
+    """Cross-checks between the app's settings and what other components were given."""
+    check_pre_stop(args.settings, args.deregistration_delay_seconds)
+    missing = [colour for colour in COLOURS if colour not in args.target_group_arns]
+    if missing:
+        raise ValueError(f"App needs a target group ARN per colour; missing: {', '.join(missing)}")

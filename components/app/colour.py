@@ -1,0 +1,169 @@
+"""One colour of the app (blue or green): its Service, TargetGroupBinding, Deployment, PDB and HPA.
+
+The binding keeps the colour's target group equal to its ready pods; the Deployment is what the
+traffic step waits for (Pulumi counts it created or updated only once its rollout is complete,
+readiness gates included).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.app.args import AppArgs
+from components.app.names import NAMESPACE, PORT_NAME, colour_labels, colour_object_name
+from components.app.pod import PodReferences, pod_template
+from config.app import APP_PORT, ColourName
+
+TARGET_GROUP_BINDING_API = "elbv2.k8s.aws/v1beta1"
+ROLLOUT_TIMEOUT = "15m"  # image pull + startup + ALB health checks (readiness gate) per pod
+
+
+@dataclass(frozen=True)
+class Prerequisites:
+    """What the App made first, that every colour's objects wait for."""
+
+    namespace: k8s.core.v1.Namespace
+    service_account: k8s.core.v1.ServiceAccount
+    network_policy: k8s.networking.v1.NetworkPolicy
+    # The Load Balancer Controller's chart: its CRD and webhook serve the binding.
+    controller_release: pulumi.Resource
+    pods: PodReferences
+
+
+@dataclass(frozen=True)
+class ColourResources:
+    service: k8s.core.v1.Service
+    binding: k8s.apiextensions.CustomResource
+    deployment: k8s.apps.v1.Deployment
+    disruption_budget: k8s.policy.v1.PodDisruptionBudget
+    autoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler
+
+
+def colour_resources(name: str, colour: ColourName, args: AppArgs, first: Prerequisites, parent: pulumi.Resource) -> ColourResources:
+    """The colour's objects, in the order they must exist: Service, binding, Deployment, then PDB and HPA."""
+    provider = args.k8s_provider
+    in_namespace = pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[first.namespace])
+    labels = colour_labels(colour)
+    object_name = colour_object_name(colour)
+    metadata = k8s.meta.v1.ObjectMetaArgs(name=object_name, namespace=NAMESPACE, labels=labels)
+    service = k8s.core.v1.Service(
+        f"{name}-{colour}",
+        metadata=metadata,
+        spec=k8s.core.v1.ServiceSpecArgs(
+            type="ClusterIP",
+            selector=labels,
+            ports=[k8s.core.v1.ServicePortArgs(name=PORT_NAME, port=APP_PORT, target_port=PORT_NAME, protocol="TCP", app_protocol="https")],
+        ),
+        opts=in_namespace,
+    )
+    # The controller's CRD and webhook must exist before the binding, and the binding
+    # before the pods: the webhook injects the readiness gate only into pods created
+    # while a binding selects them.
+    binding = k8s.apiextensions.CustomResource(
+        f"{name}-{colour}-binding",
+        api_version=TARGET_GROUP_BINDING_API,
+        kind="TargetGroupBinding",
+        metadata=metadata,
+        spec={
+            "serviceRef": {"name": object_name, "port": APP_PORT},
+            "targetGroupARN": args.target_group_arns[colour],
+            "targetType": "ip",
+            "ipAddressType": "ipv4",
+        },
+        opts=pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[first.namespace, service, first.controller_release]),
+    )
+    replicas = args.settings.colours[colour].replicas
+    deployment = k8s.apps.v1.Deployment(
+        f"{name}-{colour}",
+        metadata=k8s.meta.v1.ObjectMetaArgs(
+            name=object_name,
+            namespace=NAMESPACE,
+            labels=labels,
+            # Parking a colour sets spec.replicas to 0, a field the HPA's controller owns
+            # once it has scaled: force the apply instead of failing on that conflict.
+            annotations={"pulumi.com/patchForce": "true"},
+        ),
+        spec=k8s.apps.v1.DeploymentSpecArgs(
+            # A running colour's size belongs to its HPA: declaring replicas too would make
+            # every later apply conflict with the HPA (server-side apply). Only 0 is declared.
+            replicas=0 if replicas == 0 else None,
+            selector=k8s.meta.v1.LabelSelectorArgs(match_labels=labels),
+            revision_history_limit=5,
+            progress_deadline_seconds=600,
+            strategy=k8s.apps.v1.DeploymentStrategyArgs(
+                type="RollingUpdate",
+                rolling_update=k8s.apps.v1.RollingUpdateDeploymentArgs(max_unavailable=0, max_surge="25%"),
+            ),
+            template=pod_template(args, colour, first.pods),
+        ),
+        # No skipAwait: Pulumi counts the Deployment as created or updated only once its
+        # rollout is complete, which is what the traffic step depends on.
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            provider=provider,
+            depends_on=[first.namespace, first.service_account, binding, first.network_policy],
+            custom_timeouts=pulumi.CustomTimeouts(create=ROLLOUT_TIMEOUT, update=ROLLOUT_TIMEOUT),
+        ),
+    )
+    # One pod at a time: at the autoscaler's minimum (>= 2, >= 3 in production) a node
+    # drain still leaves the colour serving.
+    budget = k8s.policy.v1.PodDisruptionBudget(
+        f"{name}-{colour}",
+        metadata=metadata,
+        spec=k8s.policy.v1.PodDisruptionBudgetSpecArgs(
+            max_unavailable=1,
+            selector=k8s.meta.v1.LabelSelectorArgs(match_labels=labels),
+            unhealthy_pod_eviction_policy="AlwaysAllow",
+        ),
+        opts=in_namespace,
+    )
+    autoscaler = _autoscaler(name, colour, args, metadata, deployment, parent)
+    return ColourResources(service, binding, deployment, budget, autoscaler)
+
+
+def _autoscaler(
+    name: str,
+    colour: ColourName,
+    args: AppArgs,
+    metadata: k8s.meta.v1.ObjectMetaArgs,
+    deployment: k8s.apps.v1.Deployment,
+    parent: pulumi.Resource,
+) -> k8s.autoscaling.v2.HorizontalPodAutoscaler:
+    # An idle colour (0 replicas) is left alone: the HPA does not scale a target from zero.
+    replicas = args.settings.colours[colour].replicas
+    scaling = args.settings.autoscaling
+    return k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        f"{name}-{colour}",
+        metadata=metadata,
+        spec=k8s.autoscaling.v2.HorizontalPodAutoscalerSpecArgs(
+            scale_target_ref=k8s.autoscaling.v2.CrossVersionObjectReferenceArgs(
+                api_version="apps/v1", kind="Deployment", name=colour_object_name(colour)
+            ),
+            # The colour's replicas are its floor; an idle colour (0) leaves the HPA inert.
+            min_replicas=max(replicas, scaling.min_replicas),
+            max_replicas=max(replicas, scaling.max_replicas),
+            metrics=[
+                _utilization("cpu", scaling.cpu_target_percent),
+                _utilization("memory", scaling.memory_target_percent),
+            ],
+            behavior=k8s.autoscaling.v2.HorizontalPodAutoscalerBehaviorArgs(
+                scale_down=k8s.autoscaling.v2.HPAScalingRulesArgs(
+                    stabilization_window_seconds=300,
+                    policies=[k8s.autoscaling.v2.HPAScalingPolicyArgs(type="Pods", value=1, period_seconds=60)],
+                ),
+            ),
+        ),
+        opts=pulumi.ResourceOptions(parent=parent, provider=args.k8s_provider, depends_on=[deployment]),
+    )
+
+
+def _utilization(resource: str, percent: int) -> k8s.autoscaling.v2.MetricSpecArgs:
+    return k8s.autoscaling.v2.MetricSpecArgs(
+        type="Resource",
+        resource=k8s.autoscaling.v2.ResourceMetricSourceArgs(
+            name=resource, target=k8s.autoscaling.v2.MetricTargetArgs(type="Utilization", average_utilization=percent)
+        ),
+    )

@@ -1,0 +1,199 @@
+"""The email app on Kubernetes: two colours (blue and green) behind the ALB's target groups.
+
+Traffic moves by the ALB listener's forward weights (the traffic step, outside this
+component); each colour here is a Deployment, a Service and a TargetGroupBinding that keeps
+its target group equal to the colour's ready pods. Moving the weights therefore changes no
+Kubernetes object, and rolling back is moving them back.
+
+No request reaches a pod before it is ready, or after it has stopped serving:
+- the namespace asks the AWS Load Balancer Controller to inject readiness gates, so a pod is
+  ready only once the ALB sees its target healthy; `maxUnavailable: 0` keeps old pods until
+  then, and Pulumi's wait for the Deployment's rollout includes the gate, so a traffic step
+  that `depends_on` the colour's Deployment (``App.rollouts``) runs only after that;
+- on shutdown the pod sleeps (preStop) longer than the target group's deregistration delay,
+  and the grace period covers that sleep plus the app's own drain.
+
+Configuration: plain settings in a ConfigMap, secrets in Secrets, each variable of the guide
+as its own `env` entry (`configMapKeyRef` / `secretKeyRef`, never a literal secret). The
+ConfigMap and Secrets are immutable and auto-named, so a change makes new ones and rolls the
+pods onto them; the TLS key pair is a `kubernetes.io/tls` Secret mounted at the paths named by
+SSL_CERT_PATH and SSL_KEY_PATH (sub-path mounts, so the image's CA bundle in
+/etc/ssl/certs stays visible).
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.app.args import AppArgs, check_args
+from components.app.colour import ColourResources, Prerequisites, colour_resources
+from components.app.environment import plain_settings, webhook_url
+from components.app.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
+from components.app.names import APP_LABELS, NAMESPACE, READINESS_GATE_LABEL, SERVICE_ACCOUNT
+from components.app.network_policy import network_policy_spec
+from components.app.pod import PodReferences
+from components.shared.iam import irsa_role
+from components.shared.secrets import generated_key
+from config.app import COLOURS
+
+
+class App(pulumi.ComponentResource):
+    namespace: k8s.core.v1.Namespace
+    service_account: k8s.core.v1.ServiceAccount
+    config_map: k8s.core.v1.ConfigMap
+    secret: k8s.core.v1.Secret
+    tls_secret: k8s.core.v1.Secret
+    controller: LoadBalancerController
+    services: dict[str, k8s.core.v1.Service]
+    bindings: dict[str, k8s.apiextensions.CustomResource]
+    rollouts: dict[str, k8s.apps.v1.Deployment]
+    autoscalers: dict[str, k8s.autoscaling.v2.HorizontalPodAutoscaler]
+    disruption_budgets: dict[str, k8s.policy.v1.PodDisruptionBudget]
+    network_policy: k8s.networking.v1.NetworkPolicy
+    role_arn: pulumi.Output[str]
+    webhook_url: str
+
+    def __init__(self, name: str, args: AppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("email:app:App", name, None, opts)
+        check_args(args)
+        self.webhook_url = webhook_url(args.domain)
+        self.controller = LoadBalancerController(
+            f"{name}-lb-controller",
+            LoadBalancerControllerArgs(
+                cluster_name=args.cluster_name,
+                region=args.region,
+                vpc_id=args.vpc_id,
+                oidc_provider_arn=args.oidc_provider_arn,
+                oidc_issuer_url=args.oidc_issuer_url,
+                target_group_arns=args.target_group_arns,
+                k8s_provider=args.k8s_provider,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.namespace = self._namespace(name, args)
+        in_namespace = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[self.namespace])
+        self._identity(name, args, in_namespace)
+        self._configuration(name, args, in_namespace)
+        self.network_policy = k8s.networking.v1.NetworkPolicy(
+            f"{name}-network-policy",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="email-platform", namespace=NAMESPACE, labels=APP_LABELS),
+            spec=network_policy_spec(args.vpc_cidr, args.db_port, args.redis_port),
+            opts=in_namespace,
+        )
+        first = Prerequisites(
+            namespace=self.namespace,
+            service_account=self.service_account,
+            network_policy=self.network_policy,
+            controller_release=self.controller.release,
+            pods=PodReferences(
+                config_map_name=self.config_map.metadata.apply(_object_name),
+                secret_name=self.secret.metadata.apply(_object_name),
+                tls_name=self.tls_secret.metadata.apply(_object_name),
+            ),
+        )
+        colours: dict[str, ColourResources] = {colour: colour_resources(name, colour, args, first, self) for colour in COLOURS}
+        self.services = {colour: made.service for colour, made in colours.items()}
+        self.bindings = {colour: made.binding for colour, made in colours.items()}
+        self.rollouts = {colour: made.deployment for colour, made in colours.items()}
+        self.disruption_budgets = {colour: made.disruption_budget for colour, made in colours.items()}
+        self.autoscalers = {colour: made.autoscaler for colour, made in colours.items()}
+
+        self.register_outputs(
+            {
+                "namespace": NAMESPACE,
+                "roleArn": self.role_arn,
+                "webhookUrl": self.webhook_url,
+                "deployments": {colour: d.metadata.apply(lambda m: m.name) for colour, d in self.rollouts.items()},
+            }
+        )
+
+    def _namespace(self, name: str, args: AppArgs) -> k8s.core.v1.Namespace:
+        """Restricted pod security, and readiness gates from the Load Balancer Controller for every pod."""
+        return k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=NAMESPACE,
+                labels={
+                    **APP_LABELS,
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                    READINESS_GATE_LABEL: "enabled",
+                },
+            ),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider),
+        )
+
+    def _identity(self, name: str, args: AppArgs, in_namespace: pulumi.ResourceOptions) -> None:
+        """The pods' IAM role (IRSA) and the service account that carries it."""
+        role = irsa_role(
+            f"{name}-role",
+            args.oidc_provider_arn,
+            args.oidc_issuer_url,
+            NAMESPACE,
+            SERVICE_ACCOUNT,
+            "email-platform app pods (IRSA); attach policies here when the app calls AWS APIs",
+            self,
+        )
+        self.role_arn = role.arn
+        self.service_account = k8s.core.v1.ServiceAccount(
+            f"{name}-service-account",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=SERVICE_ACCOUNT,
+                namespace=NAMESPACE,
+                labels=APP_LABELS,
+                annotations={"eks.amazonaws.com/role-arn": role.arn},
+            ),
+            # The app never calls the Kubernetes API; the IRSA web-identity token is projected
+            # by EKS's webhook independently of this setting.
+            automount_service_account_token=False,
+            opts=in_namespace,
+        )
+
+    def _configuration(self, name: str, args: AppArgs, in_namespace: pulumi.ResourceOptions) -> None:
+        """The ConfigMap, the app Secret and the TLS Secret: immutable and auto-named, so a change rolls the pods."""
+        self.config_map = k8s.core.v1.ConfigMap(
+            f"{name}-settings",
+            metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=APP_LABELS),
+            immutable=True,
+            data=plain_settings(args.settings, args.environment, args.domain),
+            opts=in_namespace,
+        )
+        jwt_secret = args.jwt_secret if args.jwt_secret is not None else generated_key(f"{name}-jwt-secret", self)
+        # Data encrypted with ENCRYPTION_KEY is unreadable under a new one: the generated key is
+        # protected like the database that holds that data.
+        encryption_key = (
+            args.encryption_key if args.encryption_key is not None else generated_key(f"{name}-encryption-key", self, protect=True)
+        )
+        secret_values: dict[str, pulumi.Input[str]] = {
+            "EMAIL_API_KEY": args.email_api_key,
+            "JWT_SECRET": jwt_secret,
+            "ENCRYPTION_KEY": encryption_key,
+            "DATABASE_URL": args.database_url,
+            "REDIS_URL": args.redis_url,
+        }
+        self.secret = k8s.core.v1.Secret(
+            f"{name}-secrets",
+            metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=APP_LABELS),
+            type="Opaque",
+            immutable=True,
+            string_data={key: pulumi.Output.secret(value) for key, value in secret_values.items()},
+            opts=in_namespace,
+        )
+        self.tls_secret = k8s.core.v1.Secret(
+            f"{name}-tls",
+            metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=APP_LABELS),
+            type="kubernetes.io/tls",
+            immutable=True,
+            string_data={"tls.crt": pulumi.Output.secret(args.tls_cert_pem), "tls.key": pulumi.Output.secret(args.tls_key_pem)},
+            opts=in_namespace,
+        )
+
+
+def _object_name(metadata: k8s.meta.v1.outputs.ObjectMeta | None) -> str:
+    """The name the provider gave an auto-named object (pods reference it)."""
+    if metadata is None or not metadata.name:
+        raise ValueError("Kubernetes returned an object without metadata.name")
+    return metadata.name

@@ -1,0 +1,42 @@
+"""The app pods' NetworkPolicy: what may reach them, and what they may reach."""
+
+from __future__ import annotations
+
+import pulumi_kubernetes as k8s
+
+from components.app.names import APP_LABELS
+from config.app import APP_PORT
+
+
+def network_policy_spec(vpc_cidr: str, db_port: int, redis_port: int) -> k8s.networking.v1.NetworkPolicySpecArgs:
+    """In: the app port from the VPC (the ALB's nodes). Out: DNS, Postgres and Redis in the VPC; HTTPS anywhere."""
+    vpc = [k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr=vpc_cidr))]
+
+    def port(number: int, protocol: str = "TCP") -> k8s.networking.v1.NetworkPolicyPortArgs:
+        return k8s.networking.v1.NetworkPolicyPortArgs(port=number, protocol=protocol)
+
+    return k8s.networking.v1.NetworkPolicySpecArgs(
+        pod_selector=k8s.meta.v1.LabelSelectorArgs(match_labels=APP_LABELS),
+        policy_types=["Ingress", "Egress"],
+        ingress=[k8s.networking.v1.NetworkPolicyIngressRuleArgs(from_=vpc, ports=[port(APP_PORT)])],
+        egress=[
+            # Cluster DNS: pods ask the kube-dns Service, whose address is outside the VPC range;
+            # the VPC CNI's policy agent matches it only through a pod/namespace selector.
+            k8s.networking.v1.NetworkPolicyEgressRuleArgs(
+                to=[
+                    k8s.networking.v1.NetworkPolicyPeerArgs(
+                        namespace_selector=k8s.meta.v1.LabelSelectorArgs(match_labels={"kubernetes.io/metadata.name": "kube-system"}),
+                        pod_selector=k8s.meta.v1.LabelSelectorArgs(match_labels={"k8s-app": "kube-dns"}),
+                    )
+                ],
+                ports=[port(53, "UDP"), port(53, "TCP")],
+            ),
+            k8s.networking.v1.NetworkPolicyEgressRuleArgs(
+                to=vpc, ports=[port(53, "UDP"), port(53, "TCP"), port(db_port), port(redis_port)]
+            ),
+            k8s.networking.v1.NetworkPolicyEgressRuleArgs(
+                to=[k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr="0.0.0.0/0"))],
+                ports=[port(443)],
+            ),
+        ],
+    )

@@ -1,0 +1,144 @@
+"""The pod template of one colour: the container, its probes, its security context, where it runs.
+
+Probes, the Prometheus annotations and the container port all follow config (the health and
+metrics endpoints) and config.app.APP_PORT, the same values the load balancer checks and reaches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.app.args import AppArgs
+from components.app.environment import SSL_CERT_PATH, SSL_KEY_PATH, env_vars, plain_settings
+from components.app.names import CONTAINER, PORT_NAME, SERVICE_ACCOUNT, colour_labels
+from config.app import APP_PORT, ColourName
+
+RUN_AS = 10001  # checkov CKV_K8S_40 and the restricted profile want a high, non-root uid
+
+
+@dataclass(frozen=True)
+class PodReferences:
+    """The provider-given names of the auto-named objects the pods read."""
+
+    config_map_name: pulumi.Output[str]
+    secret_name: pulumi.Output[str]
+    tls_name: pulumi.Output[str]
+
+
+def _probe(path: str, period: int, failures: int, timeout: int = 3) -> k8s.core.v1.ProbeArgs:
+    # The app serves TLS on its port; the kubelet does not verify the certificate of an HTTPS probe.
+    return k8s.core.v1.ProbeArgs(
+        http_get=k8s.core.v1.HTTPGetActionArgs(path=path, port=PORT_NAME, scheme="HTTPS"),
+        period_seconds=period,
+        failure_threshold=failures,
+        timeout_seconds=timeout,
+    )
+
+
+def _security_context() -> k8s.core.v1.SecurityContextArgs:
+    return k8s.core.v1.SecurityContextArgs(
+        run_as_non_root=True,
+        run_as_user=RUN_AS,
+        run_as_group=RUN_AS,
+        allow_privilege_escalation=False,
+        privileged=False,
+        read_only_root_filesystem=True,
+        capabilities=k8s.core.v1.CapabilitiesArgs(drop=["ALL"]),
+        seccomp_profile=k8s.core.v1.SeccompProfileArgs(type="RuntimeDefault"),
+    )
+
+
+def _container(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.core.v1.ContainerArgs:
+    settings = args.settings
+    health = settings.health_check_endpoint
+    plain = list(plain_settings(settings, args.environment, args.domain))
+    return k8s.core.v1.ContainerArgs(
+        name=CONTAINER,
+        image=settings.colours[colour].image,
+        # Re-resolve the tag on every start: a pinned tag moved by mistake is caught.
+        image_pull_policy="Always",
+        ports=[k8s.core.v1.ContainerPortArgs(name=PORT_NAME, container_port=APP_PORT, protocol="TCP")],
+        env=env_vars(refs.config_map_name, refs.secret_name, plain),
+        resources=k8s.core.v1.ResourceRequirementsArgs(
+            requests={"cpu": settings.resources.cpu_request, "memory": settings.resources.memory_request},
+            limits={"cpu": settings.resources.cpu_limit, "memory": settings.resources.memory_limit},
+        ),
+        # Up to 150 s to start; then ready within 10 s of the health endpoint failing twice, restarted after 30 s.
+        startup_probe=_probe(health, period=5, failures=30),
+        readiness_probe=_probe(health, period=5, failures=2),
+        liveness_probe=_probe(health, period=10, failures=3, timeout=5),
+        lifecycle=k8s.core.v1.LifecycleArgs(
+            pre_stop=k8s.core.v1.LifecycleHandlerArgs(sleep=k8s.core.v1.SleepActionArgs(seconds=settings.shutdown.pre_stop_seconds))
+        ),
+        security_context=_security_context(),
+        volume_mounts=[
+            k8s.core.v1.VolumeMountArgs(name="tmp", mount_path="/tmp"),
+            k8s.core.v1.VolumeMountArgs(name="tls", mount_path=SSL_CERT_PATH, sub_path="email-cert.pem", read_only=True),
+            k8s.core.v1.VolumeMountArgs(name="tls", mount_path=SSL_KEY_PATH, sub_path="email-key.pem", read_only=True),
+        ],
+    )
+
+
+def pod_template(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.core.v1.PodTemplateSpecArgs:
+    settings = args.settings
+    labels = colour_labels(colour)
+    selector = k8s.meta.v1.LabelSelectorArgs(match_labels=labels)
+    return k8s.core.v1.PodTemplateSpecArgs(
+        metadata=k8s.meta.v1.ObjectMetaArgs(
+            labels=labels,
+            annotations={
+                "prometheus.io/scrape": "true",
+                "prometheus.io/scheme": "https",
+                "prometheus.io/port": str(APP_PORT),
+                "prometheus.io/path": settings.metrics_endpoint,
+            },
+        ),
+        spec=k8s.core.v1.PodSpecArgs(
+            service_account_name=SERVICE_ACCOUNT,
+            automount_service_account_token=False,
+            enable_service_links=False,
+            termination_grace_period_seconds=settings.shutdown.termination_grace_period_seconds,
+            security_context=k8s.core.v1.PodSecurityContextArgs(
+                run_as_non_root=True,
+                run_as_user=RUN_AS,
+                run_as_group=RUN_AS,
+                fs_group=RUN_AS,
+                seccomp_profile=k8s.core.v1.SeccompProfileArgs(type="RuntimeDefault"),
+            ),
+            # Zones strictly (a zone lost takes at most its share), hosts as far as capacity allows.
+            topology_spread_constraints=[
+                k8s.core.v1.TopologySpreadConstraintArgs(
+                    max_skew=1,
+                    topology_key="topology.kubernetes.io/zone",
+                    when_unsatisfiable="DoNotSchedule",
+                    label_selector=selector,
+                    match_label_keys=["pod-template-hash"],
+                ),
+                k8s.core.v1.TopologySpreadConstraintArgs(
+                    max_skew=1,
+                    topology_key="kubernetes.io/hostname",
+                    when_unsatisfiable="ScheduleAnyway",
+                    label_selector=selector,
+                    match_label_keys=["pod-template-hash"],
+                ),
+            ],
+            containers=[_container(args, colour, refs)],
+            volumes=[
+                k8s.core.v1.VolumeArgs(name="tmp", empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs(size_limit="256Mi")),
+                k8s.core.v1.VolumeArgs(
+                    name="tls",
+                    secret=k8s.core.v1.SecretVolumeSourceArgs(
+                        secret_name=refs.tls_name,
+                        default_mode=0o440,
+                        items=[
+                            k8s.core.v1.KeyToPathArgs(key="tls.crt", path="email-cert.pem"),
+                            k8s.core.v1.KeyToPathArgs(key="tls.key", path="email-key.pem"),
+                        ],
+                    ),
+                ),
+            ],
+        ),
+    )

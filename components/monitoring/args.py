@@ -1,0 +1,47 @@
+"""What monitoring watches: the identifiers of the resources the rest of the stack made."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from config.monitoring import MonitoringSettings
+
+_COLOUR = r"[a-z][a-z0-9-]{0,20}"
+
+
+@dataclass
+class MonitoringArgs:
+    settings: MonitoringSettings
+    environment: str
+    region: str
+    domain: str
+    # The app's health endpoint (config: app.healthCheckEndpoint): what the uptime check requests.
+    health_check_path: str
+    us_east_1_provider: aws.Provider
+    alb_arn_suffix: pulumi.Input[str]
+    # Colour (blue/green) → the target group's ARN suffix.
+    target_group_arn_suffixes: Mapping[str, pulumi.Input[str]]
+    db_cluster_identifier: pulumi.Input[str]
+    db_instance_identifiers: Sequence[pulumi.Input[str]]
+    redis_replication_group_id: pulumi.Input[str]
+    redis_member_clusters: pulumi.Input[Sequence[str]]
+    # How many member clusters (nodes) there are: known from config, so the alarms per node
+    # are declared up front and show in a preview, while their ids come from the group itself.
+    redis_node_count: int
+    cdn_distribution_id: pulumi.Input[str]
+
+    def __post_init__(self) -> None:
+        if not self.target_group_arn_suffixes:
+            raise ValueError("the ALB needs at least one target group to watch")
+        for colour in self.target_group_arn_suffixes:
+            if not re.fullmatch(_COLOUR, colour):
+                raise ValueError(f"target group key {colour!r} must be a short lower-case name, e.g. blue")
+        if not self.db_instance_identifiers:
+            raise ValueError("the database needs at least one instance to watch")
+        if self.redis_node_count < 1:
+            raise ValueError("the cache needs at least one node to watch")

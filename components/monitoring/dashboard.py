@@ -1,0 +1,144 @@
+"""The dashboard: the guide's metrics, drawn from the same identifiers the alarms use."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.monitoring.alarms import ALB, CLOUDFRONT, ELASTICACHE, GLOBAL_REGION, RDS, ROUTE53
+from components.monitoring.args import MonitoringArgs
+from config.reader import PROJECT
+
+
+def dashboard_body(
+    args: MonitoringArgs,
+    health_check: aws.route53.HealthCheck,
+    regional_alarms: list[pulumi.Output[str]],
+    us_east_1_alarms: list[pulumi.Output[str]],
+) -> pulumi.Output[str]:
+    """The body as JSON, once every identifier and alarm ARN is known."""
+    parts = pulumi.Output.all(
+        alb=args.alb_arn_suffix,
+        groups=pulumi.Output.all(**dict(args.target_group_arn_suffixes)),
+        cluster=args.db_cluster_identifier,
+        instances=pulumi.Output.all(*args.db_instance_identifiers),
+        members=pulumi.Output.from_input(args.redis_member_clusters),
+        distribution=args.cdn_distribution_id,
+        health=health_check.id,
+        regional=pulumi.Output.all(*regional_alarms),
+        east=pulumi.Output.all(*us_east_1_alarms),
+    )
+    return parts.apply(lambda p: json.dumps(dashboard(p, args), sort_keys=True))
+
+
+def dashboard_url(region: str, board: aws.cloudwatch.Dashboard) -> pulumi.Output[str]:
+    return pulumi.Output.concat(
+        "https://",
+        region,
+        ".console.aws.amazon.com/cloudwatch/home?region=",
+        region,
+        "#dashboards:name=",
+        board.dashboard_name,
+    )
+
+
+def _graph(title: str, region: str, metrics: list[list[Any]], *, stat: str, threshold: float | None = None) -> dict[str, Any]:
+    properties: dict[str, Any] = {"title": title, "region": region, "stat": stat, "period": 60, "view": "timeSeries", "metrics": metrics}
+    if threshold is not None:
+        properties["annotations"] = {"horizontal": [{"label": "alarm", "value": threshold}]}
+    return {"type": "metric", "width": 12, "height": 6, "properties": properties}
+
+
+def dashboard(p: Mapping[str, Any], args: MonitoringArgs) -> dict[str, Any]:
+    """The dashboard body from the resolved identifiers `p`."""
+    region, s = args.region, args.settings
+    lb = ["LoadBalancer", p["alb"]]
+    instances, members = list(p["instances"]), sorted(p["members"])
+    widgets: list[dict[str, Any]] = [
+        {
+            "type": "text",
+            "width": 24,
+            "height": 2,
+            "properties": {
+                "markdown": f"# {PROJECT} {args.environment}\nhttps://{args.domain} — uptime 99.9 %, average response < 200 ms, delivery ≥ 99 %"
+            },
+        },
+        {"type": "alarm", "width": 24, "height": 4, "properties": {"title": "Alarms", "alarms": list(p["regional"])}},
+        {"type": "alarm", "width": 24, "height": 2, "properties": {"title": f"Alarms in {GLOBAL_REGION}", "alarms": list(p["east"])}},
+        _graph(
+            "Requests and 5xx",
+            region,
+            [[ALB, "RequestCount", *lb], [ALB, "HTTPCode_Target_5XX_Count", *lb], [ALB, "HTTPCode_ELB_5XX_Count", *lb]],
+            stat="Sum",
+        ),
+        _graph("Response time (s)", region, [[ALB, "TargetResponseTime", *lb]], stat="Average", threshold=s.alb.response_time_seconds),
+        _graph(
+            "Targets by colour",
+            region,
+            [
+                [ALB, metric, "TargetGroup", suffix, *lb, {"label": f"{colour} {metric}"}]
+                for colour, suffix in sorted(p["groups"].items())
+                for metric in ("HealthyHostCount", "UnHealthyHostCount")
+            ],
+            stat="Maximum",
+        ),
+        _graph(
+            f"Uptime: {args.health_check_path} from Route 53",
+            GLOBAL_REGION,
+            [[ROUTE53, "HealthCheckPercentageHealthy", "HealthCheckId", p["health"]]],
+            stat="Average",
+        ),
+        _graph(
+            "CDN 5xx rate (%)",
+            GLOBAL_REGION,
+            [[CLOUDFRONT, "5xxErrorRate", "Region", "Global", "DistributionId", p["distribution"]]],
+            stat="Average",
+            threshold=s.cdn.error_5xx_percent,
+        ),
+        _graph(
+            "Aurora CPU (%)",
+            region,
+            [[RDS, "CPUUtilization", "DBInstanceIdentifier", i] for i in instances],
+            stat="Average",
+            threshold=s.database.cpu_percent,
+        ),
+        _graph("Aurora connections", region, [[RDS, "DatabaseConnections", "DBInstanceIdentifier", i] for i in instances], stat="Maximum"),
+        _graph(
+            "Aurora freeable memory (bytes)",
+            region,
+            [[RDS, "FreeableMemory", "DBInstanceIdentifier", i] for i in instances],
+            stat="Minimum",
+        ),
+        _graph(
+            "Aurora replica lag (ms)",
+            region,
+            [[RDS, "AuroraReplicaLagMaximum", "DBClusterIdentifier", p["cluster"]]],
+            stat="Maximum",
+            threshold=s.database.replica_lag_milliseconds,
+        ),
+        _graph(
+            "Cache engine CPU (%)",
+            region,
+            [[ELASTICACHE, "EngineCPUUtilization", "CacheClusterId", m] for m in members],
+            stat="Average",
+            threshold=s.cache.engine_cpu_percent,
+        ),
+        _graph(
+            "Cache memory (%)",
+            region,
+            [[ELASTICACHE, "DatabaseMemoryUsagePercentage", "CacheClusterId", m] for m in members],
+            stat="Maximum",
+            threshold=s.cache.memory_percent,
+        ),
+        _graph("Cache evictions", region, [[ELASTICACHE, "Evictions", "CacheClusterId", m] for m in members], stat="Sum"),
+    ]
+    rate = s.delivery_rate
+    if rate is not None:
+        dims = [part for key, value in sorted(rate.dimensions.items()) for part in (key, value)]
+        widgets.append(_graph("Delivery rate (%)", region, [[rate.namespace, rate.metric_name, *dims]], stat="Average",
+                              threshold=rate.minimum_percent))  # fmt: skip
+    return {"widgets": widgets}

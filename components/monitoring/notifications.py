@@ -1,0 +1,114 @@
+"""Who hears of an alarm or a budget: an encrypted SNS topic with email and webhook subscriptions.
+
+Topics are encrypted with a customer-managed key: CloudWatch cannot publish to a topic
+encrypted with the AWS-managed `alias/aws/sns` key, whose policy cannot be changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import pulumi
+import pulumi_aws as aws
+
+from config.monitoring import MonitoringSettings
+
+# Services that publish to the topics (alarms, budgets), and so need the key and the topic.
+PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com")
+
+
+def alarm_topic(name: str, prefix: str, settings: MonitoringSettings, opts: pulumi.ResourceOptions) -> aws.sns.Topic:
+    """The topic, its key and policies, and a subscription per configured email and webhook."""
+    # Created with AWS's default policy (the account administers it), then given the full
+    # policy, which names the account: read from the key's own ARN, with no API call.
+    key = aws.kms.Key(
+        f"{name}-topic",
+        description=f"Encrypts the {prefix} alarm and budget notifications",
+        enable_key_rotation=True,
+        deletion_window_in_days=30,
+        opts=opts,
+    )
+    aws.kms.KeyPolicy(f"{name}-topic", key_id=key.key_id, policy=key.arn.apply(_key_policy), opts=opts)
+    aws.kms.Alias(f"{name}-topic", name=f"alias/{prefix}-{name}-alarms", target_key_id=key.key_id, opts=opts)
+    topic = aws.sns.Topic(
+        f"{name}-alarms",
+        name=f"{prefix}-alarms",
+        display_name=f"{prefix} alarms",
+        kms_master_key_id=key.arn,
+        opts=opts,
+    )
+    aws.sns.TopicPolicy(
+        f"{name}-alarms",
+        arn=topic.arn,
+        policy=topic.arn.apply(_topic_policy),
+        opts=opts,
+    )
+    for email in settings.emails:
+        aws.sns.TopicSubscription(f"{name}-email-{_slug(email)}", topic=topic.arn, protocol="email", endpoint=email, opts=opts)
+    for url in settings.webhooks:
+        # Webhook URLs often carry a token (Slack, PagerDuty): keep it out of names and state.
+        aws.sns.TopicSubscription(
+            f"{name}-webhook-{hashlib.sha256(url.encode()).hexdigest()[:10]}",
+            topic=topic.arn,
+            protocol="https",
+            endpoint=pulumi.Output.secret(url),
+            endpoint_auto_confirms=False,  # the receiver visits SubscribeURL itself
+            opts=opts,
+        )
+    return topic
+
+
+def _key_policy(key_arn: str) -> str:
+    _, partition, _, _, account, _ = key_arn.split(":", 5)
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountAdministersTheKey",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "AlarmsAndBudgetsEncryptNotifications",
+                    "Effect": "Allow",
+                    "Principal": {"Service": list(PUBLISHERS)},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "Resource": "*",
+                    # No aws:SourceAccount condition here, as in AWS's documented policy for alarms
+                    # on encrypted topics: the KMS call is made through SNS and may not carry it.
+                    # The topic policy below limits who may publish to this account's alarms.
+                },
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def _topic_policy(topic_arn: str) -> str:
+    account = topic_arn.split(":")[4]
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AlarmsAndBudgetsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": list(PUBLISHERS)},
+                    "Action": "SNS:Publish",
+                    "Resource": topic_arn,
+                    # Only on behalf of this account's alarms and budgets (confused deputy).
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                }
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]

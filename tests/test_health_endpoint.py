@@ -1,0 +1,82 @@
+"""One health endpoint: the pods' probes, both target groups' health checks and the Route 53
+uptime check all request `app.healthCheckEndpoint`, so changing it moves all of them together.
+
+Run on the whole program: a path hard-coded in any one place (a component, or __main__ not
+passing the setting on) leaves that place on the default and fails here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from committed_stacks import stack_config
+from config_edits import set_key
+
+from preflight.runner import Run, run_program
+from preflight.stack_files import load_stack_file
+
+DEFAULT = "/health"
+MOVED = "/healthz"
+PROBES = ("startupProbe", "readinessProbe", "livenessProbe")
+
+
+def _probe_paths(run: Run) -> dict[str, str]:
+    paths = {}
+    for deployment in run.of_type("kubernetes:apps/v1:Deployment"):
+        (container,) = deployment.inputs["spec"]["template"]["spec"]["containers"]
+        for probe in PROBES:
+            paths[f"{deployment.name} {probe}"] = container[probe]["httpGet"]["path"]
+    return paths
+
+
+def _target_group_paths(run: Run) -> dict[str, str]:
+    return {group.name: group.inputs["healthCheck"]["path"] for group in run.of_type("aws:lb/targetGroup:TargetGroup")}
+
+
+def _uptime_path(run: Run) -> str:
+    (check,) = run.of_type("aws:route53/healthCheck:HealthCheck")
+    path: str = check.inputs["resourcePath"]
+    return path
+
+
+def _config_map_path(run: Run) -> str:
+    (config_map,) = run.of_type("kubernetes:core/v1:ConfigMap")
+    path: str = config_map.inputs["data"]["HEALTH_CHECK_ENDPOINT"]
+    return path
+
+
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The production stack with the endpoint moved, run once for this module's tests."""
+    config = stack_config("production")
+    set_key("app.healthCheckEndpoint", MOVED)(config)
+    folder = tmp_path_factory.mktemp("moved-health-endpoint")
+    (folder / "Pulumi.production.yaml").write_text(yaml.safe_dump({"config": config}))
+    return run_program(load_stack_file("production", root=folder))
+
+
+def test_by_default_everything_checks_the_default_endpoint(production: Run) -> None:
+    assert set(_probe_paths(production).values()) == {DEFAULT}
+    assert _target_group_paths(production) == {"lb-blue": DEFAULT, "lb-green": DEFAULT}
+    assert _uptime_path(production) == DEFAULT
+
+
+def test_changing_the_endpoint_moves_probes_target_groups_and_uptime_check(moved: Run) -> None:
+    probes = _probe_paths(moved)
+    assert len(probes) == 2 * len(PROBES), "both colours, every probe"
+    assert probes == dict.fromkeys(probes, MOVED)
+    assert _target_group_paths(moved) == {"lb-blue": MOVED, "lb-green": MOVED}
+    assert _uptime_path(moved) == MOVED
+    assert _config_map_path(moved) == MOVED  # what the app itself is told to serve
+    assert moved.outputs["healthUrl"] == f"https://mail.example.com{MOVED}"
+
+
+def test_the_uptime_alarm_and_dashboard_name_the_endpoint_checked(moved: Run) -> None:
+    alarms: dict[str, Any] = {a.name: a for a in moved.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert alarms["monitoring-health-check"].inputs["alarmDescription"].startswith(f"https://mail.example.com{MOVED} fails")
+    for colour in ("blue", "green"):
+        assert f"failing the {MOVED} check" in alarms[f"monitoring-alb-{colour}-unhealthy-hosts"].inputs["alarmDescription"]
+    (dashboard,) = moved.of_type("aws:cloudwatch/dashboard:Dashboard")
+    assert f"Uptime: {MOVED} from Route 53" in dashboard.inputs["dashboardBody"]
