@@ -5,24 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+from policy_cases import add_case_tests
 from policy_helpers import (
     AURORA,
     CLUSTER,
     DELETE,
     GOOD_STACK,
-    PRODUCTION,
     RDS,
     RDS_INSTANCE,
     REDIS,
     RG,
     changed,
-    names,
     res,
-    resource_spec,
-    stack_spec,
     validate_resource,
-    validate_stack,
 )
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
 
@@ -81,53 +76,10 @@ STACK_CASES: list[tuple[str, list[Resource]]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "resource_type", "compliant", "broken", "config"), CASES, ids=[c[0] for c in CASES])
-def test_policy_passes_compliant_and_trips_broken(
-    name: str, resource_type: str, compliant: dict[str, Any], broken: dict[str, Any], config: dict[str, Any]
-) -> None:
-    spec = resource_spec(name)
-    assert spec.evaluate(resource_type, compliant, config) == []
-    assert spec.evaluate(resource_type, broken, config), f"{name} did not trip on {broken}"
-
-
-@pytest.mark.parametrize(("name", "resource_type", "compliant", "broken", "config"), CASES, ids=[c[0] for c in CASES])
-def test_wrapper_reports_through_report_violation(
-    name: str, resource_type: str, compliant: dict[str, Any], broken: dict[str, Any], config: dict[str, Any]
-) -> None:
-    assert validate_resource(name, resource_type, compliant, config) == []
-    assert validate_resource(name, resource_type, broken, config)
-
-
-@pytest.mark.parametrize(("name", "resource_type", "broken", "config"), MORE_BROKEN, ids=[c[0] for c in MORE_BROKEN])
-def test_policy_trips_on_other_breakages(name: str, resource_type: str, broken: dict[str, Any], config: dict[str, Any]) -> None:
-    assert resource_spec(name).evaluate(resource_type, broken, config)
-
-
-@pytest.mark.parametrize(("name", "resource_type", "props", "config"), MORE_COMPLIANT, ids=[c[0] for c in MORE_COMPLIANT])
-def test_policy_accepts_secrets_and_unknowns(name: str, resource_type: str, props: dict[str, Any], config: dict[str, Any]) -> None:
-    assert resource_spec(name).evaluate(resource_type, props, config) == []
-
-
 def test_wrapper_treats_engine_unknowns_as_compliant() -> None:
     # During preview the engine's proxies raise on any unknown read; the wrapper must not.
     props = changed(AURORA, "storageEncrypted", UNKNOWN_BOOLEAN_VALUE) | {"kmsKeyId": UNKNOWN_STRING_VALUE}
     assert validate_resource("db-encrypted-at-rest", RDS, props, {}) == []
 
 
-@pytest.mark.parametrize(("name", "broken_stack"), STACK_CASES, ids=[c[0] for c in STACK_CASES])
-def test_stack_policy_passes_good_stack_and_trips_broken(name: str, broken_stack: list[Resource]) -> None:
-    spec = stack_spec(name)
-    assert spec.evaluate(GOOD_STACK, PRODUCTION) == []
-    assert spec.evaluate(broken_stack, PRODUCTION), f"{name} did not trip"
-
-
-@pytest.mark.parametrize(("name", "broken_stack"), STACK_CASES, ids=[c[0] for c in STACK_CASES])
-def test_stack_wrapper_reports_with_the_resource_urn(name: str, broken_stack: list[Resource]) -> None:
-    assert validate_stack(name, GOOD_STACK, PRODUCTION) == []
-    reported = validate_stack(name, broken_stack, PRODUCTION)
-    assert reported and all(urn and urn.startswith("urn:pulumi:") for _, urn in reported)
-
-
-def test_every_data_policy_is_tested_both_ways() -> None:
-    assert {c[0] for c in CASES} == names(data.RESOURCE_POLICIES)
-    assert {c[0] for c in STACK_CASES} == names(data.STACK_POLICIES)
+add_case_tests(globals(), data, cases=CASES, more_broken=MORE_BROKEN, more_compliant=MORE_COMPLIANT, stack_cases=STACK_CASES)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from policy_helpers import ALB, DELETE, LB, LISTENER, changed, names, resource_spec, validate_resource
+from policy_cases import add_case_tests
+from policy_helpers import ALB, DELETE, LB, LISTENER, changed
 
 from policy import edge
 
@@ -90,33 +90,4 @@ MORE_COMPLIANT: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "resource_type", "compliant", "broken", "config"), CASES, ids=[c[0] for c in CASES])
-def test_policy_passes_compliant_and_trips_broken(
-    name: str, resource_type: str, compliant: dict[str, Any], broken: dict[str, Any], config: dict[str, Any]
-) -> None:
-    spec = resource_spec(name)
-    assert spec.evaluate(resource_type, compliant, config) == []
-    assert spec.evaluate(resource_type, broken, config), f"{name} did not trip on {broken}"
-
-
-@pytest.mark.parametrize(("name", "resource_type", "compliant", "broken", "config"), CASES, ids=[c[0] for c in CASES])
-def test_wrapper_reports_through_report_violation(
-    name: str, resource_type: str, compliant: dict[str, Any], broken: dict[str, Any], config: dict[str, Any]
-) -> None:
-    assert validate_resource(name, resource_type, compliant, config) == []
-    assert validate_resource(name, resource_type, broken, config)
-
-
-@pytest.mark.parametrize(("name", "resource_type", "broken", "config"), MORE_BROKEN, ids=[c[0] for c in MORE_BROKEN])
-def test_policy_trips_on_other_breakages(name: str, resource_type: str, broken: dict[str, Any], config: dict[str, Any]) -> None:
-    assert resource_spec(name).evaluate(resource_type, broken, config)
-
-
-@pytest.mark.parametrize(("name", "resource_type", "props", "config"), MORE_COMPLIANT, ids=[c[0] for c in MORE_COMPLIANT])
-def test_policy_accepts_other_valid_choices(name: str, resource_type: str, props: dict[str, Any], config: dict[str, Any]) -> None:
-    assert resource_spec(name).evaluate(resource_type, props, config) == []
-
-
-def test_every_edge_policy_is_tested_both_ways() -> None:
-    assert {c[0] for c in CASES} == names(edge.RESOURCE_POLICIES)
-    assert edge.STACK_POLICIES == []
+add_case_tests(globals(), edge, cases=CASES, more_broken=MORE_BROKEN, more_compliant=MORE_COMPLIANT)
