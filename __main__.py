@@ -11,6 +11,7 @@ from components.certificates import Certificates, CertificatesArgs
 from components.cluster import Cluster, ClusterArgs
 from components.cost_estimate import CostCollector
 from components.database import Database, DatabaseArgs
+from components.integrations import Integrations, IntegrationsArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.monitoring import Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
@@ -169,6 +170,31 @@ monitoring = Monitoring(
         cdn_distribution_id=cdn.distribution_id,
     ),
     opts=aws_only,
+)
+
+# ── integrations: deployment events for other teams, feature flags gated on customer health ──
+integrations = Integrations(
+    "integrations",
+    IntegrationsArgs(
+        stack.integrations,
+        environment=basics.environment,
+        alarm_topic_arn=monitoring.topic_arn,
+        service_degraded_alarm_arn=monitoring.service_degraded.arn,
+        app_role_name=app.role_name,
+    ),
+    opts=aws_only,
+)
+pulumi.export("deploymentBusName", integrations.bus.name)  # the deploy workflow publishes here
+pulumi.export("serviceDegradedAlarmName", monitoring.service_degraded.alarm_name)  # the release gate reads it
+pulumi.export("releasePipelinePolicyArn", integrations.pipeline_policy.arn)  # attach to the deploy workflow's role
+pulumi.export(
+    "featureFlags",
+    {
+        "applicationId": integrations.flags_application_id,
+        "environmentId": integrations.flags_environment_id,
+        "profileId": integrations.flags_profile_id,
+        "strategyId": integrations.flags_strategy_id,
+    },
 )
 
 # ── outputs ──

@@ -25,6 +25,7 @@ from config.cluster import CLUSTER, ClusterSettings, parse_cluster
 from config.cost_usage import COST_USAGE, CostUsage, parse_cost_usage
 from config.database import DATABASE, DatabaseSettings, parse_database
 from config.edge import EDGE, EdgeSettings, parse_edge
+from config.integrations import INTEGRATIONS, IntegrationsSettings, parse_integrations
 from config.monitoring import MONITORING, MonitoringSettings, parse_monitoring
 from config.network import NETWORK, NetworkSettings, parse_network
 from config.reader import PROJECT, ConfigError, Section
@@ -96,6 +97,7 @@ class StackConfig:
     cdn: CdnSettings
     app: AppSettings
     monitoring: MonitoringSettings
+    integrations: IntegrationsSettings
     cost_usage: CostUsage
     secrets: StackSecrets
 
@@ -152,6 +154,7 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
         app=parse_app(APP.open(top), basics),
         # The Route 53 uptime check requests the app's own health endpoint.
         monitoring=parse_monitoring(MONITORING.open(top), basics),
+        integrations=parse_integrations(INTEGRATIONS.open(top), basics, frozenset(reader.SECRET_KEYS)),
         cost_usage=parse_cost_usage(COST_USAGE.open(top)),
         secrets=_read_secrets(cluster),
     )

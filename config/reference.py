@@ -22,6 +22,7 @@ from config.cost_usage import COST_USAGE
 from config.database import DATABASE
 from config.declare import OPTIONAL, REQUIRED, Derived, Group, Key, PerEnvironment
 from config.edge import EDGE
+from config.integrations import INTEGRATIONS
 from config.monitoring import MONITORING
 from config.network import NETWORK
 from config.redis import REDIS
@@ -31,7 +32,7 @@ START = "<!-- config-reference:start -->"
 END = "<!-- config-reference:end -->"
 
 # The stack file's top-level objects, in the order the reference shows them.
-SECTIONS: tuple[Group, ...] = (NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, COST_USAGE)
+SECTIONS: tuple[Group, ...] = (NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, INTEGRATIONS, COST_USAGE)
 ROOTS: tuple[Group, ...] = (AWS, BASICS, *SECTIONS)
 
 _HEADER = ("| Key | Type | Default | Allowed | Description |", "|---|---|---|---|---|")

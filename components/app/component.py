@@ -52,6 +52,7 @@ class App(pulumi.ComponentResource):
     disruption_budgets: dict[str, k8s.policy.v1.PodDisruptionBudget]
     network_policy: k8s.networking.v1.NetworkPolicy
     role_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
     webhook_url: str
 
     def __init__(self, name: str, args: AppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -138,6 +139,7 @@ class App(pulumi.ComponentResource):
             self,
         )
         self.role_arn = role.arn
+        self.role_name = role.name
         self.service_account = k8s.core.v1.ServiceAccount(
             f"{name}-service-account",
             metadata=k8s.meta.v1.ObjectMetaArgs(

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from components.monitoring.alarms import ALB, CLOUDFRONT, ELASTICACHE, GLOBAL_REGION, RDS, ROUTE53
 from components.monitoring.args import MonitoringArgs
+from config.integrations import DEPLOYMENTS_METRIC, DEPLOYMENTS_NAMESPACE
 from config.reader import PROJECT
 
 
@@ -57,6 +58,9 @@ def dashboard(p: Mapping[str, Any], args: MonitoringArgs) -> dict[str, Any]:
     """The dashboard body from the resolved identifiers `p`."""
     region, s = args.region, args.settings
     lb = ["LoadBalancer", p["alb"]]
+    # One data point per deployment event (components/integrations counts them from the bus): drawn
+    # beside the traffic so product analytics can line a change in behaviour up with a release.
+    deployments = [DEPLOYMENTS_NAMESPACE, DEPLOYMENTS_METRIC, "Environment", args.environment]
     instances, members = list(p["instances"]), sorted(p["members"])
     widgets: list[dict[str, Any]] = [
         {
@@ -72,7 +76,12 @@ def dashboard(p: Mapping[str, Any], args: MonitoringArgs) -> dict[str, Any]:
         _graph(
             "Requests and 5xx",
             region,
-            [[ALB, "RequestCount", *lb], [ALB, "HTTPCode_Target_5XX_Count", *lb], [ALB, "HTTPCode_ELB_5XX_Count", *lb]],
+            [
+                [ALB, "RequestCount", *lb],
+                [ALB, "HTTPCode_Target_5XX_Count", *lb],
+                [ALB, "HTTPCode_ELB_5XX_Count", *lb],
+                [*deployments, {"yAxis": "right", "label": "deployment events"}],
+            ],
             stat="Sum",
         ),
         _graph("Response time (s)", region, [[ALB, "TargetResponseTime", *lb]], stat="Average", threshold=s.alb.response_time_seconds),

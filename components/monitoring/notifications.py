@@ -13,10 +13,15 @@ import re
 import pulumi
 import pulumi_aws as aws
 
+from config.integrations import bus_name
 from config.monitoring import MonitoringSettings
 
 # Services that publish to the topics (alarms, budgets), and so need the key and the topic.
 PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com")
+# EventBridge forwards deployment failures and rollbacks (components/integrations): it needs the
+# key too, and may publish for this stack's deployment-events bus only. Source: the EventBridge
+# user guide, "Amazon SNS permissions" (docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html).
+EVENTS = "events.amazonaws.com"
 
 
 def alarm_topic(name: str, prefix: str, settings: MonitoringSettings, opts: pulumi.ResourceOptions) -> aws.sns.Topic:
@@ -42,7 +47,7 @@ def alarm_topic(name: str, prefix: str, settings: MonitoringSettings, opts: pulu
     aws.sns.TopicPolicy(
         f"{name}-alarms",
         arn=topic.arn,
-        policy=topic.arn.apply(_topic_policy),
+        policy=topic.arn.apply(lambda arn: _topic_policy(arn, bus_name(prefix))),
         opts=opts,
     )
     for email in settings.emails:
@@ -76,7 +81,7 @@ def _key_policy(key_arn: str) -> str:
                 {
                     "Sid": "AlarmsAndBudgetsEncryptNotifications",
                     "Effect": "Allow",
-                    "Principal": {"Service": list(PUBLISHERS)},
+                    "Principal": {"Service": [*PUBLISHERS, EVENTS]},
                     "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                     "Resource": "*",
                     # No aws:SourceAccount condition here, as in AWS's documented policy for alarms
@@ -89,8 +94,8 @@ def _key_policy(key_arn: str) -> str:
     )
 
 
-def _topic_policy(topic_arn: str) -> str:
-    account = topic_arn.split(":")[4]
+def _topic_policy(topic_arn: str, deployments_bus: str) -> str:
+    region, account = topic_arn.split(":")[3:5]
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -103,7 +108,15 @@ def _topic_policy(topic_arn: str) -> str:
                     "Resource": topic_arn,
                     # Only on behalf of this account's alarms and budgets (confused deputy).
                     "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-                }
+                },
+                {
+                    "Sid": "DeploymentEventsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": EVENTS},
+                    "Action": "SNS:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:events:{region}:{account}:rule/{deployments_bus}/*"}},
+                },
             ],
         },
         sort_keys=True,
