@@ -29,6 +29,10 @@ USAGE_FIGURES: dict[str, tuple[str, ...]] = {
     "aws:s3/bucket:Bucket": ("storage_gb",),
     "aws:cloudwatch/logGroup:LogGroup": ("monthly_data_ingested_gb", "storage_gb"),
     "aws:wafv2/webAcl:WebAcl": ("monthly_requests",),
+    "aws:cloudwatch/eventBus:EventBus": ("monthly_custom_events",),
+    "aws:cloudwatch/eventArchive:EventArchive": ("monthly_archive_processing_gb", "archive_storage_gb"),
+    "aws:cloudwatch/eventApiDestination:EventApiDestination": ("monthly_invocations",),
+    "aws:appconfig/configurationProfile:ConfigurationProfile": ("monthly_configuration_requests", "monthly_configurations_received"),
 }
 
 

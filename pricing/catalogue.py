@@ -34,6 +34,8 @@ CW_PAGE = "aws.amazon.com/cloudwatch/pricing"
 WAF_PAGE = "aws.amazon.com/waf/pricing"
 SM_PAGE = "aws.amazon.com/secrets-manager/pricing"
 PRIVATELINK_PAGE = "aws.amazon.com/privatelink/pricing"
+EVENTS_PAGE = "aws.amazon.com/eventbridge/pricing (custom events, archive, API destinations)"
+APPCONFIG_PAGE = "aws.amazon.com/systems-manager/pricing (AppConfig)"
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,14 @@ def _us_east_1() -> dict[str, Price]:
         "waf.webacl": _p("5.00", "month", WAF_PAGE),
         "waf.rule": _p("1.00", "month", WAF_PAGE),
         "waf.requests": _p("0.60", "1M requests", WAF_PAGE),
+        "cloudwatch.metric.custom": _p("0.30", "month", CW_PAGE),
+        # Deployment events and feature flags.
+        "events.custom": _p("1.00", "1M events", EVENTS_PAGE),
+        "events.archive.gb": _p("0.10", "GB", EVENTS_PAGE, confirmed=False),
+        "events.archive.storage": _p("0.023", "GB-month", EVENTS_PAGE, confirmed=False),
+        "events.api_destination": _p("0.20", "1M invocations", EVENTS_PAGE),
+        "appconfig.request": _p("0.20", "1M requests", APPCONFIG_PAGE, confirmed=False),  # $0.0000002 per request
+        "appconfig.received": _p("0.0008", "configuration", APPCONFIG_PAGE, confirmed=False),
     }
     for node in ("cache.r7g.large", "cache.r6g.large", "cache.t4g.medium"):
         prices[f"elasticache.valkey.{node}"] = _derived(prices[f"elasticache.redis.{node}"], "0.8", "Valkey = 0.8 x Redis OSS")

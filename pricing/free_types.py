@@ -98,6 +98,15 @@ FREE_TYPES: frozenset[str] = frozenset(
         "aws:cloudwatch/logDelivery:LogDelivery",
         "aws:cloudwatch/logDeliverySource:LogDeliverySource",
         "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+        # EventBridge plumbing: rules and targets are free; a connection's secret is included in the
+        # API destination's invocation charge; the bus and archive are priced by their usage.
+        "aws:cloudwatch/eventRule:EventRule",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "aws:cloudwatch/eventConnection:EventConnection",
+        # AppConfig bills per request and configuration received (priced on the flag profile).
+        "aws:appconfig/application:Application",
+        "aws:appconfig/environment:Environment",
+        "aws:appconfig/deploymentStrategy:DeploymentStrategy",
         # The stack itself.
         "pulumi:pulumi:Stack",
     }

@@ -23,6 +23,7 @@ from pricing.context import (
     non_negative_number,
 )
 from pricing.documents import UNKNOWN
+from pricing.integrations import PRICERS as INTEGRATION_PRICERS
 
 # EKS versions older than this are in extended support as of the catalogue date (2026-11):
 # 1.33 left standard support in 2026-07, 1.34 leaves it in 2026-12. Unconfirmed: re-check
@@ -315,4 +316,5 @@ PRICERS: dict[str, Pricer] = {
     "aws:wafv2/webAcl:WebAcl": _web_acl,
     "aws:ec2/flowLog:FlowLog": _flow_log,
     "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
+    **INTEGRATION_PRICERS,
 }

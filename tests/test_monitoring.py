@@ -271,7 +271,7 @@ def test_every_alarm_is_either_in_the_composite_or_notifies(built: Built) -> Non
         assert alarm.inputs["alarmActions"] or f'ALARM("{alarm.inputs["name"]}")' in composite.inputs["alarmRule"], alarm.name
 
 
-def test_topic_is_encrypted_with_a_key_cloudwatch_and_budgets_may_use(built: Built) -> None:
+def test_topic_is_encrypted_with_a_key_cloudwatch_budgets_and_deployment_events_may_use(built: Built) -> None:
     (topic,) = built.of_type("aws:sns/topic:Topic")
     (key,) = built.of_type("aws:kms/key:Key")
     assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]
@@ -280,14 +280,20 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_and_budgets_may_use(built: Bui
     assert key_policy.inputs["keyId"] == key.outputs["keyId"]
     statements = json.loads(key_policy.inputs["policy"])["Statement"]
     services = [s for s in statements if "Service" in s["Principal"]]
-    assert services[0]["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]
+    # EventBridge forwards deployment failures (components/integrations): it encrypts with the key too.
+    assert services[0]["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"]
     assert set(services[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
     assert any(s["Principal"].get("AWS") == "arn:aws:iam::123456789012:root" for s in statements), "the account keeps control"
     (topic_policy,) = built.of_type("aws:sns/topicPolicy:TopicPolicy")
-    (publish,) = json.loads(topic_policy.inputs["policy"])["Statement"]
+    publish, events = json.loads(topic_policy.inputs["policy"])["Statement"]
     assert publish["Resource"] == topic.outputs["arn"] == topic_policy.inputs["arn"]
     assert publish["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]
     assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    # Only the rules of this stack's deployment-events bus may publish as EventBridge.
+    assert events["Principal"]["Service"] == "events.amazonaws.com" and events["Resource"] == topic.outputs["arn"]
+    assert events["Condition"] == {
+        "ArnLike": {"aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/email-platform-production-deployments/*"}
+    }
 
 
 def test_subscriptions_come_from_config(built: Built) -> None:

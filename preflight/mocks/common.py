@@ -19,6 +19,7 @@ class MockContext:
 
 
 ComputedFn = Callable[[pulumi.runtime.MockResourceArgs, str, MockContext], dict[str, Any]]
+IdFn = Callable[[pulumi.runtime.MockResourceArgs, MockContext], str]
 
 # Id prefixes the EC2 API uses, so that code and humans reading a plan see familiar ids.
 _ID_PREFIXES = {

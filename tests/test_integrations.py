@@ -1,0 +1,192 @@
+"""Deployment events and feature flags, as the committed stacks build them and as the services that call each other need them.
+
+Cross-service facts checked here (sources in docs/integrations.md):
+- EventBridge publishes to the encrypted alarm topic: the topic policy lets exactly this bus's
+  rules publish, and the key lets `events.amazonaws.com` use it;
+- EventBridge writes dashboard markers through the log group's resource policy (this bus's rules);
+- EventBridge invokes API destinations with a role it assumes, allowed on those destinations only;
+- AppConfig reads the composite alarm with a role it assumes, allowed DescribeAlarms on it only.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from typing import Any
+
+import pytest
+
+from config.integrations import DEPLOYMENTS_METRIC, DEPLOYMENTS_NAMESPACE, DETAIL_TYPES, EVENT_SOURCE
+from preflight.document import build_document
+from preflight.recorder import RecordedResource
+from preflight.runner import Run
+
+BUS = "aws:cloudwatch/eventBus:EventBus"
+RULE = "aws:cloudwatch/eventRule:EventRule"
+TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+
+
+def _one(run: Run, type_token: str, name: str) -> RecordedResource:
+    (found,) = [r for r in run.of_type(type_token) if r.name == name]
+    return found
+
+
+def _policy(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(resource.inputs[key])
+    return document
+
+
+def _trusted_service(role: RecordedResource) -> str:
+    (statement,) = _policy(role, "assumeRolePolicy")["Statement"]
+    service: str = statement["Principal"]["Service"]
+    return service
+
+
+def test_the_bus_and_its_archive(each_stack: Run) -> None:
+    bus = _one(each_stack, BUS, "integrations-bus")
+    environment = "production" if each_stack.stack == "production" else "staging"
+    assert bus.inputs["name"] == f"email-platform-{environment}-deployments"
+    archive = _one(each_stack, "aws:cloudwatch/eventArchive:EventArchive", "integrations-archive")
+    assert archive.inputs["eventSourceArn"] == bus.outputs["arn"]
+    assert archive.inputs["retentionDays"] == (365 if environment == "production" else 30)
+    assert each_stack.outputs["deploymentBusName"] == bus.outputs["name"]
+
+
+def test_failures_and_rollbacks_reach_on_call_through_the_alarm_topic(production: Run) -> None:
+    bus = _one(production, BUS, "integrations-bus")
+    rule = _one(production, RULE, "integrations-on-call")
+    assert rule.inputs["eventBusName"] == bus.outputs["name"]
+    assert json.loads(rule.inputs["eventPattern"]) == {"source": [EVENT_SOURCE], "detail-type": ["Deployment Failed", "Rolled Back"]}
+    target = _one(production, TARGET, "integrations-on-call")
+    (topic,) = [t for t in production.of_type("aws:sns/topic:Topic") if t.name == "monitoring-alarms"]
+    assert target.inputs["arn"] == topic.outputs["arn"] == production.outputs["alarmTopicArn"]
+    # The topic admits EventBridge for this bus's rules only, and its key lets EventBridge encrypt.
+    (topic_policy,) = [p for p in production.of_type("aws:sns/topicPolicy:TopicPolicy") if p.name == "monitoring-alarms"]
+    (events,) = [s for s in _policy(topic_policy)["Statement"] if s["Principal"]["Service"] == "events.amazonaws.com"]
+    assert fnmatch.fnmatchcase(rule.outputs["arn"], events["Condition"]["ArnLike"]["aws:SourceArn"])
+    (key_policy,) = [p for p in production.of_type("aws:kms/keyPolicy:KeyPolicy") if p.name == "monitoring-topic"]
+    statements = [s for s in _policy(key_policy)["Statement"] if "Service" in s["Principal"]]
+    assert any("events.amazonaws.com" in s["Principal"]["Service"] and "kms:GenerateDataKey*" in s["Action"] for s in statements)
+
+
+def test_every_event_becomes_a_dashboard_marker(production: Run) -> None:
+    bus = _one(production, BUS, "integrations-bus")
+    rule = _one(production, RULE, "integrations-markers")
+    assert json.loads(rule.inputs["eventPattern"])["detail-type"] == sorted(DETAIL_TYPES)
+    group = _one(production, "aws:cloudwatch/logGroup:LogGroup", "integrations-markers")
+    assert _one(production, TARGET, "integrations-markers").inputs["arn"] == group.outputs["arn"]
+    # CloudWatch Logs admits EventBridge through the group's resource policy, for this bus's rules.
+    (statement,) = _policy(
+        _one(production, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "integrations-markers"), "policyDocument"
+    )["Statement"]
+    assert "events.amazonaws.com" in statement["Principal"]["Service"]
+    assert statement["Resource"] == f"{group.outputs['arn']}:*"
+    assert fnmatch.fnmatchcase(rule.outputs["arn"], statement["Condition"]["ArnLike"]["aws:SourceArn"])
+    assert rule.inputs["eventBusName"] == bus.outputs["name"]
+    # The metric filter counts the events per environment; the dashboard draws that very metric.
+    metric = _one(production, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "integrations-markers").inputs["metricTransformation"]
+    assert (metric["namespace"], metric["name"], metric["dimensions"]) == (
+        DEPLOYMENTS_NAMESPACE,
+        DEPLOYMENTS_METRIC,
+        {"Environment": "$.detail.environment"},
+    )
+    (dashboard,) = production.of_type("aws:cloudwatch/dashboard:Dashboard")
+    series = [m for w in json.loads(dashboard.inputs["dashboardBody"])["widgets"] for m in w["properties"].get("metrics", [])]
+    assert [DEPLOYMENTS_NAMESPACE, DEPLOYMENTS_METRIC, "Environment", "production"] in [m[:4] for m in series]
+
+
+def test_flags_roll_back_on_the_service_degraded_alarm(production: Run) -> None:
+    composite = _one(production, COMPOSITE, "monitoring-service-degraded")
+    environment = _one(production, "aws:appconfig/environment:Environment", "integrations-flags")
+    (monitor,) = environment.inputs["monitors"]
+    assert monitor["alarmArn"] == composite.outputs["arn"]
+    role = _one(production, "aws:iam/role:Role", "integrations-flags-monitor")
+    assert monitor["alarmRoleArn"] == role.outputs["arn"]
+    # AppConfig assumes the role, and may only read that alarm.
+    assert _trusted_service(role) == "appconfig.amazonaws.com"
+    (statement,) = _policy(_one(production, ROLE_POLICY, "integrations-flags-monitor"))["Statement"]
+    assert (statement["Action"], statement["Resource"]) == ("cloudwatch:DescribeAlarms", composite.outputs["arn"])
+    profile = _one(production, "aws:appconfig/configurationProfile:ConfigurationProfile", "integrations-flags")
+    assert (profile.inputs["type"], profile.inputs["locationUri"]) == ("AWS.AppConfig.FeatureFlags", "hosted")
+    strategy = _one(production, "aws:appconfig/deploymentStrategy:DeploymentStrategy", "integrations-flags").inputs
+    assert (
+        strategy["growthType"],
+        strategy["growthFactor"],
+        strategy["deploymentDurationInMinutes"],
+        strategy["finalBakeTimeInMinutes"],
+    ) == (
+        "LINEAR",
+        20,
+        10,
+        10,
+    )
+
+
+def test_the_app_may_only_read_its_own_flag_profile(production: Run) -> None:
+    application = _one(production, "aws:appconfig/application:Application", "integrations-flags")
+    environment = _one(production, "aws:appconfig/environment:Environment", "integrations-flags")
+    profile = _one(production, "aws:appconfig/configurationProfile:ConfigurationProfile", "integrations-flags")
+    grant = _one(production, ROLE_POLICY, "integrations-app-reads-flags")
+    app_role = _one(production, "aws:iam/role:Role", "app-role")
+    assert grant.inputs["role"] == app_role.outputs["name"]
+    (statement,) = _policy(grant)["Statement"]
+    assert sorted(statement["Action"]) == ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"]
+    expected = f"{application.outputs['arn']}/environment/{environment.outputs['environmentId']}/configuration/{profile.outputs['configurationProfileId']}"
+    assert statement["Resource"] == expected
+    assert production.outputs["featureFlags"]["profileId"] == profile.outputs["configurationProfileId"]
+
+
+def test_the_pipeline_may_publish_to_the_bus_and_read_the_gate_alarm_only(production: Run) -> None:
+    bus = _one(production, BUS, "integrations-bus")
+    composite = _one(production, COMPOSITE, "monitoring-service-degraded")
+    policy = _one(production, "aws:iam/policy:Policy", "integrations-pipeline")
+    statements = {(s["Action"], s["Resource"]) for s in _policy(policy)["Statement"]}
+    assert statements == {("events:PutEvents", bus.outputs["arn"]), ("cloudwatch:DescribeAlarms", composite.outputs["arn"])}
+    assert production.outputs["releasePipelinePolicyArn"] == policy.outputs["arn"]
+    assert production.outputs["serviceDegradedAlarmName"] == composite.inputs["alarmName"]
+
+
+def test_committed_stacks_have_no_outside_listeners(each_stack: Run) -> None:
+    assert each_stack.of_type("aws:cloudwatch/eventApiDestination:EventApiDestination") == []
+    assert each_stack.of_type("aws:cloudwatch/eventConnection:EventConnection") == []
+
+
+@pytest.fixture
+def with_listener(run_stack_with: Any) -> Run:
+    """A CRM listener whose URL and key were set with `pulumi config set --secret --path …`."""
+
+    def add(config: dict[str, Any]) -> None:
+        config["email-platform:integrations"]["destinations"] = {
+            "crm": {"url": {"secure": "v1:dXJs"}, "apiKey": {"secure": "v1:a2V5"}, "detailTypes": ["Deployment Succeeded", "Rolled Back"]}
+        }
+
+    run: Run = run_stack_with("production", add)
+    return run
+
+
+def test_an_outside_listener_gets_a_secret_connection_a_destination_and_a_rule(with_listener: Run) -> None:
+    run = with_listener
+    connection = _one(run, "aws:cloudwatch/eventConnection:EventConnection", "integrations-crm")
+    assert connection.inputs["authorizationType"] == "API_KEY"
+    assert connection.inputs["authParameters"]["apiKey"] == {"key": "Authorization", "value": "[secret]"}
+    destination = _one(run, "aws:cloudwatch/eventApiDestination:EventApiDestination", "integrations-crm")
+    assert destination.inputs["connectionArn"] == connection.outputs["arn"]
+    assert destination.inputs["invocationEndpoint"] == "[secret]"
+    rule = _one(run, RULE, "integrations-crm")
+    assert json.loads(rule.inputs["eventPattern"])["detail-type"] == ["Deployment Succeeded", "Rolled Back"]
+    target = _one(run, TARGET, "integrations-crm")
+    assert target.inputs["arn"] == destination.outputs["arn"]
+    # EventBridge assumes the role, and may invoke exactly this stack's destinations.
+    role = _one(run, "aws:iam/role:Role", "integrations-invoke-destinations")
+    assert target.inputs["roleArn"] == role.outputs["arn"]
+    assert _trusted_service(role) == "events.amazonaws.com"
+    (statement,) = _policy(_one(run, ROLE_POLICY, "integrations-invoke-destinations"))["Statement"]
+    assert (statement["Action"], statement["Resource"]) == ("events:InvokeApiDestination", [destination.outputs["arn"]])
+    # No plaintext of the URL or the key reaches the plan document.
+    text = json.dumps(build_document(run))
+    assert not [value for value in run.secret_values if value in text]
+    assert {"email-platform:integrations.destinations.crm.url", "email-platform:integrations.destinations.crm.apiKey"} <= set(
+        run.stack_file.placeholders
+    )
