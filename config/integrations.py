@@ -87,7 +87,11 @@ DESTINATION = Group(
 DESTINATIONS = Group("destinations", "HTTPS endpoints that hear of deployments (EventBridge API destinations)", (DESTINATION,))
 
 GROWTH_TYPE = string(
-    "growthType", "how a flag rollout grows", default="LINEAR", choices=("LINEAR", "EXPONENTIAL"), meaning="AppConfig's growth types"
+    "growthType",
+    "how a flag rollout grows",
+    default="LINEAR",
+    choices=("LINEAR", "EXPONENTIAL"),
+    meaning="AppConfig grows LINEAR or EXPONENTIAL",
 )
 GROWTH_FACTOR = number("growthFactor", "percent of targets added per step", default=20.0, minimum=1, maximum=100)
 DURATION_MINUTES = integer(

@@ -98,6 +98,11 @@ BAD_STACK_FILES = [
     (lambda c: c["email-platform:network"].update(natGateway="single"), "email-platform:network.natGateway"),
     (lambda c: c["email-platform:network"].update(cidr="10.300.0.0/16"), "email-platform:network.cidr"),
     (lambda c: c["email-platform:network"].update(availabilityZones=[]), "email-platform:network.availabilityZones"),
+    (lambda c: c["email-platform:integrations"]["featureFlags"]["strategy"].update(growthFactor=150), "strategy.growthFactor"),
+    (
+        lambda c: c["email-platform:integrations"]["featureFlags"]["strategy"].update(finalBakeTimeMinutes=0),
+        "strategy.finalBakeTimeMinutes",
+    ),
 ]
 
 
