@@ -80,9 +80,9 @@ def test_deploy_goes_staging_then_production_one_at_a_time() -> None:
     for stack in ("staging", "production"):
         assert jobs[stack]["concurrency"] == {"group": f"deploy-{stack}", "cancel-in-progress": False}
         steps = jobs[stack]["steps"]
-        up = next(s for s in steps if "pulumi/actions" in s.get("uses", ""))
+        up = next(s for s in steps if s.get("id") == "up")
         assert (up["with"]["command"], up["with"]["stack-name"]) == ("up", stack)
-        assert "curl --fail" in steps[-1]["run"]
+        assert "curl --fail" in next(s for s in steps if s.get("name") == "Health check")["run"]
 
 
 def test_pull_request_diffs_each_stack_and_previews_only_with_credentials() -> None:
