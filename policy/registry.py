@@ -7,7 +7,7 @@ missing here or listed twice).
 
 from __future__ import annotations
 
-from policy import availability, cluster, data, edge, storage, tagging, workloads
+from policy import availability, cluster, data, edge, integrations, storage, tagging, workloads
 from policy.crossguard import build_policies
 from policy.specs import ResourcePolicySpec, StackPolicySpec
 
@@ -19,6 +19,7 @@ RESOURCE_POLICIES: list[ResourcePolicySpec] = [
     *availability.RESOURCE_POLICIES,
     *tagging.RESOURCE_POLICIES,
     *workloads.RESOURCE_POLICIES,
+    *integrations.RESOURCE_POLICIES,
 ]
 STACK_POLICIES: list[StackPolicySpec] = [
     *edge.STACK_POLICIES,
