@@ -14,6 +14,7 @@ import fnmatch
 import json
 from typing import Any
 
+import botocore.session
 import pytest
 
 from config.integrations import DEPLOYMENTS_METRIC, DEPLOYMENTS_NAMESPACE, DETAIL_TYPES, EVENT_SOURCE
@@ -136,6 +137,14 @@ def test_the_app_may_only_read_its_own_flag_profile(production: Run) -> None:
     expected = f"{application.outputs['arn']}/environment/{environment.outputs['environmentId']}/configuration/{profile.outputs['configurationProfileId']}"
     assert statement["Resource"] == expected
     assert production.outputs["featureFlags"]["profileId"] == profile.outputs["configurationProfileId"]
+
+
+def test_the_app_actions_are_the_appconfig_data_api() -> None:
+    """The app's two actions are the operations of the AppConfig data API its agent calls (botocore's model)."""
+    from components.integrations.feature_flags import APP_ACTIONS
+
+    operations = botocore.session.get_session().get_service_model("appconfigdata").operation_names
+    assert {f"appconfig:{name}" for name in operations} == set(APP_ACTIONS)
 
 
 def test_the_pipeline_may_publish_to_the_bus_and_read_the_gate_alarm_only(production: Run) -> None:

@@ -127,6 +127,13 @@ def test_an_event_is_published_in_the_documented_schema(tmp_path: Path) -> None:
     assert release.event("Deployment Started", "production", {**env, "BUS_NAME": ""}, failed) == 0  # no bus yet: a warning
 
 
+def test_the_entry_fields_are_the_put_events_api() -> None:
+    model = botocore.session.get_session().get_service_model("events")
+    entry = model.operation_model("PutEvents").input_shape.members["Entries"].member
+    built = release.build_event("Deployment Started", "production", {}, "bus", {}, now=0)
+    assert set(built) <= set(entry.members)
+
+
 def test_the_script_publishes_what_the_bus_rules_match() -> None:
     assert release.DETAIL_TYPES == DETAIL_TYPES
     assert release.SOURCE == EVENT_SOURCE
