@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from policy.resource_types import API_DESTINATION, APPCONFIG_ENVIRONMENT, DEPLOYMENT_STRATEGY, EVENT_ARCHIVE
-from policy.specs import ADVISORY, MANDATORY, Config, ResourcePolicySpec, schema
+from policy.specs import ADVISORY, MANDATORY, Config, ResourcePolicySpec, StackPolicySpec, schema
 from policy.values import SECRET, UNKNOWN, as_list, at_least, get, number
 
 _ENVIRONMENT_CONFIG = schema(
@@ -78,3 +78,4 @@ RESOURCE_POLICIES: list[ResourcePolicySpec] = [
     ),
     ResourcePolicySpec("event-archive-retention", "Event archives expire.", ADVISORY, EVENT_ARCHIVE, event_archive_retention),
 ]
+STACK_POLICIES: list[StackPolicySpec] = []

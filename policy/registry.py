@@ -29,6 +29,7 @@ STACK_POLICIES: list[StackPolicySpec] = [
     *availability.STACK_POLICIES,
     *data.STACK_POLICIES,
     *workloads.STACK_POLICIES,
+    *integrations.STACK_POLICIES,
 ]
 ALL_SPECS: list[ResourcePolicySpec | StackPolicySpec] = [*RESOURCE_POLICIES, *STACK_POLICIES]
 ALL_POLICIES = build_policies(RESOURCE_POLICIES, STACK_POLICIES)
