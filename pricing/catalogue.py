@@ -5,14 +5,21 @@ tell a fact from a guess: entries with ``confirmed=False`` have a single source,
 derived by a rule AWS publishes (Valkey = 0.8 x Redis OSS; Aurora I/O-Optimized instances =
 1.3 x Standard), and should be re-checked before anyone relies on them to the cent.
 
-A region absent from ``CATALOGUE`` has no prices: the pricer then lists every billable
-resource there as unpriced instead of counting it as zero.
+Instance sizes come from one price per family (``instance_prices``); regions other than
+us-east-1 from ``regions`` (exact figures where read, else a per-service regional ratio read
+from one reference price, and said so in the source). A region absent from ``REGIONS`` has no
+prices: the pricer then lists every billable resource there as unpriced instead of counting it
+as zero. ``find_price`` is the one lookup every caller uses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from pricing import instance_prices
+from pricing.regions import READ_ON as REGIONS_READ_ON
+from pricing.regions import REGIONS, SAME_EVERYWHERE
 
 HOURS_PER_MONTH = Decimal(730)  # the convention AWS's calculator and Infracost use
 CHECKED = "2026-11"
@@ -53,7 +60,7 @@ def _p(amount: str, unit: str, source: str, *, confirmed: bool = True) -> Price:
 
 def _derived(base: Price, factor: str, note: str) -> Price:
     amount = (base.amount * Decimal(factor)).normalize()
-    return Price(amount, base.unit, f"{base.source}; derived: {note}", confirmed=False)
+    return Price(amount, base.unit, f"{base.source}; derived: {note}", date=base.date, confirmed=False)
 
 
 def _us_east_1() -> dict[str, Price]:
@@ -122,13 +129,90 @@ def _us_east_1() -> dict[str, Price]:
         "appconfig.request": _p("0.20", "1M requests", APPCONFIG_PAGE, confirmed=False),  # $0.0000002 per request
         "appconfig.received": _p("0.0008", "configuration", APPCONFIG_PAGE, confirmed=False),
     }
-    for node in ("cache.r7g.large", "cache.r6g.large", "cache.t4g.medium"):
-        prices[f"elasticache.valkey.{node}"] = _derived(prices[f"elasticache.redis.{node}"], "0.8", "Valkey = 0.8 x Redis OSS")
-    for klass in ("db.r6g.large", "db.t4g.medium", "db.r7g.large"):
-        prices[f"aurora-postgresql.iopt1.{klass}"] = _derived(
-            prices[f"aurora-postgresql.standard.{klass}"], "1.3", "I/O-Optimized = 1.3 x Standard"
-        )
     return prices
 
 
-CATALOGUE: dict[str, dict[str, Price]] = {"us-east-1": _us_east_1()}
+US_EAST_1 = _us_east_1()
+_FAMILY_TABLES: tuple[tuple[str, dict[str, str], str], ...] = (
+    ("ec2.instance.", instance_prices.EC2_LARGE, instance_prices.EC2_PAGE),
+    ("aurora-postgresql.standard.db.", instance_prices.AURORA_LARGE, instance_prices.RDS_PAGE),
+    ("elasticache.redis.cache.", instance_prices.CACHE_LARGE, instance_prices.CACHE_PAGE),
+)
+
+
+def _us_east_1_price(key: str) -> Price | None:
+    """An explicit entry, else one derived from the family's large size (and engine rules)."""
+    found = US_EAST_1.get(key)
+    if found is not None:
+        return found
+    if key.startswith("elasticache.valkey."):
+        redis = _us_east_1_price(key.replace(".valkey.", ".redis.", 1))
+        return None if redis is None else _derived(redis, "0.8", "Valkey = 0.8 x Redis OSS")
+    if key.startswith("aurora-postgresql.iopt1."):
+        standard = _us_east_1_price(key.replace(".iopt1.", ".standard.", 1))
+        return None if standard is None else _derived(standard, "1.3", "I/O-Optimized = 1.3 x Standard")
+    for prefix, table, page in _FAMILY_TABLES:
+        if key.startswith(prefix):
+            name = key[len(prefix) :]
+            large = table.get(instance_prices.family(name))
+            if large is None or name.rsplit(".", 1)[-1] not in instance_prices.SIZE_FACTOR:
+                return None
+            amount = (Decimal(large) * instance_prices.size_factor(name)).normalize()
+            note = f"read {instance_prices.READ_ON}; size = {instance_prices.size_factor(name)} x the large"
+            return Price(amount, "hour", f"{page}; {note}", date=instance_prices.READ_ON, confirmed=False)
+    return None
+
+
+_CACHE: dict[tuple[str, str], Price | None] = {}
+_MISSING = object()
+
+
+def find_price(region: str, key: str) -> Price | None:
+    """The price of ``key`` in ``region``; None when the catalogue has none (never a silent zero)."""
+    cached = _CACHE.get((region, key), _MISSING)
+    if cached is not _MISSING:
+        return cached  # type: ignore[return-value]
+    base = _us_east_1_price(key)
+    found: Price | None
+    if base is None or region == "us-east-1":
+        found = base
+    elif region not in REGIONS:
+        found = None
+    else:
+        found = regional_price(region, key, base)
+    _CACHE[(region, key)] = found
+    return found
+
+
+def supported(region: str) -> bool:
+    return region == "us-east-1" or region in REGIONS
+
+
+
+def _ratio(text: str) -> Decimal:
+    top, _, bottom = text.partition("/")
+    return Decimal(top) / Decimal(bottom or "1")
+
+
+def regional_price(region: str, key: str, base: Price) -> Price | None:
+    """``base`` (the us-east-1 price) carried to ``region`` by the documented method, or None."""
+    table = REGIONS[region]
+    if key in table.exact:
+        amount, page = table.exact[key]
+        return Price(Decimal(amount), base.unit, page, date=REGIONS_READ_ON, confirmed=False)
+    for prefix, why in SAME_EVERYWHERE.items():
+        if key.startswith(prefix):
+            return Price(base.amount, base.unit, f"{base.source}; {why}", date=base.date, confirmed=base.confirmed)
+    for prefix, (ratio, reference) in table.ratios.items():
+        if key.startswith(prefix):
+            amount = (base.amount * _ratio(ratio)).quantize(Decimal("0.00001")).normalize()
+            source = f"{base.source}; regional ratio {ratio} from {reference}"
+            return Price(amount, base.unit, source, date=REGIONS_READ_ON, confirmed=False)
+    return None
+
+
+# Every explicit entry, per supported region (the table the dated-and-sourced test reads).
+CATALOGUE: dict[str, dict[str, Price]] = {
+    region: {key: price for key in US_EAST_1 if (price := find_price(region, key)) is not None}
+    for region in ("us-east-1", *REGIONS)
+}

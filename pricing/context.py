@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pricing.catalogue import CATALOGUE, HOURS_PER_MONTH, Price
+from pricing.catalogue import HOURS_PER_MONTH, find_price, supported
 from pricing.documents import SECRET, UNKNOWN
 from pricing.report import Unpriced
 
@@ -48,17 +48,16 @@ class PricingContext:
     notes: list[str] = field(default_factory=list)
     partial: list[Unpriced] = field(default_factory=list)
 
-    def prices(self, record: Mapping[str, Any]) -> dict[str, Price]:
-        region = str(record.get("region") or self.region)
-        prices = CATALOGUE.get(region)
-        if prices is None:
-            raise UnpricedError(f"no prices for region {region}")
-        return prices
+    def region_of(self, record: Mapping[str, Any]) -> str:
+        """The region of the record's provider, else the stack's."""
+        return str(record.get("region") or self.region)
 
     def price(self, record: Mapping[str, Any], key: str, what: str) -> Decimal:
-        found = self.prices(record).get(key)
+        region = self.region_of(record)
+        if not supported(region):
+            raise UnpricedError(f"no prices for region {region}")
+        found = find_price(region, key)
         if found is None:
-            region = record.get("region") or self.region
             raise UnpricedError(f"no price for {what} in {region}")
         return found.amount
 

@@ -147,19 +147,30 @@ def check_usage(value: Any, where: str) -> Usage:
     return usage
 
 
+def provider_regions(records: list[Record]) -> dict[str, str]:
+    """URN -> region of every AWS provider resource that names one."""
+    return {
+        r["urn"]: r["inputs"]["region"]
+        for r in records
+        if str(r["type"]).startswith("pulumi:providers:aws") and isinstance((r.get("inputs") or {}).get("region"), str)
+    }
+
+
+def region_of_provider(record: Record, regions: dict[str, str]) -> str | None:
+    """The region of the record's explicit provider (a reference is ``URN::id`` or a bare URN)."""
+    ref = record.get("provider")
+    if isinstance(ref, str):
+        return regions.get(ref) or regions.get(ref.rsplit("::", 1)[0])
+    return None
+
+
 def _resolve_regions(records: list[Record]) -> None:
     """Give each record the region of its explicit provider, when that provider names one."""
-    regions = {
-        r["urn"]: r["inputs"].get("region")
-        for r in records
-        if str(r["type"]).startswith("pulumi:providers:aws") and isinstance(r["inputs"].get("region"), str)
-    }
+    regions = provider_regions(records)
     for record in records:
-        ref = record.get("provider")
-        if isinstance(ref, str):
-            region = regions.get(ref) or regions.get(ref.rsplit("::", 1)[0])
-            if region:
-                record["region"] = region
+        region = region_of_provider(record, regions)
+        if region:
+            record["region"] = region
 
 
 def _plan(data: dict[str, Any], path: str) -> Document:

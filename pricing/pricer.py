@@ -17,7 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pricing.context import CENT, BadValueError, PricingContext, UnpricedError
-from pricing.documents import DocumentError, urn_parts
+from pricing.catalogue import supported
+from pricing.documents import DocumentError, provider_regions, region_of_provider, urn_parts
 from pricing.free_types import is_free
 from pricing.report import CostReport, ResourceCost, Unpriced
 from pricing.services import PRICERS
@@ -61,8 +62,9 @@ def price_resources(
     region: str,
     usage: Mapping[str, Mapping[str, float]] | None = None,
 ) -> CostReport:
-    """Price every record; ``region`` applies to records that do not carry their own."""
+    """Price every record in its provider's region; ``region`` (the stack's) applies to the rest."""
     records = list(records)
+    regions = provider_regions(records)
     by_urn = {str(r["urn"]): r for r in records}
     children: dict[str | None, list[Mapping[str, Any]]] = {}
     for r in records:
@@ -74,6 +76,8 @@ def price_resources(
     total = Decimal(0)
     for r in records:
         r = {**r, "inputs": r.get("inputs") or {}}
+        if not r.get("region"):
+            r["region"] = region_of_provider(r, regions) or region
         type_token = str(r["type"])
         if not r.get("custom", True) or is_free(type_token):
             _notes_for_free(r, ctx)
@@ -111,6 +115,8 @@ def price_resources(
                 ],
             }
         )
+    if not supported(region):
+        ctx.note(f"The catalogue has no prices for {region}: every billable resource there is unpriced.")
     return {
         "currency": "USD",
         "region": region,
