@@ -88,6 +88,7 @@ class CostCollector:
         self._stack = stack
         self._qualified: dict[int, str] = {}  # id(resource) -> qualified type, for children's URNs
         self._urns: dict[int, str] = {}
+        self._providers: dict[int, str | None] = {}  # id(resource) -> URN of its (inherited) provider
         self._records: list[dict[str, Any]] = []
         self._outputs: list[pulumi.Output[Any]] = []
 
@@ -103,12 +104,18 @@ class CostCollector:
         urn = f"urn:pulumi:{self._stack}::{PROJECT}::{qualified}::{args.name}"
         self._qualified[id(args.resource)] = qualified
         self._urns[id(args.resource)] = urn
+        # The provider prices the resource in its region (a us-east-1 provider in a eu-west-1 stack).
+        # Children inherit their parent's, as the engine does; only AWS providers name a region.
+        explicit = args.opts.provider if args.opts is not None else None
+        provider = self._urns.get(id(explicit)) if explicit is not None else self._providers.get(parent_key or 0)
+        self._providers[id(args.resource)] = provider
         record: dict[str, Any] = {
             "urn": urn,
             "type": args.type_,
             "name": args.name,
             "parent": self._urns.get(parent_key) if parent_key is not None else None,
             "custom": isinstance(args.resource, pulumi.CustomResource),
+            "provider": provider,
         }
         # One Output.all over the whole stack, not one per resource: thousands of small Outputs
         # would make the SDK's wait for pending work quadratic.

@@ -6,7 +6,6 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 from config import PROJECT, ConfigError
 from preflight.arguments import OneLineParser
@@ -15,8 +14,8 @@ from preflight.document import build_document
 from preflight.runner import Run, run_program
 from preflight.stack_files import StackFileError, load_stack_file
 from preflight.tree import render_counts, render_secrets, render_tree
-from pricing import price_resources
-from pricing.documents import DocumentError
+from pricing.documents import DocumentError, parse_document
+from pricing.estimate import estimate
 from pricing.render import text_report
 
 
@@ -48,8 +47,12 @@ def main(argv: list[str]) -> int:
         document["resources"], environment=run.stack_file.config.get(f"{PROJECT}:environment"), stack_config=document["config"]
     )
     document["violations"] = [asdict(v) for v in violations]
-    usage = json_config(document["config"].get(f"{PROJECT}:costUsage", {}))
-    document["cost"] = price_resources(document["resources"], run.stack_file.region, usage)
+    # The same path as `preflight cost` over the written document: same records, regions, usage.
+    try:
+        document["cost"], _ = estimate(parse_document(document, f"plan of {run.stack}"))
+    except DocumentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"Stack {run.stack} (offline plan under Pulumi mocks; nothing was deployed)\n")
     print("\n".join(render_tree(run)))
     print("\nPolicy findings (the pack in policy/, as `pulumi preview --policy-pack policy` runs it):")
@@ -71,10 +74,6 @@ def main(argv: list[str]) -> int:
         print(f"\nPlan document written to {args.json}")
     # A mandatory violation fails the plan as it would fail `pulumi preview --policy-pack`.
     return 1 if any(v.level == "mandatory" for v in violations) else 0
-
-
-def json_config(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def render_violations(violations: list[Violation]) -> list[str]:

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pricing.context import CENT, BadValueError, PricingContext, UnpricedError
 from pricing.catalogue import supported
+from pricing.context import CENT, BadValueError, PricingContext, UnpricedError
 from pricing.documents import DocumentError, provider_regions, region_of_provider, urn_parts
 from pricing.free_types import is_free
 from pricing.report import CostReport, ResourceCost, Unpriced

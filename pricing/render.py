@@ -40,8 +40,14 @@ def _assumption_lines(report: CostReport) -> list[tuple[str, str]]:
     ]
 
 
+def partial(report: CostReport) -> str:
+    """What a headline must add when its total leaves something out."""
+    count = len({u["urn"] for u in report["unpriced"]})
+    return f" — partial: {count} resource{'s' if count != 1 else ''} unpriced" if count else ""
+
+
 def text_report(title: str, report: CostReport, usage_source: str) -> str:
-    out = [f"{title}: {money(report['monthly'])} per month ({report['currency']}, {report['region']})", ""]
+    out = [f"{title}: {money(report['monthly'])} per month ({report['currency']}, {report['region']}){partial(report)}", ""]
     rows = [("Resource", "Component", "Quantity", "Unit price", "Monthly")]
     for resource in sorted(report["resources"], key=lambda r: (-r["monthly"], r["urn"])):
         for i, c in enumerate(resource["components"]):
@@ -70,7 +76,7 @@ def _cell(text: str) -> str:
 
 def markdown_report(title: str, report: CostReport, usage_source: str) -> str:
     out = [
-        f"### {title}: {money(report['monthly'])} per month",
+        f"### {title}: {money(report['monthly'])} per month{partial(report)}",
         "",
         f"{report['currency']}, {report['region']}, on-demand list prices.",
         "",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -13,7 +15,8 @@ import pulumi_aws as aws
 from components.cost_estimate import engine_inputs
 from preflight.document import build_document
 from preflight.runner import Run
-from pricing import price_resources
+from pricing import load_document, price_resources
+from pricing.estimate import estimate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,3 +72,23 @@ def test_arguments_are_read_with_engine_names_and_resolved() -> pulumi.Output[No
         }
 
     return engine_inputs(raw).apply(check)
+
+
+def _in_eu_west_1(config: dict[str, Any]) -> None:
+    config["aws:region"] = "eu-west-1"
+    config["email-platform:network"]["availabilityZones"] = ["eu-west-1a", "eu-west-1b"]
+
+
+def test_a_eu_west_1_stack_prices_equally_from_plan_output_and_preflight_cost(
+    run_stack_with: Callable[..., Run], tmp_path: Path
+) -> None:
+    run = run_stack_with("staging", _in_eu_west_1)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(build_document(run)))
+    report, _ = estimate(load_document(str(path)))
+    output = run.outputs["costEstimate"]
+    assert report["region"] == "eu-west-1" and report["unpriced"] == [] and output["unpriced"] == []
+    assert output["monthlyUsd"] == report["monthly"] > 0
+    # The us-east-1 provider's resources (CloudFront alarms, the us-east-1 topic) keep us-east-1 prices.
+    eu_only = price_resources([{**r, "provider": None} for r in json.loads(path.read_text())["resources"]], "eu-west-1")
+    assert eu_only["monthly"] != report["monthly"]

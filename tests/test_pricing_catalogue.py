@@ -90,3 +90,13 @@ def test_a_larger_database_class_prices_as_an_increase() -> None:
     small = price_resources([_instance("db.r7g.large")], "us-east-1")
     large = price_resources([_instance("db.r7g.xlarge")], "us-east-1")
     assert large["unpriced"] == [] and large["monthly"] > small["monthly"] > 0
+
+
+def test_a_partial_total_says_so_in_its_headline() -> None:
+    from pricing.render import markdown_report, text_report
+
+    report = price_resources([_nat("nat"), _instance("db.unknown.large")], "us-east-1")
+    assert "— partial: 1 resource unpriced" in text_report("t", report, "none").splitlines()[0]
+    assert "partial: 1 resource unpriced" in markdown_report("t", report, "none").splitlines()[0]
+    whole = price_resources([_nat("nat")], "us-east-1")
+    assert "partial" not in text_report("t", whole, "none").splitlines()[0]
