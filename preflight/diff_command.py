@@ -2,7 +2,10 @@
 
 The comment leads with what cannot be undone (a protected or stateful resource replaced or
 removed), then the monthly cost before and after, then the resources by kind of change.
-Exit 1 when something protected or stateful would be lost, unless ``--allow-delete-protected``.
+Exit 1 when something protected or stateful would be lost, unless ``--allow-delete-protected``,
+or when the head breaches the stack's ``costGuardrails`` (one line on stderr names the biggest
+contributors). A resource the head cannot price is left out of both totals, never counted as a
+saving, and the delta says "partial".
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from preflight.arguments import OneLineParser
 from preflight.changes import Change, Changes, compare
 from pricing.documents import DocumentError, load_document
 from pricing.estimate import estimate
+from pricing.guardrails import APPROVAL_LABEL, CostDelta, breaches, parse_guardrails
+from pricing.guardrails import compare as compare_costs
 from pricing.render import figure, money, signed
 from pricing.report import CostReport
 
@@ -53,10 +58,6 @@ def _why(change: Change) -> str:
     return ", ".join(reasons)
 
 
-def _percent(base: float, head: float) -> str:
-    return "n/a" if base == 0 else f"{(head - base) / base * 100:+.1f}%"
-
-
 def _props(change: Change) -> str:
     props = ", ".join(f"`{p}`" for p in change.properties)
     if change.renamed_from:
@@ -74,9 +75,26 @@ def _renamed(change: Change) -> str:
     return f"  (renamed from {change.renamed_from})" if change.renamed_from else ""
 
 
-def render_markdown(title: str, changes: Changes, base: CostReport, head: CostReport, allowed: bool) -> str:
+def _partial(delta: CostDelta) -> str:
+    if not delta.partial:
+        return ""
+    return f" — partial: {len(delta.partial)} unpriced in this change, left out of both totals ({', '.join(delta.partial[:3])})"
+
+
+def _percent_of(delta: CostDelta) -> str:
+    return "n/a" if delta.percent is None else f"{delta.percent:+.1f}%"
+
+
+def render_markdown(
+    title: str, changes: Changes, base: CostReport, head: CostReport, allowed: bool, delta: CostDelta, breached: list[str]
+) -> str:
     old, new = _costs(base), _costs(head)
     out = [f"## {title}", ""]
+    if breached:
+        out += ["> [!WARNING]", "> **Cost guardrails breached** (the workflow fails unless the pull request is labelled "]
+        out[-1] += f"`{APPROVAL_LABEL}`):"
+        out += [f"> - {reason}" for reason in breached]
+        out.append("")
     if changes.dangerous:
         out += ["> [!CAUTION]", "> **Protected or stateful resources would be lost:**"]
         for c in changes.dangerous:
@@ -86,13 +104,12 @@ def render_markdown(title: str, changes: Changes, base: CostReport, head: CostRe
             out.append("> ")
             out.append("> Allowed with `--allow-delete-protected`.")
         out.append("")
-    delta = head["monthly"] - base["monthly"]
     out += [
         "| Monthly cost (USD) | |",
         "|---|---:|",
-        f"| Baseline | {money(base['monthly'])} |",
-        f"| This change | {money(head['monthly'])} |",
-        f"| Delta | {signed(delta)} ({_percent(base['monthly'], head['monthly'])}) |",
+        f"| Baseline | {money(delta.base)} |",
+        f"| This change | {money(delta.head)} |",
+        f"| Delta | {signed(delta.delta)} ({_percent_of(delta)}){_partial(delta)} |",
         "",
         f"**Resources:** {len(changes.added)} added · {len(changes.changed)} changed · "
         f"{len(changes.replaced)} replaced · {len(changes.removed)} removed",
@@ -123,20 +140,24 @@ def render_markdown(title: str, changes: Changes, base: CostReport, head: CostRe
     return "\n".join(out) + "\n"
 
 
-def render_text(title: str, changes: Changes, base: CostReport, head: CostReport, allowed: bool) -> str:
+def render_text(
+    title: str, changes: Changes, base: CostReport, head: CostReport, allowed: bool, delta: CostDelta, breached: list[str]
+) -> str:
     old, new = _costs(base), _costs(head)
     out = [title, ""]
     for c in changes.dangerous:
         out.append(f"WARNING: {c.kind} {c.urn} ({_why(c)}){' [allowed]' if allowed else ''}")
     if changes.dangerous:
         out.append("")
-    delta = head["monthly"] - base["monthly"]
     out += [
-        f"baseline    {money(base['monthly']):>14}",
-        f"this change {money(head['monthly']):>14}",
-        f"delta       {signed(delta):>14} ({_percent(base['monthly'], head['monthly'])})",
+        f"baseline    {money(delta.base):>14}",
+        f"this change {money(delta.head):>14}",
+        f"delta       {signed(delta.delta):>14} ({_percent_of(delta)}){_partial(delta)}",
         "",
     ]
+    out += [f"COST GUARDRAIL: {reason}" for reason in breached]
+    if breached:
+        out.append("")
     for c in changes.added:
         out.append(f"+ {c.urn}  {_amount(new(c.urn))}")
     for c in changes.replaced:
@@ -158,17 +179,25 @@ def main(argv: list[str]) -> int:
             raise DocumentError(f"base is stack {base_doc.stack!r} but head is stack {head_doc.stack!r}")
         base, _ = estimate(base_doc, args.usage, args.region)
         head, _ = estimate(head_doc, args.usage, args.region)
+        guardrails = parse_guardrails(head_doc.guardrails)
     except DocumentError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     changes = compare(base_doc, head_doc)
+    renamed = {c.urn: c.renamed_from for c in [*changes.changed, *changes.replaced] if c.renamed_from}
+    delta = compare_costs(base, head, renamed)
+    breached = breaches(guardrails, head, delta)
     title = f"{head_doc.project} · {head_doc.stack}"
     render = render_markdown if args.markdown else render_text
-    sys.stdout.write(render(title, changes, base, head, args.allow_delete_protected))
+    sys.stdout.write(render(title, changes, base, head, args.allow_delete_protected, delta, breached))
+    status = 0
     if changes.dangerous and not args.allow_delete_protected:
         print(f"refused: {len(changes.dangerous)} protected or stateful resource(s) would be lost", file=sys.stderr)
-        return 1
-    return 0
+        status = 1
+    if breached:
+        print(f"refused: cost guardrails of {head_doc.stack}: {'; '.join(breached)}", file=sys.stderr)
+        status = 1
+    return status
 
 
 if __name__ == "__main__":

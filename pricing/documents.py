@@ -25,6 +25,7 @@ SECRET = "[secret]"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's placeholder for unknown values
 USAGE_CONFIG_KEY = f"{PROJECT}:costUsage"
+GUARDRAILS_KEY = f"{PROJECT}:costGuardrails"
 
 # Preview ops whose new state exists after the update; the others remove or only read.
 _LIVE_OPS = {"same", "create", "update", "replace", "create-replacement", "import", "import-replacement", "refresh"}
@@ -51,6 +52,8 @@ class Document:
     ops: dict[str, str] = field(default_factory=dict)
     # Preview only: records of resources the preview deletes (from their old state).
     deleted: list[Record] = field(default_factory=list)
+    # The stack's `costGuardrails` config as written (plans and previews carry config; exports do not).
+    guardrails: Any = None
 
 
 def scrub(value: Any) -> Any:
@@ -186,7 +189,9 @@ def _plan(data: dict[str, Any], path: str) -> Document:
     _stack_and_project(records, path)
     config = data.get("config") or {}
     region = _region(config.get("aws:region") if isinstance(config, dict) else None, path)
-    return Document("plan", path, PROJECT, stack, region, _usage_from_config(config), records)
+    doc = Document("plan", path, PROJECT, stack, region, _usage_from_config(config), records)
+    doc.guardrails = config.get(GUARDRAILS_KEY) if isinstance(config, dict) else None
+    return doc
 
 
 def _region(region: Any, path: str) -> str | None:
@@ -221,6 +226,9 @@ def _preview(data: dict[str, Any], path: str) -> Document:
         region = region.get("value")
     region = _region(region, path)
     doc = Document("preview", path, PROJECT, stack, region, _usage_from_config(config), records, ops, deleted)
+    doc.guardrails = config.get(GUARDRAILS_KEY) if isinstance(config, dict) else None
+    if isinstance(doc.guardrails, dict) and "value" in doc.guardrails:  # {"value": ..., "secret": false}
+        doc.guardrails = doc.guardrails["value"]
     return doc
 
 
