@@ -32,8 +32,6 @@ class CostGuardrailSettings:
 
 
 def parse_cost_guardrails(section: Section) -> CostGuardrailSettings:
-    settings = CostGuardrailSettings(
-        MAX_MONTHLY_USD.read(section), MAX_INCREASE_USD.read(section), MAX_INCREASE_PERCENT.read(section)
-    )
+    settings = CostGuardrailSettings(MAX_MONTHLY_USD.read(section), MAX_INCREASE_USD.read(section), MAX_INCREASE_PERCENT.read(section))
     section.finish()
     return settings

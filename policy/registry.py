@@ -7,7 +7,7 @@ missing here or listed twice).
 
 from __future__ import annotations
 
-from policy import availability, cluster, data, edge, integrations, storage, tagging, workloads
+from policy import availability, cluster, cost, data, edge, integrations, storage, tagging, workloads
 from policy.crossguard import build_policies
 from policy.specs import ResourcePolicySpec, StackPolicySpec
 
@@ -30,6 +30,7 @@ STACK_POLICIES: list[StackPolicySpec] = [
     *data.STACK_POLICIES,
     *workloads.STACK_POLICIES,
     *integrations.STACK_POLICIES,
+    *cost.STACK_POLICIES,
 ]
 ALL_SPECS: list[ResourcePolicySpec | StackPolicySpec] = [*RESOURCE_POLICIES, *STACK_POLICIES]
 ALL_POLICIES = build_policies(RESOURCE_POLICIES, STACK_POLICIES)

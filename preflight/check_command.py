@@ -13,6 +13,7 @@ When the config does not say which environment this is, the plan's `email-platfo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -186,12 +187,40 @@ def _policy_settings(spec: ResourcePolicySpec | StackPolicySpec, policy_config: 
     return level, settings
 
 
+def _config_value(value: Any) -> Any:
+    """A config value as previews write it ({"value": ..., "secret": false}, or JSON text) or as given."""
+    if isinstance(value, Mapping) and "value" in value and "secret" in value:
+        value = value["value"]
+    if isinstance(value, str) and value[:1] == "{":
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    return value
+
+
+def cost_settings(stack_config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What the cost policy needs from the stack config, where the policy config leaves it out."""
+    stack_config = {key: _config_value(value) for key, value in (stack_config or {}).items()}
+    settings: dict[str, Any] = {}
+    region = stack_config.get("aws:region")
+    if isinstance(region, str):
+        settings["region"] = region
+    for key, setting in ((f"{PROJECT}:costUsage", "usage"), (f"{PROJECT}:costGuardrails", None)):
+        value = stack_config.get(key)
+        if isinstance(value, Mapping):
+            if setting is not None:
+                settings[setting] = dict(value)
+            elif value.get("maxMonthlyUsd") is not None:
+                settings["maxMonthlyUsd"] = value["maxMonthlyUsd"]
+    return settings
+
+
 def check_resources(
     records: Iterable[Mapping[str, Any]],
     config: Mapping[str, Any] | None = None,
     *,
     environment: str | None = None,
     stack_config: Mapping[str, Any] | None = None,
+    cost_config: Mapping[str, Any] | None = None,
 ) -> list[Violation]:
     """Every policy over plan-document (or preview) records; sorted, mandatory first.
 
@@ -208,6 +237,9 @@ def check_resources(
             continue
         if environment is not None and "environment" in spec.config:
             settings.setdefault("environment", environment)
+        for key, value in cost_settings(stack_config if cost_config is None else cost_config).items():
+            if key in spec.config:
+                settings.setdefault(key, value)
         if isinstance(spec, ResourcePolicySpec):
             for resource in resources:
                 for message in spec.evaluate(resource.type, resource.props, settings):
@@ -267,11 +299,19 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         policy_config = _load_policy_config(args.policy_config)
-        records, stack, stack_config = load_records(_read_json(args.document, "document"))
+        document = _read_json(args.document, "document")
+        records, stack, stack_config = load_records(document)
     except DocumentError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    violations = check_resources(records, policy_config, environment=_environment(stack, stack_config), stack_config=stack_config)
+    document_config = document.get("config") if isinstance(document, Mapping) else None
+    violations = check_resources(
+        records,
+        policy_config,
+        environment=_environment(stack, stack_config),
+        stack_config=stack_config,
+        cost_config=document_config if isinstance(document_config, Mapping) else None,
+    )
     mandatory = sum(v.level == "mandatory" for v in violations)
     if args.json:
         print(json.dumps({"stack": stack, "violations": [asdict(v) for v in violations]}, indent=2))

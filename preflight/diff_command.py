@@ -31,6 +31,11 @@ def _parser() -> OneLineParser:
     parser.add_argument("head", help="the document of the pull request")
     parser.add_argument("--markdown", action="store_true", help="print Markdown (for a pull-request comment)")
     parser.add_argument("--allow-delete-protected", action="store_true", help="exit 0 even if protected resources are lost")
+    parser.add_argument(
+        "--cost-approved",
+        action="store_true",
+        help=f"report cost-guardrail breaches but exit 0 for them (the pull request carries `{APPROVAL_LABEL}`)",
+    )
     parser.add_argument("--usage", help="usage assumptions for both documents (see `preflight cost --help`)")
     parser.add_argument("--region", help="AWS region, when the documents do not say")
     return parser
@@ -194,7 +199,9 @@ def main(argv: list[str]) -> int:
     if changes.dangerous and not args.allow_delete_protected:
         print(f"refused: {len(changes.dangerous)} protected or stateful resource(s) would be lost", file=sys.stderr)
         status = 1
-    if breached:
+    if breached and args.cost_approved:
+        print(f"approved ({APPROVAL_LABEL}): cost guardrails of {head_doc.stack}: {'; '.join(breached)}", file=sys.stderr)
+    elif breached:
         print(f"refused: cost guardrails of {head_doc.stack}: {'; '.join(breached)}", file=sys.stderr)
         status = 1
     return status

@@ -188,7 +188,6 @@ def supported(region: str) -> bool:
     return region == "us-east-1" or region in REGIONS
 
 
-
 def _ratio(text: str) -> Decimal:
     top, _, bottom = text.partition("/")
     return Decimal(top) / Decimal(bottom or "1")
@@ -213,6 +212,5 @@ def regional_price(region: str, key: str, base: Price) -> Price | None:
 
 # Every explicit entry, per supported region (the table the dated-and-sourced test reads).
 CATALOGUE: dict[str, dict[str, Price]] = {
-    region: {key: price for key in US_EAST_1 if (price := find_price(region, key)) is not None}
-    for region in ("us-east-1", *REGIONS)
+    region: {key: price for key in US_EAST_1 if (price := find_price(region, key)) is not None} for region in ("us-east-1", *REGIONS)
 }

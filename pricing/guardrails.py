@@ -119,7 +119,5 @@ def breaches(guardrails: Guardrails, head: CostReport, delta: CostDelta | None =
             reasons.append(f"increase +${delta.delta:,.2f} exceeds maxIncreaseUsd ${limit:,.2f} (biggest: {_largest(increases, '+')})")
         limit = guardrails.max_increase_percent
         if limit is not None and delta.percent is not None and delta.percent > limit:
-            reasons.append(
-                f"increase {delta.percent:+.1f}% exceeds maxIncreasePercent {limit:g}% (biggest: {_largest(increases, '+')})"
-            )
+            reasons.append(f"increase {delta.percent:+.1f}% exceeds maxIncreasePercent {limit:g}% (biggest: {_largest(increases, '+')})")
     return reasons

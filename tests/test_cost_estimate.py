@@ -79,9 +79,7 @@ def _in_eu_west_1(config: dict[str, Any]) -> None:
     config["email-platform:network"]["availabilityZones"] = ["eu-west-1a", "eu-west-1b"]
 
 
-def test_a_eu_west_1_stack_prices_equally_from_plan_output_and_preflight_cost(
-    run_stack_with: Callable[..., Run], tmp_path: Path
-) -> None:
+def test_a_eu_west_1_stack_prices_equally_from_plan_output_and_preflight_cost(run_stack_with: Callable[..., Run], tmp_path: Path) -> None:
     run = run_stack_with("staging", _in_eu_west_1)
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(build_document(run)))

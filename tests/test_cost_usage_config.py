@@ -44,8 +44,17 @@ def test_every_accepted_figure_changes_the_price(type_token: str, figure: str) -
         (set_key("costUsage", {"cluster-nodes": {"storage_gb": 10}}), r"usage figures exist for"),
         (set_key("costUsage", {"aws:ec2/natGateway:NatGateway": {"monthly_data_processed_gb": -1}}), r"at least 0"),
         (set_key("costUsage", {"aws:ec2/natGateway:NatGateway": {"monthly_data_processed_gb": float("nan")}}), r"finite"),
+        (set_key("costGuardrails", {"maxMonthlyUsd": -5}), r"costGuardrails\.maxMonthlyUsd = -5: .*at least 0"),
+        (set_key("costGuardrails", {"maxIncreasePercent": "ten"}), r"costGuardrails\.maxIncreasePercent = 'ten'"),
+        (set_key("costGuardrails", {"maxIncrease": 10}), r"costGuardrails\.maxIncrease"),
     ],
 )
 def test_bad_usage_is_refused_in_one_line(load_config_with: Any, edit: Any, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_config_with("production", edit)
+
+
+def test_cost_guardrails_are_read(load_config_with: Any) -> None:
+    stack = load_config_with("production", set_key("costGuardrails", {"maxMonthlyUsd": 3000, "maxIncreasePercent": 10}))
+    assert (stack.cost_guardrails.max_monthly_usd, stack.cost_guardrails.max_increase_usd) == (3000, None)
+    assert stack.cost_guardrails.max_increase_percent == 10

@@ -64,9 +64,7 @@ def test_a_larger_database_class_is_an_increase(tmp_path: Path, capsys: pytest.C
     assert "+$" in delta_line and "partial" not in delta_line
 
 
-def test_a_resource_unpriced_in_the_head_is_no_saving_and_the_delta_is_partial(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_resource_unpriced_in_the_head_is_no_saving_and_the_delta_is_partial(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     head = _with(_instance_class("db.nonexistent.large"))
     delta = compare(_report(_plan()), _report(head))
     assert delta.delta == 0 and delta.partial == ["db-instance-1", "db-instance-2"]
@@ -123,3 +121,20 @@ def test_figures_are_the_pricers() -> None:
 def test_bad_guardrails_in_a_document_are_refused(bad: Any) -> None:
     with pytest.raises(ValueError, match="costGuardrails"):
         parse_guardrails(bad)
+
+
+def test_cost_approved_reports_the_breach_and_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "base.json").write_text(json.dumps(_plan()))
+    (tmp_path / "head.json").write_text(json.dumps(_with(_guardrails(maxMonthlyUsd=10))))
+    assert main([str(tmp_path / "base.json"), str(tmp_path / "head.json"), "--cost-approved", "--markdown"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("approved (cost-approved): ") and "**Cost guardrails breached**" in captured.out
+
+
+def test_the_pull_request_workflow_honours_the_approval_label() -> None:
+    from pricing.guardrails import APPROVAL_LABEL
+
+    workflow = (Path(__file__).resolve().parent.parent / ".github" / "workflows" / "pull-request.yml").read_text()
+    assert f"contains(github.event.pull_request.labels.*.name, '{APPROVAL_LABEL}')" in workflow
+    assert "labeled, unlabeled" in workflow and "--cost-approved" in workflow
+    assert "policyPackConfigs: ${{ runner.temp }}/policy-config.json" in workflow

@@ -1,0 +1,40 @@
+"""`preflight policy-config --stack S [--cost-approved]`: the `--policy-pack-config` a real preview needs.
+
+CrossGuard hands a policy its pack config, not the stack's config, so the cost-guardrails policy
+gets the stack's region, `costUsage` and `costGuardrails.maxMonthlyUsd` from this file. With
+`--cost-approved` (the pull request carries the `cost-approved` label) the policy is advisory:
+a breach is still reported, but does not fail the preview.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from preflight.arguments import OneLineParser
+from preflight.check_command import cost_settings
+from preflight.stack_files import StackFileError, load_stack_file
+from pricing.documents import DocumentError
+from pricing.guardrails import APPROVAL_LABEL
+
+
+def main(argv: list[str]) -> int:
+    parser = OneLineParser(prog="python -m preflight policy-config", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--stack", default="production")
+    parser.add_argument("--cost-approved", action="store_true", help=f"the pull request carries `{APPROVAL_LABEL}`")
+    try:
+        args = parser.parse_args(argv)
+        stack_file = load_stack_file(args.stack)
+    except SystemExit as exit_:
+        return 0 if exit_.code in (0, None) else 2
+    except (DocumentError, StackFileError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    settings = cost_settings(stack_file.config)
+    settings["enforcementLevel"] = "advisory" if args.cost_approved else "mandatory"
+    print(json.dumps({"cost-guardrails": settings}, indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
