@@ -130,6 +130,8 @@ class CostCollector:
             return {
                 "currency": report["currency"],
                 "monthlyUsd": report["monthly"],
+                "floorUsd": report["floor"],
+                "ceilingUsd": report["ceiling"],
                 "byComponent": report["byComponent"],
                 "unpriced": [f"{u['urn'].rsplit('::', 1)[-1]} ({u['type']}): {u['reason']}" for u in report["unpriced"]],
                 "assumptions": report["assumptions"],

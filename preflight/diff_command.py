@@ -115,6 +115,7 @@ def render_markdown(
         f"| Baseline | {money(delta.base)} |",
         f"| This change | {money(delta.head)} |",
         f"| Delta | {signed(delta.delta)} ({_percent_of(delta)}){_partial(delta)} |",
+        f"| Range of this change | {money(head['floor'])} (autoscaling at minimum) to {money(head['ceiling'])} (at its limits) |",
         "",
         f"**Resources:** {len(changes.added)} added · {len(changes.changed)} changed · "
         f"{len(changes.replaced)} replaced · {len(changes.removed)} removed",
@@ -158,6 +159,7 @@ def render_text(
         f"baseline    {money(delta.base):>14}",
         f"this change {money(delta.head):>14}",
         f"delta       {signed(delta.delta):>14} ({_percent_of(delta)}){_partial(delta)}",
+        f"range       {money(head['floor']):>14} to {money(head['ceiling'])} (autoscaling at minimum / at its limits)",
         "",
     ]
     out += [f"COST GUARDRAIL: {reason}" for reason in breached]

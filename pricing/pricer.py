@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from pricing import scaling
 from pricing.catalogue import supported
 from pricing.context import CENT, BadValueError, PricingContext, UnpricedError
 from pricing.documents import DocumentError, provider_regions, region_of_provider, urn_parts
@@ -62,7 +63,31 @@ def price_resources(
     region: str,
     usage: Mapping[str, Mapping[str, float]] | None = None,
 ) -> CostReport:
-    """Price every record in its provider's region; ``region`` (the stack's) applies to the rest."""
+    """Price every record in its provider's region; ``region`` (the stack's) applies to the rest.
+
+    The headline figure prices what is declared (readers Auto Scaling keeps at its minimum
+    included); ``floor`` and ``ceiling`` price the same records with every autoscaler at its
+    minimum and at its limit (``scaling``).
+    """
+    plain = [dict(r) for r in records]
+    report = _price([*plain, *scaling.added_readers(plain, "floor")], region, usage)
+    report["floor"] = _price(scaling.scaled(plain, "floor"), region, usage)["monthly"]
+    report["ceiling"] = _price(scaling.scaled(plain, "ceiling"), region, usage)["monthly"]
+    peak = scaling.peak_nodes(plain)
+    if peak is not None:
+        nodes, instance_type = peak
+        report["notes"].append(
+            f"The HPAs' maxReplicas x pod requests need {nodes} {instance_type} node(s) at peak "
+            f"({int(scaling.ALLOCATABLE_SHARE * 100)} % of each node allocatable to pods); the ceiling prices the node limit."
+        )
+    return report
+
+
+def _price(
+    records: Iterable[Mapping[str, Any]],
+    region: str,
+    usage: Mapping[str, Mapping[str, float]] | None = None,
+) -> CostReport:
     records = list(records)
     regions = provider_regions(records)
     by_urn = {str(r["urn"]): r for r in records}
@@ -126,4 +151,6 @@ def price_resources(
         "assumptions": ctx.assumptions,
         "byComponent": {name: _money(value) for name, value in sorted(by_component.items())},
         "notes": ctx.notes,
+        "floor": _money(total),
+        "ceiling": _money(total),
     }

@@ -47,7 +47,8 @@ def partial(report: CostReport) -> str:
 
 
 def text_report(title: str, report: CostReport, usage_source: str) -> str:
-    out = [f"{title}: {money(report['monthly'])} per month ({report['currency']}, {report['region']}){partial(report)}", ""]
+    out = [f"{title}: {money(report['monthly'])} per month ({report['currency']}, {report['region']}){partial(report)}"]
+    out += [f"  range: {money(report['floor'])} (autoscaling at minimum) to {money(report['ceiling'])} (at its limits)", ""]
     rows = [("Resource", "Component", "Quantity", "Unit price", "Monthly")]
     for resource in sorted(report["resources"], key=lambda r: (-r["monthly"], r["urn"])):
         for i, c in enumerate(resource["components"]):
@@ -78,7 +79,8 @@ def markdown_report(title: str, report: CostReport, usage_source: str) -> str:
     out = [
         f"### {title}: {money(report['monthly'])} per month{partial(report)}",
         "",
-        f"{report['currency']}, {report['region']}, on-demand list prices.",
+        f"{report['currency']}, {report['region']}, on-demand list prices; range {money(report['floor'])} "
+        f"(autoscaling at minimum) to {money(report['ceiling'])} (at its limits).",
         "",
     ]
     out += ["| Resource | Type | Monthly |", "|---|---|---:|"]

@@ -36,3 +36,5 @@ class CostReport(TypedDict):
     assumptions: dict[str, dict[str, float | str]]
     byComponent: dict[str, float]
     notes: list[str]
+    floor: float  # every autoscaler at its minimum
+    ceiling: float  # every autoscaler at its limit

@@ -25,7 +25,7 @@ def test_text_table_shows_total_breakdown_assumptions_and_unpriced(capsys: pytes
 def test_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([PLAN, "--markdown"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("### email-platform · production: $976.08 per month\n")
+    assert out.startswith("### email-platform · production: $976.08 per month — partial: 1 resource unpriced\n")
     assert "| `cluster-nodes` | `aws:eks/nodeGroup:NodeGroup` | $444.48 |" in out
 
 

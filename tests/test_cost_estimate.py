@@ -90,3 +90,12 @@ def test_a_eu_west_1_stack_prices_equally_from_plan_output_and_preflight_cost(ru
     # The us-east-1 provider's resources (CloudFront alarms, the us-east-1 topic) keep us-east-1 prices.
     eu_only = price_resources([{**r, "provider": None} for r in json.loads(path.read_text())["resources"]], "eu-west-1")
     assert eu_only["monthly"] != report["monthly"]
+
+
+def test_cost_estimate_carries_a_consistent_range(each_stack: Run) -> None:
+    estimate = each_stack.outputs["costEstimate"]
+    assert 0 < estimate["floorUsd"] <= estimate["monthlyUsd"] <= estimate["ceilingUsd"]
+    report = price_resources(build_document(each_stack)["resources"], each_stack.stack_file.region, _usage(each_stack))
+    assert (estimate["floorUsd"], estimate["ceilingUsd"]) == (report["floor"], report["ceiling"])
+    # Production's nodes and Aurora readers may grow, so the ceiling is above the expected figure.
+    assert estimate["ceilingUsd"] > estimate["monthlyUsd"]
