@@ -33,6 +33,9 @@ USAGE_FIGURES: dict[str, tuple[str, ...]] = {
     "aws:cloudwatch/eventArchive:EventArchive": ("monthly_archive_processing_gb", "archive_storage_gb"),
     "aws:cloudwatch/eventApiDestination:EventApiDestination": ("monthly_invocations",),
     "aws:appconfig/configurationProfile:ConfigurationProfile": ("monthly_configuration_requests", "monthly_configurations_received"),
+    # The stack runs no serverless cache: these describe the cache's workload, so that
+    # `preflight cost --advise` can price ElastiCache Serverless against the nodes.
+    "aws:elasticache/serverlessCache:ServerlessCache": ("data_stored_gb", "monthly_ecpus"),
 }
 
 

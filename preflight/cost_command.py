@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 from preflight.arguments import OneLineParser
+from pricing.advice import advise, render_advice
 from pricing.documents import USAGE_CONFIG_KEY, DocumentError, load_document
-from pricing.estimate import NO_USAGE, estimate
+from pricing.estimate import NO_USAGE, estimate, resolve_inputs
 from pricing.render import markdown_report, text_report
 
 
@@ -19,6 +20,10 @@ def _parser() -> OneLineParser:
     parser.add_argument("--markdown", action="store_true", help="print Markdown (for a pull-request comment)")
     parser.add_argument("--usage", help="usage assumptions: a Pulumi.<stack>.yaml or a YAML/JSON mapping of type -> figures")
     parser.add_argument("--region", help="AWS region, when the document does not say")
+    parser.add_argument(
+        "--advise", action="store_true", help="also list cheaper options that keep the environment's availability guarantees"
+    )
+    parser.add_argument("--environment", help="the stack's environment for --advise, when the document does not say")
     return parser
 
 
@@ -40,6 +45,11 @@ def main(argv: list[str]) -> int:
     title = f"{doc.project} · {doc.stack}"
     render = markdown_report if args.markdown else text_report
     sys.stdout.write(render(title, report, usage_source))
+    if args.advise:
+        region, usage, _ = resolve_inputs(doc, args.usage, args.region)
+        environment = args.environment or doc.environment or doc.stack
+        advice = advise(doc.records, region, usage, environment)
+        sys.stdout.write("\n".join(["", f"Cheaper at the same availability ({environment}):", *render_advice(advice, environment)]) + "\n")
     return 0
 
 

@@ -14,8 +14,9 @@ from preflight.document import build_document
 from preflight.runner import Run, run_program
 from preflight.stack_files import StackFileError, load_stack_file
 from preflight.tree import render_counts, render_secrets, render_tree
+from pricing.advice import advise, render_advice
 from pricing.documents import DocumentError, parse_document
-from pricing.estimate import estimate
+from pricing.estimate import estimate, resolve_inputs
 from pricing.render import text_report
 
 
@@ -49,7 +50,11 @@ def main(argv: list[str]) -> int:
     document["violations"] = [asdict(v) for v in violations]
     # The same path as `preflight cost` over the written document: same records, regions, usage.
     try:
-        document["cost"], _ = estimate(parse_document(document, f"plan of {run.stack}"))
+        parsed = parse_document(document, f"plan of {run.stack}")
+        document["cost"], _ = estimate(parsed)
+        region, usage, _ = resolve_inputs(parsed)
+        environment = parsed.environment or run.stack
+        advice = render_advice(advise(parsed.records, region, usage, environment), environment)
     except DocumentError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -61,6 +66,8 @@ def main(argv: list[str]) -> int:
     print(
         text_report(f"Monthly cost estimate ({run.stack}, on-demand, {run.stack_file.region})", document["cost"], "stack config costUsage")
     )
+    print(f"Cheaper at the same availability ({environment}; `preflight cost --advise` on the plan document):")
+    print("\n".join(advice))
     print("\nResources by type:")
     print("\n".join(render_counts(run)))
     print("\nSecrets still to set:")

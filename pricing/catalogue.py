@@ -92,6 +92,12 @@ def _us_east_1() -> dict[str, Price]:
         "elasticache.redis.cache.r7g.large": _p("0.219", "hour", INFRACOST),
         "elasticache.redis.cache.r6g.large": _p("0.206", "hour", INFRACOST),
         "elasticache.redis.cache.t4g.medium": _p("0.065", "hour", INFRACOST),
+        # ElastiCache Serverless (Valkey; Redis OSS is 1.5x): data stored per GB-hour, ECPUs per million.
+        # Valkey is metered from 100 MB, Redis OSS from 1 GB.
+        "elasticache.serverless.valkey.gb-hour": _p("0.0837", "GB-hour", CACHE_PAGE, confirmed=False),
+        "elasticache.serverless.valkey.ecpu": _p("0.0023", "1M ECPUs", CACHE_PAGE, confirmed=False),
+        "elasticache.serverless.redis.gb-hour": _p("0.125", "GB-hour", CACHE_PAGE, confirmed=False),
+        "elasticache.serverless.redis.ecpu": _p("0.0034", "1M ECPUs", CACHE_PAGE, confirmed=False),
         # Aurora PostgreSQL, Standard storage configuration.
         "aurora-postgresql.standard.db.r6g.large": _p("0.26", "hour", INFRACOST),
         "aurora-postgresql.standard.db.t4g.medium": _p("0.073", "hour", INFRACOST),

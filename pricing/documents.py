@@ -54,6 +54,7 @@ class Document:
     deleted: list[Record] = field(default_factory=list)
     # The stack's `costGuardrails` config as written (plans and previews carry config; exports do not).
     guardrails: Any = None
+    environment: str | None = None  # the stack's `environment` config, when the document carries config
 
 
 def scrub(value: Any) -> Any:
@@ -191,7 +192,15 @@ def _plan(data: dict[str, Any], path: str) -> Document:
     region = _region(config.get("aws:region") if isinstance(config, dict) else None, path)
     doc = Document("plan", path, PROJECT, stack, region, _usage_from_config(config), records)
     doc.guardrails = config.get(GUARDRAILS_KEY) if isinstance(config, dict) else None
+    doc.environment = _environment(config)
     return doc
+
+
+def _environment(config: Any) -> str | None:
+    value = config.get(f"{PROJECT}:environment") if isinstance(config, dict) else None
+    if isinstance(value, dict):
+        value = value.get("value")
+    return value if isinstance(value, str) and value else None
 
 
 def _region(region: Any, path: str) -> str | None:
@@ -229,6 +238,7 @@ def _preview(data: dict[str, Any], path: str) -> Document:
     doc.guardrails = config.get(GUARDRAILS_KEY) if isinstance(config, dict) else None
     if isinstance(doc.guardrails, dict) and "value" in doc.guardrails:  # {"value": ..., "secret": false}
         doc.guardrails = doc.guardrails["value"]
+    doc.environment = _environment(config)
     return doc
 
 

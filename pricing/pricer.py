@@ -154,3 +154,18 @@ def _price(
         "floor": _money(total),
         "ceiling": _money(total),
     }
+
+
+def expected_total(
+    records: list[dict[str, Any]],
+    region: str,
+    usage: Mapping[str, Mapping[str, float]],
+    compare_with: list[dict[str, Any]] | None = None,
+) -> float | None:
+    """The expected monthly figure, or None when a resource priced in ``compare_with`` is unpriced here."""
+    report = _price([*records, *scaling.added_readers(records, "floor")], region, usage)
+    if report["unpriced"] and compare_with is not None:
+        before = _price([*compare_with, *scaling.added_readers(compare_with, "floor")], region, usage)
+        if {u["urn"] for u in report["unpriced"]} - {u["urn"] for u in before["unpriced"]}:
+            return None
+    return report["monthly"]

@@ -146,6 +146,27 @@ def _replication_group(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
     return [Line(f"cache node hours ({nodes} x {node_type}, {engine})", "hours", monthly_hours(nodes), price)]
 
 
+def _serverless_cache(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
+    engine = str(r["inputs"].get("engine") or "valkey")
+    minimum = Decimal("0.1") if engine == "valkey" else Decimal(1)  # GB metered at the least
+    stored = max(ctx.figure(r, "data_stored_gb"), minimum)
+    ecpus = ctx.figure(r, "monthly_ecpus")
+    return [
+        Line(
+            f"data stored ({engine}, at least {minimum} GB)",
+            "GB-hours",
+            monthly_hours(stored),
+            ctx.price(r, f"elasticache.serverless.{engine}.gb-hour", "ElastiCache Serverless data"),
+        ),
+        Line(
+            "ElastiCache Processing Units",
+            "1M ECPUs",
+            ecpus / MILLION,
+            ctx.price(r, f"elasticache.serverless.{engine}.ecpu", "ElastiCache Serverless ECPUs"),
+        ),
+    ]
+
+
 def _storage_config(inputs: Mapping[str, Any]) -> str:
     return "iopt1" if inputs.get("storageType") == "aurora-iopt1" else "standard"
 
@@ -300,6 +321,7 @@ PRICERS: dict[str, Pricer] = {
     "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
     "aws:alb/loadBalancer:LoadBalancer": _load_balancer,
     "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
+    "aws:elasticache/serverlessCache:ServerlessCache": _serverless_cache,
     "aws:rds/cluster:Cluster": _rds_cluster,
     "aws:rds/clusterInstance:ClusterInstance": _rds_cluster_instance,
     "aws:cloudfront/distribution:Distribution": _cloudfront,
