@@ -220,4 +220,4 @@ pulumi.export("healthUrl", f"https://{basics.domain}{stack.app.health_check_endp
 pulumi.export("appWeights", stack.app.weights)
 pulumi.export("alarmTopicArn", monitoring.topic_arn)
 pulumi.export("dashboardUrl", monitoring.dashboard_url)
-pulumi.export("costEstimate", cost.estimate(basics.region, stack.cost_usage.by_type))
+pulumi.export("costEstimate", cost.estimate(basics.region, stack.cost_usage.by_type, stack.cost_commitments.percents))

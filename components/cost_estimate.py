@@ -21,6 +21,7 @@ from pulumi import _types
 
 from config import PROJECT
 from pricing import price_resources
+from pricing.commitments import with_commitments
 
 _STACK_TYPE = "pulumi:pulumi:Stack"
 _SNAKE = re.compile(r"[a-z0-9]+(_[a-z0-9]+)+")
@@ -122,12 +123,16 @@ class CostCollector:
         record["inputs"] = _template(args.props, self._outputs)
         self._records.append(record)
 
-    def estimate(self, region: str, usage: Mapping[str, Mapping[str, float]]) -> pulumi.Output[dict[str, Any]]:
+    def estimate(
+        self, region: str, usage: Mapping[str, Mapping[str, float]], commitments: Mapping[str, float] | None = None
+    ) -> pulumi.Output[dict[str, Any]]:
         """Monthly USD, in total and by top-level component, with what was assumed and what is unpriced."""
 
         def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
             report = price_resources(records, region, usage)
+            extra = {"withCommitmentsUsd": with_commitments(report, commitments)} if commitments else {}
             return {
+                **extra,
                 "currency": report["currency"],
                 "monthlyUsd": report["monthly"],
                 "floorUsd": report["floor"],

@@ -22,6 +22,7 @@ from config.app import APP, AppSettings, check_pre_stop, parse_app
 from config.basics import Basics, parse_basics
 from config.cdn import CDN, CdnSettings, parse_cdn
 from config.cluster import CLUSTER, ClusterSettings, parse_cluster
+from config.cost_commitments import COST_COMMITMENTS, CostCommitments, parse_cost_commitments
 from config.cost_guardrails import COST_GUARDRAILS, CostGuardrailSettings, parse_cost_guardrails
 from config.cost_usage import COST_USAGE, CostUsage, parse_cost_usage
 from config.database import DATABASE, DatabaseSettings, parse_database
@@ -101,6 +102,7 @@ class StackConfig:
     integrations: IntegrationsSettings
     cost_usage: CostUsage
     cost_guardrails: CostGuardrailSettings
+    cost_commitments: CostCommitments
     secrets: StackSecrets
 
 
@@ -159,6 +161,7 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
         integrations=parse_integrations(INTEGRATIONS.open(top), basics, frozenset(reader.SECRET_KEYS)),
         cost_usage=parse_cost_usage(COST_USAGE.open(top)),
         cost_guardrails=parse_cost_guardrails(COST_GUARDRAILS.open(top)),
+        cost_commitments=parse_cost_commitments(COST_COMMITMENTS.open(top)),
         secrets=_read_secrets(cluster),
     )
     # Rules that span sections: the pod's preStop must outlast the target groups' deregistration.

@@ -18,6 +18,7 @@ from config.app import APP
 from config.basics import AWS, BASICS
 from config.cdn import CDN
 from config.cluster import CLUSTER
+from config.cost_commitments import COST_COMMITMENTS
 from config.cost_guardrails import COST_GUARDRAILS
 from config.cost_usage import COST_USAGE
 from config.database import DATABASE
@@ -33,7 +34,9 @@ START = "<!-- config-reference:start -->"
 END = "<!-- config-reference:end -->"
 
 # The stack file's top-level objects, in the order the reference shows them.
-SECTIONS: tuple[Group, ...] = (NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, INTEGRATIONS, COST_USAGE, COST_GUARDRAILS)
+SECTIONS: tuple[Group, ...] = (
+    NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, INTEGRATIONS, COST_USAGE, COST_GUARDRAILS, COST_COMMITMENTS
+)
 ROOTS: tuple[Group, ...] = (AWS, BASICS, *SECTIONS)
 
 _HEADER = ("| Key | Type | Default | Allowed | Description |", "|---|---|---|---|---|")

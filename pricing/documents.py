@@ -55,6 +55,7 @@ class Document:
     # The stack's `costGuardrails` config as written (plans and previews carry config; exports do not).
     guardrails: Any = None
     environment: str | None = None  # the stack's `environment` config, when the document carries config
+    commitments: Any = None  # the stack's `costCommitments` config as written
 
 
 def scrub(value: Any) -> Any:
@@ -193,7 +194,13 @@ def _plan(data: dict[str, Any], path: str) -> Document:
     doc = Document("plan", path, PROJECT, stack, region, _usage_from_config(config), records)
     doc.guardrails = config.get(GUARDRAILS_KEY) if isinstance(config, dict) else None
     doc.environment = _environment(config)
+    doc.commitments = _config_value(config, "costCommitments")
     return doc
+
+
+def _config_value(config: Any, key: str) -> Any:
+    value = config.get(f"{PROJECT}:{key}") if isinstance(config, dict) else None
+    return value.get("value") if isinstance(value, dict) and "secret" in value and "value" in value else value
 
 
 def _environment(config: Any) -> str | None:
@@ -239,6 +246,7 @@ def _preview(data: dict[str, Any], path: str) -> Document:
     if isinstance(doc.guardrails, dict) and "value" in doc.guardrails:  # {"value": ..., "secret": false}
         doc.guardrails = doc.guardrails["value"]
     doc.environment = _environment(config)
+    doc.commitments = _config_value(config, "costCommitments")
     return doc
 
 

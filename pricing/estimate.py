@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from pricing.commitments import parse_commitments, with_commitments
 from pricing.documents import USAGE_CONFIG_KEY, Document, DocumentError, Usage, check_usage
 from pricing.pricer import price_resources
 from pricing.report import CostReport
@@ -72,4 +73,8 @@ def resolve_inputs(doc: Document, usage_path: str | None = None, region: str | N
 
 def estimate(doc: Document, usage_path: str | None = None, region: str | None = None) -> tuple[CostReport, str]:
     chosen, usage, source = resolve_inputs(doc, usage_path, region)
-    return price_resources(doc.records, chosen, usage), source
+    report = price_resources(doc.records, chosen, usage)
+    commitments = parse_commitments(doc.commitments)
+    if commitments:
+        report["withCommitments"] = with_commitments(report, commitments)
+    return report, source

@@ -48,7 +48,10 @@ def partial(report: CostReport) -> str:
 
 def text_report(title: str, report: CostReport, usage_source: str) -> str:
     out = [f"{title}: {money(report['monthly'])} per month ({report['currency']}, {report['region']}){partial(report)}"]
-    out += [f"  range: {money(report['floor'])} (autoscaling at minimum) to {money(report['ceiling'])} (at its limits)", ""]
+    out += [f"  range: {money(report['floor'])} (autoscaling at minimum) to {money(report['ceiling'])} (at its limits)"]
+    if "withCommitments" in report:
+        out.append(f"  with the stack's costCommitments: {money(report['withCommitments'])}")
+    out.append("")
     rows = [("Resource", "Component", "Quantity", "Unit price", "Monthly")]
     for resource in sorted(report["resources"], key=lambda r: (-r["monthly"], r["urn"])):
         for i, c in enumerate(resource["components"]):
@@ -80,7 +83,8 @@ def markdown_report(title: str, report: CostReport, usage_source: str) -> str:
         f"### {title}: {money(report['monthly'])} per month{partial(report)}",
         "",
         f"{report['currency']}, {report['region']}, on-demand list prices; range {money(report['floor'])} "
-        f"(autoscaling at minimum) to {money(report['ceiling'])} (at its limits).",
+        f"(autoscaling at minimum) to {money(report['ceiling'])} (at its limits)"
+        + (f"; {money(report['withCommitments'])} with the stack's costCommitments." if "withCommitments" in report else "."),
         "",
     ]
     out += ["| Resource | Type | Monthly |", "|---|---|---:|"]

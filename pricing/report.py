@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class Component(TypedDict):
@@ -38,3 +38,4 @@ class CostReport(TypedDict):
     notes: list[str]
     floor: float  # every autoscaler at its minimum
     ceiling: float  # every autoscaler at its limit
+    withCommitments: NotRequired[float]  # the stack's costCommitments applied; list prices stay the headline
