@@ -56,6 +56,10 @@ def main() -> int:
     if pricing_bench.exists():
         subprocess.run([PY, str(pricing_bench)], cwd=ROOT, check=True)
 
+    cost_bench = ROOT / "bench" / "bench_cost.py"
+    if cost_bench.exists():
+        ok &= subprocess.run([PY, str(cost_bench)], cwd=ROOT, check=False).returncode == 0
+
     if args.with_tests:
         elapsed, _ = _timed(["make", "test"])
         ok &= _report("make_test_s", elapsed, "s")

@@ -6,13 +6,8 @@ config, unreadable document) with one line on stderr and no traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
-
-from preflight.check_command import main as check_main
-from preflight.cost_command import main as cost_main
-from preflight.diff_command import main as diff_main
-from preflight.plan_command import main as plan_main
-from preflight.policy_config_command import main as policy_config_main
 
 USAGE = """usage: python -m preflight <command> …
   plan --stack STACK [--json PATH]     run the program offline: tree, policy findings, counts, secrets to set
@@ -25,7 +20,15 @@ USAGE = """usage: python -m preflight <command> …
 
 
 def main(argv: list[str]) -> int:
-    commands = {"plan": plan_main, "check": check_main, "cost": cost_main, "diff": diff_main, "policy-config": policy_config_main}
+    # Each command's module is imported only when it runs: `cost` and `diff` need neither the
+    # program (Pulumi, the providers) nor the policy pack, and start in a fraction of the time.
+    commands = {
+        "plan": "preflight.plan_command",
+        "check": "preflight.check_command",
+        "cost": "preflight.cost_command",
+        "diff": "preflight.diff_command",
+        "policy-config": "preflight.policy_config_command",
+    }
     if not argv:
         print(f"error: no command; commands: {', '.join(commands)}", file=sys.stderr)
         return 2
@@ -36,7 +39,8 @@ def main(argv: list[str]) -> int:
     if command not in commands:
         print(f"error: unknown command {command!r}; commands: {', '.join(commands)}", file=sys.stderr)
         return 2
-    return commands[command](rest)
+    run: int = importlib.import_module(commands[command]).main(rest)
+    return run
 
 
 if __name__ == "__main__":

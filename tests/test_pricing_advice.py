@@ -105,3 +105,13 @@ def test_advise_on_the_production_plan_takes_under_a_second(production: Run, tmp
     assert time.perf_counter() - start < 1.0
     out = capsys.readouterr().out
     assert "Cheaper at the same availability (production):" in out and "saves $" in out
+
+
+def test_production_is_at_least_a_quarter_below_the_naive_reference(production: Run) -> None:
+    from pricing.reference import naive_records, naive_total
+
+    records, region, usage, _ = _inputs(production)
+    expected = price_resources(records, region, usage)["monthly"]
+    assert expected <= 0.75 * naive_total(records, region, usage)
+    nodes = next(r for r in naive_records(records) if r["type"] == "aws:eks/nodeGroup:NodeGroup")
+    assert nodes["inputs"]["instanceTypes"][0].startswith("m6i.") and nodes["inputs"]["scalingConfig"]["desiredSize"] == 9
