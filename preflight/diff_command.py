@@ -87,7 +87,7 @@ def _partial(delta: CostDelta) -> str:
 
 
 def _percent_of(delta: CostDelta) -> str:
-    return "n/a" if delta.percent is None else f"{delta.percent:+.1f}%"
+    return "n/a" if delta.percent is None else f"{round(delta.percent, 1) + 0.0:+.1f}%"  # + 0.0: no "-0.0%"
 
 
 def render_markdown(

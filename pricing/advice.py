@@ -166,7 +166,7 @@ def _cache_options(r: Record) -> list[_Option]:
 
 def _volume_options(r: Record) -> list[_Option]:
     mappings = r["inputs"].get("blockDeviceMappings") or []
-    ebs = [m.get("ebs") for m in mappings if isinstance(m, dict) and isinstance(m.get("ebs"), dict)]
+    ebs: list[dict[str, Any]] = [m["ebs"] for m in mappings if isinstance(m, dict) and isinstance(m.get("ebs"), dict)]
     if not ebs or ebs[0].get("volumeType") not in ("gp2", "io1"):
         return []
 

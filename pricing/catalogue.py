@@ -203,8 +203,8 @@ def regional_price(region: str, key: str, base: Price) -> Price | None:
     """``base`` (the us-east-1 price) carried to ``region`` by the documented method, or None."""
     table = REGIONS[region]
     if key in table.exact:
-        amount, page = table.exact[key]
-        return Price(Decimal(amount), base.unit, page, date=REGIONS_READ_ON, confirmed=False)
+        figure, page = table.exact[key]
+        return Price(Decimal(figure), base.unit, page, date=REGIONS_READ_ON, confirmed=False)
     for prefix, why in SAME_EVERYWHERE.items():
         if key.startswith(prefix):
             return Price(base.amount, base.unit, f"{base.source}; {why}", date=base.date, confirmed=base.confirmed)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,7 +153,7 @@ def check_usage(value: Any, where: str) -> Usage:
     return usage
 
 
-def provider_regions(records: list[Record]) -> dict[str, str]:
+def provider_regions(records: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     """URN -> region of every AWS provider resource that names one."""
     return {
         r["urn"]: r["inputs"]["region"]
@@ -161,7 +162,7 @@ def provider_regions(records: list[Record]) -> dict[str, str]:
     }
 
 
-def region_of_provider(record: Record, regions: dict[str, str]) -> str | None:
+def region_of_provider(record: Mapping[str, Any], regions: Mapping[str, str]) -> str | None:
     """The region of the record's explicit provider (a reference is ``URN::id`` or a bare URN)."""
     ref = record.get("provider")
     if isinstance(ref, str):

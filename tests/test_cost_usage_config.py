@@ -30,7 +30,7 @@ def test_every_accepted_figure_changes_the_price(type_token: str, figure: str) -
         "inputs": _INPUTS.get(type_token, {}),
     }
     without = price_resources([record], "us-east-1", {})["monthly"]
-    with_usage = price_resources([record], "us-east-1", {type_token: {figure: 1_000_000}})["monthly"]
+    with_usage = price_resources([record], "us-east-1", {type_token: {figure: 1_000_000_000}})["monthly"]
     assert with_usage > without
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from policy_helpers import stack_spec, validate_stack
 
 from policy.cost import records
 from preflight.check_command import check_resources, load_records, main, to_resource
 from pricing import parse_document, price_resources
-from tests.policy.policy_helpers import stack_spec, validate_stack
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SQS = "aws:sqs/queue:Queue"  # the committed documents' one type nobody priced
