@@ -28,6 +28,9 @@ SAME_EVERYWHERE: dict[str, str] = {
     "cloudwatch.alarm.": "aws.amazon.com/cloudwatch/pricing: alarm rates equal in these four regions",
     "cloudwatch.dashboard": "aws.amazon.com/cloudwatch/pricing: $3 per dashboard in every region",
     "waf.": "aws.amazon.com/waf/pricing: one rate card for every region",
+    "cloudwatch.metric.": "aws.amazon.com/cloudwatch/pricing: custom metrics $0.30 in every one of these four regions",
+    "events.": "aws.amazon.com/eventbridge/pricing: event, archive and API-destination rates equal in these four regions",
+    "appconfig.": "aws.amazon.com/systems-manager/pricing: AppConfig rates equal in these four regions",
 }
 
 
