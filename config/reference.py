@@ -35,7 +35,18 @@ END = "<!-- config-reference:end -->"
 
 # The stack file's top-level objects, in the order the reference shows them.
 SECTIONS: tuple[Group, ...] = (
-    NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, INTEGRATIONS, COST_USAGE, COST_GUARDRAILS, COST_COMMITMENTS
+    NETWORK,
+    CLUSTER,
+    DATABASE,
+    REDIS,
+    EDGE,
+    CDN,
+    APP,
+    MONITORING,
+    INTEGRATIONS,
+    COST_USAGE,
+    COST_GUARDRAILS,
+    COST_COMMITMENTS,
 )
 ROOTS: tuple[Group, ...] = (AWS, BASICS, *SECTIONS)
 
