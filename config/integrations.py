@@ -31,8 +31,12 @@ def bus_name(prefix: str) -> str:
     return f"{prefix}-deployments"
 
 
-# EventBridge API destination and connection names: 1-64 of letters, digits, '.', '-', '_'.
-_DESTINATION_NAME = r"[A-Za-z0-9._-]{1,40}"
+# EventBridge rule, connection and API destination names are 1-64 of letters, digits, '.', '-', '_'
+# (botocore events model: RuleName, ConnectionName, ApiDestinationName). The longest name built from a
+# destination is the rule `email-platform-development-deployments-<name>`: 39 characters before it.
+_LONGEST_NAME_PREFIX = len("email-platform-development-deployments-")
+DESTINATION_NAME_MAX = 64 - _LONGEST_NAME_PREFIX
+_DESTINATION_NAME = rf"[A-Za-z0-9._-]{{1,{DESTINATION_NAME_MAX}}}"
 # An HTTP header name (RFC 9110 token).
 _HEADER = r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}"
 # AppConfig caps a deployment at 24 hours, and its bake time likewise.
@@ -152,7 +156,11 @@ def _events(section: Section, basics: Basics) -> tuple[int, list[str]]:
 
 def _destination(section: Section, name: str, secret_keys: frozenset[str]) -> Destination:
     if not re.fullmatch(_DESTINATION_NAME, name):
-        raise ConfigError(section.path, name, "a destination name is 1-40 letters, digits, '.', '-' or '_'")
+        raise ConfigError(
+            section.path,
+            name,
+            f"a destination name is 1-{DESTINATION_NAME_MAX} letters, digits, '.', '-' or '_' (EventBridge names are at most 64 characters)",
+        )
     url = URL.read(section)
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:

@@ -79,12 +79,16 @@ def test_every_event_becomes_a_dashboard_marker(production: Run) -> None:
     group = _one(production, "aws:cloudwatch/logGroup:LogGroup", "integrations-markers")
     assert _one(production, TARGET, "integrations-markers").inputs["arn"] == group.outputs["arn"]
     # CloudWatch Logs admits EventBridge through the group's resource policy, for this bus's rules.
-    (statement,) = _policy(
+    # The source-ARN condition sits on PutLogEvents only: EventBridge creates the stream without one.
+    create, write = _policy(
         _one(production, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "integrations-markers"), "policyDocument"
     )["Statement"]
-    assert "events.amazonaws.com" in statement["Principal"]["Service"]
-    assert statement["Resource"] == f"{group.outputs['arn']}:*"
-    assert fnmatch.fnmatchcase(rule.outputs["arn"], statement["Condition"]["ArnLike"]["aws:SourceArn"])
+    assert (create["Action"], write["Action"]) == ("logs:CreateLogStream", "logs:PutLogEvents")
+    assert "Condition" not in create
+    for statement in (create, write):
+        assert "events.amazonaws.com" in statement["Principal"]["Service"]
+        assert statement["Resource"] == f"{group.outputs['arn']}:*"
+    assert fnmatch.fnmatchcase(rule.outputs["arn"], write["Condition"]["ArnLike"]["aws:SourceArn"])
     assert rule.inputs["eventBusName"] == bus.outputs["name"]
     # The metric filter counts the events per environment; the dashboard draws that very metric.
     metric = _one(production, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "integrations-markers").inputs["metricTransformation"]
@@ -105,10 +109,10 @@ def test_flags_roll_back_on_the_service_degraded_alarm(production: Run) -> None:
     assert monitor["alarmArn"] == composite.outputs["arn"]
     role = _one(production, "aws:iam/role:Role", "integrations-flags-monitor")
     assert monitor["alarmRoleArn"] == role.outputs["arn"]
-    # AppConfig assumes the role, and may only read that alarm.
+    # AppConfig assumes the role, and may only read alarms (scoped to *: composite alarms need it).
     assert _trusted_service(role) == "appconfig.amazonaws.com"
     (statement,) = _policy(_one(production, ROLE_POLICY, "integrations-flags-monitor"))["Statement"]
-    assert (statement["Action"], statement["Resource"]) == ("cloudwatch:DescribeAlarms", composite.outputs["arn"])
+    assert (statement["Action"], statement["Resource"]) == ("cloudwatch:DescribeAlarms", "*")
     profile = _one(production, "aws:appconfig/configurationProfile:ConfigurationProfile", "integrations-flags")
     assert (profile.inputs["type"], profile.inputs["locationUri"]) == ("AWS.AppConfig.FeatureFlags", "hosted")
     strategy = _one(production, "aws:appconfig/deploymentStrategy:DeploymentStrategy", "integrations-flags").inputs
@@ -152,9 +156,19 @@ def test_the_pipeline_may_publish_to_the_bus_and_read_the_gate_alarm_only(produc
     composite = _one(production, COMPOSITE, "monitoring-service-degraded")
     policy = _one(production, "aws:iam/policy:Policy", "integrations-pipeline")
     statements = {(s["Action"], s["Resource"]) for s in _policy(policy)["Statement"]}
-    assert statements == {("events:PutEvents", bus.outputs["arn"]), ("cloudwatch:DescribeAlarms", composite.outputs["arn"])}
+    assert statements == {("events:PutEvents", bus.outputs["arn"]), ("cloudwatch:DescribeAlarms", "*")}
     assert production.outputs["releasePipelinePolicyArn"] == policy.outputs["arn"]
     assert production.outputs["serviceDegradedAlarmName"] == composite.inputs["alarmName"]
+
+
+def test_composite_alarms_are_read_with_describe_alarms_scoped_to_every_alarm() -> None:
+    """CloudWatch answers DescribeAlarms for a composite alarm only to a permission scoped to `*`
+    (botocore's cloudwatch model, DescribeAlarms): AppConfig's monitor role and the release gate read one."""
+    from components.integrations.feature_flags import COMPOSITE_ALARM_READ_SCOPE
+
+    documentation = botocore.session.get_session().get_service_model("cloudwatch").operation_model("DescribeAlarms").documentation
+    assert "composite alarms" in documentation and "scoped to <code>*</code>" in documentation
+    assert COMPOSITE_ALARM_READ_SCOPE == "*"
 
 
 def test_committed_stacks_have_no_outside_listeners(each_stack: Run) -> None:

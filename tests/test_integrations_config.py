@@ -33,7 +33,13 @@ REJECTS = [
     ("production", _set("integrations.events.alarmTopicDetailTypes", ["Deployed"]), "alarmTopicDetailTypes", "Deployment Failed"),
     ("production", _listener(detailTypes=["Deploy Started"]), f"{CRM}.detailTypes", "Deployment Started"),
     ("production", _listener(invocationsPerSecond=0), f"{CRM}.invocationsPerSecond", "between 1 and 300"),
-    ("production", _set("integrations.destinations.crm hub", {"url": SECRET, "apiKey": SECRET}), "destinations.crm hub", "1-40 letters"),
+    ("production", _set("integrations.destinations.crm hub", {"url": SECRET, "apiKey": SECRET}), "destinations.crm hub", "1-25 letters"),
+    (
+        "production",
+        _set("integrations.destinations." + "x" * 26, {"url": SECRET, "apiKey": SECRET}),
+        "destinations." + "x" * 26,
+        "at most 64 characters",
+    ),
     # The engine marks the whole `integrations` object secret when any value in it is: a key in plain
     # text is caught when nothing else there is secret.
     ("production", _set(CRM, {"url": "https://crm.example.com/hooks", "apiKey": "plain-key"}), f"{CRM}.apiKey", "must be a secret"),

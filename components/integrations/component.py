@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.integrations.events import deployment_bus, deployment_markers, destinations, on_call_rule
-from components.integrations.feature_flags import app_read_policy, feature_flags
+from components.integrations.feature_flags import COMPOSITE_ALARM_READ_SCOPE, app_read_policy, feature_flags
 from config.integrations import IntegrationsSettings
 from config.reader import PROJECT
 
@@ -87,13 +87,22 @@ class Integrations(pulumi.ComponentResource):
 
 
 def pipeline_policy(bus_arn: str, alarm_arn: str) -> str:
-    """PutEvents on this bus only; DescribeAlarms on the one alarm the release gate reads."""
+    """PutEvents on this bus only; DescribeAlarms for the release gate's composite alarm.
+
+    DescribeAlarms returns composite alarms only to a permission scoped to `*` (CloudWatch API
+    reference, DescribeAlarms; botocore's cloudwatch model says the same): it is read-only.
+    """
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
                 {"Sid": "PublishDeploymentEvents", "Effect": "Allow", "Action": "events:PutEvents", "Resource": bus_arn},
-                {"Sid": "ReadReleaseGateAlarm", "Effect": "Allow", "Action": "cloudwatch:DescribeAlarms", "Resource": alarm_arn},
+                {
+                    "Sid": "ReadReleaseGateAlarm",
+                    "Effect": "Allow",
+                    "Action": "cloudwatch:DescribeAlarms",
+                    "Resource": COMPOSITE_ALARM_READ_SCOPE,
+                },
             ],
         },
         sort_keys=True,

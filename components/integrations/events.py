@@ -105,7 +105,7 @@ def destinations(
             description=f"The {listener.name} deployment listener",
             connection_arn=connection.arn,
             http_method="POST",
-            # The URL may carry a token too: secret in state; the resource name holds a hash of it only.
+            # The URL may carry a token too: it stays a secret in state.
             invocation_endpoint=pulumi.Output.secret(listener.url),
             invocation_rate_limit_per_second=listener.invocations_per_second,
             opts=opts,
@@ -202,15 +202,25 @@ def _log_policy(group_arn: str, bus_arn: str) -> str:
         {
             "Version": "2012-10-17",
             "Statement": [
+                # EventBridge creates the stream with no source ARN in the request context, so the
+                # confused-deputy condition goes on PutLogEvents only (AWS's serverless-patterns
+                # EventBridge-to-CloudWatch-Logs sample splits the statements the same way).
+                {
+                    "Sid": "EventBridgeCreatesMarkerStreams",
+                    "Effect": "Allow",
+                    "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
+                    "Action": "logs:CreateLogStream",
+                    "Resource": f"{group_arn.removesuffix(':*')}:*",
+                },
                 {
                     "Sid": "EventBridgeWritesDeploymentMarkers",
                     "Effect": "Allow",
                     "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
-                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Action": "logs:PutLogEvents",
                     "Resource": f"{group_arn.removesuffix(':*')}:*",
                     # Only this bus's rules (confused deputy).
                     "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:events:{region}:{account}:rule/{bus_arn.rsplit('/', 1)[1]}/*"}},
-                }
+                },
             ],
         },
         sort_keys=True,

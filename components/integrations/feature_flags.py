@@ -5,7 +5,9 @@ The flags themselves are app data that product teams publish as hosted configura
 environment watches the "service degraded" composite alarm: while a rollout or its bake time
 runs, AppConfig rolls the flags back on its own when that alarm goes to ALARM.
 
-AppConfig reads the alarm with a role it assumes that may only `cloudwatch:DescribeAlarms`.
+AppConfig reads the alarm with a role it assumes that may only `cloudwatch:DescribeAlarms`, scoped
+to `*`: DescribeAlarms returns composite alarms only to a permission scoped to `*` (CloudWatch API
+reference, DescribeAlarms, in botocore's cloudwatch model too).
 Source: the AppConfig user guide, "Configure permissions for automatic rollback"
 (docs.aws.amazon.com/appconfig/latest/userguide/getting-started-with-appconfig-cloudwatch-alarms-permissions.html).
 """
@@ -59,7 +61,7 @@ def feature_flags(
     aws.iam.RolePolicy(
         f"{name}-flags-monitor",
         role=monitor_role.id,
-        policy=pulumi.Output.from_input(alarm_arn).apply(_describe_alarm_policy),
+        policy=_DESCRIBE_ALARMS_POLICY,
         opts=opts,
     )
     environment = aws.appconfig.Environment(
@@ -97,11 +99,17 @@ def feature_flags(
     return FeatureFlagResources(application, environment, profile, rollout, monitor_role, configuration_arn)
 
 
-def _describe_alarm_policy(alarm_arn: str) -> str:
-    return json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cloudwatch:DescribeAlarms", "Resource": alarm_arn}]},
-        sort_keys=True,
-    )
+# DescribeAlarms answers for a composite alarm only when the permission is scoped to every alarm.
+COMPOSITE_ALARM_READ_SCOPE = "*"
+
+
+_DESCRIBE_ALARMS_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "cloudwatch:DescribeAlarms", "Resource": COMPOSITE_ALARM_READ_SCOPE}],
+    },
+    sort_keys=True,
+)
 
 
 def app_read_policy(configuration_arn: str) -> str:
