@@ -6,6 +6,7 @@ Nothing else happens here: settings live in config/, resources in components/.
 import pulumi
 
 from components.app import App, AppArgs
+from components.backup import Backup, BackupArgs
 from components.cdn import Cdn, CdnArgs
 from components.certificates import Certificates, CertificatesArgs
 from components.cluster import Cluster, ClusterArgs
@@ -196,6 +197,18 @@ pulumi.export(
         "strategyId": integrations.flags_strategy_id,
     },
 )
+# ── backups: AWS Backup of Aurora, copied to a second region ──
+# The copy region gets its own provider, tagged like the others.
+copy_provider = (
+    tagged_aws_provider(f"aws-{stack.backup.copy_region}", stack.backup.copy_region, basics.default_tags)
+    if stack.backup.copy_region
+    else None
+)
+backup = Backup(
+    "backup",
+    BackupArgs(stack.backup, prefix=basics.name_prefix, database_cluster_arn=database.cluster.arn, copy_provider=copy_provider),
+    opts=aws_only,
+)
 
 # ── outputs ──
 pulumi.export("environment", basics.environment)
@@ -220,4 +233,6 @@ pulumi.export("healthUrl", f"https://{basics.domain}{stack.app.health_check_endp
 pulumi.export("appWeights", stack.app.weights)
 pulumi.export("alarmTopicArn", monitoring.topic_arn)
 pulumi.export("dashboardUrl", monitoring.dashboard_url)
+pulumi.export("backupVaultArn", backup.vault.arn)
+pulumi.export("backupCopyVaultArn", backup.copy_vault.arn if backup.copy_vault else None)
 pulumi.export("costEstimate", cost.estimate(basics.region, stack.cost_usage.by_type, stack.cost_commitments.percents))

@@ -19,6 +19,7 @@ from pulumi.runtime import config as runtime_config
 
 from config import reader
 from config.app import APP, AppSettings, check_pre_stop, parse_app
+from config.backup import BACKUP, BackupSettings, parse_backup
 from config.basics import Basics, parse_basics
 from config.cdn import CDN, CdnSettings, parse_cdn
 from config.cluster import CLUSTER, ClusterSettings, parse_cluster
@@ -100,6 +101,7 @@ class StackConfig:
     app: AppSettings
     monitoring: MonitoringSettings
     integrations: IntegrationsSettings
+    backup: BackupSettings
     cost_usage: CostUsage
     cost_guardrails: CostGuardrailSettings
     cost_commitments: CostCommitments
@@ -159,6 +161,7 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
         # The Route 53 uptime check requests the app's own health endpoint.
         monitoring=parse_monitoring(MONITORING.open(top), basics),
         integrations=parse_integrations(INTEGRATIONS.open(top), basics, frozenset(reader.SECRET_KEYS)),
+        backup=parse_backup(BACKUP.open(top), basics),
         cost_usage=parse_cost_usage(COST_USAGE.open(top)),
         cost_guardrails=parse_cost_guardrails(COST_GUARDRAILS.open(top)),
         cost_commitments=parse_cost_commitments(COST_COMMITMENTS.open(top)),

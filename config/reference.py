@@ -15,6 +15,7 @@ from typing import Any
 
 from config import SECRETS, required_secret_keys
 from config.app import APP
+from config.backup import BACKUP
 from config.basics import AWS, BASICS
 from config.cdn import CDN
 from config.cluster import CLUSTER
@@ -44,6 +45,7 @@ SECTIONS: tuple[Group, ...] = (
     APP,
     MONITORING,
     INTEGRATIONS,
+    BACKUP,
     COST_USAGE,
     COST_GUARDRAILS,
     COST_COMMITMENTS,

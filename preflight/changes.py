@@ -54,6 +54,7 @@ STATEFUL_TYPES: frozenset[str] = frozenset(
         "aws:kms/key:Key",
         "aws:secretsmanager/secret:Secret",
         "aws:route53/zone:Zone",
+        "aws:backup/vault:Vault",
     }
 )
 

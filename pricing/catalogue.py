@@ -43,6 +43,7 @@ SM_PAGE = "aws.amazon.com/secrets-manager/pricing"
 PRIVATELINK_PAGE = "aws.amazon.com/privatelink/pricing"
 EVENTS_PAGE = "aws.amazon.com/eventbridge/pricing (custom events, archive, API destinations)"
 APPCONFIG_PAGE = "aws.amazon.com/systems-manager/pricing (AppConfig)"
+BACKUP_PAGE = "aws.amazon.com/backup/pricing (Amazon Aurora snapshot warm storage; cross-Region transfer out of US East)"
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,10 @@ def _us_east_1() -> dict[str, Price]:
         "events.api_destination": _p("0.20", "1M invocations", EVENTS_PAGE),
         "appconfig.request": _p("0.20", "1M requests", APPCONFIG_PAGE, confirmed=False),  # $0.0000002 per request
         "appconfig.received": _p("0.0008", "configuration", APPCONFIG_PAGE, confirmed=False),
+        # AWS Backup of Aurora: recovery points billed per GB-month in each vault; copies to
+        # another region pay inter-region transfer per GB.
+        "backup.aurora.warm": _p("0.021", "GB-month", BACKUP_PAGE, confirmed=False),
+        "backup.copy.transfer": _p("0.02", "GB", BACKUP_PAGE, confirmed=False),
     }
     return prices
 

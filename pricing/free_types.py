@@ -107,6 +107,10 @@ FREE_TYPES: frozenset[str] = frozenset(
         "aws:appconfig/application:Application",
         "aws:appconfig/environment:Environment",
         "aws:appconfig/deploymentStrategy:DeploymentStrategy",
+        # AWS Backup: vaults, locks and selections cost nothing; recovery points are priced on the plan.
+        "aws:backup/vault:Vault",
+        "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+        "aws:backup/selection:Selection",
         # The stack itself.
         "pulumi:pulumi:Stack",
     }

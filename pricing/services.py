@@ -313,6 +313,22 @@ def _vpc_endpoint(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
     ]
 
 
+def _backup_plan(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
+    """Recovery points in the plan's vault, and, per copy action, their copies and the transfer there."""
+    rules = as_list(r["inputs"].get("rules") or [], "rules")
+    copies = sum(len(as_list(rule.get("copyActions") or [], "copyActions")) for rule in rules if isinstance(rule, Mapping))
+    stored = ctx.figure(r, "storage_gb")
+    warm = ctx.price(r, "backup.aurora.warm", "AWS Backup warm storage")
+    lines = [Line("recovery points (warm storage)", "GB-month", stored, warm)]
+    if copies:
+        ctx.note("Copied recovery points are priced at the stack region's storage rate.")
+        lines.append(Line(f"copied recovery points ({copies} region)", "GB-month", stored * copies, warm))
+        transfer = ctx.figure(r, "monthly_copy_gb")
+        price = ctx.price(r, "backup.copy.transfer", "cross-region transfer")
+        lines.append(Line("cross-region copy transfer", "GB", transfer * copies, price))
+    return lines
+
+
 PRICERS: dict[str, Pricer] = {
     "aws:eks/cluster:Cluster": _eks_cluster,
     "aws:eks/nodeGroup:NodeGroup": _eks_node_group,
@@ -339,4 +355,5 @@ PRICERS: dict[str, Pricer] = {
     "aws:ec2/flowLog:FlowLog": _flow_log,
     "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
     **INTEGRATION_PRICERS,
+    "aws:backup/plan:Plan": _backup_plan,
 }

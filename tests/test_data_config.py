@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from config_edits import Edit, assert_refused_before_any_resource
 from config_edits import both as _both
+from config_edits import delete_key as _delete
 from config_edits import set_key as _set
 
 from config.database import AURORA_INSTANCE_CLASSES, windows_overlap
@@ -66,6 +67,12 @@ REJECTS = [
     ("production", _set("redis.snapshotWindow", "02:00-02:30"), "redis.snapshotWindow", "at least 60 minutes"),
     ("production", _set("redis.maintenanceWindow", "mon:02:30-mon:03:30"), "redis.maintenanceWindow", "overlaps the snapshot window"),
     ("production", _set("redis.clusterMode", "disabled"), "email-platform:redis.clusterMode", "unknown key"),
+    ("production", _delete("backup.copyRegion"), "email-platform:backup.copyRegion", "set backup.copyRegion to a second region"),
+    ("staging", _set("backup.copyRegion", "us-east-1"), "backup.copyRegion", "must differ from aws:region (us-east-1)"),
+    ("production", _set("backup.copyRegion", "west"), "backup.copyRegion", "must be an AWS region name"),
+    ("production", _set("backup.retentionDays", 14), "backup.retentionDays", "at least 35 days"),
+    ("production", _set("backup.schedule", "daily"), "backup.schedule", "AWS cron expression"),
+    ("production", _set("backup.vaultLockGraceDays", 1), "backup.vaultLockGraceDays", "between 3 and 36500"),
 ]
 
 
