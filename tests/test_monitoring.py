@@ -164,21 +164,24 @@ def test_each_target_group_colour_has_an_unhealthy_hosts_alarm(built: Built) -> 
 # ── Aurora and ElastiCache ─────────────────────────────────────────────────────────────
 
 
-def test_aurora_alarms_watch_every_instance_and_the_clusters_replica_lag(built: Built) -> None:
+def test_aurora_alarms_watch_the_writer_and_every_reader_by_role_and_the_clusters_replica_lag(built: Built) -> None:
     lag = built.alarm("db-replica-lag")
     assert metric(lag) == ("AWS/RDS", "AuroraReplicaLagMaximum", {"DBClusterIdentifier": DB_CLUSTER}, "Maximum")
     assert lag.inputs["threshold"] == 1000
     expected = {
-        "cpu": ("CPUUtilization", "Average", "GreaterThanThreshold", 80),
+        "cpu": ("CPUUtilization", "Maximum", "GreaterThanThreshold", 80),
         "memory": ("FreeableMemory", "Minimum", "LessThanThreshold", 512 * 1024**2),
         "connections": ("DatabaseConnections", "Maximum", "GreaterThanThreshold", 1000),
         "local-storage": ("FreeLocalStorage", "Minimum", "LessThanThreshold", 2 * 1024**3),
     }
-    for index, instance in enumerate(DB_INSTANCES, start=1):
-        for role, (name, statistic, comparison, threshold) in expected.items():
-            alarm = built.alarm(f"db-{index}-{role}")
-            assert metric(alarm) == ("AWS/RDS", name, {"DBInstanceIdentifier": instance}, statistic)
+    # Role-level dimensions: a reader added by autoscaling is covered without an alarm of its own.
+    for db_role in ("WRITER", "READER"):
+        for check, (name, statistic, comparison, threshold) in expected.items():
+            alarm = built.alarm(f"db-{db_role.lower()}-{check}")
+            assert metric(alarm) == ("AWS/RDS", name, {"DBClusterIdentifier": DB_CLUSTER, "Role": db_role}, statistic)
             assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == (comparison, threshold)
+    per_instance = [a for a in built.of_type(ALARM) if "DBInstanceIdentifier" in (a.inputs.get("dimensions") or {})]
+    assert per_instance == [], "per-instance alarms miss the readers autoscaling adds"
 
 
 def test_cache_alarms_watch_each_member_cluster_in_a_stable_order(built: Built) -> None:
@@ -234,7 +237,7 @@ def test_in_another_region_the_us_east_1_alarms_notify_a_us_east_1_topic(pulumi_
     for role in ("cdn-5xx-rate", "health-check"):
         (action,) = built.alarm(role).inputs["alarmActions"]
         assert built.is_east(topics[action]), "alarm actions must be in the alarm's region"
-    (regional,) = built.alarm("db-1-cpu").inputs["alarmActions"]
+    (regional,) = built.alarm("db-writer-cpu").inputs["alarmActions"]
     assert not built.is_east(topics[regional])
     keys = {k.outputs["arn"]: k for k in built.of_type("aws:kms/key:Key")}
     assert built.is_east(keys[topics[action].inputs["kmsMasterKeyId"]]), "a topic's key is in the topic's region"
@@ -260,7 +263,7 @@ def test_service_degraded_composite_covers_the_symptoms_and_alone_notifies_for_t
     assert composite.inputs["alarmActions"] == composite.inputs["okActions"] == [topic.outputs["arn"]]
     for role in symptoms:
         assert built.alarm(role).inputs["alarmActions"] == []
-    for cause in ("db-1-cpu", "db-replica-lag", "cache-1-memory"):
+    for cause in ("db-reader-cpu", "db-replica-lag", "cache-1-memory"):
         assert built.alarm(cause).inputs["alarmActions"] == [topic.outputs["arn"]]
         assert built.alarm(cause).inputs["name"] not in names
 
@@ -323,8 +326,8 @@ def test_thresholds_and_evaluation_come_from_config(pulumi_mocks: RecordingMonit
     assert built.alarm("alb-response-time").inputs["period"] == 300
     assert built.alarm("alb-target-5xx-rate").inputs["threshold"] == 2.5
     assert built.alarm("alb-target-5xx-rate").inputs["metricQueries"][0]["metric"]["period"] == 300
-    assert built.alarm("db-2-cpu").inputs["threshold"] == 70
-    assert built.alarm("db-1-connections").inputs["threshold"] == 400
+    assert built.alarm("db-reader-cpu").inputs["threshold"] == 70
+    assert built.alarm("db-writer-connections").inputs["threshold"] == 400
     assert built.alarm("cache-3-engine-cpu").inputs["threshold"] == 65
     assert built.alarm("cache-1-evictions").inputs["threshold"] == 100
     assert built.alarm("cdn-5xx-rate").inputs["threshold"] == 3

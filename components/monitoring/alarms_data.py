@@ -1,4 +1,4 @@
-"""Data-tier alarms: Aurora and ElastiCache, per instance or node.
+"""Data-tier alarms: Aurora per role (writer, readers), ElastiCache per node.
 
 These are causes, not symptoms: they notify on their own, so a hot database does not keep the
 "service degraded" composite in ALARM and hide a second, user-facing symptom.
@@ -24,8 +24,14 @@ def member_cluster(members: Sequence[str], index: int, count: int) -> str:
     return ordered[index]
 
 
+# Aurora aggregates every instance metric by role under (DBClusterIdentifier, Role): readers that
+# Aurora Auto Scaling adds later are covered without an alarm of their own (Aurora User Guide,
+# "Amazon CloudWatch dimensions for Aurora"). Maximum/Minimum over the role catch one hot reader.
+DB_ROLES = ("WRITER", "READER")
+
+
 def database_alarms(maker: AlarmMaker, args: MonitoringArgs, topic: aws.sns.Topic) -> dict[str, aws.cloudwatch.MetricAlarm]:
-    """Replica lag on the cluster; CPU, memory, connections and local storage on every instance."""
+    """Replica lag on the cluster; CPU, memory, connections and local storage per role (writer, every reader)."""
     t = args.settings.database
     alarms = {
         "db-replica-lag": maker.alarm(
@@ -37,10 +43,11 @@ def database_alarms(maker: AlarmMaker, args: MonitoringArgs, topic: aws.sns.Topi
             notify=topic,
         )
     }
-    for index, instance in enumerate(args.db_instance_identifiers, start=1):
-        dims = {"DBInstanceIdentifier": instance}
+    for db_role in DB_ROLES:
+        dims = {"DBClusterIdentifier": args.db_cluster_identifier, "Role": db_role}
+        who = "the writer" if db_role == "WRITER" else "a reader"
         checks = (
-            ("cpu", "CPUUtilization", "Average", "GreaterThanThreshold", t.cpu_percent, f"CPU above {t.cpu_percent:g} %"),
+            ("cpu", "CPUUtilization", "Maximum", "GreaterThanThreshold", t.cpu_percent, f"CPU above {t.cpu_percent:g} %"),
             ("memory", "FreeableMemory", "Minimum", "LessThanThreshold", t.freeable_memory_bytes,
              f"freeable memory below {_bytes(t.freeable_memory_bytes)}"),
             ("connections", "DatabaseConnections", "Maximum", "GreaterThanThreshold", t.connections,
@@ -48,10 +55,18 @@ def database_alarms(maker: AlarmMaker, args: MonitoringArgs, topic: aws.sns.Topi
             ("local-storage", "FreeLocalStorage", "Minimum", "LessThanThreshold", t.free_local_storage_bytes,
              f"free local (temporary) storage below {_bytes(t.free_local_storage_bytes)}"),
         )  # fmt: skip
-        for role, metric, statistic, comparison, threshold, what in checks:
-            key = f"db-{index}-{role}"
+        for check, metric, statistic, comparison, threshold, what in checks:
+            key = f"db-{db_role.lower()}-{check}"
+            # Readers publish nothing while autoscaling has none beyond the writer: not a breach.
+            missing = "missing" if db_role == "WRITER" else "notBreaching"
             alarms[key] = maker.alarm(
-                key, f"Aurora instance {index}: {what}", Metric(RDS, metric, dims, statistic), comparison, threshold, notify=topic
+                key,
+                f"Aurora {who}: {what}",
+                Metric(RDS, metric, dims, statistic),
+                comparison,
+                threshold,
+                treat_missing=missing,
+                notify=topic,
             )
     return alarms
 
