@@ -203,6 +203,8 @@ class Database(pulumi.ComponentResource):
             engine_version=settings.engine_version,
             auto_minor_version_upgrade=settings.auto_minor_version_upgrade,
             allow_major_version_upgrade=settings.allow_major_version_upgrade,
+            # Only when set: an explicit false would differ from the state of a stack that never set it.
+            apply_immediately=settings.apply_immediately or None,
             database_name=DATABASE_NAME,
             master_username=settings.master_username,
             master_password=password.result,
@@ -258,6 +260,7 @@ class Database(pulumi.ComponentResource):
                     db_parameter_group_name=instance_parameters.name,
                     publicly_accessible=False,
                     auto_minor_version_upgrade=settings.auto_minor_version_upgrade,
+                    apply_immediately=settings.apply_immediately or None,
                     ca_cert_identifier=CA_CERTIFICATE,
                     performance_insights_enabled=True,
                     performance_insights_kms_key_id=key.arn,

@@ -169,6 +169,8 @@ class Redis(pulumi.ComponentResource):
             # major.minor: ElastiCache applies patches itself, and 8.0 matches a running 8.0.x.
             engine_version=settings.engine_version,
             auto_minor_version_upgrade=True,
+            # Only when set: an explicit false would differ from the state of a stack that never set it.
+            apply_immediately=settings.apply_immediately or None,
             node_type=settings.node_type,
             port=PORT,
             parameter_group_name=parameters.name,

@@ -115,6 +115,8 @@ class DatabaseSettings:
     log_retention_days: int
     # The RDS CA bundle inside the app image, for sslmode=verify-full (not in the OS trust store).
     ca_bundle_path: str = DEFAULT_CA_BUNDLE_PATH
+    # Unset (false) leaves pending changes to the maintenance window.
+    apply_immediately: bool = False
 
     @property
     def final_snapshot_identifier(self) -> str:
@@ -144,6 +146,12 @@ PARAMETER_GROUP_FAMILY = string(
 )
 AUTO_MINOR_VERSION_UPGRADE = boolean("autoMinorVersionUpgrade", "AWS applies minor versions in the maintenance window", default=True)
 ALLOW_MAJOR_VERSION_UPGRADE = boolean("allowMajorVersionUpgrade", "set for the one deployment that moves to a new major", default=False)
+APPLY_IMMEDIATELY = boolean(
+    "applyImmediately",
+    "apply engine and class changes now rather than in the maintenance window (set for a major upgrade's run)",
+    default=False,
+    rule="required with `allowMajorVersionUpgrade: true`: the new family's parameter groups apply at once",
+)
 INSTANCE_CLASS = string(
     "instanceClass",
     "the writer's and readers' instance class",
@@ -211,6 +219,7 @@ DATABASE = Group(
         PARAMETER_GROUP_FAMILY,
         AUTO_MINOR_VERSION_UPGRADE,
         ALLOW_MAJOR_VERSION_UPGRADE,
+        APPLY_IMMEDIATELY,
         INSTANCE_CLASS,
         INSTANCES,
         READ_REPLICA_SCALING,
@@ -232,6 +241,7 @@ class _Engine:
     family: str
     auto_minor_version_upgrade: bool
     allow_major_version_upgrade: bool
+    apply_immediately: bool
 
 
 def _engine(section: Section) -> _Engine:
@@ -258,7 +268,15 @@ def _engine(section: Section) -> _Engine:
             version,
             f'a minor pin drifts once AWS applies a newer minor; give the major alone ("{major}") or set autoMinorVersionUpgrade: false',
         )
-    return _Engine(version, major, family, auto_minor, ALLOW_MAJOR_VERSION_UPGRADE.read(section))
+    allow_major = ALLOW_MAJOR_VERSION_UPGRADE.read(section)
+    apply_now = APPLY_IMMEDIATELY.read(section)
+    if allow_major and not apply_now:
+        # The new family's parameter groups replace the old at once; an engine upgrade left to the
+        # maintenance window would meanwhile run a major on parameter groups of the next one.
+        raise ConfigError(
+            section.key("applyImmediately"), apply_now, "set it to true with allowMajorVersionUpgrade: true (the upgrade run applies now)"
+        )
+    return _Engine(version, major, family, auto_minor, allow_major, apply_now)
 
 
 def _instances(section: Section, basics: Basics) -> tuple[str, int]:
@@ -342,6 +360,7 @@ def parse_database(section: Section, basics: Basics) -> DatabaseSettings:
         parameter_group_family=engine.family,
         auto_minor_version_upgrade=engine.auto_minor_version_upgrade,
         allow_major_version_upgrade=engine.allow_major_version_upgrade,
+        apply_immediately=engine.apply_immediately,
         instance_class=instance_class,
         instances=instances,
         replica_scaling=replica_scaling,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from config.basics import Basics
-from config.declare import Derived, Group, PerEnvironment, integer, string
+from config.declare import Derived, Group, PerEnvironment, boolean, integer, string
 from config.network import log_retention_key
 from config.reader import ConfigError, Section, refuse_in_production
 from config.windows import daily_window, weekly_window, windows_overlap
@@ -89,6 +89,8 @@ class RedisSettings:
     snapshot_window: str
     maintenance_window: str
     log_retention_days: int
+    # Unset (false) leaves pending changes (engine version, node type) to the maintenance window.
+    apply_immediately: bool = False
 
     @property
     def final_snapshot_identifier(self) -> str:
@@ -139,6 +141,12 @@ MAINTENANCE_WINDOW = weekly_window(
     "maintenanceWindow", "when AWS may patch the nodes (UTC)", "sun:05:30-sun:06:30", apart_from="snapshotWindow"
 )
 LOG_RETENTION_DAYS = log_retention_key("logRetentionDays", "the slow and engine logs")
+APPLY_IMMEDIATELY = boolean(
+    "applyImmediately",
+    "apply engine and node changes now rather than in the maintenance window (set for a major upgrade's run)",
+    default=False,
+    rule="`preflight diff` refuses a parameter-group family change without it",
+)
 REDIS = Group(
     "redis",
     "the ElastiCache replication group (cluster mode)",
@@ -153,6 +161,7 @@ REDIS = Group(
         SNAPSHOT_WINDOW.key,
         MAINTENANCE_WINDOW.key,
         LOG_RETENTION_DAYS,
+        APPLY_IMMEDIATELY,
     ),
 )
 
@@ -210,6 +219,7 @@ def parse_redis(section: Section, basics: Basics) -> RedisSettings:
             section.key("maintenanceWindow"), maintenance_window, f"overlaps the snapshot window (snapshotWindow: {snapshot_window})"
         )
     logs = LOG_RETENTION_DAYS.read(section, production=basics.is_production)
+    apply_now = APPLY_IMMEDIATELY.read(section)
     section.finish()
     return RedisSettings(
         replication_group_id=basics.name_prefix,
@@ -223,4 +233,5 @@ def parse_redis(section: Section, basics: Basics) -> RedisSettings:
         snapshot_window=snapshot_window,
         maintenance_window=maintenance_window,
         log_retention_days=logs,
+        apply_immediately=apply_now,
     )

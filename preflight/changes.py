@@ -142,3 +142,32 @@ def compare(base: Document, head: Document) -> Changes:
     for group in (changes.added, changes.changed, changes.replaced, changes.removed):
         group.sort(key=lambda c: c.urn)
     return changes
+
+
+# A parameter group's family follows the engine's major. A new family replaces the groups at once,
+# while RDS and ElastiCache leave the engine upgrade itself to the maintenance window unless told
+# to apply it immediately: the engine would then run on groups of the next major, and fail.
+_FAMILY_OWNERS = {
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": ("aws:rds/cluster:Cluster", "database.applyImmediately"),
+    "aws:rds/parameterGroup:ParameterGroup": ("aws:rds/cluster:Cluster", "database.applyImmediately"),
+    "aws:elasticache/parameterGroup:ParameterGroup": ("aws:elasticache/replicationGroup:ReplicationGroup", "redis.applyImmediately"),
+}
+
+
+def family_changes_without_apply_immediately(base: Document, head: Document) -> list[str]:
+    """One line per parameter-group family change whose engine does not apply immediately in head."""
+    old, new = _managed(base), _managed(head)
+    refused = []
+    for urn, record in sorted(new.items()):
+        owner = _FAMILY_OWNERS.get(record["type"])
+        before = old.get(urn)
+        if owner is None or before is None or before["inputs"].get("family") == record["inputs"].get("family"):
+            continue
+        engine_type, key = owner
+        engines = [r for r in new.values() if r["type"] == engine_type]
+        if not engines or not all(r["inputs"].get("applyImmediately") is True for r in engines):
+            refused.append(
+                f"{record['name']}: family {before['inputs'].get('family')} -> {record['inputs'].get('family')} "
+                f"without {key}: true (the engine upgrade would wait for the maintenance window)"
+            )
+    return refused

@@ -4,7 +4,8 @@ The comment leads with what cannot be undone (a protected or stateful resource r
 removed), then the monthly cost before and after, then the resources by kind of change.
 Exit 1 when something protected or stateful would be lost, unless ``--allow-delete-protected``,
 or when the head breaches the stack's ``costGuardrails`` (one line on stderr names the biggest
-contributors). A resource the head cannot price is left out of both totals, never counted as a
+contributors), or when a parameter-group family changes while its engine does not apply
+immediately. A resource the head cannot price is left out of both totals, never counted as a
 saving, and the delta says "partial".
 """
 
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Callable
 
 from preflight.arguments import OneLineParser
-from preflight.changes import Change, Changes, compare
+from preflight.changes import Change, Changes, compare, family_changes_without_apply_immediately
 from pricing.documents import DocumentError, load_document
 from pricing.estimate import estimate
 from pricing.guardrails import APPROVAL_LABEL, CostDelta, breaches, parse_guardrails
@@ -205,6 +206,10 @@ def main(argv: list[str]) -> int:
         print(f"approved ({APPROVAL_LABEL}): cost guardrails of {head_doc.stack}: {'; '.join(breached)}", file=sys.stderr)
     elif breached:
         print(f"refused: cost guardrails of {head_doc.stack}: {'; '.join(breached)}", file=sys.stderr)
+        status = 1
+    family = family_changes_without_apply_immediately(base_doc, head_doc)
+    if family:
+        print(f"refused change: {family[0]}", file=sys.stderr)
         status = 1
     return status
 

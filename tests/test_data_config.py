@@ -69,6 +69,16 @@ REJECTS = [
     ("production", _set("redis.clusterMode", "disabled"), "email-platform:redis.clusterMode", "unknown key"),
     ("production", _delete("backup.copyRegion"), "email-platform:backup.copyRegion", "set backup.copyRegion to a second region"),
     ("staging", _set("backup.copyRegion", "us-east-1"), "backup.copyRegion", "must differ from aws:region (us-east-1)"),
+    (
+        "production",
+        _both(
+            _set("database.engineVersion", "17"),
+            _set("database.parameterGroupFamily", "aurora-postgresql17"),
+            _set("database.allowMajorVersionUpgrade", True),
+        ),
+        "database.applyImmediately",
+        "set it to true with allowMajorVersionUpgrade: true",
+    ),
     ("production", _set("backup.copyRegion", "west"), "backup.copyRegion", "must be an AWS region name"),
     ("production", _set("backup.retentionDays", 14), "backup.retentionDays", "at least 35 days"),
     ("production", _set("backup.schedule", "daily"), "backup.schedule", "AWS cron expression"),
