@@ -510,3 +510,21 @@ def test_the_plan_tree_lists_each_alarm_with_its_metric_and_threshold(built: Bui
     assert "threshold=1" in rate
     budget = next(line for line in lines if "(aws:budgets/budget:Budget)" in line)
     assert "limitAmount=3000.00" in budget and "timeUnit=MONTHLY" in budget
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1"])
+def test_publishers_wait_for_the_topics_policy_and_key_policy(pulumi_mocks: RecordingMonitor, region: str) -> None:
+    """Budgets does not check the topic when the budget is saved: its first notification must find
+    SNS and KMS already allowing it, so the budget and the alarms depend on both policies."""
+    built = build(pulumi_mocks, region=region)
+    topics = {t.outputs["arn"]: t for t in built.of_type("aws:sns/topic:Topic")}
+    topic_policies = {p.inputs["arn"]: p.urn for p in built.of_type("aws:sns/topicPolicy:TopicPolicy")}
+    key_policies = {k.name: k.urn for k in built.of_type("aws:kms/keyPolicy:KeyPolicy")}
+    (budget,) = built.of_type("aws:budgets/budget:Budget")
+    notifying = {budget.name: (budget, budget.inputs["notifications"][0]["subscriberSnsTopicArns"][0])}
+    notifying.update({a.name: (a, a.inputs["alarmActions"][0]) for a in built.of_type(ALARM) if a.inputs.get("alarmActions")})
+    assert len(notifying) > 10
+    for name, (publisher, topic_arn) in notifying.items():
+        topic = topics[topic_arn]
+        assert topic_policies[topic_arn] in publisher.dependencies, name
+        assert key_policies[topic.name.removesuffix("-alarms") + "-topic"] in publisher.dependencies, name

@@ -50,14 +50,17 @@ class Monitoring(pulumi.ComponentResource):
         regional = pulumi.ResourceOptions(parent=self)
         in_us_east_1 = pulumi.ResourceOptions(parent=self, provider=args.us_east_1_provider)
 
-        self.topic = alarm_topic(name, prefix, settings, regional)
+        self.topic, topic_ready = alarm_topic(name, prefix, settings, regional)
         if args.region == GLOBAL_REGION:
-            self.global_topic = self.topic
+            self.global_topic, global_ready = self.topic, topic_ready
         else:
-            self.global_topic = alarm_topic(f"{name}-{GLOBAL_REGION}", prefix, settings, in_us_east_1)
+            self.global_topic, global_ready = alarm_topic(f"{name}-{GLOBAL_REGION}", prefix, settings, in_us_east_1)
         self.topic_arn = self.topic.arn
+        # Publishers wait for the topic's and key's policies, not only for the topic's ARN.
+        notifying = pulumi.ResourceOptions(parent=self, depends_on=topic_ready)
+        notifying_in_us_east_1 = pulumi.ResourceOptions(parent=self, provider=args.us_east_1_provider, depends_on=global_ready)
 
-        maker = AlarmMaker(name, prefix, settings, regional)
+        maker = AlarmMaker(name, prefix, settings, notifying)
         symptoms = load_balancer_alarms(maker, args)
         causes = {**database_alarms(maker, args, self.topic), **cache_alarms(maker, args, self.topic)}
         app_symptoms = delivery_rate_alarms(maker, settings)
@@ -66,8 +69,8 @@ class Monitoring(pulumi.ComponentResource):
 
         self.health_check = uptime_check(name, prefix, args, in_us_east_1)
         self.global_alarms = {
-            "cdn-5xx-rate": cdn_alarm(maker, args, self.global_topic, in_us_east_1),
-            "health-check": uptime_alarm(maker, args, self.health_check, self.global_topic, in_us_east_1),
+            "cdn-5xx-rate": cdn_alarm(maker, args, self.global_topic, notifying_in_us_east_1),
+            "health-check": uptime_alarm(maker, args, self.health_check, self.global_topic, notifying_in_us_east_1),
         }
 
         self.dashboard = aws.cloudwatch.Dashboard(
@@ -82,7 +85,8 @@ class Monitoring(pulumi.ComponentResource):
             opts=regional,
         )
         self.dashboard_url = dashboard_url(args.region, self.dashboard)
-        self.budget = monthly_budget(name, prefix, settings.budget, self.topic, in_us_east_1)
+        budget_opts = pulumi.ResourceOptions(parent=self, provider=args.us_east_1_provider, depends_on=topic_ready)
+        self.budget = monthly_budget(name, prefix, settings.budget, self.topic, budget_opts)
         self.cost_allocation_tags = cost_allocation_tags(name, settings.cost_allocation_tags, in_us_east_1)
         self.register_outputs(
             {

@@ -24,8 +24,15 @@ PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com")
 EVENTS = "events.amazonaws.com"
 
 
-def alarm_topic(name: str, prefix: str, settings: MonitoringSettings, opts: pulumi.ResourceOptions) -> aws.sns.Topic:
-    """The topic, its key and policies, and a subscription per configured email and webhook."""
+def alarm_topic(
+    name: str, prefix: str, settings: MonitoringSettings, opts: pulumi.ResourceOptions
+) -> tuple[aws.sns.Topic, list[pulumi.Resource]]:
+    """The topic, its key and policies, and a subscription per configured email and webhook.
+
+    Also returns the two policies: whatever publishes (alarms, the budget) depends on them, not only
+    on the topic's ARN, so that its first notification finds the service allowed to publish and to
+    use the key (Budgets checks neither when the budget is saved).
+    """
     # Created with AWS's default policy (the account administers it), then given the full
     # policy, which names the account: read from the key's own ARN, with no API call.
     key = aws.kms.Key(
@@ -35,7 +42,7 @@ def alarm_topic(name: str, prefix: str, settings: MonitoringSettings, opts: pulu
         deletion_window_in_days=30,
         opts=opts,
     )
-    aws.kms.KeyPolicy(f"{name}-topic", key_id=key.key_id, policy=key.arn.apply(_key_policy), opts=opts)
+    key_policy = aws.kms.KeyPolicy(f"{name}-topic", key_id=key.key_id, policy=key.arn.apply(_key_policy), opts=opts)
     aws.kms.Alias(f"{name}-topic", name=f"alias/{prefix}-{name}-alarms", target_key_id=key.key_id, opts=opts)
     topic = aws.sns.Topic(
         f"{name}-alarms",
@@ -44,7 +51,7 @@ def alarm_topic(name: str, prefix: str, settings: MonitoringSettings, opts: pulu
         kms_master_key_id=key.arn,
         opts=opts,
     )
-    aws.sns.TopicPolicy(
+    topic_policy = aws.sns.TopicPolicy(
         f"{name}-alarms",
         arn=topic.arn,
         policy=topic.arn.apply(lambda arn: _topic_policy(arn, bus_name(prefix))),
@@ -62,7 +69,7 @@ def alarm_topic(name: str, prefix: str, settings: MonitoringSettings, opts: pulu
             endpoint_auto_confirms=False,  # the receiver visits SubscribeURL itself
             opts=opts,
         )
-    return topic
+    return topic, [key_policy, topic_policy]
 
 
 def _key_policy(key_arn: str) -> str:
