@@ -32,8 +32,8 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 
 
-def test_both_workflows_exist() -> None:
-    assert [f.name for f in FILES] == ["deploy.yml", "pull-request.yml"]
+def test_the_workflows_exist() -> None:
+    assert [f.name for f in FILES] == ["deploy.yml", "drift.yml", "pull-request.yml"]
 
 
 def test_actionlint() -> None:
@@ -96,3 +96,43 @@ def test_pull_request_diffs_each_stack_and_previews_only_with_credentials() -> N
     assert "vars.AWS_ROLE_ARN != ''" in preview["if"] and "head.repo.full_name == github.repository" in preview["if"]
     action = next(s for s in preview["steps"] if "pulumi/actions" in s.get("uses", ""))
     assert action["with"]["comment-on-pr"] is True and action["with"]["policyPacks"] == "policy" and action["with"]["diff"] is True
+
+
+def test_drift_refreshes_each_stack_preview_only_with_the_read_only_role() -> None:
+    workflow = _load("drift.yml")
+    assert set(workflow[True]) == {"schedule", "workflow_dispatch"}  # YAML reads `on` as True
+    job = workflow["jobs"]["refresh"]
+    assert job["strategy"]["matrix"]["stack"] == ["production", "staging"]
+    assert job["if"] == "vars.AWS_DRIFT_ROLE_ARN != ''"
+    assert job["permissions"] == {"contents": "read", "id-token": "write", "issues": "write"}
+    credentials = next(s for s in job["steps"] if "configure-aws-credentials" in s.get("uses", ""))
+    assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DRIFT_ROLE_ARN }}"
+    assert any("pulumi/actions" in s.get("uses", "") for s in job["steps"])
+    runs = [s for s in job["steps"] if "run" in s]
+    assert [s["run"] for s in runs] == [".github/scripts/drift.sh refresh", ".github/scripts/drift.sh issue"]
+    assert all(s["env"]["STACK"] == "${{ matrix.stack }}" for s in runs)
+    script = (ROOT / ".github" / "scripts" / "drift.sh").read_text()
+    assert "pulumi refresh --preview-only --expect-no-changes" in script and '--stack "$STACK"' in script
+    assert "gh issue create" in script and "gh issue close" in script and "gh issue edit" in script
+
+
+def test_drift_script_reports_drift_and_failures_apart(tmp_path: Path) -> None:
+    """A fake `pulumi` on PATH: a clean refresh, a drifted one, and a failure that is not drift."""
+    script = ROOT / ".github" / "scripts" / "drift.sh"
+    for exit_code, text, expected in (
+        (0, "unchanged", "drifted=false"),
+        (255, "error: no changes were expected but changes were proposed", "drifted=true"),
+        (255, "error: the stack is currently locked", None),
+    ):
+        fake = tmp_path / "bin"
+        fake.mkdir(exist_ok=True)
+        (fake / "pulumi").write_text(f"#!/bin/sh\necho '{text}'\nexit {exit_code}\n")
+        (fake / "pulumi").chmod(0o755)
+        output = tmp_path / "output"
+        output.write_text("")
+        env = {"PATH": f"{fake}:/usr/bin:/bin", "STACK": "staging", "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(tmp_path)}
+        result = subprocess.run(["bash", str(script), "refresh"], env=env, capture_output=True, text=True, timeout=30, check=False)
+        if expected is None:
+            assert result.returncode == exit_code and output.read_text() == ""
+        else:
+            assert result.returncode == 0 and output.read_text().strip() == expected
