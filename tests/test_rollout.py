@@ -74,3 +74,20 @@ def test_moving_the_weights_changes_only_the_listener_rule(
     assert green.urn in _rule(moved).dependencies, "the rule now waits for green's rollout"
     weights = {group["arn"].split("/")[1]: group["weight"] for group in _rule(moved).inputs["actions"][0]["forward"]["targetGroups"]}
     assert sorted(weights.values()) == sorted([0, 100] if move is _green_takes_traffic else [90, 10])
+
+
+def _green_new_image(config: dict[str, Any]) -> None:
+    """A new image on the idle colour, nothing else: step 1 of the next release."""
+    _green_ready(config)
+    config["email-platform:app"]["green"]["image"] = "ghcr.io/example/email-platform:1.2.0"
+
+
+def test_a_new_image_on_the_idle_colour_changes_only_that_colours_deployment(
+    green_ready: Run, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    moved = _run_edited(tmp_path_factory, _green_new_image)
+    changes = compare(parse_document(build_document(green_ready)), parse_document(build_document(moved)))
+    every = changes.added + changes.changed + changes.replaced + changes.removed
+    assert [(c.kind, c.type, c.name) for c in every] == [("changed", "kubernetes:apps/v1:Deployment", "app-green")]
+    (green,) = [d for d in moved.of_type("kubernetes:apps/v1:Deployment") if d.name.endswith("green")]
+    assert green.inputs["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/example/email-platform:1.2.0"

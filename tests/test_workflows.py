@@ -7,6 +7,7 @@ and zizmor come from requirements-dev.txt. All three run offline.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -136,3 +137,50 @@ def test_drift_script_reports_drift_and_failures_apart(tmp_path: Path) -> None:
             assert result.returncode == exit_code and output.read_text() == ""
         else:
             assert result.returncode == 0 and output.read_text().strip() == expected
+
+
+def test_deploy_writes_the_up_and_health_check_durations_to_the_job_summary() -> None:
+    jobs = _load("deploy.yml")["jobs"]
+    for stack in ("staging", "production"):
+        steps = jobs[stack]["steps"]
+        names = [s.get("name") for s in steps]
+        # The script finds the steps by these names in the job's own timings.
+        assert "pulumi up" in names and "Health check" in names
+        durations = steps[-1]
+        assert durations["name"] == "Durations" and durations["if"] == "${{ !cancelled() }}"
+        assert "python3 .github/scripts/record_durations.py" in durations["run"]
+        assert durations["env"]["FAIL_OVER_LIMIT"] == "${{ vars.DEPLOY_DURATION_FAIL }}"
+        assert jobs[stack]["permissions"]["actions"] == "read"
+
+
+def _timings(up_seconds: int) -> str:
+    def step(name: str, start: int, seconds: int) -> dict[str, str]:
+        return {
+            "name": name,
+            "started_at": f"2026-11-29T10:{start:02d}:00Z",
+            "completed_at": f"2026-11-29T10:{start + seconds // 60:02d}:{seconds % 60:02d}Z",
+        }
+
+    steps = [step("pulumi up", 0, up_seconds), step("Health check", 20, 45), {"name": "Durations", "started_at": None}]
+    return json.dumps({"jobs": [{"name": "staging", "steps": []}, {"name": "production", "steps": steps}]})
+
+
+@pytest.mark.parametrize(
+    ("up_seconds", "fail", "code", "annotation"), [(240, "", 0, None), (390, "", 0, "::warning::"), (390, "true", 1, "::error::")]
+)
+def test_record_durations_warns_or_fails_over_five_minutes(
+    tmp_path: Path, up_seconds: int, fail: str, code: int, annotation: str | None
+) -> None:
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_JOB": "production", "GITHUB_STEP_SUMMARY": str(summary), "FAIL_OVER_LIMIT": fail, "PATH": "/usr/bin:/bin"}
+    script = str(ROOT / ".github" / "scripts" / "record_durations.py")
+    result = subprocess.run(
+        [sys.executable, script], input=_timings(up_seconds), env=env, capture_output=True, text=True, timeout=30, check=False
+    )
+    assert result.returncode == code, result.stderr
+    table = summary.read_text()
+    assert f"| pulumi up | {up_seconds // 60} min {up_seconds % 60:02d} s |" in table and "| Health check | 0 min 45 s |" in table
+    if annotation is None:
+        assert "::" not in result.stdout
+    else:
+        assert annotation in result.stdout and "over the 5 min 00 s limit" in result.stdout
