@@ -389,6 +389,21 @@ def test_cost_allocation_tags_are_activated_only_when_config_says_so(built: Buil
     assert {t.inputs["tagKey"] for t in tags} <= set(basics.default_tags), "only tags the provider actually stamps"
 
 
+def test_the_budget_sees_only_its_environment_once_the_tag_is_active(built: Built, pulumi_mocks: RecordingMonitor) -> None:
+    (account_wide,) = built.of_type("aws:budgets/budget:Budget")
+    assert "costFilters" not in account_wide.inputs, "before activation Budgets cannot see the tag: the whole account"
+    pulumi_mocks.recorded.clear()
+    activated = build(pulumi_mocks, settings(activateCostAllocationTags=True))
+    (budget,) = activated.of_type("aws:budgets/budget:Budget")
+    assert budget.inputs["costFilters"] == [{"name": "TagKeyValue", "values": ["user:Environment$production"]}]
+    basics = Basics("production", "us-east-1", DOMAIN, "o", "c", {})
+    assert basics.default_tags["Environment"] == "production", "the filter names the value the providers stamp"
+    (environment_tag,) = [
+        t for t in activated.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag") if t.inputs["tagKey"] == "Environment"
+    ]
+    assert environment_tag.urn in budget.dependencies
+
+
 # ── dashboard ───────────────────────────────────────────────────────────────────────────
 
 

@@ -8,9 +8,29 @@ import pulumi_aws as aws
 
 from config.monitoring import BudgetSettings
 
+# The cost-allocation tag whose value tells the environments apart (the providers stamp it).
+ENVIRONMENT_TAG = "Environment"
+
+
+def environment_filter(environment: str, active_tags: tuple[str, ...]) -> list[aws.budgets.BudgetCostFilterArgs] | None:
+    """Only this environment's spend, once the Environment tag is an active cost-allocation tag.
+
+    Budgets filters on a user tag as ``TagKeyValue`` = ``user:<key>$<value>`` (AWS Budgets API,
+    ``CostFilters``; the Terraform provider's ``aws_budgets_budget`` cost_filter example). Before the
+    tag is active Budgets cannot see it, so the budget watches the whole account instead.
+    """
+    if ENVIRONMENT_TAG not in active_tags:
+        return None
+    return [aws.budgets.BudgetCostFilterArgs(name="TagKeyValue", values=[f"user:{ENVIRONMENT_TAG}${environment}"])]
+
 
 def monthly_budget(
-    name: str, prefix: str, settings: BudgetSettings, topic: aws.sns.Topic, in_us_east_1: pulumi.ResourceOptions
+    name: str,
+    prefix: str,
+    settings: BudgetSettings,
+    topic: aws.sns.Topic,
+    in_us_east_1: pulumi.ResourceOptions,
+    cost_filters: list[aws.budgets.BudgetCostFilterArgs] | None = None,
 ) -> aws.budgets.Budget:
     def notification(kind: str, percent: float) -> aws.budgets.BudgetNotificationArgs:
         return aws.budgets.BudgetNotificationArgs(
@@ -30,6 +50,7 @@ def monthly_budget(
         limit_amount=f"{settings.monthly_usd:.2f}",
         limit_unit="USD",
         notifications=[notification("FORECASTED", settings.forecasted_percent), notification("ACTUAL", settings.actual_percent)],
+        cost_filters=cost_filters,
         opts=in_us_east_1,
     )
 

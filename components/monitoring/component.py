@@ -23,7 +23,7 @@ from components.monitoring.alarms_app import delivery_rate_alarms
 from components.monitoring.alarms_data import cache_alarms, database_alarms
 from components.monitoring.alarms_edge import cdn_alarm, load_balancer_alarms
 from components.monitoring.args import MonitoringArgs
-from components.monitoring.budget import cost_allocation_tags, monthly_budget
+from components.monitoring.budget import cost_allocation_tags, environment_filter, monthly_budget
 from components.monitoring.dashboard import dashboard_body, dashboard_url
 from components.monitoring.notifications import alarm_topic
 from components.monitoring.uptime import uptime_alarm, uptime_check
@@ -85,9 +85,18 @@ class Monitoring(pulumi.ComponentResource):
             opts=regional,
         )
         self.dashboard_url = dashboard_url(args.region, self.dashboard)
-        budget_opts = pulumi.ResourceOptions(parent=self, provider=args.us_east_1_provider, depends_on=topic_ready)
-        self.budget = monthly_budget(name, prefix, settings.budget, self.topic, budget_opts)
         self.cost_allocation_tags = cost_allocation_tags(name, settings.cost_allocation_tags, in_us_east_1)
+        budget_opts = pulumi.ResourceOptions(
+            parent=self, provider=args.us_east_1_provider, depends_on=[*topic_ready, *self.cost_allocation_tags]
+        )
+        self.budget = monthly_budget(
+            name,
+            prefix,
+            settings.budget,
+            self.topic,
+            budget_opts,
+            cost_filters=environment_filter(args.environment, settings.cost_allocation_tags),
+        )
         self.register_outputs(
             {
                 "topicArn": self.topic_arn,
