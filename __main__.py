@@ -14,8 +14,9 @@ from components.cost_estimate import CostCollector
 from components.database import Database, DatabaseArgs
 from components.integrations import Integrations, IntegrationsArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
-from components.monitoring import Monitoring, MonitoringArgs
+from components.monitoring import ContainerWatch, Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
+from components.observability import ContainerInsights, ContainerInsightsArgs
 from components.redis import Redis, RedisArgs
 from components.shared.tags import tagged_aws_provider
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
@@ -169,6 +170,15 @@ monitoring = Monitoring(
         redis_member_clusters=redis.member_clusters,
         redis_node_count=stack.redis.nodes,
         cdn_distribution_id=cdn.distribution_id,
+        containers=ContainerWatch(
+            cluster_name=cluster.name,
+            namespace=app.namespace.metadata.name,
+            workloads={colour: deployment.metadata.name for colour, deployment in app.rollouts.items()},
+            restarts=stack.observability.container_restarts,
+            cpu_over_limit_percent=stack.observability.cpu_over_limit_percent,
+        )
+        if stack.observability.enabled and cluster.eks_cluster is not None
+        else None,
     ),
     opts=aws_only,
 )
@@ -197,6 +207,19 @@ pulumi.export(
         "strategyId": integrations.flags_strategy_id,
     },
 )
+# ── container logs and metrics: the CloudWatch observability add-on (a cluster the stack creates) ──
+if stack.observability.enabled and cluster.eks_cluster is not None:
+    ContainerInsights(
+        "container-insights",
+        ContainerInsightsArgs(
+            stack.observability,
+            cluster_name=cluster.name,
+            cluster_version=stack.cluster.version,
+            nodes=[cluster.node_group] if cluster.node_group is not None else [],
+        ),
+        opts=aws_only,
+    )
+
 # ── backups: AWS Backup of Aurora, copied to a second region ──
 # The copy region gets its own provider, tagged like the others.
 copy_provider = (

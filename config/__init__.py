@@ -31,6 +31,7 @@ from config.edge import EDGE, EdgeSettings, parse_edge
 from config.integrations import INTEGRATIONS, IntegrationsSettings, parse_integrations
 from config.monitoring import MONITORING, MonitoringSettings, parse_monitoring
 from config.network import NETWORK, NetworkSettings, parse_network
+from config.observability import OBSERVABILITY, ObservabilitySettings, parse_observability
 from config.reader import PROJECT, ConfigError, Section
 from config.redis import REDIS, RedisSettings, parse_redis
 
@@ -102,6 +103,7 @@ class StackConfig:
     monitoring: MonitoringSettings
     integrations: IntegrationsSettings
     backup: BackupSettings
+    observability: ObservabilitySettings
     cost_usage: CostUsage
     cost_guardrails: CostGuardrailSettings
     cost_commitments: CostCommitments
@@ -162,6 +164,7 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
         monitoring=parse_monitoring(MONITORING.open(top), basics),
         integrations=parse_integrations(INTEGRATIONS.open(top), basics, frozenset(reader.SECRET_KEYS)),
         backup=parse_backup(BACKUP.open(top), basics),
+        observability=parse_observability(OBSERVABILITY.open(top), basics),
         cost_usage=parse_cost_usage(COST_USAGE.open(top)),
         cost_guardrails=parse_cost_guardrails(COST_GUARDRAILS.open(top)),
         cost_commitments=parse_cost_commitments(COST_COMMITMENTS.open(top)),

@@ -28,6 +28,7 @@ from config.edge import EDGE
 from config.integrations import INTEGRATIONS
 from config.monitoring import MONITORING
 from config.network import NETWORK
+from config.observability import OBSERVABILITY
 from config.redis import REDIS
 
 REFERENCE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "config-reference.md"

@@ -32,6 +32,11 @@ def _notes_for_free(r: Mapping[str, Any], ctx: PricingContext) -> None:
             f"{r['name']}: Aurora read replicas may scale up to maxCapacity {inputs.get('maxCapacity')}; "
             "only the declared instances are priced."
         )
+    if r["type"] == "aws:eks/addon:Addon" and inputs.get("addonName") == "amazon-cloudwatch-observability":
+        ctx.note(
+            f"{r['name']}: container logs are priced on their log groups; Container Insights metrics "
+            "(billed per observation) are not in the estimate."
+        )
 
 
 def _top_component(record: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]]) -> str:

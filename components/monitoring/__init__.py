@@ -9,7 +9,7 @@
 - `dashboard`, `budget`: the dashboard; the monthly budget and cost-allocation tags
 """
 
-from components.monitoring.args import MonitoringArgs
+from components.monitoring.args import ContainerWatch, MonitoringArgs
 from components.monitoring.component import Monitoring
 
-__all__ = ["Monitoring", "MonitoringArgs"]
+__all__ = ["ContainerWatch", "Monitoring", "MonitoringArgs"]

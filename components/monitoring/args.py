@@ -15,6 +15,19 @@ _COLOUR = r"[a-z][a-z0-9-]{0,20}"
 
 
 @dataclass
+class ContainerWatch:
+    """The app's pods as Container Insights names them: ClusterName, Namespace, and PodName = the
+    Deployment's name (Container Insights drops the ReplicaSet and pod suffixes)."""
+
+    cluster_name: pulumi.Input[str]
+    namespace: pulumi.Input[str]
+    # Colour → the Deployment's name, read from the Deployment itself.
+    workloads: Mapping[str, pulumi.Input[str]]
+    restarts: int
+    cpu_over_limit_percent: float
+
+
+@dataclass
 class MonitoringArgs:
     settings: MonitoringSettings
     environment: str
@@ -34,6 +47,8 @@ class MonitoringArgs:
     # are declared up front and show in a preview, while their ids come from the group itself.
     redis_node_count: int
     cdn_distribution_id: pulumi.Input[str]
+    # None: no Container Insights (an existing cluster, or observability turned off).
+    containers: ContainerWatch | None = None
 
     def __post_init__(self) -> None:
         if not self.target_group_arn_suffixes:

@@ -19,7 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.monitoring.alarms import GLOBAL_REGION, AlarmMaker, service_degraded
-from components.monitoring.alarms_app import delivery_rate_alarms
+from components.monitoring.alarms_app import container_alarms, delivery_rate_alarms
 from components.monitoring.alarms_data import cache_alarms, database_alarms
 from components.monitoring.alarms_edge import cdn_alarm, load_balancer_alarms
 from components.monitoring.args import MonitoringArgs
@@ -62,7 +62,11 @@ class Monitoring(pulumi.ComponentResource):
 
         maker = AlarmMaker(name, prefix, settings, notifying)
         symptoms = load_balancer_alarms(maker, args)
-        causes = {**database_alarms(maker, args, self.topic), **cache_alarms(maker, args, self.topic)}
+        causes = {
+            **database_alarms(maker, args, self.topic),
+            **cache_alarms(maker, args, self.topic),
+            **container_alarms(maker, args.containers, self.topic),
+        }
         app_symptoms = delivery_rate_alarms(maker, settings)
         self.alarms = {**symptoms, **causes, **app_symptoms}
         self.service_degraded = service_degraded(maker, [*symptoms.values(), *app_symptoms.values()], self.topic, self)

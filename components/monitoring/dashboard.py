@@ -32,8 +32,17 @@ def dashboard_body(
         health=health_check.id,
         regional=pulumi.Output.all(*regional_alarms),
         east=pulumi.Output.all(*us_east_1_alarms),
+        containers=_containers(args),
     )
     return parts.apply(lambda p: json.dumps(dashboard(p, args), sort_keys=True))
+
+
+def _containers(args: MonitoringArgs) -> pulumi.Output[Any]:
+    """The app's pods as Container Insights names them, or None without Container Insights."""
+    watch = args.containers
+    if watch is None:
+        return pulumi.Output.from_input(None)
+    return pulumi.Output.all(cluster=watch.cluster_name, namespace=watch.namespace, workloads=pulumi.Output.all(**dict(watch.workloads)))
 
 
 def dashboard_url(region: str, board: aws.cloudwatch.Dashboard) -> pulumi.Output[str]:
@@ -145,6 +154,15 @@ def dashboard(p: Mapping[str, Any], args: MonitoringArgs) -> dict[str, Any]:
         ),
         _graph("Cache evictions", region, [[ELASTICACHE, "Evictions", "CacheClusterId", m] for m in members], stat="Sum"),
     ]
+    containers = p.get("containers")
+    if containers is not None:
+        pods = [["ClusterName", containers["cluster"], "Namespace", containers["namespace"], "PodName", w] for w in
+                sorted(containers["workloads"].values())]  # fmt: skip
+        widgets.append(_graph("App container restarts", region, [["ContainerInsights", "pod_number_of_container_restarts", *d] for d in pods],
+                              stat="Sum"))  # fmt: skip
+        widgets.append(_graph("App CPU of its limit (%)", region,
+                              [["ContainerInsights", "pod_cpu_utilization_over_pod_limit", *d] for d in pods], stat="Maximum",
+                              threshold=args.containers.cpu_over_limit_percent if args.containers else None))  # fmt: skip
     rate = s.delivery_rate
     if rate is not None:
         dims = [part for key, value in sorted(rate.dimensions.items()) for part in (key, value)]

@@ -1,0 +1,109 @@
+"""Container logs and metrics: the `amazon-cloudwatch-observability` EKS add-on with an EKS Pod Identity role.
+
+- The add-on's version is the most recent one EKS offers for the cluster's Kubernetes version
+  (`aws.eks.get_addon_version`), resolved at every preview: a cluster upgrade moves it along.
+- Its CloudWatch agent and Fluent Bit run as the `cloudwatch-agent` service account in the
+  `amazon-cloudwatch` namespace and get their AWS permissions through EKS Pod Identity: a role that
+  trusts `pods.eks.amazonaws.com` (`sts:AssumeRole`, `sts:TagSession`) carries the
+  `CloudWatchAgentServerPolicy`, and an association names that service account. The Pod Identity
+  agent add-on makes the association work on the nodes. (EKS User Guide, "EKS Pod Identity" and
+  "Create IAM role with trust policy required by EKS Pod Identity"; CloudWatch User Guide, "Install
+  the CloudWatch agent with the Amazon CloudWatch Observability EKS add-on". tests/test_observability.py
+  holds the configuration to these names.)
+- The log groups the add-on writes to are created first, with the configured retention; left to
+  the agent they would never expire.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from config.observability import ObservabilitySettings
+
+ADDON = "amazon-cloudwatch-observability"
+POD_IDENTITY_AGENT = "eks-pod-identity-agent"
+NAMESPACE = "amazon-cloudwatch"
+SERVICE_ACCOUNT = "cloudwatch-agent"
+POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
+AGENT_POLICY = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"
+# Container Insights' log groups, /aws/containerinsights/<cluster>/<kind>.
+LOG_KINDS = ("application", "dataplane", "host", "performance")
+
+
+def pod_identity_trust_policy() -> str:
+    """Trust EKS Pod Identity: the agent on the node assumes the role for the associated service account."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": POD_IDENTITY_SERVICE}, "Action": ["sts:AssumeRole", "sts:TagSession"]}
+            ],
+        }
+    )
+
+
+@dataclass
+class ContainerInsightsArgs:
+    settings: ObservabilitySettings
+    cluster_name: pulumi.Input[str]
+    cluster_version: str  # the Kubernetes version the add-on versions are resolved for
+    # The add-ons' pods need nodes to run on.
+    nodes: Sequence[pulumi.Resource] = field(default_factory=list)
+
+
+class ContainerInsights(pulumi.ComponentResource):
+    addon: aws.eks.Addon
+    role: aws.iam.Role
+
+    def __init__(self, name: str, args: ContainerInsightsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("email:ops:ContainerInsights", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        agent = aws.eks.Addon(
+            f"{name}-pod-identity-agent",
+            cluster_name=args.cluster_name,
+            addon_name=POD_IDENTITY_AGENT,
+            addon_version=self._latest_version(POD_IDENTITY_AGENT, args.cluster_version),
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.nodes)),
+        )
+        self.role = aws.iam.Role(f"{name}-agent", assume_role_policy=pod_identity_trust_policy(), opts=child)
+        attachment = aws.iam.RolePolicyAttachment(f"{name}-agent", role=self.role.name, policy_arn=AGENT_POLICY, opts=child)
+        association = aws.eks.PodIdentityAssociation(
+            f"{name}-agent",
+            cluster_name=args.cluster_name,
+            namespace=NAMESPACE,
+            service_account=SERVICE_ACCOUNT,
+            role_arn=self.role.arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[agent, attachment]),
+        )
+        log_groups = [
+            aws.cloudwatch.LogGroup(
+                f"{name}-{kind}",
+                name=pulumi.Output.concat("/aws/containerinsights/", args.cluster_name, f"/{kind}"),
+                retention_in_days=args.settings.log_retention_days,
+                opts=child,
+            )
+            for kind in LOG_KINDS
+        ]
+        self.addon = aws.eks.Addon(
+            f"{name}-addon",
+            cluster_name=args.cluster_name,
+            addon_name=ADDON,
+            addon_version=self._latest_version(ADDON, args.cluster_version),
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[association, *log_groups, *args.nodes]),
+        )
+        self.register_outputs({"addonVersion": self.addon.addon_version})
+
+    def _latest_version(self, addon: str, kubernetes_version: str) -> pulumi.Output[str]:
+        found = aws.eks.get_addon_version_output(
+            addon_name=addon, kubernetes_version=kubernetes_version, most_recent=True, opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+        return found.version

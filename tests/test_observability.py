@@ -1,0 +1,86 @@
+"""Container logs and metrics: the CloudWatch observability add-on on Pod Identity, its log groups,
+and the alarms on the app's containers (restarts, CPU at the limit)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from config_edits import Edit, assert_refused_before_any_resource, set_key
+
+from components.observability import ADDON, AGENT_POLICY, NAMESPACE, POD_IDENTITY_SERVICE, SERVICE_ACCOUNT
+from preflight.mocks.observability import _LATEST
+from preflight.runner import Run
+
+
+def _addons(run: Run) -> dict[str, Any]:
+    return {a.inputs["addonName"]: a for a in run.of_type("aws:eks/addon:Addon")}
+
+
+def test_the_add_on_takes_the_most_recent_version_for_the_clusters_kubernetes(production: Run) -> None:
+    addons = _addons(production)
+    assert addons[ADDON].inputs["addonVersion"] == _LATEST[ADDON] == "v4.5.0-eksbuild.1"
+    assert addons["eks-pod-identity-agent"].inputs["addonVersion"] == _LATEST["eks-pod-identity-agent"]
+    (cluster,) = production.of_type("aws:eks/cluster:Cluster")
+    assert addons[ADDON].inputs["clusterName"] == cluster.outputs["name"]
+
+
+def test_its_agent_reaches_aws_through_a_pod_identity_association(production: Run) -> None:
+    """The add-on's agent runs as amazon-cloudwatch/cloudwatch-agent; Pod Identity hands that service
+    account the role, which trusts pods.eks.amazonaws.com for AssumeRole and TagSession."""
+    (association,) = production.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert (association.inputs["namespace"], association.inputs["serviceAccount"]) == (NAMESPACE, SERVICE_ACCOUNT)
+    assert (NAMESPACE, SERVICE_ACCOUNT) == ("amazon-cloudwatch", "cloudwatch-agent")
+    role = next(r for r in production.of_type("aws:iam/role:Role") if r.outputs["arn"] == association.inputs["roleArn"])
+    (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Principal"] == {"Service": POD_IDENTITY_SERVICE} == {"Service": "pods.eks.amazonaws.com"}
+    assert sorted(statement["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
+    attached = [
+        a for a in production.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") if a.inputs["role"] == role.outputs["name"]
+    ]
+    assert [a.inputs["policyArn"] for a in attached] == [AGENT_POLICY] == ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]
+    addons = _addons(production)
+    assert association.urn in addons[ADDON].dependencies
+    assert addons["eks-pod-identity-agent"].urn in association.dependencies, "the association needs the agent on the nodes"
+
+
+def test_its_log_groups_exist_first_with_the_configured_retention(production: Run, staging: Run) -> None:
+    for run, days in ((production, 365), (staging, 30)):
+        groups = [g for g in run.of_type("aws:cloudwatch/logGroup:LogGroup") if "/aws/containerinsights/" in str(g.inputs.get("name"))]
+        cluster = run.of_type("aws:eks/cluster:Cluster")[0].outputs["name"]
+        assert sorted(g.inputs["name"] for g in groups) == [
+            f"/aws/containerinsights/{cluster}/{kind}" for kind in ("application", "dataplane", "host", "performance")
+        ]
+        assert {g.inputs["retentionInDays"] for g in groups} == {days}
+        assert {g.urn for g in groups} <= set(_addons(run)[ADDON].dependencies)
+
+
+def test_alarms_watch_each_colours_pods_as_container_insights_names_them(production: Run) -> None:
+    deployments = {d.name.removeprefix("app-"): d for d in production.of_type("kubernetes:apps/v1:Deployment")}
+    cluster = production.of_type("aws:eks/cluster:Cluster")[0].outputs["name"]
+    alarms = {a.name: a for a in production.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    for colour, deployment in deployments.items():
+        for check, metric in (("restarts", "pod_number_of_container_restarts"), ("cpu-throttling", "pod_cpu_utilization_over_pod_limit")):
+            alarm = alarms[f"monitoring-app-{colour}-{check}"]
+            assert (alarm.inputs["namespace"], alarm.inputs["metricName"]) == ("ContainerInsights", metric)
+            assert alarm.inputs["dimensions"] == {
+                "ClusterName": cluster,
+                "Namespace": deployment.inputs["metadata"]["namespace"],
+                "PodName": deployment.inputs["metadata"]["name"],
+            }
+            assert alarm.inputs["alarmActions"], "a cause: it notifies on its own"
+    assert alarms["monitoring-app-blue-cpu-throttling"].inputs["threshold"] == 90
+
+
+REJECTS = [
+    ("production", set_key("observability.enabled", False), "email-platform:observability.enabled", "production keeps container logs"),
+    ("staging", set_key("observability.logRetentionDays", 10), "observability.logRetentionDays", "CloudWatch allows"),
+    ("staging", set_key("observability.cpuOverLimitPercent", 150), "observability.cpuOverLimitPercent", "between 10 and 100"),
+    ("staging", set_key("observability.containerRestarts", -1), "observability.containerRestarts", "between 0 and 1000"),
+]
+
+
+@pytest.mark.parametrize(("stack", "edit", "key", "allowed"), REJECTS, ids=[r[2] for r in REJECTS])
+def test_bad_observability_config_stops_before_any_resource(run_stack_with: Any, stack: str, edit: Edit, key: str, allowed: str) -> None:
+    assert_refused_before_any_resource(run_stack_with, stack, edit, key, allowed)
