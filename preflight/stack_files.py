@@ -65,6 +65,7 @@ def load_stack_file(stack: str, root: Path = ROOT, path: Path | None = None) -> 
     if not isinstance(document, dict) or not isinstance(document.get("config", {}), dict):
         raise StackFileError(f"{path.name}: expected a mapping with a 'config:' mapping")
 
+    environments = _esc_environments(document.get("environment"), path.name)
     config: dict[str, str] = {}
     secret_keys: list[str] = []
     placeholders: dict[str, str] = {}
@@ -93,7 +94,22 @@ def load_stack_file(stack: str, root: Path = ROOT, path: Path | None = None) -> 
             config[full_key] = placeholder_value(full_key)
             secret_keys.append(full_key)
             placeholders[full_key] = f"not set: pulumi config set --secret {short} --stack {stack}"
+            if environments:
+                # Pulumi ESC resolves the imported environments only when the engine runs: a value
+                # they provide is a placeholder offline, like an unset secret.
+                placeholders[full_key] = f"from Pulumi ESC ({', '.join(environments)}) if it provides it; not readable offline"
     return StackFile(stack, path, config, secret_keys, placeholders)
+
+
+def _esc_environments(value: Any, file_name: str) -> list[str]:
+    """The ESC environments a stack file imports (`environment: [project/env, …]`)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(name, str) and name for name in value):
+        raise StackFileError(f"{file_name}: 'environment' must list Pulumi ESC environment names, e.g. [email-platform/production]")
+    return list(value)
 
 
 def _is_secure(value: Any) -> bool:

@@ -76,6 +76,22 @@ def test_encrypted_stack_values_are_treated_as_secrets(tmp_path: Path) -> None:
     assert "encrypted" in stack_file.placeholders["email-platform:emailApiKey"]
 
 
+def test_a_stack_file_importing_a_pulumi_esc_environment_plans_offline(tmp_path: Path) -> None:
+    """ESC resolves only when the engine runs: what it would provide is a placeholder, listed like an unset secret."""
+    config = yaml.safe_load((ROOT / "Pulumi.staging.yaml").read_text())
+    config["environment"] = ["email-platform/staging"]
+    stack_file = tmp_path / "Pulumi.staging.yaml"
+    stack_file.write_text(yaml.safe_dump(config))
+    result = _preflight("plan", "--stack", "staging", "--stack-file", str(stack_file))
+    assert result.returncode == 0, result.stderr
+    assert "email-platform:emailApiKey: from Pulumi ESC (email-platform/staging)" in result.stdout
+    config["environment"] = {"imports": 3}
+    stack_file.write_text(yaml.safe_dump(config))
+    result = _preflight("plan", "--stack", "staging", "--stack-file", str(stack_file))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "'environment' must list Pulumi ESC environment names" in result.stderr
+
+
 def _preflight(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "preflight", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
@@ -103,6 +119,7 @@ BAD_STACK_FILES = [
         lambda c: c["email-platform:integrations"]["featureFlags"]["strategy"].update(finalBakeTimeMinutes=0),
         "strategy.finalBakeTimeMinutes",
     ),
+    (lambda c: c["email-platform:backup"].pop("copyRegion"), "email-platform:backup.copyRegion"),
 ]
 
 
