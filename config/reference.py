@@ -46,6 +46,7 @@ SECTIONS: tuple[Group, ...] = (
     APP,
     MONITORING,
     INTEGRATIONS,
+    OBSERVABILITY,
     BACKUP,
     COST_USAGE,
     COST_GUARDRAILS,
