@@ -31,6 +31,8 @@ SAME_EVERYWHERE: dict[str, str] = {
     "cloudwatch.metric.": "aws.amazon.com/cloudwatch/pricing: custom metrics $0.30 in every one of these four regions",
     "events.": "aws.amazon.com/eventbridge/pricing: event, archive and API-destination rates equal in these four regions",
     "appconfig.": "aws.amazon.com/systems-manager/pricing: AppConfig rates equal in these four regions",
+    # Assumed, not read per region: re-check on the AWS Backup page before relying on it outside the US.
+    "backup.": "aws.amazon.com/backup/pricing: Aurora warm storage and cross-Region copy transfer taken as in us-east-1",
 }
 
 
