@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.load_balancer import COLOUR_HEADER
 from components.shared.buckets import deny_insecure_transport, private_bucket
 from config.cdn import CdnSettings
+from config.edge import COLOUR_HEADER
 
 # AWS managed policies (fixed ids, the same in every account).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # Managed-CachingOptimized

@@ -30,14 +30,13 @@ import pulumi_aws as aws
 from components.shared.buckets import deny_insecure_transport, private_bucket
 from components.shared.tags import name_tag
 from config.app import APP_PORT, COLOURS
-from config.edge import EdgeSettings
+from config.edge import COLOUR_HEADER, EdgeSettings
 from config.tls_hops import ORIGIN_SSL_PROTOCOLS
 
 LOG_PREFIX = "alb"
 # The security group CloudFront creates in the VPC for the ENIs of its VPC origins
 # (CloudFront Developer Guide, "Restrict access with VPC origins"): the origin admits it.
 VPC_ORIGIN_SECURITY_GROUP = "CloudFront-VPCOrigins-Service-SG"
-COLOUR_HEADER = "X-Email-Platform-Colour"
 # Ahead of the traffic split's weighted rule (priority 100), which takes every other request for the domain.
 COLOUR_RULE_PRIORITIES = {colour: 10 + index for index, colour in enumerate(COLOURS)}
 

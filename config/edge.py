@@ -47,6 +47,8 @@ DEFAULT_SSL_POLICY = ORIGIN_POLICIES[0]
 # CloudFront reaches the load balancer under this name (`origin.<domain>`): its SNI and Host header,
 # so the load balancer's certificate and listener rules name it.
 ORIGIN_LABEL = "origin"
+# The header that picks a colour at the load balancer: in-VPC callers only (CloudFront never forwards it).
+COLOUR_HEADER = "X-Email-Platform-Colour"
 
 ONE_YEAR_SECONDS = 31_536_000
 KeyAlgorithm = Literal["ECDSA", "RSA"]

@@ -97,7 +97,9 @@ APP_CLIENT_VERSIONS = frozenset({"1.2", "1.3"})
 AURORA_SERVER_VERSIONS = frozenset({"1.3"})  # the cluster parameter group sets ssl_min_protocol_version = TLSv1.3
 AURORA_SOURCE = "docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Security.html (ssl_min_protocol_version)"
 ELASTICACHE_SERVER_VERSIONS = frozenset({"1.2", "1.3"})
-ELASTICACHE_SOURCE = "docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html (TLS 1.2 and 1.3; no minimum-version setting)"
+ELASTICACHE_SOURCE = (
+    "docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html (TLS 1.2 and 1.3; no minimum-version setting)"
+)
 VIEWER_CLIENT_VERSIONS = frozenset({"1.2", "1.3"})  # current browsers, curl, and HTTP libraries
 VIEWER_SOURCE = "docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html"
 
@@ -143,7 +145,9 @@ def hops(*, listener_policy: str, viewer_policy: str, origin_ssl_protocols: tupl
             listener_policy,
             CLOUDFRONT_TO_ORIGIN_SOURCE,
         ),
-        Hop("internal ALB", "pods", ALB_TO_TARGET_VERSIONS, POD_SERVER_VERSIONS, "ELBSecurityPolicy-TLS13-1-0-2021-06", ALB_TO_TARGET_SOURCE),
+        Hop(
+            "internal ALB", "pods", ALB_TO_TARGET_VERSIONS, POD_SERVER_VERSIONS, "ELBSecurityPolicy-TLS13-1-0-2021-06", ALB_TO_TARGET_SOURCE
+        ),
         Hop("pods", "Aurora", APP_CLIENT_VERSIONS, AURORA_SERVER_VERSIONS, "ssl_min_protocol_version=TLSv1.3", AURORA_SOURCE),
         Hop("pods", "ElastiCache", APP_CLIENT_VERSIONS, ELASTICACHE_SERVER_VERSIONS, "in-transit encryption (no knob)", ELASTICACHE_SOURCE),
     ]

@@ -134,6 +134,8 @@ def _us_east_1() -> dict[str, Price]:
         "events.api_destination": _p("0.20", "1M invocations", EVENTS_PAGE),
         "appconfig.request": _p("0.20", "1M requests", APPCONFIG_PAGE, confirmed=False),  # $0.0000002 per request
         "appconfig.received": _p("0.0008", "configuration", APPCONFIG_PAGE, confirmed=False),
+        # CloudWatch Synthetics: per canary run, after the free tier (100 runs a month per account).
+        "synthetics.canary.run": _p("0.0012", "run", CW_PAGE),
     }
     return prices
 

@@ -31,7 +31,10 @@ def _vpc_origin(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any
 
 def _origin_request_policy(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
     h = short_hash("orp", args.name, length=32)
-    return {"id": f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", "etag": "E" + short_hash("etag", "orp", args.name, length=13).upper()}
+    return {
+        "id": f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}",
+        "etag": "E" + short_hash("etag", "orp", args.name, length=13).upper(),
+    }
 
 
 def _canary(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
