@@ -31,6 +31,7 @@ ARTIFACT_DAYS = 30
 NAMESPACE = "CloudWatchSynthetics"
 TIMEOUT_SECONDS = 30
 MAX_CANARY_NAME = 255
+URL_TAG = "CheckedUrl"
 
 
 def canary_script(url: str) -> str:
@@ -167,6 +168,7 @@ def region_canary(
         start_canary=True,
         success_retention_period=ARTIFACT_DAYS,
         failure_retention_period=ARTIFACT_DAYS,
+        tags={URL_TAG: url},  # what the script calls, readable in the console (and in a plan)
         opts=opts,
     )
     return RegionCanary(region, canary, bucket)

@@ -10,8 +10,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.monitoring.alarms import ALB, CLOUDFRONT, ELASTICACHE, GLOBAL_REGION, RDS
-from components.monitoring.canaries import NAMESPACE as SYNTHETICS
 from components.monitoring.args import MonitoringArgs
+from components.monitoring.canaries import NAMESPACE as SYNTHETICS
 from config.integrations import DEPLOYMENTS_METRIC, DEPLOYMENTS_NAMESPACE
 from config.reader import PROJECT
 
