@@ -83,7 +83,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self._listeners(name, args)
         self._vpc_origin(name, settings, group)
         # `origin.<domain>` resolves to the load balancer's private addresses: the name CloudFront
-        # connects under, and the one in-VPC callers may use; nothing outside the VPC can reach them.
+        # connects under (its SNI and Host); the security group admits CloudFront's ENIs only.
         aws.route53.Record(
             f"{name}-origin-alias",
             zone_id=args.hosted_zone_id,
@@ -121,10 +121,8 @@ class LoadBalancer(pulumi.ComponentResource):
         self.vpc_origin_id = self.vpc_origin.id
         # CloudFront creates this group in the VPC when the first VPC origin there is deployed.
         cloudfront_group = aws.ec2.get_security_group_output(
-            filters=[
-                aws.ec2.GetSecurityGroupFilterArgs(name="group-name", values=[VPC_ORIGIN_SECURITY_GROUP]),
-                aws.ec2.GetSecurityGroupFilterArgs(name="vpc-id", values=[group.vpc_id]),
-            ],
+            name=VPC_ORIGIN_SECURITY_GROUP,
+            vpc_id=group.vpc_id,
             opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.vpc_origin]),
         )
         aws.vpc.SecurityGroupIngressRule(
@@ -247,8 +245,8 @@ class LoadBalancer(pulumi.ComponentResource):
         # Both target groups are attached to the listener from the start, by a rule per colour
         # that matches a header. A target group no listener uses reports its targets "unused",
         # so pods' readiness gates would never pass and the first rollout would never finish
-        # (the weighted rule waits for it). CloudFront never forwards a viewer's colour header
-        # (components.cdn's origin request policy), so these rules serve in-VPC callers only.
+        # (the weighted rule waits for it). CloudFront, the listener's only client, never forwards a
+        # viewer's colour header (components.cdn's origin request policy): nobody outside picks a colour.
         self.colour_rules = {
             colour: aws.lb.ListenerRule(
                 f"{name}-{colour}-by-header",

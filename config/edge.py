@@ -47,7 +47,7 @@ DEFAULT_SSL_POLICY = ORIGIN_POLICIES[0]
 # CloudFront reaches the load balancer under this name (`origin.<domain>`): its SNI and Host header,
 # so the load balancer's certificate and listener rules name it.
 ORIGIN_LABEL = "origin"
-# The header that picks a colour at the load balancer: in-VPC callers only (CloudFront never forwards it).
+# The header the per-colour listener rules match; CloudFront never forwards it from viewers.
 COLOUR_HEADER = "X-Email-Platform-Colour"
 
 ONE_YEAR_SECONDS = 31_536_000

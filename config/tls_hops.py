@@ -101,6 +101,9 @@ ELASTICACHE_SOURCE = (
     "docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html (TLS 1.2 and 1.3; no minimum-version setting)"
 )
 VIEWER_CLIENT_VERSIONS = frozenset({"1.2", "1.3"})  # current browsers, curl, and HTTP libraries
+# The deploy workflow's health check runs `curl --tlsv1.3` (.github/workflows/deploy.yml).
+WORKFLOW_VERSIONS = frozenset({"1.3"})
+WORKFLOW_SOURCE = "curl.se/docs/manpage.html (--tlsv1.3: TLS 1.3 or later); .github/workflows/deploy.yml"
 VIEWER_SOURCE = "docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html"
 
 
@@ -137,6 +140,7 @@ def hops(*, listener_policy: str, viewer_policy: str, origin_ssl_protocols: tupl
     return [
         Hop("viewer", "CloudFront", VIEWER_CLIENT_VERSIONS, VIEWER_POLICY_VERSIONS[viewer_policy], viewer_policy, VIEWER_SOURCE),
         Hop("canary", "CloudFront", CANARY_VERSIONS, VIEWER_POLICY_VERSIONS[viewer_policy], viewer_policy, CANARY_SOURCE),
+        Hop("deploy workflow", "CloudFront", WORKFLOW_VERSIONS, VIEWER_POLICY_VERSIONS[viewer_policy], viewer_policy, WORKFLOW_SOURCE),
         Hop(
             "CloudFront (VPC origin)",
             "internal ALB",

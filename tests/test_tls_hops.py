@@ -91,3 +91,11 @@ def test_a_viewer_colour_header_never_reaches_the_load_balancer(each_stack: Run)
     api_behaviours = [b for b in distribution.inputs["orderedCacheBehaviors"] if b["targetOriginId"] == "api"]
     assert api_behaviours and all(b["originRequestPolicyId"] == policy.id for b in api_behaviours)
     assert distribution.inputs["defaultCacheBehavior"]["targetOriginId"] != "api"
+
+
+def test_the_workflow_health_checks_speak_what_the_table_says() -> None:
+    from pathlib import Path
+
+    workflow = (Path(__file__).resolve().parent.parent / ".github" / "workflows" / "deploy.yml").read_text()
+    checks = [line for line in workflow.splitlines() if "curl" in line and "$HEALTH_URL" in line]
+    assert len(checks) == 2 and all("--tlsv1.3" in line for line in checks)

@@ -65,8 +65,8 @@ def _bucket_object(args: Args, resource_id: str, ctx: MockContext) -> dict[str, 
 
 def _get_security_group(args: CallArgs, ctx: MockContext) -> dict[str, Any]:
     filters = {f["name"]: f["values"] for f in args.args.get("filters") or []}
-    name = (filters.get("group-name") or ["default"])[0]
-    vpc = (filters.get("vpc-id") or ["vpc-" + short_hash("vpc", length=17)])[0]
+    name = str(args.args.get("name") or (filters.get("group-name") or ["default"])[0])
+    vpc = str(args.args.get("vpcId") or (filters.get("vpc-id") or ["vpc-" + short_hash("vpc", length=17)])[0])
     group_id = "sg-" + short_hash("security-group", name, vpc, length=17)
     return {
         "id": group_id,
