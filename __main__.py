@@ -106,6 +106,12 @@ cdn = Cdn(
         hsts_max_age_seconds=stack.edge.hsts_max_age_seconds,
         us_east_1=aws_us_east_1,
         web_acl_arn=firewall.web_acl_arn if firewall is not None else None,
+        # The domain's A record once pointed at the load balancer (as `lb-alias`): now at CloudFront.
+        record_aliases={
+            "cdn-api-alias-a": [
+                f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::email:edge:LoadBalancer$aws:route53/record:Record::lb-alias"
+            ]
+        },
     ),
     opts=aws_only,
 )

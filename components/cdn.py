@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -53,6 +53,9 @@ class CdnArgs:
     hsts_max_age_seconds: int
     us_east_1: aws.Provider  # CloudFront's log delivery source lives in us-east-1
     web_acl_arn: pulumi.Input[str] | None = None  # a CLOUDFRONT-scope web ACL
+    # Earlier URNs of a record (by this component's record name): the domain's A record used to
+    # point at the load balancer; as the same resource it is updated in place, never deleted.
+    record_aliases: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Cdn(pulumi.ComponentResource):
@@ -196,8 +199,9 @@ class Cdn(pulumi.ComponentResource):
             opts=child,
         )
         for (role, host), record_type in itertools.product((("", args.settings.static_domain), ("api-", args.domain)), ("A", "AAAA")):
+            record_name = f"{name}-{role}alias-{record_type.lower()}"
             aws.route53.Record(
-                f"{name}-{role}alias-{record_type.lower()}",
+                record_name,
                 zone_id=args.hosted_zone_id,
                 name=host,
                 type=record_type,
@@ -206,7 +210,7 @@ class Cdn(pulumi.ComponentResource):
                         name=self.distribution.domain_name, zone_id=CLOUDFRONT_ZONE_ID, evaluate_target_health=False
                     )
                 ],
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, aliases=list(args.record_aliases.get(record_name, []))),
             )
 
     def _bucket(self, name: str) -> aws.s3.Bucket:
