@@ -124,3 +124,6 @@ REGIONS: dict[str, RegionPrices] = {
         },
     ),
 }
+
+# CloudWatch Synthetics canary runs in us-west-2, the default second canary region (same rate as us-east-1).
+REGIONS["us-west-2"].exact["synthetics.canary.run"] = ("0.0012", "aws.amazon.com/cloudwatch/pricing (us-west-2, Synthetics canary runs)")
