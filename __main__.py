@@ -12,6 +12,7 @@ from components.certificates import Certificates, CertificatesArgs
 from components.cluster import Cluster, ClusterArgs
 from components.cost_estimate import CostCollector
 from components.database import Database, DatabaseArgs
+from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
 from components.integrations import Integrations, IntegrationsArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.monitoring import ContainerWatch, Monitoring, MonitoringArgs
@@ -73,7 +74,7 @@ redis = Redis(
     opts=aws_only,
 )
 
-# ── edge: certificates, load balancer, CDN ──
+# ── edge: certificates, internal load balancer, the CDN in front (the one public entry), its WAF ──
 
 certificates = Certificates(
     "certificates",
@@ -85,7 +86,7 @@ load_balancer = LoadBalancer(
     LoadBalancerArgs(
         stack.edge,
         vpc_id=network.vpc_id,
-        public_subnet_ids=network.public_subnet_ids,
+        private_subnet_ids=network.private_subnet_ids,
         node_security_group_id=cluster.security_group_id,
         certificate_arn=certificates.certificate_arn,
         hosted_zone_id=certificates.hosted_zone_id,
@@ -94,15 +95,25 @@ load_balancer = LoadBalancer(
     ),
     opts=aws_only,
 )
+firewall = EdgeFirewall("edge", EdgeFirewallArgs(stack.edge, us_east_1=aws_us_east_1), opts=aws_only) if stack.edge.waf_enabled else None
 cdn = Cdn(
     "cdn",
     CdnArgs(
         stack.cdn,
-        api_domain=basics.domain,
+        domain=basics.domain,
+        origin_host=stack.edge.origin_host,
+        vpc_origin_id=load_balancer.vpc_origin_id,
         certificate_arn=certificates.cdn_certificate_arn,
         hosted_zone_id=certificates.hosted_zone_id,
         hsts_max_age_seconds=stack.edge.hsts_max_age_seconds,
         us_east_1=aws_us_east_1,
+        web_acl_arn=firewall.web_acl_arn if firewall is not None else None,
+        # The domain's A record once pointed at the load balancer (as `lb-alias`): now at CloudFront.
+        record_aliases={
+            "cdn-api-alias-a": [
+                f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::email:edge:LoadBalancer$aws:route53/record:Record::lb-alias"
+            ]
+        },
     ),
     opts=aws_only,
 )
@@ -146,7 +157,7 @@ traffic = TrafficSplit(
         target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
         weights=stack.app.weights,
         ready=[app.rollouts[colour] for colour, weight in stack.app.weights.items() if weight > 0],
-        host=basics.domain,
+        host=stack.edge.origin_host,  # the Host CloudFront sends the load balancer
     ),
     opts=aws_only,
 )
@@ -162,6 +173,7 @@ monitoring = Monitoring(
         domain=basics.domain,
         health_check_path=stack.app.health_check_endpoint,
         us_east_1_provider=aws_us_east_1,
+        default_tags=basics.default_tags,
         alb_arn_suffix=load_balancer.arn_suffix,
         target_group_arn_suffixes=load_balancer.target_group_arn_suffixes,
         db_cluster_identifier=database.cluster_identifier,

@@ -1,33 +1,42 @@
-"""The CDN: CloudFront serving static assets from a private bucket, and the API from the ALB.
+"""The CDN: CloudFront, the one public entry, serving static assets from a private bucket and the API from the ALB.
 
+- Viewers reach `https://<domain>` (API, webhooks) and `https://<static domain>` (assets), both
+  aliases of this distribution: the us-east-1 certificate, SNI only, `cdn.minimumProtocolVersion`
+  (TLS 1.3 only in production), HTTP/2 and 3, HSTS and the usual security headers from a
+  response headers policy, a CLOUDFRONT-scope web ACL, AWS managed cache policies.
 - The bucket is private (public access blocked, ACLs disabled) and readable only by this
   distribution, through Origin Access Control (SigV4, always signed) and a bucket policy
   that names the distribution in `aws:SourceArn`. The legacy Origin Access Identity is not used.
-- API paths go to the load balancer under the app domain's name, which is the name its
-  certificate covers (CloudFront verifies the origin's certificate); HTTPS only, TLS 1.2+.
-- Viewers: the us-east-1 certificate, SNI only, TLS 1.3 minimum (`TLSv1.3_2025`), HTTP/2 and 3,
-  HSTS and the usual security headers from a response headers policy, AWS managed cache policies.
+- API paths go to the internal load balancer through a VPC origin, under the origin name
+  `origin.<domain>` (the name its certificate covers: CloudFront checks the origin domain name,
+  or the Host header when that is forwarded, which it is not here); HTTPS only, TLS 1.2 (the
+  most CloudFront speaks to an origin). An origin request policy forwards viewer headers except
+  Host and the colour header: a viewer cannot choose a colour.
 - Access logs use CloudFront standard logging v2 (CloudWatch Logs delivery, in us-east-1):
   the legacy logging needs a bucket with ACLs enabled, which every bucket here refuses.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
 from components.shared.buckets import deny_insecure_transport, private_bucket
 from config.cdn import CdnSettings
+from config.edge import COLOUR_HEADER
 
 # AWS managed policies (fixed ids, the same in every account).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # Managed-CachingOptimized
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # Managed-CachingDisabled
-ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # Managed-AllViewerExceptHostHeader
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"  # the hosted zone of every *.cloudfront.net alias target
-MINIMUM_PROTOCOL_VERSION = "TLSv1.3_2025"
+# Viewer headers CloudFront never sends to the load balancer: Host (CloudFront sends the origin
+# name, which the certificate and the listener rules expect) and the colour header, which only
+# in-VPC callers may set.
+WITHHELD_HEADERS = ("Host", COLOUR_HEADER)
 STATIC_ORIGIN = "static-assets"
 API_ORIGIN = "api"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
@@ -36,11 +45,17 @@ ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
 @dataclass
 class CdnArgs:
     settings: CdnSettings
-    api_domain: str  # the ALB's name, as its certificate spells it
+    domain: str  # the public name of the API and webhooks
+    origin_host: str  # the load balancer's name for CloudFront, as its certificate spells it
+    vpc_origin_id: pulumi.Input[str]
     certificate_arn: pulumi.Input[str]  # validated, in us-east-1
     hosted_zone_id: pulumi.Input[str]
     hsts_max_age_seconds: int
     us_east_1: aws.Provider  # CloudFront's log delivery source lives in us-east-1
+    web_acl_arn: pulumi.Input[str] | None = None  # a CLOUDFRONT-scope web ACL
+    # Earlier URNs of a record (by this component's record name): the domain's A record used to
+    # point at the load balancer; as the same resource it is updated in place, never deleted.
+    record_aliases: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Cdn(pulumi.ComponentResource):
@@ -49,6 +64,7 @@ class Cdn(pulumi.ComponentResource):
     distribution_id: pulumi.Output[str]
     domain_name: pulumi.Output[str]
     response_headers_policy: aws.cloudfront.ResponseHeadersPolicy
+    origin_request_policy: aws.cloudfront.OriginRequestPolicy
 
     def __init__(self, name: str, args: CdnArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:edge:Cdn", name, None, opts)
@@ -56,6 +72,7 @@ class Cdn(pulumi.ComponentResource):
         self.bucket = self._bucket(name)
         access = self._origin_access(name, settings)
         self.response_headers_policy = self._security_headers(name, settings, args.hsts_max_age_seconds)
+        self.origin_request_policy = self._origin_requests(name, settings)
         self.distribution = self._distribution(name, args, access)
         self.distribution_id = self.distribution.id
         self.domain_name = self.distribution.domain_name
@@ -72,6 +89,21 @@ class Cdn(pulumi.ComponentResource):
             origin_access_control_origin_type="s3",
             signing_behavior="always",
             signing_protocol="sigv4",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _origin_requests(self, name: str, settings: CdnSettings) -> aws.cloudfront.OriginRequestPolicy:
+        """What reaches the load balancer: the viewer's headers but Host and the colour, cookies, query strings."""
+        return aws.cloudfront.OriginRequestPolicy(
+            f"{name}-api-requests",
+            name=f"{_slug(settings)}-api"[:128],
+            comment="API and webhooks: viewer headers except Host and the colour header",
+            headers_config=aws.cloudfront.OriginRequestPolicyHeadersConfigArgs(
+                header_behavior="allExcept",
+                headers=aws.cloudfront.OriginRequestPolicyHeadersConfigHeadersArgs(items=list(WITHHELD_HEADERS)),
+            ),
+            cookies_config=aws.cloudfront.OriginRequestPolicyCookiesConfigArgs(cookie_behavior="all"),
+            query_strings_config=aws.cloudfront.OriginRequestPolicyQueryStringsConfigArgs(query_string_behavior="all"),
             opts=pulumi.ResourceOptions(parent=self),
         )
 
@@ -103,8 +135,9 @@ class Cdn(pulumi.ComponentResource):
         return aws.cloudfront.Distribution(
             f"{name}-distribution",
             enabled=True,
-            comment=f"{settings.static_domain}: static assets and API",
-            aliases=[settings.static_domain],
+            comment=f"{args.domain}: API and webhooks; {settings.static_domain}: static assets",
+            aliases=[args.domain, settings.static_domain],
+            web_acl_id=args.web_acl_arn,
             is_ipv6_enabled=True,
             http_version="http2and3",
             price_class=settings.price_class,
@@ -114,15 +147,11 @@ class Cdn(pulumi.ComponentResource):
                     domain_name=self.bucket.bucket_regional_domain_name,
                     origin_access_control_id=access.id,
                 ),
+                # The VPC origin carries the protocol settings (https-only, TLS 1.2).
                 aws.cloudfront.DistributionOriginArgs(
                     origin_id=API_ORIGIN,
-                    domain_name=args.api_domain,
-                    custom_origin_config=aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
-                        http_port=80,
-                        https_port=443,
-                        origin_protocol_policy="https-only",
-                        origin_ssl_protocols=["TLSv1.2"],  # CloudFront's newest origin protocol; TLS 1.3 is negotiated when offered
-                    ),
+                    domain_name=args.origin_host,
+                    vpc_origin_config=aws.cloudfront.DistributionOriginVpcOriginConfigArgs(vpc_origin_id=args.vpc_origin_id),
                 ),
             ],
             default_cache_behavior=aws.cloudfront.DistributionDefaultCacheBehaviorArgs(
@@ -144,7 +173,7 @@ class Cdn(pulumi.ComponentResource):
                     cached_methods=["GET", "HEAD"],
                     compress=True,
                     cache_policy_id=CACHING_DISABLED,
-                    origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST,
+                    origin_request_policy_id=self.origin_request_policy.id,
                     response_headers_policy_id=headers_id,
                 )
                 for path in settings.api_paths
@@ -152,7 +181,7 @@ class Cdn(pulumi.ComponentResource):
             viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(
                 acm_certificate_arn=args.certificate_arn,
                 ssl_support_method="sni-only",
-                minimum_protocol_version=MINIMUM_PROTOCOL_VERSION,
+                minimum_protocol_version=settings.minimum_protocol_version,
             ),
             restrictions=aws.cloudfront.DistributionRestrictionsArgs(
                 geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(restriction_type="none")
@@ -161,7 +190,7 @@ class Cdn(pulumi.ComponentResource):
         )
 
     def _bucket_policy_and_aliases(self, name: str, args: CdnArgs) -> None:
-        """The bucket admits only this distribution; the static domain points at it (IPv4 and IPv6)."""
+        """The bucket admits only this distribution; the domain and the static domain point at it (IPv4 and IPv6)."""
         child = pulumi.ResourceOptions(parent=self)
         aws.s3.BucketPolicy(
             f"{name}-assets",
@@ -169,18 +198,19 @@ class Cdn(pulumi.ComponentResource):
             policy=pulumi.Output.all(self.bucket.arn, self.distribution.arn).apply(lambda v: _assets_policy(v[0], v[1])),
             opts=child,
         )
-        for record_type in ("A", "AAAA"):
+        for (role, host), record_type in itertools.product((("", args.settings.static_domain), ("api-", args.domain)), ("A", "AAAA")):
+            record_name = f"{name}-{role}alias-{record_type.lower()}"
             aws.route53.Record(
-                f"{name}-alias-{record_type.lower()}",
+                record_name,
                 zone_id=args.hosted_zone_id,
-                name=args.settings.static_domain,
+                name=host,
                 type=record_type,
                 aliases=[
                     aws.route53.RecordAliasArgs(
                         name=self.distribution.domain_name, zone_id=CLOUDFRONT_ZONE_ID, evaluate_target_health=False
                     )
                 ],
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, aliases=list(args.record_aliases.get(record_name, []))),
             )
 
     def _bucket(self, name: str) -> aws.s3.Bucket:

@@ -1,8 +1,11 @@
 """Certificates: ACM for the load balancer and CloudFront, an internal CA for the pods, API pins.
 
-- The load balancer's certificate (domain + SANs) lives in the stack's region; CloudFront
-  reads certificates only from us-east-1, so the CDN's certificate is made through an explicit
-  us-east-1 provider. Both are DNS-validated in the hosted zone, so ACM renews them by itself.
+- CloudFront is the public entry: its certificate (the domain, the static domain and the SANs)
+  is made through an explicit us-east-1 provider, since CloudFront reads certificates only from
+  there. The internal load balancer's certificate (stack region) names `origin.<domain>`: the
+  origin domain name CloudFront sends as SNI and Host, which one of the certificate's names must
+  match or CloudFront answers 502 (CloudFront Developer Guide, "HTTP 502 status code: SSL/TLS
+  negotiation failure between CloudFront and a custom origin server"). Both are DNS-validated in the hosted zone, so ACM renews them by itself.
 - ACM's validation record for a name is the same for `example.com` and `*.example.com` (and
   for every certificate of the account), so one record is made per distinct base name and
   shared by both certificates; two records with one name would fail the second create.
@@ -101,8 +104,7 @@ class Certificates(pulumi.ComponentResource):
         settings = args.settings
         self.certificate = aws.acm.Certificate(
             f"{name}-alb",
-            domain_name=settings.domain,
-            subject_alternative_names=settings.subject_alternative_names,
+            domain_name=settings.origin_host,
             validation_method="DNS",
             key_algorithm="RSA_2048",  # what every client, old API clients included, accepts
             options=aws.acm.CertificateOptionsArgs(certificate_transparency_logging_preference="ENABLED"),
@@ -110,7 +112,8 @@ class Certificates(pulumi.ComponentResource):
         )
         self.cdn_certificate = aws.acm.Certificate(
             f"{name}-cdn",
-            domain_name=args.cdn_domain,
+            domain_name=settings.domain,
+            subject_alternative_names=_cdn_names(args)[1:],
             validation_method="DNS",
             key_algorithm="RSA_2048",
             options=aws.acm.CertificateOptionsArgs(certificate_transparency_logging_preference="ENABLED"),
@@ -120,10 +123,11 @@ class Certificates(pulumi.ComponentResource):
     def _validation(self, name: str, args: CertificatesArgs) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
         """DNS validation of both certificates; returns their ARNs once ACM has issued them."""
         child = pulumi.ResourceOptions(parent=self)
-        names = [args.settings.domain, *args.settings.subject_alternative_names]
+        names = [args.settings.origin_host]
+        cdn_names = _cdn_names(args)
         # One record per base name, built from whichever certificate asks for it first.
         self.validation_records = {}
-        owners = [(self.certificate, names), (self.cdn_certificate, [args.cdn_domain])]
+        owners = [(self.certificate, names), (self.cdn_certificate, cdn_names)]
         for certificate, cert_names in owners:
             for base in validation_base_names(cert_names):
                 if base in self.validation_records:
@@ -150,7 +154,7 @@ class Certificates(pulumi.ComponentResource):
         cdn_validated = aws.acm.CertificateValidation(
             f"{name}-cdn",
             certificate_arn=self.cdn_certificate.arn,
-            validation_record_fqdns=[self.validation_records[b].fqdn for b in validation_base_names([args.cdn_domain])],
+            validation_record_fqdns=[self.validation_records[b].fqdn for b in validation_base_names(cdn_names)],
             opts=pulumi.ResourceOptions(parent=self, provider=args.us_east_1),
         )
         return validated.certificate_arn, cdn_validated.certificate_arn
@@ -207,6 +211,12 @@ class Certificates(pulumi.ComponentResource):
         self.api_certificate_pins = pulumi.Output.all(server_key.public_key_pem, backup_key.public_key_pem).apply(
             lambda pems: [spki_sha256_pin(pem) for pem in pems]
         )
+
+
+def _cdn_names(args: CertificatesArgs) -> list[str]:
+    """What CloudFront serves: the domain (API, webhooks), the static domain, and the configured SANs."""
+    names = [args.settings.domain, args.cdn_domain]
+    return names + [n for n in args.settings.subject_alternative_names if n not in names]
 
 
 def _validation_option(certificate: aws.acm.Certificate, base: str) -> dict[str, pulumi.Output[str]]:

@@ -1,9 +1,14 @@
-"""The application load balancer: TLS 1.3 in front, re-encrypted HTTPS to the pods behind.
+"""The application load balancer: internal, reached only by CloudFront through a VPC origin.
 
-- Internet-facing in the public subnet of every zone; its security group admits 80/443 from
-  anywhere and sends only to the cluster's security group on the app port.
-- Port 443 terminates TLS with the validated ACM certificate and a TLS 1.3-only policy, adds
-  HSTS, drops invalid header fields; port 80 only answers 301 to HTTPS.
+- Internal, in the private subnet of every zone: no listener of it is reachable from the
+  internet. Its security group admits 443 only from the security group CloudFront creates in
+  the VPC for its VPC origins (`CloudFront-VPCOrigins-Service-SG`), and sends only to the
+  cluster's security group on the app port.
+- Port 443 terminates TLS with the validated ACM certificate for `origin.<domain>`, the name
+  CloudFront uses for this origin (its SNI and Host header, which the certificate must match),
+  under a TLS 1.2 + 1.3 policy with AEAD ciphers only: CloudFront speaks at most TLS 1.2 to
+  origins (config.tls_hops). Viewers meet TLS 1.3 at CloudFront, which redirects plain HTTP,
+  so there is no port-80 listener.
 - The app is reached through the AWS Load Balancer Controller's TargetGroupBinding: the two
   colours (blue, green) are `ip` target groups over HTTPS on the app port that the controller
   fills with pod addresses, health-checked on the app's own health endpoint. The listener's
@@ -25,21 +30,22 @@ import pulumi_aws as aws
 from components.shared.buckets import deny_insecure_transport, private_bucket
 from components.shared.tags import name_tag
 from config.app import APP_PORT, COLOURS
-from config.edge import EdgeSettings
+from config.edge import COLOUR_HEADER, EdgeSettings
+from config.tls_hops import ORIGIN_SSL_PROTOCOLS
 
 LOG_PREFIX = "alb"
-COLOUR_HEADER = "X-Email-Platform-Colour"
+# The security group CloudFront creates in the VPC for the ENIs of its VPC origins
+# (CloudFront Developer Guide, "Restrict access with VPC origins"): the origin admits it.
+VPC_ORIGIN_SECURITY_GROUP = "CloudFront-VPCOrigins-Service-SG"
 # Ahead of the traffic split's weighted rule (priority 100), which takes every other request for the domain.
 COLOUR_RULE_PRIORITIES = {colour: 10 + index for index, colour in enumerate(COLOURS)}
-# AWS managed rule groups, in evaluation order; all free of per-group subscription fees.
-MANAGED_RULE_GROUPS = ("AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
 
 
 @dataclass
 class LoadBalancerArgs:
     settings: EdgeSettings
     vpc_id: pulumi.Input[str]
-    public_subnet_ids: Sequence[pulumi.Input[str]]
+    private_subnet_ids: Sequence[pulumi.Input[str]]
     # The EKS cluster security group: with the VPC CNI, pods carry it, so IP targets sit behind it.
     node_security_group_id: pulumi.Input[str]
     certificate_arn: pulumi.Input[str]
@@ -55,12 +61,12 @@ class LoadBalancer(pulumi.ComponentResource):
     zone_id: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     https_listener: aws.lb.Listener
-    http_listener: aws.lb.Listener
+    vpc_origin: aws.cloudfront.VpcOrigin
+    vpc_origin_id: pulumi.Output[str]
     colour_rules: dict[str, aws.lb.ListenerRule]
     target_groups: dict[str, aws.lb.TargetGroup]
     target_group_arn_suffixes: dict[str, pulumi.Output[str]]
     log_bucket: aws.s3.Bucket
-    web_acl: aws.wafv2.WebAcl | None = None
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:edge:LoadBalancer", name, None, opts)
@@ -75,41 +81,71 @@ class LoadBalancer(pulumi.ComponentResource):
         self.target_groups = self._target_groups(name, args)
         self.target_group_arn_suffixes = {colour: tg.arn_suffix for colour, tg in self.target_groups.items()}
         self._listeners(name, args)
-        if settings.waf_enabled:
-            self.web_acl = self._waf(name, settings)
+        self._vpc_origin(name, settings, group)
+        # `origin.<domain>` resolves to the load balancer's private addresses: the name CloudFront
+        # connects under (its SNI and Host); the security group admits CloudFront's ENIs only.
         aws.route53.Record(
-            f"{name}-alias",
+            f"{name}-origin-alias",
             zone_id=args.hosted_zone_id,
-            name=settings.domain,
+            name=settings.origin_host,
             type="A",
             aliases=[aws.route53.RecordAliasArgs(name=self.alb.dns_name, zone_id=self.alb.zone_id, evaluate_target_health=True)],
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.register_outputs(
-            {"dnsName": self.dns_name, "arnSuffix": self.arn_suffix, "targetGroupArnSuffixes": self.target_group_arn_suffixes}
+            {
+                "dnsName": self.dns_name,
+                "arnSuffix": self.arn_suffix,
+                "targetGroupArnSuffixes": self.target_group_arn_suffixes,
+                "vpcOriginId": self.vpc_origin_id,
+            }
+        )
+
+    def _vpc_origin(self, name: str, settings: EdgeSettings, group: aws.ec2.SecurityGroup) -> None:
+        """CloudFront's private way in, and the one ingress rule of the load balancer: from its ENIs."""
+        child = pulumi.ResourceOptions(parent=self)
+        self.vpc_origin = aws.cloudfront.VpcOrigin(
+            f"{name}-vpc-origin",
+            vpc_origin_endpoint_config=aws.cloudfront.VpcOriginVpcOriginEndpointConfigArgs(
+                name=f"{settings.origin_host.replace('.', '-')}"[:64],
+                arn=self.alb.arn,
+                http_port=80,  # required by the API; unused: CloudFront connects over HTTPS only
+                https_port=443,
+                origin_protocol_policy="https-only",
+                origin_ssl_protocols=aws.cloudfront.VpcOriginVpcOriginEndpointConfigOriginSslProtocolsArgs(
+                    items=list(ORIGIN_SSL_PROTOCOLS), quantity=len(ORIGIN_SSL_PROTOCOLS)
+                ),
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.https_listener]),
+        )
+        self.vpc_origin_id = self.vpc_origin.id
+        # CloudFront creates this group in the VPC when the first VPC origin there is deployed.
+        cloudfront_group = aws.ec2.get_security_group_output(
+            name=VPC_ORIGIN_SECURITY_GROUP,
+            vpc_id=group.vpc_id,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.vpc_origin]),
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-from-cloudfront",
+            security_group_id=group.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            referenced_security_group_id=cloudfront_group.id,
+            description="CloudFront VPC origin ENIs (the only client)",
+            opts=child,
         )
 
     def _security_group(self, name: str, args: LoadBalancerArgs) -> aws.ec2.SecurityGroup:
-        """In: 80 and 443 from anywhere. Out: the app port on the pods, which admit it from here."""
+        """In: 443 from CloudFront's VPC origin only (added with the origin). Out: the app port on the pods."""
         child = pulumi.ResourceOptions(parent=self)
         group = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
-            description="Application load balancer: HTTP/HTTPS from the internet, HTTPS to the app pods",
+            description="Internal application load balancer: HTTPS from CloudFront VPC origins, HTTPS to the app pods",
             tags=name_tag(f"{name}-sg"),
             opts=child,
         )
-        for port in (80, 443):
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-from-internet-{port}",
-                security_group_id=group.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                cidr_ipv4="0.0.0.0/0",
-                description=f"clients on {port}" + (" (redirected to 443)" if port == 80 else ""),
-                opts=child,
-            )
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-to-pods",
             security_group_id=group.id,
@@ -136,10 +172,10 @@ class LoadBalancer(pulumi.ComponentResource):
         return aws.lb.LoadBalancer(
             f"{name}-alb",
             load_balancer_type="application",
-            internal=False,
+            internal=True,
             ip_address_type="ipv4",
             security_groups=[group.id],
-            subnets=list(args.public_subnet_ids),
+            subnets=list(args.private_subnet_ids),
             enable_deletion_protection=True,
             drop_invalid_header_fields=True,
             desync_mitigation_mode="strictest",
@@ -182,7 +218,7 @@ class LoadBalancer(pulumi.ComponentResource):
         }
 
     def _listeners(self, name: str, args: LoadBalancerArgs) -> None:
-        """HTTPS with a 404 default and a rule per colour; HTTP only redirects to HTTPS."""
+        """HTTPS with a 404 default and a rule per colour; no plain HTTP (CloudFront redirects viewers)."""
         settings = args.settings
         child = pulumi.ResourceOptions(parent=self)
         self.https_listener = aws.lb.Listener(
@@ -209,15 +245,15 @@ class LoadBalancer(pulumi.ComponentResource):
         # Both target groups are attached to the listener from the start, by a rule per colour
         # that matches a header. A target group no listener uses reports its targets "unused",
         # so pods' readiness gates would never pass and the first rollout would never finish
-        # (the weighted rule waits for it). The header also lets a release smoke-test the idle
-        # colour before it gets traffic: `curl -H "X-Email-Platform-Colour: green" https://<domain>/health`.
+        # (the weighted rule waits for it). CloudFront, the listener's only client, never forwards a
+        # viewer's colour header (components.cdn's origin request policy): nobody outside picks a colour.
         self.colour_rules = {
             colour: aws.lb.ListenerRule(
                 f"{name}-{colour}-by-header",
                 listener_arn=self.https_listener.arn,
                 priority=COLOUR_RULE_PRIORITIES[colour],
                 conditions=[
-                    aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[settings.domain])),
+                    aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[settings.origin_host])),
                     aws.lb.ListenerRuleConditionArgs(
                         http_header=aws.lb.ListenerRuleConditionHttpHeaderArgs(http_header_name=COLOUR_HEADER, values=[colour])
                     ),
@@ -227,19 +263,6 @@ class LoadBalancer(pulumi.ComponentResource):
             )
             for colour in COLOURS
         }
-        self.http_listener = aws.lb.Listener(
-            f"{name}-http",
-            load_balancer_arn=self.alb.arn,
-            port=80,
-            protocol="HTTP",
-            default_actions=[
-                aws.lb.ListenerDefaultActionArgs(
-                    type="redirect",
-                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301"),
-                )
-            ],
-            opts=child,
-        )
 
     def _log_bucket(self, name: str, settings: EdgeSettings) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         child = pulumi.ResourceOptions(parent=self)
@@ -272,69 +295,6 @@ class LoadBalancer(pulumi.ComponentResource):
             opts=child,
         )
         return bucket, policy
-
-    def _waf(self, name: str, settings: EdgeSettings) -> aws.wafv2.WebAcl:
-        child = pulumi.ResourceOptions(parent=self)
-        metric = name.replace("-", "")
-
-        def visibility(metric_name: str) -> aws.wafv2.WebAclVisibilityConfigArgs:
-            return aws.wafv2.WebAclVisibilityConfigArgs(
-                cloudwatch_metrics_enabled=True, metric_name=metric_name, sampled_requests_enabled=True
-            )
-
-        def rule_visibility(metric_name: str) -> aws.wafv2.WebAclRuleVisibilityConfigArgs:
-            return aws.wafv2.WebAclRuleVisibilityConfigArgs(
-                cloudwatch_metrics_enabled=True, metric_name=metric_name, sampled_requests_enabled=True
-            )
-
-        rules = [
-            aws.wafv2.WebAclRuleArgs(
-                name="rate-limit-per-ip",
-                priority=0,
-                action=aws.wafv2.WebAclRuleActionArgs(block=aws.wafv2.WebAclRuleActionBlockArgs()),
-                statement=aws.wafv2.WebAclRuleStatementArgs(
-                    rate_based_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementArgs(
-                        limit=settings.waf_rate_limit, aggregate_key_type="IP", evaluation_window_sec=300
-                    )
-                ),
-                visibility_config=rule_visibility(f"{metric}RateLimit"),
-            )
-        ]
-        for index, group_name in enumerate(MANAGED_RULE_GROUPS, start=1):
-            overrides = []
-            if group_name == "AWSManagedRulesCommonRuleSet":
-                # The API takes email bodies and attachments larger than the rule's 8 KB body cap: count, not block.
-                overrides = [
-                    aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs(
-                        name="SizeRestrictions_BODY",
-                        action_to_use=aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs(
-                            count=aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs()
-                        ),
-                    )
-                ]
-            rules.append(
-                aws.wafv2.WebAclRuleArgs(
-                    name=group_name,
-                    priority=index,
-                    override_action=aws.wafv2.WebAclRuleOverrideActionArgs(none=aws.wafv2.WebAclRuleOverrideActionNoneArgs()),
-                    statement=aws.wafv2.WebAclRuleStatementArgs(
-                        managed_rule_group_statement=aws.wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs(
-                            vendor_name="AWS", name=group_name, rule_action_overrides=overrides or None
-                        )
-                    ),
-                    visibility_config=rule_visibility(f"{metric}{group_name}"),
-                )
-            )
-        acl = aws.wafv2.WebAcl(
-            f"{name}-waf",
-            scope="REGIONAL",
-            default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
-            rules=rules,
-            visibility_config=visibility(f"{metric}WebAcl"),
-            opts=child,
-        )
-        aws.wafv2.WebAclAssociation(f"{name}-waf", resource_arn=self.alb.arn, web_acl_arn=acl.arn, opts=child)
-        return acl
 
 
 def _log_bucket_policy(bucket_arn: str, elb_account_arn: str) -> str:

@@ -14,16 +14,20 @@ from config.basics import Basics
 from config.declare import Group, PerEnvironment, boolean, string, strings
 from config.network import log_retention_key
 from config.reader import ConfigError, Section, refuse_in_production
+from config.tls_hops import VIEWER_POLICY_VERSIONS
 
 # CloudFront PriceClass enum minus "None", which belongs to flat-rate pricing plans.
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 _PATH_PATTERN = r"/[A-Za-z0-9_\-./*]{0,254}"
+# Viewers' TLS: the guide asks for TLS 1.3 minimum on every public connection.
+TLS13_VIEWER_POLICY = "TLSv1.3_2025"
 
 
 @dataclass(frozen=True)
 class CdnSettings:
     static_domain: str
+    minimum_protocol_version: str
     price_class: str
     api_paths: list[str]
     logging_enabled: bool
@@ -36,6 +40,13 @@ SUBDOMAIN = string(
     default="static",
     pattern=_LABEL,
     meaning="must be one lower-case DNS label, e.g. static",
+)
+MINIMUM_PROTOCOL_VERSION = string(
+    "minimumProtocolVersion",
+    "the oldest TLS viewers may use (CloudFront's security policy for SNI certificates)",
+    default=TLS13_VIEWER_POLICY,
+    choices=tuple(VIEWER_POLICY_VERSIONS),
+    rule=f"production: `{TLS13_VIEWER_POLICY}` (TLS 1.3 only)",
 )
 PRICE_CLASS = string(
     "priceClass",
@@ -52,11 +63,20 @@ API_PATHS = strings(
 LOGGING_ENABLED = boolean("enabled", "CloudFront access logs", default=True, rule="production keeps them on")
 LOGGING_RETENTION_DAYS = log_retention_key("retentionDays", "the CloudFront access logs")
 LOGGING = Group("logging", "CloudFront access logs", (LOGGING_ENABLED, LOGGING_RETENTION_DAYS))
-CDN = Group("cdn", "the CloudFront distribution of static assets", (SUBDOMAIN, PRICE_CLASS, API_PATHS, LOGGING))
+CDN = Group(
+    "cdn",
+    "the CloudFront distribution: the one public entry (static assets, API, webhooks)",
+    (SUBDOMAIN, MINIMUM_PROTOCOL_VERSION, PRICE_CLASS, API_PATHS, LOGGING),
+)
 
 
 def parse_cdn(section: Section, basics: Basics) -> CdnSettings:
     subdomain = SUBDOMAIN.read(section)
+    minimum_protocol_version = MINIMUM_PROTOCOL_VERSION.read(section)
+    if basics.is_production and minimum_protocol_version != TLS13_VIEWER_POLICY:
+        raise refuse_in_production(
+            section.key("minimumProtocolVersion"), minimum_protocol_version, f"production viewers use TLS 1.3 only: {TLS13_VIEWER_POLICY}"
+        )
     price_class = PRICE_CLASS.read(section, production=basics.is_production)
     api_paths = API_PATHS.read(section)
     for index, path in enumerate(api_paths):
@@ -71,4 +91,4 @@ def parse_cdn(section: Section, basics: Basics) -> CdnSettings:
     retention = LOGGING_RETENTION_DAYS.read(logging, production=basics.is_production)
     logging.finish()
     section.finish()
-    return CdnSettings(f"{subdomain}.{basics.domain}", price_class, api_paths, enabled, retention)
+    return CdnSettings(f"{subdomain}.{basics.domain}", minimum_protocol_version, price_class, api_paths, enabled, retention)

@@ -2,8 +2,10 @@
 
 The hosted zone is named (and looked up at deploy time unless its id is given too); the
 domain and every certificate name must sit inside it. TLS policies come from a table of the ELB policy names
-(the elbv2 API model has no enumeration for them) with the lowest TLS version each allows:
-production refuses any policy that still speaks TLS 1.2.
+(the elbv2 API model has no enumeration for them) with the lowest TLS version each allows. The
+load balancer is internal and reached only by CloudFront through a VPC origin, which speaks TLS
+1.2 at most to origins (config.tls_hops): its listener takes a TLS 1.2 + 1.3 policy with AEAD
+ciphers only, and a TLS 1.3-only policy, which CloudFront could never reach, is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Literal
 from config.basics import _DNS_NAME, Basics
 from config.declare import Derived, Group, PerEnvironment, boolean, integer, optional_string, string, strings
 from config.reader import ConfigError, Section, refuse_in_production
+from config.tls_hops import origin_policy_problem
 
 # ELB security policies for HTTPS listeners (`aws elbv2 describe-ssl-policies`, November 2026),
 # with the lowest TLS version each negotiates. TLS 1.3-only first.
@@ -36,9 +39,16 @@ SSL_POLICIES: dict[str, str] = {
     "ELBSecurityPolicy-TLS13-1-0-2021-06": "1.0",
     "ELBSecurityPolicy-2016-08": "1.0",
 }
-# The two TLS 1.3-only policies the guide names (the policy pack allows exactly these).
+# The two TLS 1.3-only policies the guide names, for any internet-facing listener (the policy pack allows exactly these).
 TLS13_POLICIES = ("ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09")
-DEFAULT_SSL_POLICY = TLS13_POLICIES[0]
+# Behind a CloudFront VPC origin: TLS 1.2 (what CloudFront speaks to origins) and 1.3, ECDHE + AEAD only.
+ORIGIN_POLICIES = ("ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09")
+DEFAULT_SSL_POLICY = ORIGIN_POLICIES[0]
+# CloudFront reaches the load balancer under this name (`origin.<domain>`): its SNI and Host header,
+# so the load balancer's certificate and listener rules name it.
+ORIGIN_LABEL = "origin"
+# The header the per-colour listener rules match; CloudFront never forwards it from viewers.
+COLOUR_HEADER = "X-Email-Platform-Colour"
 
 ONE_YEAR_SECONDS = 31_536_000
 KeyAlgorithm = Literal["ECDSA", "RSA"]
@@ -79,6 +89,10 @@ class EdgeSettings:
     waf_rate_limit: int  # requests per 5 minutes per client IP
     access_log_retention_days: int
     idle_timeout_seconds: int
+
+    @property
+    def origin_host(self) -> str:
+        return f"{ORIGIN_LABEL}.{self.domain}"
 
     @property
     def hsts_header(self) -> str:
@@ -138,16 +152,16 @@ HOSTED_ZONE_ID = optional_string(
 )
 SUBJECT_ALTERNATIVE_NAMES = strings(
     "subjectAlternativeNames",
-    "more names on the ACM certificate",
+    "more names on CloudFront's certificate (it always covers `domain` and the static domain)",
     default=Derived('`["*.<domain>"]`'),
     rule="distinct lower-case DNS names (optionally `*.`) inside `hostedZone`, other than `domain`",
 )
 SSL_POLICY = string(
     "sslPolicy",
-    "the HTTPS listener's ELB security policy",
+    "the internal load balancer's HTTPS listener policy (CloudFront's VPC origin is its only client)",
     default=DEFAULT_SSL_POLICY,
     choices=tuple(SSL_POLICIES),
-    rule="production: a TLS 1.3-only policy (" + ", ".join(f"`{p}`" for p in TLS13_POLICIES) + ")",
+    rule="one CloudFront can negotiate, AEAD ciphers only: " + ", ".join(f"`{p}`" for p in ORIGIN_POLICIES),
 )
 HSTS_MAX_AGE_SECONDS = integer(
     "hstsMaxAgeSeconds",
@@ -176,14 +190,14 @@ SLOW_START_SECONDS = integer(
 TARGET_GROUP = Group("targetGroup", "the pods' target groups", (DEREGISTRATION_DELAY_SECONDS, SLOW_START_SECONDS))
 WAF_ENABLED = boolean(
     "enabled",
-    "the load balancer's web ACL (AWS managed rules and a per-IP rate limit)",
+    "CloudFront's web ACL (AWS managed rules and a per-client-IP rate limit)",
     default=PerEnvironment(True, False),
     rule="production keeps it on",
 )
 RATE_LIMIT_PER_5_MINUTES = integer(
     "rateLimitPer5Minutes", "requests per client IP per 5 minutes before the WAF blocks", default=2000, minimum=10, maximum=2_000_000_000
 )
-WAF = Group("waf", "AWS WAF on the load balancer", (WAF_ENABLED, RATE_LIMIT_PER_5_MINUTES))
+WAF = Group("waf", "AWS WAF on the CloudFront distribution (scope CLOUDFRONT, in us-east-1)", (WAF_ENABLED, RATE_LIMIT_PER_5_MINUTES))
 ACCESS_LOG_RETENTION_DAYS = integer(
     "retentionDays",
     "days the load balancer's access logs stay in S3",
@@ -259,13 +273,11 @@ def _subject_alternative_names(section: Section, basics: Basics, zone_name: str)
 
 
 def _ssl_policy(section: Section, basics: Basics) -> str:
+    """Any environment: the listener's one client is CloudFront, so the policy must be one it can negotiate."""
     policy = SSL_POLICY.read(section)
-    if basics.is_production and policy not in TLS13_POLICIES:
-        raise refuse_in_production(
-            section.key("sslPolicy"),
-            policy,
-            f"allows TLS {SSL_POLICIES[policy]}; production needs a TLS 1.3-only policy: {', '.join(TLS13_POLICIES)}",
-        )
+    problem = origin_policy_problem(policy)
+    if problem is not None:
+        raise ConfigError(section.key("sslPolicy"), policy, f"{problem}; allowed: {', '.join(ORIGIN_POLICIES)}")
     return policy
 
 

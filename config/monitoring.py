@@ -1,8 +1,8 @@
 """Monitoring settings: who is told, when an alarm fires, and how much a month may cost.
 
 The alarm thresholds are declared in config.thresholds; this module reads them with the
-notifications, the alarm periods, the uptime check (the guide's 99.9 %), the delivery-rate alarm
-and the budget. A stack overrides only what differs from the defaults.
+notifications, the alarm periods, the uptime canaries (the guide's 99.9 % and < 200 ms, measured
+the way users see them), the delivery-rate alarm and the budget. A stack overrides only what differs from the defaults.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from config.basics import Basics
-from config.declare import Group, Key, boolean, integer, number, string, string_map, strings
+from config.declare import Derived, Group, Key, boolean, integer, number, string, string_map, strings
 from config.reader import ConfigError, Section, refuse_in_production
 from config.thresholds import (
     ALB,
@@ -41,12 +41,27 @@ MAX_BUDGET_EMAILS = 9
 COST_ALLOCATION_TAG_KEYS = ("Project", "Environment", "Owner", "CostCenter")
 
 
-@dataclass(frozen=True)
-class HealthCheckSettings:
-    """How often Route 53 probes the app; the path is the app's own health endpoint (app.healthCheckEndpoint)."""
+# Regions where CloudWatch Synthetics runs (commercial partition; a test holds this against
+# botocore's endpoint data for the synthetics service).
+CANARY_REGIONS = (
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
+    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+    "ap-south-1", "ap-south-2", "ap-east-1", "me-south-1", "me-central-1", "af-south-1", "il-central-1",
+)  # fmt: skip
+# The guide's targets, as the canaries measure them.
+CANARY_SUCCESS_PERCENT = 99.9
+CANARY_DURATION_MILLISECONDS = 200.0
 
-    interval_seconds: int
-    failure_threshold: int
+
+@dataclass(frozen=True)
+class CanarySettings:
+    """Where and how often the uptime canaries call the app's health endpoint (app.healthCheckEndpoint)."""
+
+    regions: list[str]
+    interval_minutes: int
+    success_percent: float = CANARY_SUCCESS_PERCENT
+    duration_milliseconds: float = CANARY_DURATION_MILLISECONDS
 
 
 @dataclass(frozen=True)
@@ -78,7 +93,7 @@ class MonitoringSettings:
     database: DatabaseThresholds
     cache: CacheThresholds
     cdn: CdnThresholds
-    health_check: HealthCheckSettings
+    canaries: CanarySettings
     delivery_rate: DeliveryRateAlarm | None
     # Empty unless activateCostAllocationTags is on (see parse_monitoring).
     cost_allocation_tags: tuple[str, ...]
@@ -110,20 +125,14 @@ EVALUATION_PERIODS = integer(
     rule=f"`periodSeconds` × `evaluationPeriods` at most {MAX_EVALUATION_SECONDS} (one day)",
 )
 
-INTERVAL_SECONDS = integer(
-    "intervalSeconds",
-    "how often Route 53 checks (10 s costs more)",
-    default=30,
-    choices=(10, 30),
-    meaning="Route 53 checks every 10 or 30 seconds",
+CANARY_REGIONS_KEY = strings(
+    "canaryRegions",
+    "regions whose CloudWatch Synthetics canary calls `https://<domain>` + `app.healthCheckEndpoint` over TLS 1.3",
+    default=Derived("the stack's region and one other (`us-west-2`, or `us-east-1` beside it)"),
+    rule="non-empty, distinct, regions where Synthetics runs",
 )
-FAILURE_THRESHOLD = integer(
-    "failureThreshold", "failed checks in a row before Route 53 calls the endpoint down", default=3, minimum=1, maximum=10
-)
-HEALTH_CHECK = Group(
-    "healthCheck",
-    "the Route 53 uptime check of `https://<domain>` + `app.healthCheckEndpoint` (the 99.9 % target)",
-    (INTERVAL_SECONDS, FAILURE_THRESHOLD),
+CANARY_INTERVAL_MINUTES = integer(
+    "canaryIntervalMinutes", "minutes between canary runs (each run is billed)", default=5, minimum=1, maximum=60
 )
 
 DELIVERY_RATE_ENABLED = boolean("enabled", "turn on once the app exports the metric", default=False)
@@ -170,7 +179,7 @@ ACTIVATE_COST_ALLOCATION_TAGS = boolean(
 )
 MONITORING = Group(
     "monitoring",
-    "alarms, who is told, the uptime check and the budget",
+    "alarms, who is told, the uptime canaries and the budget",
     (
         NOTIFICATIONS,
         PERIOD_SECONDS,
@@ -179,7 +188,8 @@ MONITORING = Group(
         DATABASE,
         CACHE,
         CDN,
-        HEALTH_CHECK,
+        CANARY_REGIONS_KEY,
+        CANARY_INTERVAL_MINUTES,
         DELIVERY_RATE,
         BUDGET,
         ACTIVATE_COST_ALLOCATION_TAGS,
@@ -233,10 +243,21 @@ def _periods(section: Section) -> tuple[int, int]:
     return period, evaluation_periods
 
 
-def _health_check(section: Section) -> HealthCheckSettings:
-    result = HealthCheckSettings(INTERVAL_SECONDS.read(section), FAILURE_THRESHOLD.read(section))
-    section.finish()
-    return result
+def default_canary_regions(region: str) -> list[str]:
+    return [region, "us-west-2" if region == "us-east-1" else "us-east-1"]
+
+
+def _canaries(section: Section, basics: Basics) -> CanarySettings:
+    regions = CANARY_REGIONS_KEY.read(section, default=default_canary_regions(basics.region))
+    key = section.key("canaryRegions")
+    if not regions:
+        raise ConfigError(key, regions, "needs at least one region, e.g. [" + ", ".join(default_canary_regions(basics.region)) + "]")
+    for index, region in enumerate(regions):
+        if region not in CANARY_REGIONS:
+            raise ConfigError(f"{key}[{index}]", region, "is not a region where CloudWatch Synthetics runs, e.g. us-east-1")
+    if len(set(regions)) != len(regions):
+        raise ConfigError(key, regions, "regions must be distinct")
+    return CanarySettings(regions, CANARY_INTERVAL_MINUTES.read(section))
 
 
 def _delivery_rate(section: Section) -> DeliveryRateAlarm | None:
@@ -287,7 +308,7 @@ def parse_monitoring(section: Section, basics: Basics) -> MonitoringSettings:
         database=read_database(DATABASE.open(section)),
         cache=read_cache(CACHE.open(section)),
         cdn=read_cdn(CDN.open(section)),
-        health_check=_health_check(HEALTH_CHECK.open(section)),
+        canaries=_canaries(section, basics),
         delivery_rate=_delivery_rate(DELIVERY_RATE.open(section)),
         cost_allocation_tags=COST_ALLOCATION_TAG_KEYS if activate_tags else (),
     )

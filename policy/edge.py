@@ -8,28 +8,74 @@ Control (docs/production-deployment-guide.md, "SSL/TLS Setup Procedures").
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from policy.resource_types import DISTRIBUTION, LB_LISTENER, LOAD_BALANCER, RESPONSE_HEADERS
-from policy.specs import MANDATORY, Config, ResourcePolicySpec, StackPolicySpec, schema
+from policy.resource_types import DISTRIBUTION, LB_LISTENER, LOAD_BALANCER, RESPONSE_HEADERS, VPC_ORIGIN
+from policy.specs import MANDATORY, Config, Resource, ResourcePolicySpec, StackFinding, StackPolicySpec, schema
 from policy.values import UNKNOWN, as_list, at_least, get, is_set, is_true
 
 # The ELB policies that negotiate TLS 1.3 and nothing older; config/edge.py keeps the same two
 # (a test holds them equal: the pack imports nothing from the program).
 TLS13_POLICIES = ["ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09"]
+# TLS 1.2 (what CloudFront speaks to origins) + 1.3 with ECDHE/AEAD ciphers only: allowed only on an
+# internal load balancer that CloudFront reaches through a VPC origin (config/edge.py keeps the same two).
+ORIGIN_POLICIES = ["ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"]
 ONE_YEAR = 31536000
 
 
 def alb_tls13_only(resource_type: str, props: Mapping[str, Any], config: Config) -> list[str]:
-    """An HTTPS listener negotiates TLS 1.3 only."""
+    """An HTTPS listener negotiates TLS 1.3 only, or is a CloudFront VPC origin's AEAD-only TLS 1.2+1.3 listener.
+
+    The stack policy `alb-origin-policy-only-behind-cloudfront` checks that a listener with an
+    origin policy sits on an internal ALB that a VPC origin names; nothing else is accepted here.
+    """
     if get(props, "protocol") != "HTTPS":
         return []
     policy = get(props, "sslPolicy")
-    allowed = list(config["allowedSslPolicies"])
+    allowed = list(config["allowedSslPolicies"]) + list(config["originSslPolicies"])
     if policy is UNKNOWN or policy in allowed:
         return []
-    return [f"HTTPS listener sslPolicy is {policy!r}; use a TLS 1.3-only policy: {', '.join(allowed)}"]
+    return [
+        f"HTTPS listener sslPolicy is {policy!r}; use a TLS 1.3-only policy ({', '.join(config['allowedSslPolicies'])}),"
+        f" or behind a CloudFront VPC origin {', '.join(config['originSslPolicies'])}"
+    ]
+
+
+def alb_not_internet_facing(resource_type: str, props: Mapping[str, Any], config: Config) -> list[str]:
+    """The load balancer is internal: CloudFront is the only public entry."""
+    if get(props, "internal") in (True, UNKNOWN):
+        return []
+    return ["load balancer is internet-facing; make it internal and reach it through a CloudFront VPC origin"]
+
+
+def cloudfront_web_acl(resource_type: str, props: Mapping[str, Any], config: Config) -> list[str]:
+    """The public entry carries a web ACL (a CLOUDFRONT-scope one: WAF refuses a regional ACL here)."""
+    acl = get(props, "webAclId")
+    if acl is UNKNOWN or (isinstance(acl, str) and ":global/webacl/" in acl):
+        return []
+    return [f"distribution has no CLOUDFRONT-scope web ACL (webAclId is {acl!r})"]
+
+
+def alb_internal_behind_cloudfront(resources: Sequence[Resource], config: Config) -> list[StackFinding]:
+    """A listener with a TLS 1.2 origin policy belongs to an internal ALB that a CloudFront VPC origin names."""
+    albs = {get(r.props, "arn"): r for r in resources if r.type in LOAD_BALANCER}
+    origins = {get(r.props, "vpcOriginEndpointConfig.arn") for r in resources if r.type in VPC_ORIGIN}
+    findings: list[StackFinding] = []
+    for r in resources:
+        if r.type not in LB_LISTENER or get(r.props, "sslPolicy") not in config["originSslPolicies"]:
+            continue
+        lb_arn = get(r.props, "loadBalancerArn")
+        if lb_arn is UNKNOWN:
+            continue
+        alb = albs.get(lb_arn)
+        if alb is not None and get(alb.props, "internal") is not True:
+            findings.append(
+                (r.urn, f"{r.name}: a TLS 1.2 origin policy on an internet-facing load balancer; public listeners are TLS 1.3-only")
+            )
+        if lb_arn not in origins:
+            findings.append((r.urn, f"{r.name}: a TLS 1.2 origin policy on a load balancer that no CloudFront VPC origin reaches"))
+    return findings
 
 
 def alb_http_redirects(resource_type: str, props: Mapping[str, Any], config: Config) -> list[str]:
@@ -181,7 +227,20 @@ RESOURCE_POLICIES: list[ResourcePolicySpec] = [
         MANDATORY,
         LB_LISTENER,
         alb_tls13_only,
-        schema(allowedSslPolicies={"type": "array", "items": {"type": "string"}, "default": TLS13_POLICIES}),
+        schema(
+            allowedSslPolicies={"type": "array", "items": {"type": "string"}, "default": TLS13_POLICIES},
+            originSslPolicies={"type": "array", "items": {"type": "string"}, "default": ORIGIN_POLICIES},
+        ),
+    ),
+    ResourcePolicySpec(
+        "alb-not-internet-facing",
+        "Load balancers are internal; CloudFront is the public entry.",
+        MANDATORY,
+        LOAD_BALANCER,
+        alb_not_internet_facing,
+    ),
+    ResourcePolicySpec(
+        "cloudfront-web-acl", "Distributions carry a CLOUDFRONT-scope web ACL.", MANDATORY, DISTRIBUTION, cloudfront_web_acl
     ),
     ResourcePolicySpec(
         "alb-http-redirects-to-https", "Port-80 listeners only redirect to HTTPS with HTTP_301.", MANDATORY, LB_LISTENER, alb_http_redirects
@@ -227,4 +286,12 @@ RESOURCE_POLICIES: list[ResourcePolicySpec] = [
         _HSTS_CONFIG,
     ),
 ]
-STACK_POLICIES: list[StackPolicySpec] = []
+STACK_POLICIES: list[StackPolicySpec] = [
+    StackPolicySpec(
+        "alb-origin-policy-only-behind-cloudfront",
+        "A TLS 1.2 (AEAD-only) listener policy only on an internal ALB reached through a CloudFront VPC origin.",
+        MANDATORY,
+        alb_internal_behind_cloudfront,
+        schema(originSslPolicies={"type": "array", "items": {"type": "string"}, "default": ORIGIN_POLICIES}),
+    )
+]

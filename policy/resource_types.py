@@ -5,6 +5,7 @@ from __future__ import annotations
 LB_LISTENER = frozenset({"aws:lb/listener:Listener", "aws:alb/listener:Listener"})
 LOAD_BALANCER = frozenset({"aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"})
 DISTRIBUTION = frozenset({"aws:cloudfront/distribution:Distribution"})
+VPC_ORIGIN = frozenset({"aws:cloudfront/vpcOrigin:VpcOrigin"})
 RESPONSE_HEADERS = frozenset({"aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"})
 RDS_CLUSTER = frozenset({"aws:rds/cluster:Cluster"})
 RDS_INSTANCE = frozenset({"aws:rds/clusterInstance:ClusterInstance"})

@@ -139,6 +139,8 @@ def _us_east_1() -> dict[str, Price]:
         # another region pay inter-region transfer per GB.
         "backup.aurora.warm": _p("0.021", "GB-month", BACKUP_PAGE, confirmed=False),
         "backup.copy.transfer": _p("0.02", "GB", BACKUP_PAGE, confirmed=False),
+        # CloudWatch Synthetics: per canary run, after the free tier (100 runs a month per account).
+        "synthetics.canary.run": _p("0.0012", "run", CW_PAGE),
     }
     return prices
 

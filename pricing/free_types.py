@@ -53,6 +53,7 @@ FREE_TYPES: frozenset[str] = frozenset(
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
         "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
         "aws:s3/bucketLogging:BucketLogging",
+        "aws:s3/bucketObjectv2:BucketObjectv2",
         "aws:s3/bucketLoggingV2:BucketLoggingV2",
         "aws:s3/bucketAclV2:BucketAclV2",
         "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
@@ -69,6 +70,8 @@ FREE_TYPES: frozenset[str] = frozenset(
         "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
         "aws:cloudfront/cachePolicy:CachePolicy",
         "aws:cloudfront/originRequestPolicy:OriginRequestPolicy",
+        # VPC origins carry no charge of their own (CloudFront pricing page: "no additional cost").
+        "aws:cloudfront/vpcOrigin:VpcOrigin",
         # Database and cache plumbing.
         "aws:rds/clusterParameterGroup:ClusterParameterGroup",
         "aws:rds/parameterGroup:ParameterGroup",

@@ -126,3 +126,11 @@ REGIONS: dict[str, RegionPrices] = {
         },
     ),
 }
+
+# CloudWatch Synthetics canary runs. us-west-2 (the default second canary region) was read at the
+# us-east-1 rate; the two EU figures are assumed equal to it and not yet read: re-check them.
+for _region_name, _note in (("us-west-2", "read"), ("eu-west-1", "assumed, re-check"), ("eu-central-1", "assumed, re-check")):
+    REGIONS[_region_name].exact["synthetics.canary.run"] = (
+        "0.0012",
+        f"aws.amazon.com/cloudwatch/pricing ({_region_name}, Synthetics canary runs; {_note})",
+    )

@@ -6,6 +6,7 @@ figures) into priced lines; the dispatcher in ``pricer`` sums them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -329,6 +330,20 @@ def _backup_plan(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
     return lines
 
 
+_RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours)\)")
+
+
+def _canary(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
+    """Runs a month from the schedule (`rate(N minutes)`), each billed; the free 100 runs are not subtracted."""
+    expression = str((r["inputs"].get("schedule") or {}).get("expression") or "")
+    match = _RATE.fullmatch(expression)
+    if match is None:
+        raise UnpricedError(f"schedule {expression!r} is not rate(N minutes|hours)")
+    minutes = Decimal(match.group(1)) * (60 if match.group(2).startswith("hour") else 1)
+    runs = (monthly_hours(Decimal(1)) * 60 / minutes).to_integral_value()
+    return [Line(f"canary runs ({expression})", "runs", runs, ctx.price(r, "synthetics.canary.run", "Synthetics canary runs"))]
+
+
 PRICERS: dict[str, Pricer] = {
     "aws:eks/cluster:Cluster": _eks_cluster,
     "aws:eks/nodeGroup:NodeGroup": _eks_node_group,
@@ -354,6 +369,7 @@ PRICERS: dict[str, Pricer] = {
     "aws:wafv2/webAcl:WebAcl": _web_acl,
     "aws:ec2/flowLog:FlowLog": _flow_log,
     "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
+    "aws:synthetics/canary:Canary": _canary,
     **INTEGRATION_PRICERS,
     "aws:backup/plan:Plan": _backup_plan,
 }

@@ -14,7 +14,9 @@ import botocore.session
 import pytest
 
 from config.cdn import PRICE_CLASSES
-from config.edge import SSL_POLICIES, TLS13_POLICIES
+from config.edge import ORIGIN_POLICIES, SSL_POLICIES, TLS13_POLICIES
+from config.tls_hops import ELB_POLICY_VERSIONS
+from policy.edge import ORIGIN_POLICIES as POLICY_PACK_ORIGIN
 from policy.edge import TLS13_POLICIES as POLICY_PACK_TLS13
 from preflight.runner import Run
 
@@ -49,6 +51,17 @@ def _values(run: Run) -> Iterator[tuple[str, str, Any]]:
                 yield "cloudfront", "OriginProtocolPolicy", custom["originProtocolPolicy"]
                 for protocol in custom["originSslProtocols"]:
                     yield "cloudfront", "SslProtocol", protocol
+    for origin in _of(run, "aws:cloudfront/vpcOrigin:VpcOrigin"):
+        endpoint = origin["vpcOriginEndpointConfig"]
+        yield "cloudfront", "OriginProtocolPolicy", endpoint["originProtocolPolicy"]
+        for protocol in endpoint["originSslProtocols"]["items"]:
+            yield "cloudfront", "SslProtocol", protocol
+    for policy in _of(run, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy"):
+        yield "cloudfront", "OriginRequestPolicyHeaderBehavior", policy["headersConfig"]["headerBehavior"]
+        yield "cloudfront", "OriginRequestPolicyCookieBehavior", policy["cookiesConfig"]["cookieBehavior"]
+        yield "cloudfront", "OriginRequestPolicyQueryStringBehavior", policy["queryStringsConfig"]["queryStringBehavior"]
+    for canary in _of(run, "aws:synthetics/canary:Canary"):
+        yield "synthetics", "EncryptionMode", canary["artifactConfig"]["s3Encryption"]["encryptionMode"]
     for oac in _of(run, "aws:cloudfront/originAccessControl:OriginAccessControl"):
         yield "cloudfront", "OriginAccessControlOriginTypes", oac["originAccessControlOriginType"]
         yield "cloudfront", "OriginAccessControlSigningBehaviors", oac["signingBehavior"]
@@ -108,11 +121,16 @@ def test_minimum_protocol_version_is_the_tls13_one(each_stack: Run) -> None:
     assert "TLSv1.3_2025" in enum("cloudfront", "MinimumProtocolVersion")
 
 
-def test_listener_ssl_policies_are_known_tls13_policies(each_stack: Run) -> None:
+def test_listener_ssl_policies_are_known_origin_policies(each_stack: Run) -> None:
     for listener in each_stack.of_type("aws:lb/listener:Listener"):
         if listener.inputs["protocol"] == "HTTPS":
-            assert listener.inputs["sslPolicy"] in TLS13_POLICIES
-            assert SSL_POLICIES[listener.inputs["sslPolicy"]] == "1.3"
+            assert listener.inputs["sslPolicy"] in ORIGIN_POLICIES
+            assert ELB_POLICY_VERSIONS[listener.inputs["sslPolicy"]] == {"1.2", "1.3"}
+
+
+def test_the_tls_table_knows_every_policy_name() -> None:
+    assert set(ELB_POLICY_VERSIONS) == set(SSL_POLICIES)
+    assert all(min(ELB_POLICY_VERSIONS[name]) == lowest for name, lowest in SSL_POLICIES.items())
 
 
 def test_config_price_classes_exist_in_cloudfront() -> None:
@@ -121,6 +139,7 @@ def test_config_price_classes_exist_in_cloudfront() -> None:
 
 def test_config_and_policy_pack_agree_on_tls13_policies() -> None:
     assert list(TLS13_POLICIES) == list(POLICY_PACK_TLS13)
+    assert list(ORIGIN_POLICIES) == list(POLICY_PACK_ORIGIN)
 
 
 @pytest.mark.parametrize("name", sorted(SSL_POLICIES))

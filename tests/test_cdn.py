@@ -7,7 +7,7 @@ from typing import Any
 
 from run_lookup import one
 
-from components.cdn import ALL_VIEWER_EXCEPT_HOST, CACHING_DISABLED, CACHING_OPTIMIZED, CLOUDFRONT_ZONE_ID
+from components.cdn import CACHING_DISABLED, CACHING_OPTIMIZED, CLOUDFRONT_ZONE_ID
 from preflight.runner import Run
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
@@ -30,7 +30,7 @@ def test_viewers_get_tls13_with_the_us_east_1_certificate_sni_only(each_stack: R
     assert certificate["acmCertificateArn"].startswith("arn:aws:acm:us-east-1:")
     assert certificate["sslSupportMethod"] == "sni-only"
     assert certificate["minimumProtocolVersion"] == "TLSv1.3_2025"
-    assert distribution.inputs["aliases"] == [_static(each_stack)]
+    assert distribution.inputs["aliases"] == [_static(each_stack).removeprefix("static."), _static(each_stack)]
 
 
 def test_static_assets_redirect_to_https_compressed_with_managed_caching(each_stack: Run) -> None:
@@ -55,15 +55,20 @@ def test_api_paths_go_to_the_alb_over_https_uncached(each_stack: Run) -> None:
     origins = {o["originId"]: o for o in distribution.inputs["origins"]}
     api = origins["api"]
     domain = _static(each_stack).removeprefix("static.")
-    assert api["domainName"] == domain, "the name the ALB's certificate covers"
-    assert api["customOriginConfig"]["originProtocolPolicy"] == "https-only"
-    assert api["customOriginConfig"]["originSslProtocols"] == ["TLSv1.2"]
+    assert api["domainName"] == f"origin.{domain}", "the name the ALB's certificate covers"
+    vpc_origin = one(each_stack, "aws:cloudfront/vpcOrigin:VpcOrigin", "lb-vpc-origin")
+    assert api["vpcOriginConfig"]["vpcOriginId"] == vpc_origin.id
+    assert "customOriginConfig" not in api
+    endpoint = vpc_origin.inputs["vpcOriginEndpointConfig"]
+    assert endpoint["originProtocolPolicy"] == "https-only"
+    assert endpoint["originSslProtocols"] == {"items": ["TLSv1.2"], "quantity": 1}
+    policy = one(each_stack, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy", "cdn-api-requests")
     behaviours = distribution.inputs["orderedCacheBehaviors"]
     assert [b["pathPattern"] for b in behaviours] == ["/api/*", "/webhooks/*"]
     for behaviour in behaviours:
         assert behaviour["targetOriginId"] == "api"
         assert behaviour["viewerProtocolPolicy"] in ("https-only", "redirect-to-https")
-        assert (behaviour["cachePolicyId"], behaviour["originRequestPolicyId"]) == (CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST)
+        assert (behaviour["cachePolicyId"], behaviour["originRequestPolicyId"]) == (CACHING_DISABLED, policy.id)
         assert "POST" in behaviour["allowedMethods"]
 
 

@@ -36,12 +36,11 @@ def _records(run: Run) -> list[Any]:
 
 
 def test_apex_and_wildcard_share_one_validation_record(production: Run) -> None:
-    alb_cert = one(production, CERT, "certificates-alb")
-    assert [alb_cert.inputs["domainName"], *alb_cert.inputs["subjectAlternativeNames"]] == ["mail.example.com", "*.mail.example.com"]
-    options = alb_cert.outputs["domainValidationOptions"]
-    assert len({o["resourceRecordName"] for o in options}) == 1, "ACM asks for one record for x and *.x"
+    cdn_cert = one(production, CERT, "certificates-cdn")
+    options = [o for o in cdn_cert.outputs["domainValidationOptions"] if o["domainName"] in ("mail.example.com", "*.mail.example.com")]
+    assert len(options) == 2 and len({o["resourceRecordName"] for o in options}) == 1, "ACM asks for one record for x and *.x"
     records = _records(production)
-    assert len({r.inputs["name"] for r in records}) == len(records) == 2  # the app domain and the CDN's name
+    assert len({r.inputs["name"] for r in records}) == len(records) == 3  # the domain (and *.), the static and the origin name
     (record,) = [r for r in records if r.inputs["name"] == options[0]["resourceRecordName"]]
     assert record.inputs["type"] == "CNAME"
     assert record.inputs["records"] == [options[0]["resourceRecordValue"]]
@@ -75,8 +74,11 @@ def test_the_cloudfront_certificate_is_made_in_us_east_1(each_stack: Run) -> Non
     alb_cert = one(each_stack, CERT, "certificates-alb")
     assert cdn_cert.provider is not None and "::aws-us-east-1::" in cdn_cert.provider
     assert alb_cert.provider is not None and "::aws::" in alb_cert.provider
-    static = "static.mail.example.com" if each_stack.stack == "production" else "static.staging.mail.example.com"
-    assert cdn_cert.inputs["domainName"] == static
+    domain = "mail.example.com" if each_stack.stack == "production" else "staging.mail.example.com"
+    # CloudFront serves the domain (API, webhooks) and the static domain: its certificate covers both.
+    assert [cdn_cert.inputs["domainName"], *cdn_cert.inputs["subjectAlternativeNames"]] == [domain, f"static.{domain}", f"*.{domain}"]
+    # The internal load balancer's certificate names only what CloudFront connects under.
+    assert (alb_cert.inputs["domainName"], alb_cert.inputs.get("subjectAlternativeNames")) == (f"origin.{domain}", None)
     validation = one(each_stack, VALIDATION, "certificates-cdn")
     assert validation.provider is not None and "::aws-us-east-1::" in validation.provider
 
@@ -145,7 +147,7 @@ def test_rsa_keys_and_secret_private_key(pulumi_mocks: RecordingMonitor) -> Any:
         assert is_secret is True
         keys = [r for r in pulumi_mocks.recorded if r.type == "tls:index/privateKey:PrivateKey"]
         assert {(k.inputs["algorithm"], k.inputs["rsaBits"]) for k in keys} == {("RSA", 3072)}
-        assert sorted(certificates.validation_records) == ["mail.example.com", "static.mail.example.com"]
+        assert sorted(certificates.validation_records) == ["mail.example.com", "origin.mail.example.com", "static.mail.example.com"]
 
     return pulumi.Output.all(
         certificates.api_certificate_pins, pulumi.Output.from_input(certificates.server_private_key_pem.is_secret())

@@ -21,7 +21,8 @@ def edge(basics: Basics = PRODUCTION, **values: Any) -> EdgeSettings:
 
 def test_committed_stacks_read_as_intended() -> None:
     settings = edge(subjectAlternativeNames=["*.mail.example.com"])
-    assert settings.ssl_policy == "ELBSecurityPolicy-TLS13-1-3-2021-06"
+    assert settings.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+    assert settings.origin_host == "origin.mail.example.com"
     assert settings.hsts_header == "max-age=63072000; includeSubDomains; preload"
     assert settings.internal_ca.algorithm == "ECDSA"
     assert settings.waf_enabled is True
@@ -46,15 +47,31 @@ def test_a_missing_hosted_zone_is_refused(run_stack_with: Callable[..., Run]) ->
         run_stack_with("production", drop)
 
 
-def test_a_tls12_policy_is_refused_in_production(run_stack_with: Callable[..., Run]) -> None:
-    def tls12(config: dict[str, Any]) -> None:
-        config["email-platform:edge"]["sslPolicy"] = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+def test_a_tls13_only_listener_policy_is_refused_everywhere(run_stack_with: Callable[..., Run]) -> None:
+    """CloudFront, the listener's one client, speaks TLS 1.2 at most to origins: it could never connect."""
 
-    with pytest.raises(ConfigError, match=r"edge\.sslPolicy = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09': allows TLS 1\.2; production"):
-        run_stack_with("production", tls12)
-    # Staging may rehearse with it; the post-quantum TLS 1.3 policy is fine everywhere.
+    def tls13_only(config: dict[str, Any]) -> None:
+        config["email-platform:edge"]["sslPolicy"] = "ELBSecurityPolicy-TLS13-1-3-2021-06"
+
+    for stack in ("production", "staging"):
+        with pytest.raises(
+            ConfigError, match=r"edge\.sslPolicy = 'ELBSecurityPolicy-TLS13-1-3-2021-06': CloudFront reaches origins over TLS 1\.2 only"
+        ):
+            run_stack_with(stack, tls13_only)
     assert edge(STAGING, sslPolicy="ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09").ssl_policy.endswith("Res-PQ-2025-09")
-    assert edge(sslPolicy="ELBSecurityPolicy-TLS13-1-3-PQ-2025-09").ssl_policy in TLS13_POLICIES
+    assert "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09" in TLS13_POLICIES
+
+
+def test_a_viewer_policy_below_tls13_is_refused_in_production(run_stack_with: Callable[..., Run]) -> None:
+    def tls12(config: dict[str, Any]) -> None:
+        config["email-platform:cdn"]["minimumProtocolVersion"] = "TLSv1.2_2021"
+
+    with pytest.raises(ConfigError, match=r"cdn\.minimumProtocolVersion = 'TLSv1\.2_2021': production viewers use TLS 1\.3 only"):
+        run_stack_with("production", tls12)
+    assert (
+        parse_cdn(Section("email-platform:cdn", {"minimumProtocolVersion": "TLSv1.2_2021"}), STAGING).minimum_protocol_version
+        == "TLSv1.2_2021"
+    )
 
 
 def test_a_price_class_that_does_not_exist_is_refused(run_stack_with: Callable[..., Run]) -> None:
@@ -75,7 +92,11 @@ def test_a_price_class_that_does_not_exist_is_refused(run_stack_with: Callable[.
         ({"subjectAlternativeNames": ["a.*.mail.example.com"]}, r"subjectAlternativeNames\[0\] = .*optionally with a leading"),
         ({"subjectAlternativeNames": ["mail.example.com"]}, r"subjectAlternativeNames = .*must be distinct and differ from the domain"),
         ({"sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2099-01"}, r"sslPolicy = 'ELBSecurityPolicy-TLS13-1-3-2099-01': allowed: ELBSecurity"),
-        ({"sslPolicy": "ELBSecurityPolicy-2016-08"}, r"allows TLS 1\.0; production needs a TLS 1\.3-only policy"),
+        ({"sslPolicy": "ELBSecurityPolicy-2016-08"}, r"not an AEAD-only policy"),
+        (
+            {"sslPolicy": "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09"},
+            r"CloudFront reaches origins over TLS 1\.2 only; this policy allows TLS 1\.3",
+        ),
         ({"hstsMaxAgeSeconds": 86400}, r"hstsMaxAgeSeconds = 86400: must be between 31536000 and 63072000"),
         ({"internalCa": {"algorithm": "RSA", "rsaBits": 2048}}, r"internalCa\.rsaBits = 2048: allowed: 3072, 4096"),
         ({"internalCa": {"algorithm": "DSA"}}, r"internalCa\.algorithm = 'DSA': allowed: ECDSA, RSA"),
@@ -106,6 +127,11 @@ def test_rsa_3072_and_4096_are_accepted_for_the_internal_ca() -> None:
         ({"apiPaths": ["api/*"]}, r"cdn\.apiPaths\[0\] = 'api/\*': must be a CloudFront path pattern"),
         ({"logging": {"enabled": False}}, r"cdn\.logging\.enabled = False: production keeps CloudFront access logs"),
         ({"logging": {"retentionDays": 10}}, r"cdn\.logging\.retentionDays = 10: CloudWatch allows"),
+        (
+            {"minimumProtocolVersion": "TLSv1.2_2025"},
+            r"cdn\.minimumProtocolVersion = 'TLSv1\.2_2025': production viewers use TLS 1\.3 only",
+        ),
+        ({"minimumProtocolVersion": "TLSv1"}, r"cdn\.minimumProtocolVersion = 'TLSv1': allowed: TLSv1\.3_2025"),
     ],
 )
 def test_bad_cdn_values_are_refused(values: dict[str, Any], message: str) -> None:

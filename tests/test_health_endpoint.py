@@ -1,5 +1,5 @@
-"""One health endpoint: the pods' probes, both target groups' health checks and the Route 53
-uptime check all request `app.healthCheckEndpoint`, so changing it moves all of them together.
+"""One health endpoint: the pods' probes, both target groups' health checks and the uptime canaries
+all request `app.healthCheckEndpoint`, so changing it moves all of them together.
 
 Run on the whole program: a path hard-coded in any one place (a component, or __main__ not
 passing the setting on) leaves that place on the default and fails here.
@@ -8,6 +8,7 @@ passing the setting on) leaves that place on the default and fails here.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -36,8 +37,9 @@ def _target_group_paths(run: Run) -> dict[str, str]:
 
 
 def _uptime_path(run: Run) -> str:
-    (check,) = run.of_type("aws:route53/healthCheck:HealthCheck")
-    path: str = check.inputs["resourcePath"]
+    """The path every region's canary calls (the same for all of them)."""
+    paths = {urlsplit(c.inputs["tags"]["CheckedUrl"]).path for c in run.of_type("aws:synthetics/canary:Canary")}
+    (path,) = paths
     return path
 
 
@@ -75,8 +77,11 @@ def test_changing_the_endpoint_moves_probes_target_groups_and_uptime_check(moved
 
 def test_the_uptime_alarm_and_dashboard_name_the_endpoint_checked(moved: Run) -> None:
     alarms: dict[str, Any] = {a.name: a for a in moved.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
-    assert alarms["monitoring-health-check"].inputs["alarmDescription"].startswith(f"https://mail.example.com{MOVED} fails")
+    for region in ("us-east-1", "us-west-2"):
+        assert (
+            alarms[f"monitoring-canary-{region}-success"].inputs["alarmDescription"].startswith(f"https://mail.example.com{MOVED} succeeds")
+        )
     for colour in ("blue", "green"):
         assert f"failing the {MOVED} check" in alarms[f"monitoring-alb-{colour}-unhealthy-hosts"].inputs["alarmDescription"]
     (dashboard,) = moved.of_type("aws:cloudwatch/dashboard:Dashboard")
-    assert f"Uptime: {MOVED} from Route 53" in dashboard.inputs["dashboardBody"]
+    assert f"Uptime: {MOVED} from us-west-2" in dashboard.inputs["dashboardBody"]

@@ -1,4 +1,5 @@
-"""The ALB: TLS 1.3, HSTS, 301 to HTTPS, protected logs, blue/green target groups and the traffic split."""
+"""The ALB: internal behind a CloudFront VPC origin, TLS 1.2 AEAD-only to CloudFront, HSTS, protected logs,
+blue/green target groups and the traffic split."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ LISTENER = "aws:lb/listener:Listener"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 
 
-def test_alb_spans_every_public_subnet_with_protection_and_header_hygiene(each_stack: Run) -> None:
+def test_alb_is_internal_in_every_private_subnet_with_protection_and_header_hygiene(each_stack: Run) -> None:
     (alb,) = each_stack.of_type("aws:lb/loadBalancer:LoadBalancer")
-    public = {s.id for s in each_stack.of_type("aws:ec2/subnet:Subnet") if "-public-" in s.name}
-    assert set(alb.inputs["subnets"]) == public and len(public) >= 2
-    assert alb.inputs["internal"] is False
+    private = {s.id for s in each_stack.of_type("aws:ec2/subnet:Subnet") if "-private-" in s.name}
+    assert set(alb.inputs["subnets"]) == private and len(private) >= 2
+    assert alb.inputs["internal"] is True
     assert alb.inputs["enableDeletionProtection"] is True
     assert alb.inputs["dropInvalidHeaderFields"] is True
     assert alb.inputs["desyncMitigationMode"] == "strictest"
@@ -32,24 +33,26 @@ def test_production_alb_spans_three_zones(production: Run) -> None:
     assert len(alb.inputs["subnets"]) == 3
 
 
-def test_https_listener_is_tls13_only_with_hsts_and_the_validated_certificate(each_stack: Run) -> None:
+def test_https_listener_takes_what_cloudfront_speaks_with_hsts_and_the_origin_certificate(each_stack: Run) -> None:
     https = one(each_stack, LISTENER, "lb-https")
     assert (https.inputs["port"], https.inputs["protocol"]) == (443, "HTTPS")
-    assert https.inputs["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-3-2021-06"
+    assert https.inputs["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
     validation = one(each_stack, "aws:acm/certificateValidation:CertificateValidation", "certificates-alb")
     assert https.inputs["certificateArn"] == validation.outputs["certificateArn"]
+    # CloudFront checks the origin's certificate against the origin domain name it connects under.
+    certificate = one(each_stack, "aws:acm/certificate:Certificate", "certificates-alb")
+    (distribution,) = each_stack.of_type("aws:cloudfront/distribution:Distribution")
+    (api,) = [o for o in distribution.inputs["origins"] if o["originId"] == "api"]
+    assert [certificate.inputs["domainName"], *certificate.inputs.get("subjectAlternativeNames", [])] == [api["domainName"]]
     hsts = https.inputs["routingHttpResponseStrictTransportSecurityHeaderValue"]
     assert hsts == "max-age=63072000; includeSubDomains; preload"
     (action,) = https.inputs["defaultActions"]
     assert action["type"] == "fixed-response" and action["fixedResponse"]["statusCode"] == "404"
 
 
-def test_http_listener_only_redirects_to_https_with_301(each_stack: Run) -> None:
-    http = one(each_stack, LISTENER, "lb-http")
-    assert (http.inputs["port"], http.inputs["protocol"]) == (80, "HTTP")
-    (action,) = http.inputs["defaultActions"]
-    assert action["type"] == "redirect"
-    assert action["redirect"] == {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}
+def test_there_is_no_plain_http_listener(each_stack: Run) -> None:
+    # CloudFront redirects viewers; the internal load balancer listens on 443 only.
+    assert [listener.inputs["port"] for listener in each_stack.of_type(LISTENER)] == [443]
 
 
 def test_blue_and_green_target_groups_speak_https_to_pod_ips_with_health_checks(each_stack: Run) -> None:
@@ -70,7 +73,7 @@ def test_the_app_traffic_goes_through_one_weighted_rule(each_stack: Run) -> None
     assert rule.inputs["priority"] == 100
     (condition,) = rule.inputs["conditions"]
     domain = "mail.example.com" if each_stack.stack == "production" else "staging.mail.example.com"
-    assert condition["hostHeader"]["values"] == [domain]
+    assert condition["hostHeader"]["values"] == [f"origin.{domain}"], "the Host CloudFront sends: the origin domain name"
     (action,) = rule.inputs["actions"]
     arns = {g.name.removeprefix("lb-"): g.outputs["arn"] for g in each_stack.of_type(TARGET_GROUP)}
     weights = {t["arn"]: t["weight"] for t in action["forward"]["targetGroups"]}
@@ -78,14 +81,22 @@ def test_the_app_traffic_goes_through_one_weighted_rule(each_stack: Run) -> None
     assert action["forward"]["stickiness"]["enabled"] is False
 
 
-def test_security_group_admits_only_web_ports_and_sends_only_to_the_pods(each_stack: Run) -> None:
+def test_security_group_admits_only_cloudfronts_vpc_origin_and_sends_only_to_the_pods(each_stack: Run) -> None:
     (group,) = [g for g in each_stack.of_type("aws:ec2/securityGroup:SecurityGroup") if g.name == "lb-sg"]
-    ingress = [r for r in each_stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.name.startswith("lb-from-")]
-    assert sorted((r.inputs["fromPort"], r.inputs["toPort"], r.inputs["cidrIpv4"]) for r in ingress) == [
-        (80, 80, "0.0.0.0/0"),
-        (443, 443, "0.0.0.0/0"),
+    ingress = [
+        r
+        for r in each_stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.inputs["securityGroupId"] == group.id
     ]
-    assert all(r.inputs["securityGroupId"] == group.id for r in ingress)
+    (rule,) = ingress
+    assert (rule.inputs["fromPort"], rule.inputs["toPort"], rule.inputs.get("cidrIpv4")) == (443, 443, None)
+    # The group CloudFront creates for its VPC-origin ENIs, looked up by name in this VPC.
+    assert rule.inputs["referencedSecurityGroupId"].startswith("sg-")
+    assert not [
+        r
+        for r in each_stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.inputs.get("cidrIpv4") == "0.0.0.0/0"
+    ]
     (egress,) = [r for r in each_stack.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") if r.name.startswith("lb-")]
     (cluster,) = each_stack.of_type("aws:eks/cluster:Cluster")
     cluster_sg = cluster.outputs["vpcConfig"]["clusterSecurityGroupId"]
@@ -120,27 +131,30 @@ def test_access_logs_go_to_a_protected_sse_s3_bucket_only_elb_writes(each_stack:
     assert any(s["Effect"] == "Deny" and s["Condition"]["Bool"]["aws:SecureTransport"] == "false" for s in policy["Statement"])
 
 
-def test_waf_with_managed_rules_guards_the_alb_in_production_only(production: Run, staging: Run) -> None:
-    (acl,) = production.of_type("aws:wafv2/webAcl:WebAcl")
-    assert acl.inputs["scope"] == "REGIONAL"
+def test_the_web_acl_has_cloudfront_scope_and_guards_the_distribution(each_stack: Run) -> None:
+    (acl,) = each_stack.of_type("aws:wafv2/webAcl:WebAcl")
+    assert acl.inputs["scope"] == "CLOUDFRONT"
+    assert acl.provider is not None and "::aws-us-east-1::" in acl.provider, "a CLOUDFRONT-scope ACL lives in us-east-1"
     groups = {
         r["statement"]["managedRuleGroupStatement"]["name"] for r in acl.inputs["rules"] if "managedRuleGroupStatement" in r["statement"]
     }
     assert {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"} <= groups
     rate = next(r for r in acl.inputs["rules"] if "rateBasedStatement" in r["statement"])
-    assert rate["statement"]["rateBasedStatement"]["limit"] == 2000 and "block" in rate["action"]
-    (association,) = production.of_type("aws:wafv2/webAclAssociation:WebAclAssociation")
-    (alb,) = production.of_type("aws:lb/loadBalancer:LoadBalancer")
-    assert (association.inputs["resourceArn"], association.inputs["webAclArn"]) == (alb.outputs["arn"], acl.outputs["arn"])
-    assert staging.of_type("aws:wafv2/webAcl:WebAcl") == []
+    assert rate["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP" and "block" in rate["action"]
+    (distribution,) = each_stack.of_type("aws:cloudfront/distribution:Distribution")
+    assert distribution.inputs["webAclId"] == acl.outputs["arn"]
+    assert each_stack.of_type("aws:wafv2/webAclAssociation:WebAclAssociation") == []
 
 
-def test_the_domain_is_an_alias_of_the_alb(each_stack: Run) -> None:
-    record = one(each_stack, "aws:route53/record:Record", "lb-alias")
+def test_the_origin_name_is_an_alias_of_the_internal_alb_and_the_domain_of_cloudfront(each_stack: Run) -> None:
+    record = one(each_stack, "aws:route53/record:Record", "lb-origin-alias")
     (alb,) = each_stack.of_type("aws:lb/loadBalancer:LoadBalancer")
-    assert record.inputs["type"] == "A"
+    assert record.inputs["name"].startswith("origin.")
     assert record.inputs["aliases"] == [{"name": alb.outputs["dnsName"], "zoneId": alb.outputs["zoneId"], "evaluateTargetHealth": True}]
-    assert each_stack.outputs["albDnsName"] == alb.outputs["dnsName"]
+    (distribution,) = each_stack.of_type("aws:cloudfront/distribution:Distribution")
+    apex = [r for r in each_stack.of_type("aws:route53/record:Record") if r.name.startswith("cdn-api-alias-")]
+    assert sorted(r.inputs["type"] for r in apex) == ["A", "AAAA"]
+    assert all(r.inputs["aliases"][0]["name"] == distribution.outputs["domainName"] for r in apex)
 
 
 @pytest.mark.parametrize(

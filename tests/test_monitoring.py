@@ -46,6 +46,7 @@ EAST_PROVIDER = "aws-us-east-1"
 BASE_CONFIG: dict[str, Any] = {
     "notifications": {"emails": ["oncall@example.com"], "webhooks": ["https://hooks.example.com/alarms"]},
     "budget": {"monthlyUsd": 3000, "emails": ["finance@example.com"]},
+    "canaryRegions": ["us-east-1"],
 }
 
 
@@ -218,23 +219,49 @@ def test_cdn_alarm_uses_the_us_east_1_provider_and_the_global_dimension(built: B
     assert built.is_east(alarm)
 
 
-def test_uptime_health_check_probes_https_health_and_its_alarm_lives_in_us_east_1(built: Built) -> None:
-    (check,) = built.of_type("aws:route53/healthCheck:HealthCheck")
-    assert check.inputs["type"] == "HTTPS"
-    assert (check.inputs["fqdn"], check.inputs["port"], check.inputs["resourcePath"]) == (DOMAIN, 443, "/health")
-    assert check.inputs["enableSni"] is True
-    assert (check.inputs["requestInterval"], check.inputs["failureThreshold"]) == (30, 3)
-    alarm = built.alarm("health-check")
-    assert metric(alarm) == ("AWS/Route53", "HealthCheckStatus", {"HealthCheckId": check.id}, "Minimum")
-    assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == ("LessThanThreshold", 1)
-    assert built.is_east(alarm) and built.is_east(check)
+def test_the_canary_calls_the_health_url_over_tls13_and_its_alarms_join_the_composite(built: Built) -> None:
+    (canary,) = built.of_type("aws:synthetics/canary:Canary")
+    assert canary.inputs["runtimeVersion"] == "syn-nodejs-3.1" and canary.inputs["handler"] == "index.handler"
+    assert canary.inputs["schedule"]["expression"] == "rate(5 minutes)"
+    (code,) = built.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+    assert canary.inputs["s3Key"] == code.inputs["key"] and canary.inputs["s3Version"] == code.outputs["versionId"]
+    success, duration = built.alarm("canary-us-east-1-success"), built.alarm("canary-us-east-1-duration")
+    dims = {"CanaryName": canary.outputs["name"]}
+    assert metric(success) == ("CloudWatchSynthetics", "SuccessPercent", dims, "Average")
+    assert (success.inputs["comparisonOperator"], success.inputs["threshold"]) == ("LessThanThreshold", 99.9)
+    assert metric(duration) == ("CloudWatchSynthetics", "Duration", dims, "Average")
+    assert (duration.inputs["comparisonOperator"], duration.inputs["threshold"]) == ("GreaterThanThreshold", 200)
+    assert success.inputs["period"] == 300, "one period per run"
+    (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    for alarm in (success, duration):
+        assert f'ALARM("{alarm.inputs["name"]}")' in composite.inputs["alarmRule"]
+        assert alarm.inputs["alarmActions"] == []
+    assert not built.of_type("aws:route53/healthCheck:HealthCheck")
+
+
+def test_a_canary_per_region_each_through_its_own_provider(pulumi_mocks: RecordingMonitor) -> None:
+    built = build(pulumi_mocks, settings(canaryRegions=["us-east-1", "eu-west-1", "us-west-2"]))
+    canaries = {c.name: c for c in built.of_type("aws:synthetics/canary:Canary")}
+    assert set(canaries) == {"monitoring-canary-us-east-1", "monitoring-canary-eu-west-1", "monitoring-canary-us-west-2"}
+    for region in ("eu-west-1", "us-west-2"):
+        canary = canaries[f"monitoring-canary-{region}"]
+        assert canary.provider is not None and f"::aws-{region}::" in canary.provider
+        alarm = built.alarm(f"canary-{region}-success")
+        assert alarm.provider == canary.provider, "an alarm lives in its metric's region"
+        (action,) = alarm.inputs["alarmActions"]
+        assert f":{region}:" in action, "and notifies a topic there"
+    buckets = [b for b in built.of_type("aws:s3/bucket:Bucket") if "canary" in b.name]
+    assert len(buckets) == 3 and all(b.protect for b in buckets)
+    rules = {r.name: r for r in built.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")}
+    runs = rules["monitoring-canary-eu-west-1"].inputs["rules"][0]
+    assert runs["filter"]["prefix"] == "runs/" and runs["expiration"]["days"] == 30
 
 
 def test_in_another_region_the_us_east_1_alarms_notify_a_us_east_1_topic(pulumi_mocks: RecordingMonitor) -> None:
     built = build(pulumi_mocks, region="eu-west-1")
     topics = {t.outputs["arn"]: t for t in built.of_type("aws:sns/topic:Topic")}
     assert len(topics) == 2
-    for role in ("cdn-5xx-rate", "health-check"):
+    for role in ("cdn-5xx-rate",):
         (action,) = built.alarm(role).inputs["alarmActions"]
         assert built.is_east(topics[action]), "alarm actions must be in the alarm's region"
     (regional,) = built.alarm("db-writer-cpu").inputs["alarmActions"]
@@ -247,7 +274,7 @@ def test_in_another_region_the_us_east_1_alarms_notify_a_us_east_1_topic(pulumi_
 
 def test_in_us_east_1_one_topic_serves_every_alarm(built: Built) -> None:
     (topic,) = built.of_type("aws:sns/topic:Topic")
-    assert built.alarm("health-check").inputs["alarmActions"] == [topic.outputs["arn"]]
+    assert built.alarm("cdn-5xx-rate").inputs["alarmActions"] == [topic.outputs["arn"]]
 
 
 # ── who is told ─────────────────────────────────────────────────────────────────────────
@@ -257,6 +284,7 @@ def test_service_degraded_composite_covers_the_symptoms_and_alone_notifies_for_t
     (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
     (topic,) = built.of_type("aws:sns/topic:Topic")
     symptoms = ["alb-target-5xx-rate", "alb-elb-5xx-rate", "alb-response-time", "alb-blue-unhealthy-hosts", "alb-green-unhealthy-hosts"]
+    symptoms += ["canary-us-east-1-success", "canary-us-east-1-duration"]
     names = re.findall(r'ALARM\("([^"]+)"\)', composite.inputs["alarmRule"])
     assert sorted(names) == sorted(built.alarm(role).inputs["name"] for role in symptoms)
     assert composite.inputs["alarmRule"] == alarm_rule(names)
@@ -420,8 +448,8 @@ def test_dashboard_draws_the_guides_metrics_from_the_same_identifiers(built: Bui
         assert json.dumps(["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", instance]) in flat
     for member in MEMBERS:
         assert json.dumps(["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", member]) in flat
-    (check,) = built.of_type("aws:route53/healthCheck:HealthCheck")
-    assert json.dumps(["AWS/Route53", "HealthCheckPercentageHealthy", "HealthCheckId", check.id]) in flat
+    (canary,) = built.of_type("aws:synthetics/canary:Canary")
+    assert json.dumps(["CloudWatchSynthetics", "SuccessPercent", "CanaryName", canary.outputs["name"]]) in flat
     cdn_widget = next(w for w in body["widgets"] if w["properties"].get("title") == "CDN 5xx rate (%)")
     assert cdn_widget["properties"]["region"] == "us-east-1"
     alarm_arns = {arn for w in body["widgets"] if w["type"] == "alarm" for arn in w["properties"]["alarms"]}
@@ -477,10 +505,8 @@ def test_budget_health_check_and_tag_enumerations_are_in_their_models(pulumi_moc
         assert note["comparisonOperator"] in _enum("budgets", "ComparisonOperator")
         assert note["thresholdType"] in _enum("budgets", "ThresholdType")
     assert {"SNS", "EMAIL"} <= set(_enum("budgets", "SubscriptionType"))
-    (check,) = built.of_type("aws:route53/healthCheck:HealthCheck")
-    assert check.inputs["type"] in _enum("route53", "HealthCheckType")
-    interval = _SESSION.get_service_model("route53").shape_for("RequestInterval").metadata
-    assert interval["min"] <= check.inputs["requestInterval"] <= interval["max"]
+    (canary,) = built.of_type("aws:synthetics/canary:Canary")
+    assert canary.inputs["artifactConfig"]["s3Encryption"]["encryptionMode"] in _enum("synthetics", "EncryptionMode")
     for tag in built.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag"):
         assert tag.inputs["status"] in _enum("ce", "CostAllocationTagStatus")
 

@@ -52,7 +52,8 @@ def test_defaults_follow_the_guide_and_aws_recommendations() -> None:
     assert (settings.cache.evictions, settings.cache.replication_lag_seconds) == (0, 30)
     assert (settings.period_seconds, settings.evaluation_periods) == (60, 3)
     assert (settings.budget.forecasted_percent, settings.budget.actual_percent) == (80, 100)
-    assert (settings.health_check.interval_seconds, settings.health_check.failure_threshold) == (30, 3)
+    assert (settings.canaries.regions, settings.canaries.interval_minutes) == (["us-east-1", "us-west-2"], 5)
+    assert (settings.canaries.success_percent, settings.canaries.duration_milliseconds) == (99.9, 200)
     assert settings.delivery_rate is None
     assert settings.cost_allocation_tags == ()
     assert settings.emails == settings.webhooks == []
@@ -127,10 +128,17 @@ REJECTS = [
     ("production", _set("budget.forecastedPercent", 120), "monitoring.budget.forecastedPercent", "between 1 and 100"),
     ("production", _set("budget.actualPercent", -5), "monitoring.budget.actualPercent", "between 1 and 100"),
     ("production", _set("budget.emails", [f"f{i}@example.com" for i in range(10)]), "monitoring.budget.emails", "at most 9"),
-    ("production", _set("healthCheck.intervalSeconds", 20), "monitoring.healthCheck.intervalSeconds", "every 10 or 30 seconds"),
-    ("production", _set("healthCheck.failureThreshold", 11), "monitoring.healthCheck.failureThreshold", "between 1 and 10"),
-    # The uptime check requests the app's own health endpoint (app.healthCheckEndpoint): no second key.
-    ("production", _set("healthCheck.path", "/healthz"), "monitoring.healthCheck.path", "unknown key"),
+    ("production", _set("canaryRegions", []), "monitoring.canaryRegions", "needs at least one region"),
+    (
+        "production",
+        _set("canaryRegions", ["us-east-1", "mars-north-1"]),
+        "monitoring.canaryRegions[1]",
+        "not a region where CloudWatch Synthetics runs",
+    ),
+    ("production", _set("canaryRegions", ["us-east-1", "us-east-1"]), "monitoring.canaryRegions", "distinct"),
+    ("staging", _set("canaryIntervalMinutes", 0), "monitoring.canaryIntervalMinutes", "between 1 and 60"),
+    # The canaries request the app's own health endpoint (app.healthCheckEndpoint): no second key.
+    ("production", _set("healthCheck", {"path": "/healthz"}), "monitoring.healthCheck", "unknown key"),
     (
         "production",
         _set("deliveryRate", {"enabled": True, "namespace": "AWS/SES", "metricName": "Delivery"}),
@@ -202,3 +210,20 @@ def test_a_bad_threshold_exits_2_with_one_line(tmp_path: Path) -> None:
         "invalid stack config: email-platform:monitoring.cache.memoryPercent = 180: must be between 0 and 100"
     ), result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_canary_regions_are_regions_where_synthetics_runs() -> None:
+    import botocore.session
+
+    from config.monitoring import CANARY_REGIONS
+
+    assert set(CANARY_REGIONS) <= set(botocore.session.get_session().get_available_regions("synthetics"))
+
+
+def test_the_canary_script_calls_the_url_over_tls13_only() -> None:
+    from components.monitoring.canaries import canary_script, schedule_expression
+
+    script = canary_script("https://mail.example.com/health")
+    assert '"https://mail.example.com/health"' in script
+    assert "minVersion: 'TLSv1.3'" in script and "statusCode === 200" in script
+    assert (schedule_expression(1), schedule_expression(5)) == ("rate(1 minute)", "rate(5 minutes)")

@@ -199,9 +199,17 @@ def test_spot_node_group_is_unpriced() -> None:
         ("aws:secretsmanager/secret:Secret", {}, {}, 0.40),
         ("aws:ec2/eip:Eip", {}, {}, 3.65),
         ("aws:ec2/flowLog:FlowLog", {}, {"monthly_data_ingested_gb": 20}, 10.00),
+        # 730 h x 60 / 5 = 8,760 runs at $0.0012; hourly: 730 runs.
+        ("aws:synthetics/canary:Canary", {"schedule": {"expression": "rate(5 minutes)"}}, {}, 10.51),
+        ("aws:synthetics/canary:Canary", {"schedule": {"expression": "rate(1 hour)"}}, {}, 0.88),
     ],
 )
 def test_other_billable_types(type_token: str, inputs: dict[str, Any], usage: dict[str, float], monthly: float) -> None:
     report = price_resources([rec(type_token, "x", inputs)], "us-east-1", {type_token: usage})
     assert report["unpriced"] == []
     assert report["monthly"] == monthly
+
+
+def test_a_canary_schedule_the_pricer_cannot_read_is_unpriced_not_zero() -> None:
+    report = price_resources([rec("aws:synthetics/canary:Canary", "x", {"schedule": {"expression": "cron(0 * * * ? *)"}})], "us-east-1", {})
+    assert [u["reason"] for u in report["unpriced"]] == ["schedule 'cron(0 * * * ? *)' is not rate(N minutes|hours)"]

@@ -83,7 +83,9 @@ def test_deploy_goes_staging_then_production_one_at_a_time() -> None:
         steps = jobs[stack]["steps"]
         up = next(s for s in steps if s.get("id") == "up")
         assert (up["with"]["command"], up["with"]["stack-name"]) == ("up", stack)
-        assert "curl --fail" in next(s for s in steps if s.get("name") == "Health check")["run"]
+        assert (
+            "curl --tlsv1.3 --fail" in next(s for s in steps if s.get("name") == "Health check")["run"]
+        )  # the public door is TLS 1.3 only
 
 
 def test_pull_request_diffs_each_stack_and_previews_only_with_credentials() -> None:

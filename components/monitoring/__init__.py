@@ -4,7 +4,7 @@
 - `args`: the identifiers of what it watches
 - `alarms`: how an alarm is made (metric, rate, naming, the "service degraded" composite)
 - `alarms_edge`, `alarms_data`, `alarms_app`: the alarms per tier
-- `uptime`: the Route 53 check of the app's health endpoint and its alarm
+- `canaries`, `canary_alarms`: the Synthetics canaries that call the health endpoint over TLS 1.3 per region, and their alarms
 - `notifications`: the encrypted SNS topics and their subscriptions
 - `dashboard`, `budget`: the dashboard; the monthly budget and cost-allocation tags
 """

@@ -16,12 +16,11 @@ import pulumi_aws as aws
 
 from config.monitoring import MonitoringSettings
 
-GLOBAL_REGION = "us-east-1"  # CloudFront, Route 53 health-check metrics, Budgets, Cost Explorer
+GLOBAL_REGION = "us-east-1"  # CloudFront metrics, Budgets, Cost Explorer
 ALB = "AWS/ApplicationELB"
 RDS = "AWS/RDS"
 ELASTICACHE = "AWS/ElastiCache"
 CLOUDFRONT = "AWS/CloudFront"
-ROUTE53 = "AWS/Route53"
 
 
 @dataclass(frozen=True)
@@ -65,9 +64,10 @@ class AlarmMaker:
         treat_missing: str = "missing",
         notify: aws.sns.Topic | None = None,
         evaluation_periods: int | None = None,
+        period_seconds: int | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> aws.cloudwatch.MetricAlarm:
-        period = self.settings.period_seconds
+        period = period_seconds or self.settings.period_seconds
         actions = [notify.arn] if notify is not None else []
         common: dict[str, Any] = {
             "name": f"{self.prefix}-{role}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -33,7 +33,7 @@ class MonitoringArgs:
     environment: str
     region: str
     domain: str
-    # The app's health endpoint (config: app.healthCheckEndpoint): what the uptime check requests.
+    # The app's health endpoint (config: app.healthCheckEndpoint): what the uptime canaries request.
     health_check_path: str
     us_east_1_provider: aws.Provider
     alb_arn_suffix: pulumi.Input[str]
@@ -49,6 +49,8 @@ class MonitoringArgs:
     cdn_distribution_id: pulumi.Input[str]
     # None: no Container Insights (an existing cluster, or observability turned off).
     containers: ContainerWatch | None = None
+    # The stack's default tags, for the providers of the canaries' regions.
+    default_tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.target_group_arn_suffixes:

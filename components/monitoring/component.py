@@ -6,9 +6,12 @@ Who is told what:
   incident rather than one per symptom.
 - Causes (Aurora, ElastiCache) notify on their own, so a hot database does not keep the
   composite in ALARM and hide a second, user-facing symptom.
-- CloudFront and Route 53 publish their metrics in us-east-1 only, and an alarm's actions
-  must be in the alarm's region (as must a composite's children), so those alarms live in
-  us-east-1 and notify a topic there (the same topic when the stack itself is in us-east-1).
+- CloudFront publishes its metrics in us-east-1 only, and an alarm's actions must be in the
+  alarm's region (as must a composite's children), so that alarm lives in us-east-1 and
+  notifies a topic there (the same topic when the stack itself is in us-east-1).
+- Uptime and latency come from a Synthetics canary per `monitoring.canaryRegions` region, each
+  through its own provider. The alarms of the stack region's canary join the composite; a
+  canary elsewhere publishes in its own region, so its alarms notify that region's topic.
 
 This component only composes the pieces; each lives in its own module of this package.
 """
@@ -24,9 +27,11 @@ from components.monitoring.alarms_data import cache_alarms, database_alarms
 from components.monitoring.alarms_edge import cdn_alarm, load_balancer_alarms
 from components.monitoring.args import MonitoringArgs
 from components.monitoring.budget import cost_allocation_tags, environment_filter, monthly_budget
+from components.monitoring.canaries import RegionCanary, canary_role, region_canary
+from components.monitoring.canary_alarms import canary_alarms
 from components.monitoring.dashboard import dashboard_body, dashboard_url
 from components.monitoring.notifications import alarm_topic
-from components.monitoring.uptime import uptime_alarm, uptime_check
+from components.shared.tags import tagged_aws_provider
 from config.reader import PROJECT
 
 
@@ -36,12 +41,36 @@ class Monitoring(pulumi.ComponentResource):
     alarms: dict[str, aws.cloudwatch.MetricAlarm]
     global_alarms: dict[str, aws.cloudwatch.MetricAlarm]
     service_degraded: aws.cloudwatch.CompositeAlarm
-    health_check: aws.route53.HealthCheck
+    canaries: dict[str, RegionCanary]
+    canary_alarms: dict[str, aws.cloudwatch.MetricAlarm]
     dashboard: aws.cloudwatch.Dashboard
     budget: aws.budgets.Budget
     cost_allocation_tags: list[aws.costexplorer.CostAllocationTag]
     topic_arn: pulumi.Output[str]
     dashboard_url: pulumi.Output[str]
+
+    def _canaries(self, name: str, prefix: str, args: MonitoringArgs, maker: AlarmMaker, global_ready: list[pulumi.Resource]) -> None:
+        """A canary per region, each through that region's provider, with its alarms and (elsewhere) its topic."""
+        canaries = args.settings.canaries
+        url = f"https://{args.domain}{args.health_check_path}"
+        role = canary_role(name, prefix, pulumi.ResourceOptions(parent=self))
+        self.canaries, self.canary_alarms = {}, {}
+        for region in canaries.regions:
+            topic: aws.sns.Topic | None
+            ready: list[pulumi.Resource]
+            if region == args.region:
+                provider, topic, ready = None, None, []  # the stack's provider; the alarms join the composite
+            elif region == GLOBAL_REGION:
+                provider, topic, ready = args.us_east_1_provider, self.global_topic, global_ready
+            else:
+                provider = tagged_aws_provider(f"aws-{region}", region, dict(args.default_tags))
+                topic, ready = alarm_topic(
+                    f"{name}-{region}", prefix, args.settings, pulumi.ResourceOptions(parent=self, provider=provider)
+                )
+            self.canaries[region] = region_canary(name, prefix, region, url, canaries.interval_minutes, role, self, provider)
+            # Alarms that publish wait for their topic's and key's policies, not only for its ARN.
+            opts = pulumi.ResourceOptions(parent=self, provider=provider, depends_on=ready)
+            self.canary_alarms.update(canary_alarms(maker, canaries, region, self.canaries[region].canary, url, topic, opts))
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:ops:Monitoring", name, None, opts)
@@ -68,21 +97,19 @@ class Monitoring(pulumi.ComponentResource):
             **container_alarms(maker, args.containers, self.topic),
         }
         app_symptoms = delivery_rate_alarms(maker, settings)
-        self.alarms = {**symptoms, **causes, **app_symptoms}
-        self.service_degraded = service_degraded(maker, [*symptoms.values(), *app_symptoms.values()], self.topic, self)
-
-        self.health_check = uptime_check(name, prefix, args, in_us_east_1)
-        self.global_alarms = {
-            "cdn-5xx-rate": cdn_alarm(maker, args, self.global_topic, notifying_in_us_east_1),
-            "health-check": uptime_alarm(maker, args, self.health_check, self.global_topic, notifying_in_us_east_1),
-        }
+        self._canaries(name, prefix, args, maker, global_ready)
+        local_canary = {role: alarm for role, alarm in self.canary_alarms.items() if role.startswith(f"canary-{args.region}-")}
+        self.alarms = {**symptoms, **causes, **app_symptoms, **local_canary}
+        user_facing = [*symptoms.values(), *app_symptoms.values(), *local_canary.values()]
+        self.service_degraded = service_degraded(maker, user_facing, self.topic, self)
+        self.global_alarms = {"cdn-5xx-rate": cdn_alarm(maker, args, self.global_topic, notifying_in_us_east_1)}
 
         self.dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
             dashboard_name=prefix,
             dashboard_body=dashboard_body(
                 args,
-                self.health_check,
+                {region: c.canary.name for region, c in self.canaries.items()},
                 regional_alarms=[*(alarm.arn for alarm in self.alarms.values()), self.service_degraded.arn],
                 us_east_1_alarms=[alarm.arn for alarm in self.global_alarms.values()],
             ),

@@ -9,15 +9,16 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.monitoring.alarms import ALB, CLOUDFRONT, ELASTICACHE, GLOBAL_REGION, RDS, ROUTE53
+from components.monitoring.alarms import ALB, CLOUDFRONT, ELASTICACHE, GLOBAL_REGION, RDS
 from components.monitoring.args import MonitoringArgs
+from components.monitoring.canaries import NAMESPACE as SYNTHETICS
 from config.integrations import DEPLOYMENTS_METRIC, DEPLOYMENTS_NAMESPACE
 from config.reader import PROJECT
 
 
 def dashboard_body(
     args: MonitoringArgs,
-    health_check: aws.route53.HealthCheck,
+    canary_names: Mapping[str, pulumi.Output[str]],
     regional_alarms: list[pulumi.Output[str]],
     us_east_1_alarms: list[pulumi.Output[str]],
 ) -> pulumi.Output[str]:
@@ -29,7 +30,7 @@ def dashboard_body(
         instances=pulumi.Output.all(*args.db_instance_identifiers),
         members=pulumi.Output.from_input(args.redis_member_clusters),
         distribution=args.cdn_distribution_id,
-        health=health_check.id,
+        canaries=pulumi.Output.all(**dict(canary_names)),
         regional=pulumi.Output.all(*regional_alarms),
         east=pulumi.Output.all(*us_east_1_alarms),
         containers=_containers(args),
@@ -104,11 +105,25 @@ def dashboard(p: Mapping[str, Any], args: MonitoringArgs) -> dict[str, Any]:
             ],
             stat="Maximum",
         ),
-        _graph(
-            f"Uptime: {args.health_check_path} from Route 53",
-            GLOBAL_REGION,
-            [[ROUTE53, "HealthCheckPercentageHealthy", "HealthCheckId", p["health"]]],
-            stat="Average",
+        *(
+            widget
+            for canary_region, canary in sorted(p["canaries"].items())
+            for widget in (
+                _graph(
+                    f"Uptime: {args.health_check_path} from {canary_region} (%)",
+                    canary_region,
+                    [[SYNTHETICS, "SuccessPercent", "CanaryName", canary]],
+                    stat="Average",
+                    threshold=s.canaries.success_percent,
+                ),
+                _graph(
+                    f"Response time seen from {canary_region} (ms)",
+                    canary_region,
+                    [[SYNTHETICS, "Duration", "CanaryName", canary]],
+                    stat="Average",
+                    threshold=s.canaries.duration_milliseconds,
+                ),
+            )
         ),
         _graph(
             "CDN 5xx rate (%)",

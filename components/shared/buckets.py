@@ -8,15 +8,17 @@ import pulumi
 import pulumi_aws as aws
 
 
-def private_bucket(name: str, parent: pulumi.Resource, *, bucket_key_enabled: bool | None = None) -> aws.s3.Bucket:
+def private_bucket(
+    name: str, parent: pulumi.Resource, *, bucket_key_enabled: bool | None = None, provider: pulumi.ProviderResource | None = None
+) -> aws.s3.Bucket:
     """A bucket with every public path closed and objects owned by the bucket owner (no ACLs).
 
     Encryption is SSE-S3: the two readers/writers here (CloudFront through OAC, ALB log
     delivery) work without a KMS key policy, and ALB log delivery cannot write to SSE-KMS at all.
     Lifecycle rules differ per use and stay with the caller.
     """
-    child = pulumi.ResourceOptions(parent=parent)
-    bucket = aws.s3.Bucket(name, force_destroy=False, opts=pulumi.ResourceOptions(parent=parent, protect=True))
+    child = pulumi.ResourceOptions(parent=parent, provider=provider)
+    bucket = aws.s3.Bucket(name, force_destroy=False, opts=pulumi.ResourceOptions(parent=parent, protect=True, provider=provider))
     aws.s3.BucketPublicAccessBlock(
         name,
         bucket=bucket.id,

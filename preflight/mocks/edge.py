@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from functools import cache
 from typing import Any
 
@@ -34,8 +35,9 @@ ISSUED_AT = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
 
 
 def _region(args: Args, ctx: MockContext) -> str:
-    """The region of the provider a resource goes through (the us-east-1 provider is named so)."""
-    return "us-east-1" if args.provider and "us-east-1" in args.provider else ctx.region
+    """The region of the provider a resource goes through (providers for other regions are named `aws-<region>`)."""
+    match = re.search(r"::aws-([a-z]{2}(?:-gov)?-[a-z]+-\d)::", args.provider or "")
+    return match.group(1) if match else ctx.region
 
 
 def _uuid(*parts: str) -> str:

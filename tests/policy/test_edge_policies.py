@@ -9,6 +9,7 @@ from policy_cases import add_case_tests
 from policy_helpers import ALB, DELETE, LB, LISTENER, changed
 
 from policy import edge
+from policy.specs import Resource
 
 HTTPS_LISTENER = {
     "protocol": "HTTPS",
@@ -42,7 +43,18 @@ CF = "aws:cloudfront/distribution:Distribution"
 RHP = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
 
 # (policy, resource type, compliant props, broken props, policy config)
+ALB_PROPS = {"loadBalancerType": "application", "internal": True}
+WITH_ACL = {"webAclId": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/abc"}
 CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
+    ("alb-not-internet-facing", "aws:lb/loadBalancer:LoadBalancer", ALB_PROPS, changed(ALB_PROPS, "internal", False), {}),
+    ("cloudfront-web-acl", "aws:cloudfront/distribution:Distribution", WITH_ACL, {"webAclId": None}, {}),
+    (
+        "cloudfront-web-acl",
+        "aws:cloudfront/distribution:Distribution",
+        WITH_ACL,
+        {"webAclId": "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/edge/abc"},
+        {},
+    ),
     ("alb-tls13-only", LISTENER, HTTPS_LISTENER, changed(HTTPS_LISTENER, "sslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06"), {}),
     (
         "alb-http-redirects-to-https",
@@ -90,4 +102,48 @@ MORE_COMPLIANT: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
 ]
 
 
-add_case_tests(globals(), edge, cases=CASES, more_broken=MORE_BROKEN, more_compliant=MORE_COMPLIANT)
+def _stack(internal: bool, with_origin: bool) -> list[Resource]:
+    alb_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/lb/1"
+    resources = [
+        Resource(
+            "aws:lb/loadBalancer:LoadBalancer",
+            "urn:pulumi:production::email-platform::aws:lb/loadBalancer:LoadBalancer::lb-alb",
+            "lb-alb",
+            {"arn": alb_arn, "internal": internal},
+        ),
+        Resource(
+            "aws:lb/listener:Listener",
+            "urn:pulumi:production::email-platform::aws:lb/listener:Listener::lb-https",
+            "lb-https",
+            {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "loadBalancerArn": alb_arn},
+        ),
+    ]
+    if with_origin:
+        resources.append(
+            Resource(
+                "aws:cloudfront/vpcOrigin:VpcOrigin",
+                "urn:pulumi:production::email-platform::aws:cloudfront/vpcOrigin:VpcOrigin::lb-vpc-origin",
+                "lb-vpc-origin",
+                {"vpcOriginEndpointConfig": {"arn": alb_arn}},
+            )
+        )
+    return resources
+
+
+STACK_CASES = [
+    ("alb-origin-policy-only-behind-cloudfront", _stack(internal=False, with_origin=True)),
+    ("alb-origin-policy-only-behind-cloudfront", _stack(internal=True, with_origin=False)),
+]
+add_case_tests(globals(), edge, cases=CASES, more_broken=MORE_BROKEN, more_compliant=MORE_COMPLIANT, stack_cases=STACK_CASES)
+
+
+def test_an_origin_policy_is_allowed_only_on_an_internal_alb_behind_a_vpc_origin() -> None:
+    (spec,) = edge.STACK_POLICIES
+    config = spec.effective_config()
+    assert spec.check(_stack(internal=True, with_origin=True), config) == []
+    assert [m for _, m in spec.check(_stack(internal=False, with_origin=True), config)] == [
+        "lb-https: a TLS 1.2 origin policy on an internet-facing load balancer; public listeners are TLS 1.3-only"
+    ]
+    assert [m for _, m in spec.check(_stack(internal=True, with_origin=False), config)] == [
+        "lb-https: a TLS 1.2 origin policy on a load balancer that no CloudFront VPC origin reaches"
+    ]
