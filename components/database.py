@@ -155,6 +155,8 @@ class Database(pulumi.ComponentResource):
                 aws.rds.ClusterParameterGroupParameterArgs(
                     name="log_min_duration_statement", value=SLOW_STATEMENT_MS, apply_method="pending-reboot"
                 ),
+                # Every schema change (CREATE, ALTER, DROP) in the log: an audit trail of a few lines a day.
+                aws.rds.ClusterParameterGroupParameterArgs(name="log_statement", value="ddl", apply_method="pending-reboot"),
             ],
             opts=child,
         )
