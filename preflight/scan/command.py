@@ -54,8 +54,8 @@ def scan_documents(paths: list[str], skips: list[Skip], terraform_dir: Path | No
 
 
 def unused_skips(scans: list[Scan], skips: list[Skip]) -> list[Skip]:
-    used = {id(skip) for scan in scans for _, skip in scan.skipped}
-    return [skip for skip in skips if id(skip) not in used]
+    used = {skip for scan in scans for _, skip in scan.skipped}
+    return [skip for skip in skips if skip not in used]
 
 
 def summary_lines(scan: Scan) -> list[str]:
