@@ -182,9 +182,10 @@ def _camel(name: str) -> str:
 def _properties(cls: type) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     for python_name, member in inspect.getmembers(cls):
-        if isinstance(member, property) and hasattr(member.fget, "_pulumi_name"):
-            annotation = member.fget.__annotations__.get("return", "")
-            found[member.fget._pulumi_name] = (python_name, annotation if isinstance(annotation, str) else repr(annotation))
+        getter = member.fget if isinstance(member, property) else None
+        if getter is not None and hasattr(getter, "_pulumi_name"):
+            annotation = getter.__annotations__.get("return", "")
+            found[getter._pulumi_name] = (python_name, annotation if isinstance(annotation, str) else repr(annotation))
     return found
 
 

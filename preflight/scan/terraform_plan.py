@@ -105,7 +105,13 @@ def terraform_plan(document: Document, raw: dict[str, Any]) -> dict[str, Any]:
         entry = table[record["type"]]
         tf_type, name = entry["terraform_type"], names[record["urn"]]
         values = convert_value(record["inputs"], entry["fields"])
-        base = {"address": addresses[record["urn"]], "mode": "managed", "type": tf_type, "name": name, "provider_name": "registry.terraform.io/hashicorp/aws"}
+        base = {
+            "address": addresses[record["urn"]],
+            "mode": "managed",
+            "type": tf_type,
+            "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+        }
         planned.append({**base, "schema_version": 0, "values": values, "sensitive_values": {}})
         changes.append({**base, "change": {"actions": ["create"], "before": None, "after": values, "after_unknown": {}}})
         expressions: dict[str, Any] = {}
@@ -125,7 +131,10 @@ def terraform_plan(document: Document, raw: dict[str, Any]) -> dict[str, Any]:
         "terraform_version": TERRAFORM_VERSION,
         "planned_values": {"root_module": {"resources": planned}},
         "resource_changes": changes,
-        "configuration": {"provider_config": {"aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws"}}, "root_module": {"resources": configured}},
+        "configuration": {
+            "provider_config": {"aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws"}},
+            "root_module": {"resources": configured},
+        },
     }
 
 
