@@ -216,7 +216,12 @@ def _rds_cluster_instance(r: Mapping[str, Any], ctx: PricingContext) -> list[Lin
     if inputs.get("performanceInsightsEnabled") and isinstance(retention, int) and retention > 7:
         ctx.unpriced_part(r, f"Performance Insights retention of {retention} days (only the free 7 days is priced)")
     price = ctx.price(r, f"{engine}.{config}.{klass}", f"{engine} {klass} ({config})")
-    return [Line(f"instance hours ({klass})", "hours", monthly_hours(Decimal(1)), price)]
+    lines = [Line(f"instance hours ({klass})", "hours", monthly_hours(Decimal(1)), price)]
+    if inputs.get("monitoringInterval"):
+        # Enhanced Monitoring's OS metrics land in the RDSOSMetrics log group, billed as log ingestion.
+        monitoring = ctx.figure(r, "enhanced_monitoring_gb")
+        lines.append(Line("Enhanced Monitoring log ingestion", "GB", monitoring, ctx.price(r, "cloudwatch.logs.ingest", "log ingestion")))
+    return lines
 
 
 def _cloudfront(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:

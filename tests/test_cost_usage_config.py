@@ -18,6 +18,7 @@ _INPUTS: dict[str, dict[str, Any]] = {
     "aws:cloudfront/distribution:Distribution": {"priceClass": "PriceClass_All"},
     "aws:ec2/vpcEndpoint:VpcEndpoint": {"vpcEndpointType": "Interface", "subnetIds": ["subnet-a"]},
     "aws:ec2/flowLog:FlowLog": {"logDestinationType": "cloud-watch-logs"},
+    "aws:rds/clusterInstance:ClusterInstance": {"instanceClass": "db.r7g.large", "monitoringInterval": 60},
 }
 
 
