@@ -26,6 +26,7 @@ import pulumi_random as random
 
 from components.shared.iam import assume_role_policy
 from components.shared.kms import rotated_key
+from components.shared.log_encryption import log_group_key
 from components.shared.network_access import client_ingress
 from components.shared.secrets import generated_secret
 from components.shared.tags import name_tag
@@ -180,11 +181,13 @@ class Database(pulumi.ComponentResource):
 
     def _log_groups(self, name: str, settings: DatabaseSettings) -> list[aws.cloudwatch.LogGroup]:
         """RDS writes the exported logs here; creating them first gives them a retention instead of "never expire"."""
+        logs_key = log_group_key(f"{name}-logs", f"Encrypts the {settings.identifier} logs", pulumi.ResourceOptions(parent=self))
         return [
             aws.cloudwatch.LogGroup(
                 f"{name}-{log_type}",
                 name=f"/aws/rds/cluster/{settings.identifier}/{log_type}",
                 retention_in_days=settings.log_retention_days,
+                kms_key_id=logs_key,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for log_type in LOG_EXPORTS

@@ -48,6 +48,14 @@ def _without_abort_rule(document: dict[str, Any]) -> dict[str, Any]:
     return weakened
 
 
+def _without_log_encryption(document: dict[str, Any]) -> dict[str, Any]:
+    weakened = copy.deepcopy(document)
+    for resource in weakened["resources"]:
+        if resource["type"] == "aws:cloudwatch/logGroup:LogGroup":
+            resource["inputs"].pop("kmsKeyId")
+    return weakened
+
+
 @pytest.fixture(scope="session")
 def documents(production: Run, staging: Run) -> dict[str, dict[str, Any]]:
     prod = json.loads(json.dumps(build_document(production)))
@@ -57,6 +65,7 @@ def documents(production: Run, staging: Run) -> dict[str, dict[str, Any]]:
         "no-abort-rule": _without_abort_rule(prod),
         "no-public-access-blocks": _without(prod, PUBLIC_ACCESS_BLOCK),
         "no-flow-log": _without(prod, FLOW_LOG),
+        "no-log-encryption": _without_log_encryption(prod),
     }
 
 
@@ -85,6 +94,8 @@ def test_checkov_passes_both_stacks_and_fails_weakened_copies(scans: dict[str, S
     assert [s.check for s in unused_skips([scans["production"], scans["staging"]], load_skips())] == []
     # Removing a setting a fix relies on opens a finding the skips do not cover.
     assert [(f.check, f.address) for f in scans["no-abort-rule"].open] == [("CKV_AWS_300", "aws_s3_bucket_lifecycle_configuration.lb_logs")]
+    unencrypted = {(f.check, f.address.split(".")[0]) for f in scans["no-log-encryption"].open}
+    assert unencrypted == {("CKV_AWS_158", "aws_cloudwatch_log_group")} and len(scans["no-log-encryption"].open) == 7
     # Graph checks connect: buckets to their public-access blocks, the VPC to its flow log.
     assert _failed_addresses(scans["production"].report, "CKV2_AWS_6") == set()
     assert _failed_addresses(scans["no-public-access-blocks"].report, "CKV2_AWS_6") == {"aws_s3_bucket.lb_logs", "aws_s3_bucket.cdn_assets"}
