@@ -16,6 +16,7 @@ from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.monitoring import Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
 from components.redis import Redis, RedisArgs
+from components.registry import Registry, RegistryArgs
 from components.shared.tags import tagged_aws_provider
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from config import load_stack_config
@@ -197,6 +198,13 @@ pulumi.export(
     },
 )
 
+# ── release: the app image's registry, scanned; CRITICAL findings reach the alarm topic ──
+registry = (
+    Registry("registry", RegistryArgs(stack.registry, alarm_topic_arn=monitoring.topic_arn), opts=aws_only)
+    if stack.registry.enabled
+    else None
+)
+
 # ── outputs ──
 pulumi.export("environment", basics.environment)
 pulumi.export("vpcId", network.vpc_id)
@@ -220,4 +228,5 @@ pulumi.export("healthUrl", f"https://{basics.domain}{stack.app.health_check_endp
 pulumi.export("appWeights", stack.app.weights)
 pulumi.export("alarmTopicArn", monitoring.topic_arn)
 pulumi.export("dashboardUrl", monitoring.dashboard_url)
+pulumi.export("imageRepositoryUrl", registry.repository_url if registry else None)  # push here, deploy by digest
 pulumi.export("costEstimate", cost.estimate(basics.region, stack.cost_usage.by_type, stack.cost_commitments.percents))

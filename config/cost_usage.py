@@ -37,6 +37,7 @@ USAGE_FIGURES: dict[str, tuple[str, ...]] = {
     # The stack runs no serverless cache: these describe the cache's workload, so that
     # `preflight cost --advise` can price ElastiCache Serverless against the nodes.
     "aws:elasticache/serverlessCache:ServerlessCache": ("data_stored_gb", "monthly_ecpus"),
+    "aws:ecr/repository:Repository": ("storage_gb", "monthly_images_pushed", "monthly_image_rescans"),
 }
 
 

@@ -28,6 +28,7 @@ from config.integrations import INTEGRATIONS
 from config.monitoring import MONITORING
 from config.network import NETWORK
 from config.redis import REDIS
+from config.registry import REGISTRY
 
 REFERENCE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "config-reference.md"
 START = "<!-- config-reference:start -->"
@@ -44,6 +45,7 @@ SECTIONS: tuple[Group, ...] = (
     APP,
     MONITORING,
     INTEGRATIONS,
+    REGISTRY,
     COST_USAGE,
     COST_GUARDRAILS,
     COST_COMMITMENTS,

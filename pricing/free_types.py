@@ -107,6 +107,10 @@ FREE_TYPES: frozenset[str] = frozenset(
         "aws:appconfig/application:Application",
         "aws:appconfig/environment:Environment",
         "aws:appconfig/deploymentStrategy:DeploymentStrategy",
+        # Registry plumbing: storage and scanning are priced on the repository (its CRITICAL-findings
+        # rule is an EventBridge rule, free as above).
+        "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+        "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
         # The stack itself.
         "pulumi:pulumi:Stack",
     }

@@ -276,6 +276,20 @@ def _log_group(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
     ]
 
 
+def _ecr_repository(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
+    """Storage, and Inspector's enhanced scanning: each pushed image once, then a rescan per image kept."""
+    return [
+        Line("image storage", "GB-month", ctx.figure(r, "storage_gb"), ctx.price(r, "ecr.storage", "image storage")),
+        Line(
+            "images scanned on push",
+            "images",
+            ctx.figure(r, "monthly_images_pushed"),
+            ctx.price(r, "inspector.ecr.initial_scan", "initial scan"),
+        ),
+        Line("continuous rescans", "images", ctx.figure(r, "monthly_image_rescans"), ctx.price(r, "inspector.ecr.rescan", "rescan")),
+    ]
+
+
 def _metric_alarm(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
     inputs = r["inputs"]
     queries = inputs.get("metricQueries") or []
@@ -335,6 +349,7 @@ PRICERS: dict[str, Pricer] = {
     "aws:route53/zone:Zone": _monthly("route53.zone", "hosted zone"),
     "aws:route53/healthCheck:HealthCheck": _health_check,
     "aws:kms/key:Key": _monthly("kms.key", "customer managed key"),
+    "aws:ecr/repository:Repository": _ecr_repository,
     "aws:secretsmanager/secret:Secret": _monthly("secretsmanager.secret", "secret"),
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
