@@ -46,6 +46,12 @@ BRIDGE_METADATA = {
 
 TERRAFORM_TYPES = {
     "aws:acm/certificate:Certificate": "aws_acm_certificate",
+    "aws:appconfig/application:Application": "aws_appconfig_application",
+    "aws:appconfig/configurationProfile:ConfigurationProfile": "aws_appconfig_configuration_profile",
+    "aws:appconfig/deployment:Deployment": "aws_appconfig_deployment",
+    "aws:appconfig/deploymentStrategy:DeploymentStrategy": "aws_appconfig_deployment_strategy",
+    "aws:appconfig/environment:Environment": "aws_appconfig_environment",
+    "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion": "aws_appconfig_hosted_configuration_version",
     "aws:acm/certificateValidation:CertificateValidation": "aws_acm_certificate_validation",
     "aws:appautoscaling/policy:Policy": "aws_appautoscaling_policy",
     "aws:appautoscaling/target:Target": "aws_appautoscaling_target",
@@ -55,12 +61,18 @@ TERRAFORM_TYPES = {
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": "aws_cloudfront_response_headers_policy",
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": "aws_cloudwatch_composite_alarm",
     "aws:cloudwatch/dashboard:Dashboard": "aws_cloudwatch_dashboard",
+    "aws:cloudwatch/eventApiDestination:EventApiDestination": "aws_cloudwatch_event_api_destination",
+    "aws:cloudwatch/eventArchive:EventArchive": "aws_cloudwatch_event_archive",
+    "aws:cloudwatch/eventBus:EventBus": "aws_cloudwatch_event_bus",
+    "aws:cloudwatch/eventConnection:EventConnection": "aws_cloudwatch_event_connection",
     "aws:cloudwatch/eventRule:EventRule": "aws_cloudwatch_event_rule",
     "aws:cloudwatch/eventTarget:EventTarget": "aws_cloudwatch_event_target",
     "aws:cloudwatch/logDelivery:LogDelivery": "aws_cloudwatch_log_delivery",
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": "aws_cloudwatch_log_delivery_destination",
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": "aws_cloudwatch_log_delivery_source",
     "aws:cloudwatch/logGroup:LogGroup": "aws_cloudwatch_log_group",
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": "aws_cloudwatch_log_metric_filter",
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "aws_cloudwatch_log_resource_policy",
     "aws:cloudwatch/metricAlarm:MetricAlarm": "aws_cloudwatch_metric_alarm",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "aws_default_security_group",
     "aws:ec2/eip:Eip": "aws_eip",
@@ -84,6 +96,7 @@ TERRAFORM_TYPES = {
     "aws:elasticache/replicationGroup:ReplicationGroup": "aws_elasticache_replication_group",
     "aws:elasticache/subnetGroup:SubnetGroup": "aws_elasticache_subnet_group",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "aws_iam_openid_connect_provider",
+    "aws:iam/policy:Policy": "aws_iam_policy",
     "aws:iam/role:Role": "aws_iam_role",
     "aws:iam/rolePolicy:RolePolicy": "aws_iam_role_policy",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "aws_iam_role_policy_attachment",
@@ -132,6 +145,7 @@ V7_RENAMES = {
 }
 # (Pulumi token, Pulumi property) → the Terraform name of that repeated block.
 REPEATED_BLOCKS = {
+    ("aws:appconfig/environment:Environment", "monitors"): "monitor",
     ("aws:budgets/budget:Budget", "notifications"): "notification",
     ("aws:cloudfront/distribution:Distribution", "orderedCacheBehaviors"): "ordered_cache_behavior",
     ("aws:cloudfront/distribution:Distribution", "origins"): "origin",
