@@ -287,7 +287,7 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_budgets_and_deployment_events_
     (topic_policy,) = built.of_type("aws:sns/topicPolicy:TopicPolicy")
     publish, events, findings = json.loads(topic_policy.inputs["policy"])["Statement"]
     assert publish["Resource"] == topic.outputs["arn"] == topic_policy.inputs["arn"]
-    assert publish["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"]
+    assert publish["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]
     assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
     # Only the rules of this stack's deployment-events bus may publish as EventBridge.
     assert events["Principal"]["Service"] == "events.amazonaws.com" and events["Resource"] == topic.outputs["arn"]
