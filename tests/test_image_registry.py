@@ -52,7 +52,7 @@ def test_enhanced_scanning_on_push_and_continuously_covers_both_stacks(productio
 
 
 def test_critical_findings_reach_the_alarm_topic_which_admits_eventbridge(each_stack: Run) -> None:
-    rule = _one(each_stack, "aws:cloudwatch/eventRule:EventRule")
+    (rule,) = [r for r in each_stack.of_type("aws:cloudwatch/eventRule:EventRule") if r.name == "registry-critical-findings"]
     pattern = json.loads(rule.inputs["eventPattern"])
     # Inspector's documented event: source aws.inspector2, detail-type "Inspector2 Finding".
     assert (INSPECTOR_SOURCE, INSPECTOR_DETAIL_TYPE) == ("aws.inspector2", "Inspector2 Finding")
@@ -60,7 +60,7 @@ def test_critical_findings_reach_the_alarm_topic_which_admits_eventbridge(each_s
     assert pattern["detail"]["severity"] == ["CRITICAL"]
     name = _one(each_stack, "aws:ecr/repository:Repository").inputs["name"]
     assert pattern["detail"]["resources"]["details"]["awsEcrContainerImage"]["repositoryName"] == [name]
-    target = _one(each_stack, "aws:cloudwatch/eventTarget:EventTarget")
+    (target,) = [t for t in each_stack.of_type("aws:cloudwatch/eventTarget:EventTarget") if t.name == "registry-critical-findings"]
     topics = {t.outputs["arn"]: t for t in each_stack.of_type("aws:sns/topic:Topic")}
     topic = topics[target.inputs["arn"]]
     (policy,) = [
