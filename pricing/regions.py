@@ -31,6 +31,8 @@ SAME_EVERYWHERE: dict[str, str] = {
     "cloudwatch.metric.": "aws.amazon.com/cloudwatch/pricing: custom metrics $0.30 in every one of these four regions",
     "events.": "aws.amazon.com/eventbridge/pricing: event, archive and API-destination rates equal in these four regions",
     "appconfig.": "aws.amazon.com/systems-manager/pricing: AppConfig rates equal in these four regions",
+    "ecr.storage": "aws.amazon.com/ecr/pricing: private repository storage $0.10 per GB-month in these four regions",
+    "inspector.ecr.": "aws.amazon.com/inspector/pricing: image scan rates taken as equal in these four regions (not read per region)",
 }
 
 
