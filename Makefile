@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= production
 JSON ?=
+# SCAN=1 adds checkov's AWS checks to `make plan` (a few seconds; `make test` always runs them).
+SCAN ?=
 
 .PHONY: setup plan docs test lint typecheck unit bench clean
 
@@ -22,7 +24,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-scan.txt 
 setup: $(VENV)/.installed
 
 plan: setup
-	$(PY) -m preflight plan --stack $(STACK) $(if $(JSON),--json $(JSON))
+	$(PY) -m preflight plan --stack $(STACK) $(if $(JSON),--json $(JSON)) $(if $(SCAN),--scan)
 
 # docs/config-reference.md is rendered from the key declarations in config/.
 docs: setup

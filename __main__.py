@@ -19,6 +19,7 @@ from components.monitoring import ContainerWatch, Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
 from components.observability import ContainerInsights, ContainerInsightsArgs
 from components.redis import Redis, RedisArgs
+from components.registry import Registry, RegistryArgs
 from components.shared.tags import tagged_aws_provider
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from config import load_stack_config
@@ -245,6 +246,13 @@ backup = Backup(
     opts=aws_only,
 )
 
+# ── release: the app image's registry, scanned; CRITICAL findings reach the alarm topic ──
+registry = (
+    Registry("registry", RegistryArgs(stack.registry, alarm_topic_arn=monitoring.topic_arn), opts=aws_only)
+    if stack.registry.enabled
+    else None
+)
+
 # ── outputs ──
 pulumi.export("environment", basics.environment)
 pulumi.export("vpcId", network.vpc_id)
@@ -270,4 +278,5 @@ pulumi.export("alarmTopicArn", monitoring.topic_arn)
 pulumi.export("dashboardUrl", monitoring.dashboard_url)
 pulumi.export("backupVaultArn", backup.vault.arn)
 pulumi.export("backupCopyVaultArn", backup.copy_vault.arn if backup.copy_vault else None)
+pulumi.export("imageRepositoryUrl", registry.repository_url if registry else None)  # push here, deploy by digest
 pulumi.export("costEstimate", cost.estimate(basics.region, stack.cost_usage.by_type, stack.cost_commitments.percents))

@@ -26,6 +26,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.shared.buckets import deny_insecure_transport, private_bucket
+from components.shared.log_encryption import log_group_key
 from config.cdn import CdnSettings
 from config.edge import COLOUR_HEADER
 
@@ -244,6 +245,7 @@ class Cdn(pulumi.ComponentResource):
             f"{name}-access-logs",
             name=f"/aws/cloudfront/{settings.static_domain}",
             retention_in_days=settings.log_retention_days,
+            kms_key_id=log_group_key(f"{name}-logs", f"Encrypts the {settings.static_domain} access logs", in_us_east_1),
             opts=in_us_east_1,
         )
         source = aws.cloudwatch.LogDeliverySource(

@@ -18,6 +18,7 @@ import pulumi_kubernetes as k8s
 
 from components.shared.iam import assume_role_policy
 from components.shared.kms import rotated_key
+from components.shared.log_encryption import log_group_key
 from config.cluster import ClusterSettings, NodeGroupSettings
 
 _EKS_CLUSTER_POLICIES = ("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",)
@@ -109,6 +110,7 @@ class Cluster(pulumi.ComponentResource):
             f"{name}-control-plane",
             name=f"/aws/eks/{settings.name}/cluster",
             retention_in_days=settings.log_retention_days,
+            kms_key_id=log_group_key(f"{name}-logs", f"Encrypts the {settings.name} control-plane logs", child),
             opts=child,
         )
         return aws.eks.Cluster(

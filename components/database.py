@@ -24,7 +24,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.shared.iam import assume_role_policy
 from components.shared.kms import rotated_key
+from components.shared.log_encryption import log_group_key
 from components.shared.network_access import client_ingress
 from components.shared.secrets import generated_secret
 from components.shared.tags import name_tag
@@ -37,6 +39,13 @@ LOG_EXPORTS = ("postgresql", "iam-db-auth-error")
 CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 # Slow statements (ms) written to the exported postgresql log.
 SLOW_STATEMENT_MS = "1000"
+# Enhanced Monitoring: the OS metrics of each instance, every 60 s (the longest interval, the fewest
+# log events). RDS publishes them as the `monitoring.rds.amazonaws.com` principal through a role
+# carrying AWS's managed policy (AWS docs: RDS User Guide, "Setting up and enabling Enhanced
+# Monitoring", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
+MONITORING_INTERVAL_SECONDS = 60
+MONITORING_PRINCIPAL = "monitoring.rds.amazonaws.com"
+MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
 
 def database_url(username: str, password: str, host: str, port: int, ca_bundle_path: str) -> str:
@@ -155,6 +164,8 @@ class Database(pulumi.ComponentResource):
                 aws.rds.ClusterParameterGroupParameterArgs(
                     name="log_min_duration_statement", value=SLOW_STATEMENT_MS, apply_method="pending-reboot"
                 ),
+                # Every schema change (CREATE, ALTER, DROP) in the log: an audit trail of a few lines a day.
+                aws.rds.ClusterParameterGroupParameterArgs(name="log_statement", value="ddl", apply_method="pending-reboot"),
             ],
             opts=child,
         )
@@ -170,11 +181,13 @@ class Database(pulumi.ComponentResource):
 
     def _log_groups(self, name: str, settings: DatabaseSettings) -> list[aws.cloudwatch.LogGroup]:
         """RDS writes the exported logs here; creating them first gives them a retention instead of "never expire"."""
+        logs_key = log_group_key(f"{name}-logs", f"Encrypts the {settings.identifier} logs", pulumi.ResourceOptions(parent=self))
         return [
             aws.cloudwatch.LogGroup(
                 f"{name}-{log_type}",
                 name=f"/aws/rds/cluster/{settings.identifier}/{log_type}",
                 retention_in_days=settings.log_retention_days,
+                kms_key_id=logs_key,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for log_type in LOG_EXPORTS
@@ -240,6 +253,7 @@ class Database(pulumi.ComponentResource):
     ) -> list[aws.rds.ClusterInstance]:
         """The writer and fixed readers, round the zones so the writer and its failover reader never share one."""
         settings = args.settings
+        monitoring = self._monitoring_role(name)
         instances = []
         for index in range(settings.instances):
             zone = args.availability_zones[index % len(args.availability_zones)]
@@ -265,6 +279,8 @@ class Database(pulumi.ComponentResource):
                     performance_insights_enabled=True,
                     performance_insights_kms_key_id=key.arn,
                     performance_insights_retention_period=settings.performance_insights_retention_days,
+                    monitoring_interval=MONITORING_INTERVAL_SECONDS,
+                    monitoring_role_arn=monitoring.arn,
                     preferred_maintenance_window=settings.maintenance_window,
                     copy_tags_to_snapshot=True,
                     tags=name_tag(identifier),
@@ -272,6 +288,12 @@ class Database(pulumi.ComponentResource):
                 )
             )
         return instances
+
+    def _monitoring_role(self, name: str) -> aws.iam.Role:
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(f"{name}-monitoring", assume_role_policy=assume_role_policy(MONITORING_PRINCIPAL), opts=child)
+        aws.iam.RolePolicyAttachment(f"{name}-monitoring", role=role.name, policy_arn=MONITORING_POLICY, opts=child)
+        return role
 
     def _replica_scaling(self, name: str, settings: DatabaseSettings) -> None:
         """Aurora Auto Scaling adds readers when their average CPU passes the target, and removes only those it added."""

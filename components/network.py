@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.shared.iam import assume_role_policy
+from components.shared.log_encryption import log_group_key
 from components.shared.tags import name_tag
 from config.network import NetworkSettings
 
@@ -142,6 +143,7 @@ class Network(pulumi.ComponentResource):
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
             retention_in_days=settings.flow_log_retention_days,
+            kms_key_id=log_group_key(f"{name}-logs", "Encrypts the VPC flow logs", child),
             opts=child,
         )
         role = aws.iam.Role(

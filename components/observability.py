@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.shared.log_encryption import log_group_key
 from config.observability import ObservabilitySettings
 
 ADDON = "amazon-cloudwatch-observability"
@@ -82,11 +83,13 @@ class ContainerInsights(pulumi.ComponentResource):
             role_arn=self.role.arn,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[agent, attachment]),
         )
+        logs_key = log_group_key(f"{name}-logs", "Encrypts the Container Insights logs", child)
         log_groups = [
             aws.cloudwatch.LogGroup(
                 f"{name}-{kind}",
                 name=pulumi.Output.concat("/aws/containerinsights/", args.cluster_name, f"/{kind}"),
                 retention_in_days=args.settings.log_retention_days,
+                kms_key_id=logs_key,
                 opts=child,
             )
             for kind in LOG_KINDS

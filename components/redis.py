@@ -24,6 +24,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.shared.kms import rotated_key
+from components.shared.log_encryption import log_group_key
 from components.shared.network_access import client_ingress
 from components.shared.secrets import generated_secret
 from components.shared.tags import name_tag
@@ -138,11 +139,13 @@ class Redis(pulumi.ComponentResource):
         )
 
     def _log_groups(self, name: str, settings: RedisSettings) -> dict[str, aws.cloudwatch.LogGroup]:
+        logs_key = log_group_key(f"{name}-logs", f"Encrypts the {settings.replication_group_id} logs", pulumi.ResourceOptions(parent=self))
         return {
             log_type: aws.cloudwatch.LogGroup(
                 f"{name}-{log_type}",
                 name=f"/aws/elasticache/{settings.replication_group_id}/{log_type}",
                 retention_in_days=settings.log_retention_days,
+                kms_key_id=logs_key,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for log_type in LOG_TYPES

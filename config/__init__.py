@@ -34,6 +34,7 @@ from config.network import NETWORK, NetworkSettings, parse_network
 from config.observability import OBSERVABILITY, ObservabilitySettings, parse_observability
 from config.reader import PROJECT, ConfigError, Section
 from config.redis import REDIS, RedisSettings, parse_redis
+from config.registry import REGISTRY, RegistrySettings, parse_registry
 
 __all__ = [
     "PROJECT",
@@ -107,6 +108,7 @@ class StackConfig:
     cost_usage: CostUsage
     cost_guardrails: CostGuardrailSettings
     cost_commitments: CostCommitments
+    registry: RegistrySettings
     secrets: StackSecrets
 
 
@@ -168,6 +170,7 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
         cost_usage=parse_cost_usage(COST_USAGE.open(top)),
         cost_guardrails=parse_cost_guardrails(COST_GUARDRAILS.open(top)),
         cost_commitments=parse_cost_commitments(COST_COMMITMENTS.open(top)),
+        registry=parse_registry(REGISTRY.open(top), basics),
         secrets=_read_secrets(cluster),
     )
     # Rules that span sections: the pod's preStop must outlast the target groups' deregistration.

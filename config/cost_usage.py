@@ -21,6 +21,7 @@ USAGE_FIGURES: dict[str, tuple[str, ...]] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": ("monthly_data_processed_gb",),
     "aws:lb/loadBalancer:LoadBalancer": ("lcu_hours",),
     "aws:rds/cluster:Cluster": ("storage_gb", "monthly_io_requests"),
+    "aws:rds/clusterInstance:ClusterInstance": ("enhanced_monitoring_gb",),
     "aws:cloudfront/distribution:Distribution": (
         "monthly_data_transfer_to_internet_gb",
         "monthly_https_requests",
@@ -37,6 +38,7 @@ USAGE_FIGURES: dict[str, tuple[str, ...]] = {
     # `preflight cost --advise` can price ElastiCache Serverless against the nodes.
     "aws:elasticache/serverlessCache:ServerlessCache": ("data_stored_gb", "monthly_ecpus"),
     "aws:backup/plan:Plan": ("storage_gb", "monthly_copy_gb"),
+    "aws:ecr/repository:Repository": ("storage_gb", "monthly_images_pushed", "monthly_image_rescans"),
 }
 
 

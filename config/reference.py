@@ -30,6 +30,7 @@ from config.monitoring import MONITORING
 from config.network import NETWORK
 from config.observability import OBSERVABILITY
 from config.redis import REDIS
+from config.registry import REGISTRY
 
 REFERENCE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "config-reference.md"
 START = "<!-- config-reference:start -->"
@@ -48,6 +49,7 @@ SECTIONS: tuple[Group, ...] = (
     INTEGRATIONS,
     OBSERVABILITY,
     BACKUP,
+    REGISTRY,
     COST_USAGE,
     COST_GUARDRAILS,
     COST_COMMITMENTS,

@@ -1,4 +1,4 @@
-"""`python -m preflight plan|check|cost|diff|policy-config`: the offline tools (see docs/ARCHITECTURE.md).
+"""`python -m preflight plan|check|cost|diff|policy-config|scan`: the offline tools (see docs/ARCHITECTURE.md).
 
 Exit codes: 0 fine; 1 mandatory policy violation or refused change; 2 bad input (bad stack
 config, unreadable document) with one line on stderr and no traceback.
@@ -16,6 +16,7 @@ USAGE = """usage: python -m preflight <command> …
   diff BASE.json HEAD.json [--markdown]  pull-request diff: resources and cost; exit 1 if data would be lost
                                        or a costGuardrails limit is crossed (--cost-approved: report only)
   policy-config --stack STACK          the --policy-pack-config of the cost-guardrails policy for a real preview
+  scan DOC.json… [--base BASE.json] [--markdown]  checkov's AWS checks over the plan in Terraform's format
 """
 
 
@@ -28,6 +29,7 @@ def main(argv: list[str]) -> int:
         "cost": "preflight.cost_command",
         "diff": "preflight.diff_command",
         "policy-config": "preflight.policy_config_command",
+        "scan": "preflight.scan.command",
     }
     if not argv:
         print(f"error: no command; commands: {', '.join(commands)}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from preflight.arguments import OneLineParser
 from preflight.check_command import Violation, check_resources
 from preflight.document import build_document
 from preflight.runner import Run, run_program
+from preflight.scan.command import main as scan_main
 from preflight.stack_files import StackFileError, load_stack_file
 from preflight.tree import render_counts, render_secrets, render_tree
 from pricing.advice import advise, render_advice
@@ -31,6 +33,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--stack", default="production")
     parser.add_argument("--json", type=Path, help="write the version-1 plan document here")
     parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of Pulumi.<stack>.yaml")
+    parser.add_argument("--scan", action="store_true", help="also run checkov's AWS checks (a few seconds; docs/scanning.md)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help: usage printed on stdout
@@ -79,8 +82,20 @@ def main(argv: list[str]) -> int:
             print(f"error: cannot write the plan document to {args.json}: {error.strerror or error}", file=sys.stderr)
             return 2
         print(f"\nPlan document written to {args.json}")
+    if args.scan:
+        print("\ncheckov (the ecosystem's AWS checks over the plan in Terraform's format):")
+        if scan_summary(document) != 0:
+            return 1
     # A mandatory violation fails the plan as it would fail `pulumi preview --policy-pack`.
     return 1 if any(v.level == "mandatory" for v in violations) else 0
+
+
+def scan_summary(document: dict[str, object]) -> int:
+    """Scan the plan document with checkov and print the summary; 1 when a finding is open, 2 when it cannot run."""
+    with tempfile.TemporaryDirectory(prefix="preflight-plan-") as scratch:
+        path = Path(scratch) / "plan.json"
+        path.write_text(json.dumps(document))
+        return scan_main([str(path)])
 
 
 def render_violations(violations: list[Violation]) -> list[str]:

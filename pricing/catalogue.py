@@ -44,6 +44,8 @@ PRIVATELINK_PAGE = "aws.amazon.com/privatelink/pricing"
 EVENTS_PAGE = "aws.amazon.com/eventbridge/pricing (custom events, archive, API destinations)"
 APPCONFIG_PAGE = "aws.amazon.com/systems-manager/pricing (AppConfig)"
 BACKUP_PAGE = "aws.amazon.com/backup/pricing (Amazon Aurora snapshot warm storage; cross-Region transfer out of US East)"
+ECR_PAGE = "aws.amazon.com/ecr/pricing (private repository storage)"
+INSPECTOR_PAGE = "aws.amazon.com/inspector/pricing (ECR container image scanning)"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,10 @@ def _us_east_1() -> dict[str, Price]:
         "cloudwatch.alarm.highres": _p("0.30", "month", CW_PAGE),
         "cloudwatch.alarm.composite": _p("0.50", "month", CW_PAGE),
         "cloudwatch.dashboard": _p("3.00", "month", CW_PAGE),
+        # The image registry and its enhanced scanning (Amazon Inspector).
+        "ecr.storage": _p("0.10", "GB-month", ECR_PAGE, confirmed=False),
+        "inspector.ecr.initial_scan": _p("0.09", "image", INSPECTOR_PAGE, confirmed=False),
+        "inspector.ecr.rescan": _p("0.01", "image", INSPECTOR_PAGE, confirmed=False),
         "waf.webacl": _p("5.00", "month", WAF_PAGE),
         "waf.rule": _p("1.00", "month", WAF_PAGE),
         "waf.requests": _p("0.60", "1M requests", WAF_PAGE),

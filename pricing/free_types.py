@@ -114,6 +114,10 @@ FREE_TYPES: frozenset[str] = frozenset(
         "aws:backup/vault:Vault",
         "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
         "aws:backup/selection:Selection",
+        # Registry plumbing: storage and scanning are priced on the repository (its CRITICAL-findings
+        # rule is an EventBridge rule, free as above).
+        "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+        "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
         # The stack itself.
         "pulumi:pulumi:Stack",
     }

@@ -33,6 +33,8 @@ SAME_EVERYWHERE: dict[str, str] = {
     "appconfig.": "aws.amazon.com/systems-manager/pricing: AppConfig rates equal in these four regions",
     # Assumed, not read per region: re-check on the AWS Backup page before relying on it outside the US.
     "backup.": "aws.amazon.com/backup/pricing: Aurora warm storage and cross-Region copy transfer taken as in us-east-1",
+    "ecr.storage": "aws.amazon.com/ecr/pricing: private repository storage $0.10 per GB-month in these four regions",
+    "inspector.ecr.": "aws.amazon.com/inspector/pricing: image scan rates taken as equal in these four regions (not read per region)",
 }
 
 

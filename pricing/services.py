@@ -217,7 +217,12 @@ def _rds_cluster_instance(r: Mapping[str, Any], ctx: PricingContext) -> list[Lin
     if inputs.get("performanceInsightsEnabled") and isinstance(retention, int) and retention > 7:
         ctx.unpriced_part(r, f"Performance Insights retention of {retention} days (only the free 7 days is priced)")
     price = ctx.price(r, f"{engine}.{config}.{klass}", f"{engine} {klass} ({config})")
-    return [Line(f"instance hours ({klass})", "hours", monthly_hours(Decimal(1)), price)]
+    lines = [Line(f"instance hours ({klass})", "hours", monthly_hours(Decimal(1)), price)]
+    if inputs.get("monitoringInterval"):
+        # Enhanced Monitoring's OS metrics land in the RDSOSMetrics log group, billed as log ingestion.
+        monitoring = ctx.figure(r, "enhanced_monitoring_gb")
+        lines.append(Line("Enhanced Monitoring log ingestion", "GB", monitoring, ctx.price(r, "cloudwatch.logs.ingest", "log ingestion")))
+    return lines
 
 
 def _cloudfront(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
@@ -269,6 +274,20 @@ def _log_group(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
     return [
         Line("log ingestion", "GB", ctx.figure(r, "monthly_data_ingested_gb"), ctx.price(r, "cloudwatch.logs.ingest", "log ingestion")),
         Line("log storage", "GB-month", ctx.figure(r, "storage_gb"), ctx.price(r, "cloudwatch.logs.storage", "log storage")),
+    ]
+
+
+def _ecr_repository(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
+    """Storage, and Inspector's enhanced scanning: each pushed image once, then a rescan per image kept."""
+    return [
+        Line("image storage", "GB-month", ctx.figure(r, "storage_gb"), ctx.price(r, "ecr.storage", "image storage")),
+        Line(
+            "images scanned on push",
+            "images",
+            ctx.figure(r, "monthly_images_pushed"),
+            ctx.price(r, "inspector.ecr.initial_scan", "initial scan"),
+        ),
+        Line("continuous rescans", "images", ctx.figure(r, "monthly_image_rescans"), ctx.price(r, "inspector.ecr.rescan", "rescan")),
     ]
 
 
@@ -361,6 +380,7 @@ PRICERS: dict[str, Pricer] = {
     "aws:route53/zone:Zone": _monthly("route53.zone", "hosted zone"),
     "aws:route53/healthCheck:HealthCheck": _health_check,
     "aws:kms/key:Key": _monthly("kms.key", "customer managed key"),
+    "aws:ecr/repository:Repository": _ecr_repository,
     "aws:secretsmanager/secret:Secret": _monthly("secretsmanager.secret", "secret"),
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,

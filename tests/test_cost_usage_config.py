@@ -19,6 +19,7 @@ _INPUTS: dict[str, dict[str, Any]] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": {"vpcEndpointType": "Interface", "subnetIds": ["subnet-a"]},
     "aws:ec2/flowLog:FlowLog": {"logDestinationType": "cloud-watch-logs"},
     "aws:backup/plan:Plan": {"rules": [{"copyActions": [{"destinationVaultArn": "arn:aws:backup:us-west-2:1:backup-vault:v"}]}]},
+    "aws:rds/clusterInstance:ClusterInstance": {"instanceClass": "db.r7g.large", "monitoringInterval": 60},
 }
 
 

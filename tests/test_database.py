@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from typing import Any
@@ -343,3 +344,32 @@ def test_autoscaling_values_are_in_the_application_autoscaling_model(shape: str,
         "PolicyType": policy.inputs["policyType"],
     }
     assert used[shape] == value
+
+
+def test_enhanced_monitoring_publishes_through_the_rds_monitoring_role(each_stack: Run) -> None:
+    documentation = re.sub(r"<[^>]+>", "", RDS.operation_model("CreateDBInstance").input_shape.members["MonitoringInterval"].documentation)
+    valid = re.search(r"Valid Values: ([0-9 |]+)", documentation)
+    assert valid is not None
+    roles = {r.outputs.get("arn"): r for r in each_stack.of_type("aws:iam/role:Role")}
+    for instance in each_stack.of_type(INSTANCE):
+        assert str(instance.inputs["monitoringInterval"]) in {v.strip() for v in valid.group(1).split("|")} - {"0"}
+        role = roles[instance.inputs["monitoringRoleArn"]]
+        trust = json.loads(role.inputs["assumeRolePolicy"])
+        # The principal and managed policy of the RDS User Guide's "Setting up and enabling Enhanced Monitoring".
+        assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "monitoring.rds.amazonaws.com"}]
+        attached = [
+            a.inputs["policyArn"]
+            for a in each_stack.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            if a.inputs["role"] == role.outputs.get("name")
+        ]
+        assert attached == ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
+
+
+def test_the_cluster_logs_schema_changes_and_slow_statements(each_stack: Run) -> None:
+    cluster = _one(each_stack, CLUSTER)
+    group = _by_name_output(each_stack, "aws:rds/clusterParameterGroup:ClusterParameterGroup")[
+        cluster.inputs["dbClusterParameterGroupName"]
+    ]
+    parameters = {p["name"]: p["value"] for p in group.inputs["parameters"]}
+    assert parameters["log_statement"] == "ddl"
+    assert int(parameters["log_min_duration_statement"]) > 0

@@ -57,6 +57,8 @@ REJECTS = [
     ("production", _set("network", "10.0.0.0/16"), "email-platform:network", "must be an object"),
     ("production", _set("cluster.nodeGroup.minSize", "three"), "cluster.nodeGroup.minSize", "whole number"),
     ("production", _set("cluster.endpointPublicAccess", "yes"), "cluster.endpointPublicAccess", "true or false"),
+    ("production", _set("registry.keepImages", 1), "registry.keepImages", "at least 2"),
+    ("production", _set("registry.keepImage", 5), "email-platform:registry.keepImage", "did you mean 'keepImages'"),
 ]
 
 

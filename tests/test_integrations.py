@@ -65,7 +65,7 @@ def test_failures_and_rollbacks_reach_on_call_through_the_alarm_topic(production
     assert target.inputs["arn"] == topic.outputs["arn"] == production.outputs["alarmTopicArn"]
     # The topic admits EventBridge for this bus's rules only, and its key lets EventBridge encrypt.
     (topic_policy,) = [p for p in production.of_type("aws:sns/topicPolicy:TopicPolicy") if p.name == "monitoring-alarms"]
-    (events,) = [s for s in _policy(topic_policy)["Statement"] if s["Principal"]["Service"] == "events.amazonaws.com"]
+    (events,) = [s for s in _policy(topic_policy)["Statement"] if s["Sid"] == "DeploymentEventsPublish"]
     assert fnmatch.fnmatchcase(rule.outputs["arn"], events["Condition"]["ArnLike"]["aws:SourceArn"])
     (key_policy,) = [p for p in production.of_type("aws:kms/keyPolicy:KeyPolicy") if p.name == "monitoring-topic"]
     statements = [s for s in _policy(key_policy)["Statement"] if "Service" in s["Principal"]]

@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.shared.iam import assume_role_policy
+from components.shared.log_encryption import log_group_key
 from config.integrations import DEPLOYMENTS_METRIC, DEPLOYMENTS_NAMESPACE, DETAIL_TYPES, EVENT_SOURCE, Destination, bus_name
 
 # Deployment events are rare (a few per deployment): the markers' log only feeds the metric,
@@ -168,7 +169,11 @@ def deployment_markers(
     rule copies each event into a log group, and a metric filter counts them per stack.
     """
     group = aws.cloudwatch.LogGroup(
-        f"{name}-markers", name=f"/aws/events/{prefix}-deployments", retention_in_days=MARKER_LOG_RETENTION_DAYS, opts=opts
+        f"{name}-markers",
+        name=f"/aws/events/{prefix}-deployments",
+        retention_in_days=MARKER_LOG_RETENTION_DAYS,
+        kms_key_id=log_group_key(f"{name}-logs", f"Encrypts the {prefix} deployment markers", opts),
+        opts=opts,
     )
     aws.cloudwatch.LogResourcePolicy(
         f"{name}-markers",

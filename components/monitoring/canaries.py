@@ -134,6 +134,15 @@ def region_canary(
                 filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix="code/"),
                 noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(noncurrent_days=30),
             ),
+            # Over the whole bucket, not only the runs' prefix: no upload left half-done anywhere is billed.
+            aws.s3.BucketLifecycleConfigurationRuleArgs(
+                id="abort-incomplete-uploads",
+                status="Enabled",
+                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                    days_after_initiation=1
+                ),
+            ),
         ],
         opts=opts,
     )

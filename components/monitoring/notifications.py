@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from config.integrations import bus_name
 from config.monitoring import MonitoringSettings
+from config.registry import findings_rule_name
 
 # Services that publish to the topics (alarms, budgets), and so need the key and the topic.
 PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com")
@@ -54,7 +55,7 @@ def alarm_topic(
     topic_policy = aws.sns.TopicPolicy(
         f"{name}-alarms",
         arn=topic.arn,
-        policy=topic.arn.apply(lambda arn: _topic_policy(arn, bus_name(prefix))),
+        policy=topic.arn.apply(lambda arn: _topic_policy(arn, bus_name(prefix), findings_rule_name(prefix))),
         opts=opts,
     )
     for email in settings.emails:
@@ -101,7 +102,7 @@ def _key_policy(key_arn: str) -> str:
     )
 
 
-def _topic_policy(topic_arn: str, deployments_bus: str) -> str:
+def _topic_policy(topic_arn: str, deployments_bus: str, findings_rule: str) -> str:
     region, account = topic_arn.split(":")[3:5]
     return json.dumps(
         {
@@ -123,6 +124,15 @@ def _topic_policy(topic_arn: str, deployments_bus: str) -> str:
                     "Action": "SNS:Publish",
                     "Resource": topic_arn,
                     "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:events:{region}:{account}:rule/{deployments_bus}/*"}},
+                },
+                {
+                    # The registry's rule on the default bus forwards CRITICAL image findings (components/registry.py).
+                    "Sid": "ImageFindingsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": EVENTS},
+                    "Action": "SNS:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:events:{region}:{account}:rule/{findings_rule}"}},
                 },
             ],
         },
