@@ -25,7 +25,7 @@ import pulumi_random as random
 
 from components.shared.kms import rotated_key
 from components.shared.network_access import client_ingress
-from components.shared.secrets import generated_secret
+from components.shared.secrets import final_snapshot_identifier, generated_secret
 from components.shared.tags import name_tag
 from config.redis import PORT, RedisSettings
 
@@ -190,7 +190,7 @@ class Redis(pulumi.ComponentResource):
             snapshot_retention_limit=settings.snapshot_retention_days,
             snapshot_window=settings.snapshot_window,
             maintenance_window=settings.maintenance_window,
-            final_snapshot_identifier=settings.final_snapshot_identifier,
+            final_snapshot_identifier=final_snapshot_identifier(f"{name}-final-snapshot", settings.replication_group_id, self),
             log_delivery_configurations=[
                 aws.elasticache.ReplicationGroupLogDeliveryConfigurationArgs(
                     destination=log_groups[log_type].name,
