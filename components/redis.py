@@ -34,6 +34,9 @@ from config.redis import PORT, RedisSettings
 # which is exactly why it is written down.
 AUTH_TOKEN_UPDATE_STRATEGY = "ROTATE"
 LOG_TYPES = ("slow-log", "engine-log")
+# Always cluster mode, one shard or many: REDIS_URL is then the configuration endpoint, and the
+# app must use a cluster client (the app's REDIS_CLUSTER, docs/releases.md).
+CLUSTER_MODE = "enabled"
 # Keys without a TTL (none, for sessions and cache entries written with an expiry) are never
 # evicted; under memory pressure the least recently used expiring keys go first.
 MAXMEMORY_POLICY = "volatile-lru"
@@ -174,7 +177,7 @@ class Redis(pulumi.ComponentResource):
             node_type=settings.node_type,
             port=PORT,
             parameter_group_name=parameters.name,
-            cluster_mode="enabled",
+            cluster_mode=CLUSTER_MODE,
             num_node_groups=settings.shards,
             replicas_per_node_group=settings.replicas_per_shard,
             multi_az_enabled=True,

@@ -13,6 +13,7 @@ longer than the preStop sleep plus the app's own drain, or in-flight requests ar
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -46,6 +47,10 @@ class Colour:
     image: str
     replicas: int
     weight: int
+    # The colour's own plain settings (its ConfigMap): the app-wide value unless the colour overrides it.
+    log_level: str
+    email_timeout: int
+    email_rate_limit: int
 
     @property
     def running(self) -> bool:
@@ -103,11 +108,27 @@ def parse_image(key: str, image: str, basics: Basics) -> str:
     return image
 
 
+EMAIL_TIMEOUT = integer("emailTimeout", "the app's EMAIL_TIMEOUT", default=30, minimum=1, maximum=600)
+EMAIL_RATE_LIMIT = integer("emailRateLimit", "the app's EMAIL_RATE_LIMIT", default=1000, minimum=1, maximum=1_000_000)
+LOG_LEVEL = string("logLevel", "the app's LOG_LEVEL", default="info", choices=LOG_LEVELS)
+# The plain settings a colour may override, so that a config change reaches the idle colour
+# first and moves with the weights; each is the app-wide declaration with its default derived.
+COLOUR_SETTINGS = (LOG_LEVEL, EMAIL_TIMEOUT, EMAIL_RATE_LIMIT)
+
+
+def _colour_override(key: Key[Any]) -> Key[Any]:
+    variable = key.description.removeprefix("the app's ")
+    return dataclasses.replace(key, default=Derived(f"`app.{key.name}`"), description=f"this colour's {variable}")
+
+
 @dataclass(frozen=True)
 class _ColourKeys:
     image: Key[str]
     replicas: Key[int]
     weight: Key[int]
+    log_level: Key[str]
+    email_timeout: Key[int]
+    email_rate_limit: Key[int]
     group: Group
 
 
@@ -135,8 +156,9 @@ def _colour_keys(name: ColourName, image: Any, replicas: Any, weight: int) -> _C
             maximum=100,
             rule="`blue.weight` + `green.weight` = 100 (100/0 blue-green, e.g. 90/10 canary)",
         ),
+        *(_colour_override(key) for key in COLOUR_SETTINGS),
     )
-    return _ColourKeys(*keys, group=Group(name, f"the {name} colour's Deployment", keys, required=name == "blue"))
+    return _ColourKeys(*keys, group=Group(name, f"the {name} colour's Deployment and its own ConfigMap", keys, required=name == "blue"))
 
 
 BLUE = _colour_keys("blue", REQUIRED, Derived("`autoscaling.minReplicas`"), 100)
@@ -182,9 +204,6 @@ TERMINATION_GRACE_PERIOD_SECONDS = integer(
 )
 SHUTDOWN = Group("shutdown", "graceful shutdown timing", (PRE_STOP_SECONDS, DRAIN_SECONDS, TERMINATION_GRACE_PERIOD_SECONDS))
 
-EMAIL_TIMEOUT = integer("emailTimeout", "the app's EMAIL_TIMEOUT", default=30, minimum=1, maximum=600)
-EMAIL_RATE_LIMIT = integer("emailRateLimit", "the app's EMAIL_RATE_LIMIT", default=1000, minimum=1, maximum=1_000_000)
-LOG_LEVEL = string("logLevel", "the app's LOG_LEVEL", default="info", choices=LOG_LEVELS)
 METRICS_ENDPOINT = string(
     "metricsEndpoint",
     "the app's METRICS_ENDPOINT (and the pods' Prometheus scrape path)",
@@ -257,7 +276,18 @@ def check_pre_stop(settings: AppSettings, deregistration_delay_seconds: int) -> 
         )
 
 
-def parse_colour(section: Section, keys: _ColourKeys, basics: Basics, autoscaling: Autoscaling, blue: Colour | None) -> Colour:
+@dataclass(frozen=True)
+class _Shared:
+    """The app-wide plain settings, each colour's defaults."""
+
+    log_level: str
+    email_timeout: int
+    email_rate_limit: int
+
+
+def parse_colour(
+    section: Section, keys: _ColourKeys, basics: Basics, autoscaling: Autoscaling, shared: _Shared, blue: Colour | None
+) -> Colour:
     """One colour; ``blue`` is given when reading green, whose image defaults to blue's."""
     name: ColourName = keys.group.name  # type: ignore[assignment]
     raw_image = keys.image.read(section) if blue is None else keys.image.read(section, default=blue.image)
@@ -279,14 +309,18 @@ def parse_colour(section: Section, keys: _ColourKeys, basics: Basics, autoscalin
             replicas,
             f"the {name} colour has traffic weight {weight} but no replicas; give it replicas (>= {autoscaling.min_replicas}) or weight 0",
         )
+    log_level = keys.log_level.read(section, default=shared.log_level)
+    email_timeout = keys.email_timeout.read(section, default=shared.email_timeout)
+    email_rate_limit = keys.email_rate_limit.read(section, default=shared.email_rate_limit)
     section.finish()
-    return Colour(name, image, replicas, weight)
+    return Colour(name, image, replicas, weight, log_level, email_timeout, email_rate_limit)
 
 
 def parse_app(section: Section, basics: Basics) -> AppSettings:
     autoscaling = parse_autoscaling(AUTOSCALING.open(section), basics)
-    blue = parse_colour(BLUE.group.open(section), BLUE, basics, autoscaling, None)
-    green = parse_colour(GREEN.group.open(section), GREEN, basics, autoscaling, blue)
+    shared = _Shared(LOG_LEVEL.read(section), EMAIL_TIMEOUT.read(section), EMAIL_RATE_LIMIT.read(section))
+    blue = parse_colour(BLUE.group.open(section), BLUE, basics, autoscaling, shared, None)
+    green = parse_colour(GREEN.group.open(section), GREEN, basics, autoscaling, shared, blue)
     if blue.weight + green.weight != 100:
         raise refuse(
             f"{section.key('blue')}.weight + green.weight",
@@ -299,9 +333,9 @@ def parse_app(section: Section, basics: Basics) -> AppSettings:
         resources=parse_resources(RESOURCES.open(section)),
         autoscaling=autoscaling,
         shutdown=parse_shutdown(SHUTDOWN.open(section)),
-        email_timeout=EMAIL_TIMEOUT.read(section),
-        email_rate_limit=EMAIL_RATE_LIMIT.read(section),
-        log_level=LOG_LEVEL.read(section),
+        email_timeout=shared.email_timeout,
+        email_rate_limit=shared.email_rate_limit,
+        log_level=shared.log_level,
         metrics_endpoint=METRICS_ENDPOINT.read(section),
         health_check_endpoint=HEALTH_CHECK_ENDPOINT.read(section),
     )
