@@ -71,9 +71,7 @@ def daily_window(name: str, description: str, default: str, *, minimum_minutes: 
     )
 
 
-def weekly_window(
-    name: str, description: str, default: str, *, apart_from: str, minimum_minutes: int = MIN_WEEKLY_MINUTES
-) -> WeeklyWindow:
+def weekly_window(name: str, description: str, default: str, *, apart_from: str, minimum_minutes: int = MIN_WEEKLY_MINUTES) -> WeeklyWindow:
     return WeeklyWindow(
         string(
             name,

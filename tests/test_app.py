@@ -316,7 +316,9 @@ def test_moving_the_weights_changes_no_kubernetes_object(pulumi_mocks: Recording
     base = app_settings("production")
     green = dataclasses.replace(base.green, replicas=3)
     before = dataclasses.replace(base, green=green)
-    after = dataclasses.replace(before, blue=dataclasses.replace(base.blue, replicas=3, weight=0), green=dataclasses.replace(green, weight=100))
+    after = dataclasses.replace(
+        before, blue=dataclasses.replace(base.blue, replicas=3, weight=0), green=dataclasses.replace(green, weight=100)
+    )
     first = {r.urn: r.inputs for r in build_app(pulumi_mocks, before).resources}
     second = {r.urn: r.inputs for r in build_app(pulumi_mocks, after).resources}
     assert first == second

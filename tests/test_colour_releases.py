@@ -74,7 +74,9 @@ def test_a_config_change_on_the_idle_colour_touches_only_that_colours_config(pul
     # green pod template references, so only the green Deployment rolls.
     assert "name" not in settings.inputs["metadata"]
     green = after[next(urn for urn in after if after[urn].name == "app-green" and after[urn].type == DEPLOYMENT)]
-    references = {e["valueFrom"].get("configMapKeyRef", {}).get("name") for e in green.inputs["spec"]["template"]["spec"]["containers"][0]["env"]}
+    references = {
+        e["valueFrom"].get("configMapKeyRef", {}).get("name") for e in green.inputs["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
     assert settings.outputs["metadata"]["name"] in references
     blue_settings = after[next(urn for urn in after if after[urn].name == "app-blue-settings")]
     assert blue_settings.inputs["data"]["LOG_LEVEL"] == "info"

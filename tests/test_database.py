@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import botocore.session

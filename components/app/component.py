@@ -96,7 +96,9 @@ class App(pulumi.ComponentResource):
             network_policy=self.network_policy,
             controller_release=self.controller.release,
         )
-        colours: dict[str, ColourResources] = {colour: colour_resources(name, colour, args, first, pods[colour], self) for colour in COLOURS}
+        colours: dict[str, ColourResources] = {
+            colour: colour_resources(name, colour, args, first, pods[colour], self) for colour in COLOURS
+        }
         self.services = {colour: made.service for colour, made in colours.items()}
         self.bindings = {colour: made.binding for colour, made in colours.items()}
         self.rollouts = {colour: made.deployment for colour, made in colours.items()}
