@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from config.basics import Basics
 from config.declare import Derived, Group, Key, PerEnvironment, integer, string
@@ -25,6 +25,7 @@ from config.resources import RESOURCES, Resources, cpu_millicores, memory_bytes,
 
 __all__ = ["APP", "COLOURS", "AppSettings", "Colour", "ColourName", "check_pre_stop", "cpu_millicores", "memory_bytes", "parse_app"]
 
+T = TypeVar("T")
 ColourName = Literal["blue", "green"]
 COLOURS: tuple[ColourName, ...] = ("blue", "green")
 # The port the app serves HTTPS on: its container, Service, NetworkPolicy, target groups and the ALB's security group.
@@ -111,12 +112,11 @@ def parse_image(key: str, image: str, basics: Basics) -> str:
 EMAIL_TIMEOUT = integer("emailTimeout", "the app's EMAIL_TIMEOUT", default=30, minimum=1, maximum=600)
 EMAIL_RATE_LIMIT = integer("emailRateLimit", "the app's EMAIL_RATE_LIMIT", default=1000, minimum=1, maximum=1_000_000)
 LOG_LEVEL = string("logLevel", "the app's LOG_LEVEL", default="info", choices=LOG_LEVELS)
-# The plain settings a colour may override, so that a config change reaches the idle colour
-# first and moves with the weights; each is the app-wide declaration with its default derived.
-COLOUR_SETTINGS = (LOG_LEVEL, EMAIL_TIMEOUT, EMAIL_RATE_LIMIT)
 
 
-def _colour_override(key: Key[Any]) -> Key[Any]:
+def _colour_override(key: Key[T]) -> Key[T]:
+    """A plain setting a colour may override, so that a config change reaches the idle colour first
+    and moves with the weights: the app-wide declaration with its default derived from it."""
     variable = key.description.removeprefix("the app's ")
     return dataclasses.replace(key, default=Derived(f"`app.{key.name}`"), description=f"this colour's {variable}")
 
@@ -133,7 +133,7 @@ class _ColourKeys:
 
 
 def _colour_keys(name: ColourName, image: Any, replicas: Any, weight: int) -> _ColourKeys:
-    keys = (
+    image_key, replicas_key, weight_key = (
         string(
             "image",
             "the colour's container image",
@@ -156,9 +156,15 @@ def _colour_keys(name: ColourName, image: Any, replicas: Any, weight: int) -> _C
             maximum=100,
             rule="`blue.weight` + `green.weight` = 100 (100/0 blue-green, e.g. 90/10 canary)",
         ),
-        *(_colour_override(key) for key in COLOUR_SETTINGS),
     )
-    return _ColourKeys(*keys, group=Group(name, f"the {name} colour's Deployment and its own ConfigMap", keys, required=name == "blue"))
+    log_level, email_timeout, email_rate_limit = (
+        _colour_override(LOG_LEVEL),
+        _colour_override(EMAIL_TIMEOUT),
+        _colour_override(EMAIL_RATE_LIMIT),
+    )
+    keys: tuple[Key[Any], ...] = (image_key, replicas_key, weight_key, log_level, email_timeout, email_rate_limit)
+    group = Group(name, f"the {name} colour's Deployment and its own ConfigMap", keys, required=name == "blue")
+    return _ColourKeys(image_key, replicas_key, weight_key, log_level, email_timeout, email_rate_limit, group)
 
 
 BLUE = _colour_keys("blue", REQUIRED, Derived("`autoscaling.minReplicas`"), 100)
