@@ -135,7 +135,7 @@ ENGINE_VERSION = string(
     pattern=r"\d+(\.\d+)?",
     meaning='must be major.minor ("16.9")',
     rule=f"majors {', '.join(ENGINE_MAJORS)} (TLS 1.3 needs {MIN_ENGINE_MAJOR} or later); "
-    "major.minor, not a major alone; only with `autoMinorVersionUpgrade: false`",
+    "a major alone is refused (docs/data.md); only with `autoMinorVersionUpgrade: false`",
 )
 PARAMETER_GROUP_FAMILY = string(
     "parameterGroupFamily",
