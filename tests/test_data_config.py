@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from config_edits import delete_key as _delete
 from config_edits import set_key as _set
 
 from config.database import AURORA_INSTANCE_CLASSES, windows_overlap
-from config.redis import ELASTICACHE_NODE_TYPES
+from config.redis import CACHE_MIN_MAINTENANCE_MINUTES, ELASTICACHE_NODE_TYPES
+from config.windows import MIN_WEEKLY_MINUTES
 
 REJECTS = [
     # (stack, edit, key named in the message, words of what is allowed)
@@ -146,3 +148,22 @@ def test_the_class_tables_include_graviton() -> None:
 )
 def test_window_overlap(daily: tuple[int, int], weekly: tuple[int, int], overlap: bool) -> None:
     assert windows_overlap(daily, weekly) is overlap
+
+
+def _documented(service: str, operation: str, member: str) -> str:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    return re.sub(r"<[^>]+>", "", model.operation_model(operation).input_shape.members[member].documentation)
+
+
+def test_maintenance_window_minimums_are_the_ones_each_service_documents() -> None:
+    """ElastiCache's shortest maintenance window is twice RDS's: each is checked against its own."""
+    cache = re.search(
+        r"minimum maintenance window is a (\d+) minute period",
+        _documented("elasticache", "CreateReplicationGroup", "PreferredMaintenanceWindow"),
+    )
+    database = re.search(r"Must be at least (\d+) minutes", _documented("rds", "CreateDBCluster", "PreferredMaintenanceWindow"))
+    assert cache is not None and database is not None
+    assert CACHE_MIN_MAINTENANCE_MINUTES == int(cache.group(1)) == 60
+    assert MIN_WEEKLY_MINUTES == int(database.group(1)) == 30
