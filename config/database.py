@@ -271,11 +271,12 @@ def _engine(section: Section) -> _Engine:
             f"engineVersion {version} needs family {expected_family}; change both together on a major upgrade",
         )
     auto_minor = AUTO_MINOR_VERSION_UPGRADE.read(section)
-    if auto_minor and "." in version:
+    if auto_minor:
         raise ConfigError(
             version_key,
             version,
-            f'a minor pin drifts once AWS applies a newer minor; give the major alone ("{major}") or set autoMinorVersionUpgrade: false',
+            "a minor pin drifts once AWS applies a newer minor, and the next update would ask for a downgrade; "
+            "set autoMinorVersionUpgrade: false and raise the pin on purpose",
         )
     allow_major = ALLOW_MAJOR_VERSION_UPGRADE.read(section)
     apply_now = APPLY_IMMEDIATELY.read(section)
