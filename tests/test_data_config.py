@@ -78,7 +78,7 @@ REJECTS = [
     (
         "production",
         _both(
-            _set("database.engineVersion", "17"),
+            _set("database.engineVersion", "17.5"),
             _set("database.parameterGroupFamily", "aurora-postgresql17"),
             _set("database.allowMajorVersionUpgrade", True),
         ),
