@@ -18,6 +18,7 @@ from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.monitoring import ContainerWatch, Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
 from components.observability import ContainerInsights, ContainerInsightsArgs
+from components.redis import CLUSTER_MODE as REDIS_CLUSTER_MODE
 from components.redis import Redis, RedisArgs
 from components.registry import Registry, RegistryArgs
 from components.shared.tags import tagged_aws_provider
@@ -137,6 +138,7 @@ app = App(
         deregistration_delay_seconds=stack.edge.deregistration_delay_seconds,
         database_url=database.database_url,
         redis_url=redis.redis_url,
+        redis_cluster=REDIS_CLUSTER_MODE == "enabled",
         email_api_key=stack.secrets.email_api_key,
         jwt_secret=stack.secrets.jwt_secret,
         encryption_key=stack.secrets.encryption_key,
@@ -157,7 +159,7 @@ traffic = TrafficSplit(
         listener_arn=load_balancer.https_listener.arn,
         target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
         weights=stack.app.weights,
-        ready=[app.rollouts[colour] for colour, weight in stack.app.weights.items() if weight > 0],
+        ready=[resource for colour, weight in stack.app.weights.items() if weight > 0 for resource in app.ready[colour]],
         host=stack.edge.origin_host,  # the Host CloudFront sends the load balancer
     ),
     opts=aws_only,

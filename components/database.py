@@ -1,7 +1,7 @@
 """Aurora PostgreSQL: the platform's data, kept safe from loss, from outsiders and from the wire.
 
 - Loss: `protect` on the cluster, its instances and the storage key; deletion protection; a
-  named final snapshot; backups kept per config (production >= 14 days) with automated
+  final snapshot named `<identifier>-final-<suffix>` (the suffix is kept in state); backups kept per config (production >= 14 days) with automated
   backups kept after a delete; tags copied to snapshots so they stay attributable.
 - Outsiders: private subnets only, not publicly accessible, and a security group that admits
   5432 from the Kubernetes cluster's security group and nothing else.
@@ -28,12 +28,14 @@ from components.shared.iam import assume_role_policy
 from components.shared.kms import rotated_key
 from components.shared.log_encryption import log_group_key
 from components.shared.network_access import client_ingress
-from components.shared.secrets import generated_secret
+from components.shared.secrets import final_snapshot_identifier, generated_secret
 from components.shared.tags import name_tag
 from config.database import DATABASE_NAME, ENGINE, PORT, DatabaseSettings
 
-# The CloudWatch log types Aurora PostgreSQL exports: server log and IAM-auth failures.
-LOG_EXPORTS = ("postgresql", "iam-db-auth-error")
+# The CloudWatch log types exported: the server log. `iam-db-auth-error` is offered by only
+# some Aurora PostgreSQL versions and Regions (a version's `ExportableLogTypes` in
+# DescribeDBEngineVersions says which), so it is left out rather than risk a refused create.
+LOG_EXPORTS = ("postgresql",)
 # Clients verify the server against the RDS CA bundle (sslmode=verify-full); name the CA so
 # that AWS's default changing over time does not swap it under running clients.
 CA_CERTIFICATE = "rds-ca-rsa2048-g1"
@@ -211,8 +213,8 @@ class Database(pulumi.ComponentResource):
             cluster_identifier=settings.identifier,
             engine=ENGINE,
             engine_mode="provisioned",
-            # Pinned to the major (see config/database.py): AWS picks and upgrades the minor in
-            # the maintenance window; the provider matches "16" to "16.9", so no drift follows.
+            # A major.minor pin with automatic minor upgrades off (see config/database.py): the
+            # provider's update then never sends a version older than the running one.
             engine_version=settings.engine_version,
             auto_minor_version_upgrade=settings.auto_minor_version_upgrade,
             allow_major_version_upgrade=settings.allow_major_version_upgrade,
@@ -235,7 +237,7 @@ class Database(pulumi.ComponentResource):
             copy_tags_to_snapshot=True,
             deletion_protection=True,
             skip_final_snapshot=False,
-            final_snapshot_identifier=settings.final_snapshot_identifier,
+            final_snapshot_identifier=final_snapshot_identifier(f"{name}-final-snapshot", settings.identifier, self),
             # Keep automated backups after a delete: point-in-time restore stays possible.
             delete_automated_backups=False,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),

@@ -26,7 +26,7 @@ import pulumi_random as random
 from components.shared.kms import rotated_key
 from components.shared.log_encryption import log_group_key
 from components.shared.network_access import client_ingress
-from components.shared.secrets import generated_secret
+from components.shared.secrets import final_snapshot_identifier, generated_secret
 from components.shared.tags import name_tag
 from config.redis import PORT, RedisSettings
 
@@ -35,6 +35,9 @@ from config.redis import PORT, RedisSettings
 # which is exactly why it is written down.
 AUTH_TOKEN_UPDATE_STRATEGY = "ROTATE"
 LOG_TYPES = ("slow-log", "engine-log")
+# Always cluster mode, one shard or many: REDIS_URL is then the configuration endpoint, and the
+# app must use a cluster client (the app's REDIS_CLUSTER, docs/releases.md).
+CLUSTER_MODE = "enabled"
 # Keys without a TTL (none, for sessions and cache entries written with an expiry) are never
 # evicted; under memory pressure the least recently used expiring keys go first.
 MAXMEMORY_POLICY = "volatile-lru"
@@ -177,7 +180,7 @@ class Redis(pulumi.ComponentResource):
             node_type=settings.node_type,
             port=PORT,
             parameter_group_name=parameters.name,
-            cluster_mode="enabled",
+            cluster_mode=CLUSTER_MODE,
             num_node_groups=settings.shards,
             replicas_per_node_group=settings.replicas_per_shard,
             multi_az_enabled=True,
@@ -193,7 +196,7 @@ class Redis(pulumi.ComponentResource):
             snapshot_retention_limit=settings.snapshot_retention_days,
             snapshot_window=settings.snapshot_window,
             maintenance_window=settings.maintenance_window,
-            final_snapshot_identifier=settings.final_snapshot_identifier,
+            final_snapshot_identifier=final_snapshot_identifier(f"{name}-final-snapshot", settings.replication_group_id, self),
             log_delivery_configurations=[
                 aws.elasticache.ReplicationGroupLogDeliveryConfigurationArgs(
                     destination=log_groups[log_type].name,

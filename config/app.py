@@ -13,9 +13,10 @@ longer than the preStop sleep plus the app's own drain, or in-flight requests ar
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from config.basics import Basics
 from config.declare import Derived, Group, Key, PerEnvironment, integer, string
@@ -24,6 +25,7 @@ from config.resources import RESOURCES, Resources, cpu_millicores, memory_bytes,
 
 __all__ = ["APP", "COLOURS", "AppSettings", "Colour", "ColourName", "check_pre_stop", "cpu_millicores", "memory_bytes", "parse_app"]
 
+T = TypeVar("T")
 ColourName = Literal["blue", "green"]
 COLOURS: tuple[ColourName, ...] = ("blue", "green")
 # The port the app serves HTTPS on: its container, Service, NetworkPolicy, target groups and the ALB's security group.
@@ -46,6 +48,10 @@ class Colour:
     image: str
     replicas: int
     weight: int
+    # The colour's own plain settings (its ConfigMap): the app-wide value unless the colour overrides it.
+    log_level: str
+    email_timeout: int
+    email_rate_limit: int
 
     @property
     def running(self) -> bool:
@@ -103,16 +109,31 @@ def parse_image(key: str, image: str, basics: Basics) -> str:
     return image
 
 
+EMAIL_TIMEOUT = integer("emailTimeout", "the app's EMAIL_TIMEOUT", default=30, minimum=1, maximum=600)
+EMAIL_RATE_LIMIT = integer("emailRateLimit", "the app's EMAIL_RATE_LIMIT", default=1000, minimum=1, maximum=1_000_000)
+LOG_LEVEL = string("logLevel", "the app's LOG_LEVEL", default="info", choices=LOG_LEVELS)
+
+
+def _colour_override(key: Key[T]) -> Key[T]:
+    """A plain setting a colour may override, so that a config change reaches the idle colour first
+    and moves with the weights: the app-wide declaration with its default derived from it."""
+    variable = key.description.removeprefix("the app's ")
+    return dataclasses.replace(key, default=Derived(f"`app.{key.name}`"), description=f"this colour's {variable}")
+
+
 @dataclass(frozen=True)
 class _ColourKeys:
     image: Key[str]
     replicas: Key[int]
     weight: Key[int]
+    log_level: Key[str]
+    email_timeout: Key[int]
+    email_rate_limit: Key[int]
     group: Group
 
 
 def _colour_keys(name: ColourName, image: Any, replicas: Any, weight: int) -> _ColourKeys:
-    keys = (
+    image_key, replicas_key, weight_key = (
         string(
             "image",
             "the colour's container image",
@@ -136,7 +157,14 @@ def _colour_keys(name: ColourName, image: Any, replicas: Any, weight: int) -> _C
             rule="`blue.weight` + `green.weight` = 100 (100/0 blue-green, e.g. 90/10 canary)",
         ),
     )
-    return _ColourKeys(*keys, group=Group(name, f"the {name} colour's Deployment", keys, required=name == "blue"))
+    log_level, email_timeout, email_rate_limit = (
+        _colour_override(LOG_LEVEL),
+        _colour_override(EMAIL_TIMEOUT),
+        _colour_override(EMAIL_RATE_LIMIT),
+    )
+    keys: tuple[Key[Any], ...] = (image_key, replicas_key, weight_key, log_level, email_timeout, email_rate_limit)
+    group = Group(name, f"the {name} colour's Deployment and its own ConfigMap", keys, required=name == "blue")
+    return _ColourKeys(image_key, replicas_key, weight_key, log_level, email_timeout, email_rate_limit, group)
 
 
 BLUE = _colour_keys("blue", REQUIRED, Derived("`autoscaling.minReplicas`"), 100)
@@ -182,9 +210,6 @@ TERMINATION_GRACE_PERIOD_SECONDS = integer(
 )
 SHUTDOWN = Group("shutdown", "graceful shutdown timing", (PRE_STOP_SECONDS, DRAIN_SECONDS, TERMINATION_GRACE_PERIOD_SECONDS))
 
-EMAIL_TIMEOUT = integer("emailTimeout", "the app's EMAIL_TIMEOUT", default=30, minimum=1, maximum=600)
-EMAIL_RATE_LIMIT = integer("emailRateLimit", "the app's EMAIL_RATE_LIMIT", default=1000, minimum=1, maximum=1_000_000)
-LOG_LEVEL = string("logLevel", "the app's LOG_LEVEL", default="info", choices=LOG_LEVELS)
 METRICS_ENDPOINT = string(
     "metricsEndpoint",
     "the app's METRICS_ENDPOINT (and the pods' Prometheus scrape path)",
@@ -257,7 +282,18 @@ def check_pre_stop(settings: AppSettings, deregistration_delay_seconds: int) -> 
         )
 
 
-def parse_colour(section: Section, keys: _ColourKeys, basics: Basics, autoscaling: Autoscaling, blue: Colour | None) -> Colour:
+@dataclass(frozen=True)
+class _Shared:
+    """The app-wide plain settings, each colour's defaults."""
+
+    log_level: str
+    email_timeout: int
+    email_rate_limit: int
+
+
+def parse_colour(
+    section: Section, keys: _ColourKeys, basics: Basics, autoscaling: Autoscaling, shared: _Shared, blue: Colour | None
+) -> Colour:
     """One colour; ``blue`` is given when reading green, whose image defaults to blue's."""
     name: ColourName = keys.group.name  # type: ignore[assignment]
     raw_image = keys.image.read(section) if blue is None else keys.image.read(section, default=blue.image)
@@ -279,14 +315,18 @@ def parse_colour(section: Section, keys: _ColourKeys, basics: Basics, autoscalin
             replicas,
             f"the {name} colour has traffic weight {weight} but no replicas; give it replicas (>= {autoscaling.min_replicas}) or weight 0",
         )
+    log_level = keys.log_level.read(section, default=shared.log_level)
+    email_timeout = keys.email_timeout.read(section, default=shared.email_timeout)
+    email_rate_limit = keys.email_rate_limit.read(section, default=shared.email_rate_limit)
     section.finish()
-    return Colour(name, image, replicas, weight)
+    return Colour(name, image, replicas, weight, log_level, email_timeout, email_rate_limit)
 
 
 def parse_app(section: Section, basics: Basics) -> AppSettings:
     autoscaling = parse_autoscaling(AUTOSCALING.open(section), basics)
-    blue = parse_colour(BLUE.group.open(section), BLUE, basics, autoscaling, None)
-    green = parse_colour(GREEN.group.open(section), GREEN, basics, autoscaling, blue)
+    shared = _Shared(LOG_LEVEL.read(section), EMAIL_TIMEOUT.read(section), EMAIL_RATE_LIMIT.read(section))
+    blue = parse_colour(BLUE.group.open(section), BLUE, basics, autoscaling, shared, None)
+    green = parse_colour(GREEN.group.open(section), GREEN, basics, autoscaling, shared, blue)
     if blue.weight + green.weight != 100:
         raise refuse(
             f"{section.key('blue')}.weight + green.weight",
@@ -299,9 +339,9 @@ def parse_app(section: Section, basics: Basics) -> AppSettings:
         resources=parse_resources(RESOURCES.open(section)),
         autoscaling=autoscaling,
         shutdown=parse_shutdown(SHUTDOWN.open(section)),
-        email_timeout=EMAIL_TIMEOUT.read(section),
-        email_rate_limit=EMAIL_RATE_LIMIT.read(section),
-        log_level=LOG_LEVEL.read(section),
+        email_timeout=shared.email_timeout,
+        email_rate_limit=shared.email_rate_limit,
+        log_level=shared.log_level,
         metrics_endpoint=METRICS_ENDPOINT.read(section),
         health_check_endpoint=HEALTH_CHECK_ENDPOINT.read(section),
     )

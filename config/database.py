@@ -1,11 +1,12 @@
 """Database settings: Aurora PostgreSQL, sized and kept per stack, validated before anything registers.
 
-The engine is pinned to a major version (``"16"``): AWS picks that major's default minor at
-creation and applies later minors in the maintenance window. The provider compares the
-configured version with the running one on a dot boundary ("16" matches "16.9"), so a minor
-upgrade shows no drift on the next preview. A full ``"16.9"`` pin is allowed only with
-``autoMinorVersionUpgrade: false``: AWS moving to 16.10 by itself would otherwise make every
-later preview try to go back to 16.9, which RDS refuses.
+The engine is pinned to a major.minor version (``"16.9"``) with AWS's automatic minor upgrades
+off, and the pin is raised on purpose (docs/data.md). A major alone (``"16"``) is refused:
+Terraform AWS provider builds without the fix of terraform-provider-aws PR #49396 (issues
+#48936 and #31686) send the configured ``"16"`` with every later ModifyDBCluster while the
+cluster runs ``"16.x"``, which RDS refuses as a downgrade, so every later change to the
+cluster would fail. ``PROVIDER_CHECKED`` names the pulumi-aws release this was checked for;
+a test fails when requirements.txt moves, so the choice is looked at again on a bump.
 
 The parameter-group family follows from the major (``aurora-postgresql16``); a family given
 in config must agree with the engine version, because AWS refuses a parameter group of
@@ -28,6 +29,9 @@ ENGINE = "aurora-postgresql"
 DATABASE_NAME = "email_db"  # the database name the app expects in DATABASE_URL
 PORT = 5432
 
+# The pulumi-aws release the major-only refusal was decided for (see the module docstring):
+# not shown to bridge a Terraform AWS provider release carrying PR #49396.
+PROVIDER_CHECKED = "pulumi-aws==7.51.1"
 # `ssl_min_protocol_version = TLSv1.3` needs PostgreSQL 16 or later.
 MIN_ENGINE_MAJOR = 16
 # Aurora PostgreSQL majors offered in November 2026 that meet the TLS 1.3 floor.
@@ -118,11 +122,6 @@ class DatabaseSettings:
     # Unset (false) leaves pending changes to the maintenance window.
     apply_immediately: bool = False
 
-    @property
-    def final_snapshot_identifier(self) -> str:
-        """Named, not random: whoever restores after a deliberate delete knows what to look for."""
-        return f"{self.identifier}-final"
-
 
 def family_for(engine: str, major: int) -> str:
     return f"{engine}{major}"
@@ -132,11 +131,11 @@ RESERVED_USERNAMES = ("postgres", "rdsadmin", "admin", "root")
 
 ENGINE_VERSION = string(
     "engineVersion",
-    "the Aurora PostgreSQL version: a major (AWS applies minors in the maintenance window) or a major.minor pin",
+    "the Aurora PostgreSQL version, major.minor; raise it on purpose to take a newer minor",
     pattern=r"\d+(\.\d+)?",
-    meaning='must be a major version ("16") or major.minor ("16.9")',
+    meaning='must be major.minor ("16.9")',
     rule=f"majors {', '.join(ENGINE_MAJORS)} (TLS 1.3 needs {MIN_ENGINE_MAJOR} or later); "
-    "a minor pin only with `autoMinorVersionUpgrade: false`",
+    "a major alone is refused (docs/data.md); only with `autoMinorVersionUpgrade: false`",
 )
 PARAMETER_GROUP_FAMILY = string(
     "parameterGroupFamily",
@@ -144,7 +143,11 @@ PARAMETER_GROUP_FAMILY = string(
     default=Derived(f"`{ENGINE}<major>`"),
     rule="must match `engineVersion`'s major",
 )
-AUTO_MINOR_VERSION_UPGRADE = boolean("autoMinorVersionUpgrade", "AWS applies minor versions in the maintenance window", default=True)
+AUTO_MINOR_VERSION_UPGRADE = boolean(
+    "autoMinorVersionUpgrade",
+    "AWS applies minor versions in the maintenance window (off: a newer running minor than the pin breaks updates)",
+    default=False,
+)
 ALLOW_MAJOR_VERSION_UPGRADE = boolean("allowMajorVersionUpgrade", "set for the one deployment that moves to a new major", default=False)
 APPLY_IMMEDIATELY = boolean(
     "applyImmediately",
@@ -252,6 +255,12 @@ def _engine(section: Section) -> _Engine:
         raise ConfigError(version_key, version, f"ssl_min_protocol_version = TLSv1.3 needs Aurora PostgreSQL {MIN_ENGINE_MAJOR} or later")
     if major_text not in ENGINE_MAJORS:
         raise ConfigError(version_key, version, "Aurora PostgreSQL majors known to this program: " + ", ".join(ENGINE_MAJORS))
+    if "." not in version:
+        raise ConfigError(
+            version_key,
+            version,
+            f'give major.minor (e.g. "{major_text}.9"): a major alone is resent as a downgrade once the cluster runs a minor (docs/data.md)',
+        )
     major = int(major_text)
     expected_family = family_for(ENGINE, major)
     family = PARAMETER_GROUP_FAMILY.read(section, default=expected_family)
@@ -262,11 +271,12 @@ def _engine(section: Section) -> _Engine:
             f"engineVersion {version} needs family {expected_family}; change both together on a major upgrade",
         )
     auto_minor = AUTO_MINOR_VERSION_UPGRADE.read(section)
-    if auto_minor and "." in version:
+    if auto_minor:
         raise ConfigError(
             version_key,
             version,
-            f'a minor pin drifts once AWS applies a newer minor; give the major alone ("{major}") or set autoMinorVersionUpgrade: false',
+            "a minor pin drifts once AWS applies a newer minor, and the next update would ask for a downgrade; "
+            "set autoMinorVersionUpgrade: false and raise the pin on purpose",
         )
     allow_major = ALLOW_MAJOR_VERSION_UPGRADE.read(section)
     apply_now = APPLY_IMMEDIATELY.read(section)

@@ -93,10 +93,6 @@ class RedisSettings:
     apply_immediately: bool = False
 
     @property
-    def final_snapshot_identifier(self) -> str:
-        return f"{self.replication_group_id}-final"
-
-    @property
     def nodes(self) -> int:
         return self.shards * (1 + self.replicas_per_shard)
 
@@ -137,8 +133,15 @@ SNAPSHOT_RETENTION_DAYS = integer(
 )
 # ElastiCache wants the snapshot window to last an hour at least.
 SNAPSHOT_WINDOW = daily_window("snapshotWindow", "when the daily snapshot runs (UTC)", "02:00-03:00", minimum_minutes=60)
+# ElastiCache's shortest maintenance window is 60 minutes (botocore's elasticache model,
+# CreateReplicationGroup PreferredMaintenanceWindow), twice the database's.
+CACHE_MIN_MAINTENANCE_MINUTES = 60
 MAINTENANCE_WINDOW = weekly_window(
-    "maintenanceWindow", "when AWS may patch the nodes (UTC)", "sun:05:30-sun:06:30", apart_from="snapshotWindow"
+    "maintenanceWindow",
+    "when AWS may patch the nodes (UTC)",
+    "sun:05:30-sun:06:30",
+    apart_from="snapshotWindow",
+    minimum_minutes=CACHE_MIN_MAINTENANCE_MINUTES,
 )
 LOG_RETENTION_DAYS = log_retention_key("logRetentionDays", "the slow and engine logs")
 APPLY_IMMEDIATELY = boolean(

@@ -17,7 +17,10 @@ _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKLY = r"(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)"
 _DAY_MINUTES = 24 * 60
 _WEEK_MINUTES = 7 * _DAY_MINUTES
-# The shortest maintenance window RDS and ElastiCache accept.
+# The shortest maintenance window RDS accepts (botocore's rds model, CreateDBCluster
+# PreferredMaintenanceWindow: "Must be at least 30 minutes"); ElastiCache wants 60 (its
+# CreateReplicationGroup PreferredMaintenanceWindow: "The minimum maintenance window is a
+# 60 minute period"), so each weekly window names its own minimum.
 MIN_WEEKLY_MINUTES = 30
 
 Span = tuple[int, int]  # start and end minute of the day (daily) or of the week from Monday 00:00 (weekly)
@@ -41,6 +44,7 @@ class DailyWindow:
 @dataclass(frozen=True)
 class WeeklyWindow:
     key: Key[str]
+    minimum_minutes: int = MIN_WEEKLY_MINUTES
 
     def read(self, section: Section) -> tuple[str, Span]:
         """The window as written and its (start, end) minute of the week."""
@@ -48,8 +52,8 @@ class WeeklyWindow:
         d1, h1, m1, d2, h2, m2 = re.fullmatch(_WEEKLY, text).groups()  # type: ignore[union-attr]
         start = _DAYS.index(d1) * _DAY_MINUTES + int(h1) * 60 + int(m1)
         end = _DAYS.index(d2) * _DAY_MINUTES + int(h2) * 60 + int(m2)
-        if (end - start) % _WEEK_MINUTES < MIN_WEEKLY_MINUTES:
-            raise ConfigError(section.key(self.key.name), text, f"must last at least {MIN_WEEKLY_MINUTES} minutes")
+        if (end - start) % _WEEK_MINUTES < self.minimum_minutes:
+            raise ConfigError(section.key(self.key.name), text, f"must last at least {self.minimum_minutes} minutes")
         return text, (start, end)
 
 
@@ -67,7 +71,7 @@ def daily_window(name: str, description: str, default: str, *, minimum_minutes: 
     )
 
 
-def weekly_window(name: str, description: str, default: str, *, apart_from: str) -> WeeklyWindow:
+def weekly_window(name: str, description: str, default: str, *, apart_from: str, minimum_minutes: int = MIN_WEEKLY_MINUTES) -> WeeklyWindow:
     return WeeklyWindow(
         string(
             name,
@@ -75,8 +79,9 @@ def weekly_window(name: str, description: str, default: str, *, apart_from: str)
             default=default,
             pattern=_WEEKLY,
             meaning="must be ddd:hh:mm-ddd:hh:mm in UTC, e.g. sun:05:00-sun:06:00",
-            rule=f"at least {MIN_WEEKLY_MINUTES} minutes; must not overlap `{apart_from}`",
-        )
+            rule=f"at least {minimum_minutes} minutes; must not overlap `{apart_from}`",
+        ),
+        minimum_minutes,
     )
 
 

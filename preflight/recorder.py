@@ -34,6 +34,8 @@ class RecordedResource:
     aliases: list[str] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
     retain_on_delete: bool = False
+    # Inputs the engine keeps from the last deployment instead of the program's value.
+    ignore_changes: list[str] = field(default_factory=list)
 
 
 def redact(value: Any) -> Any:
@@ -121,6 +123,7 @@ class RecordingMonitor(MockMonitor):
                 aliases=self._alias_urns(request, urn),
                 dependencies=sorted(set(request.dependencies)),
                 retain_on_delete=bool(request.retainOnDelete),
+                ignore_changes=list(request.ignoreChanges),
             )
         )
         return response

@@ -64,7 +64,8 @@ def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
         database_url=pulumi.Output.secret(
             "postgresql://email_admin:pw@db.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/email_db?sslmode=verify-full"
         ),
-        redis_url=pulumi.Output.secret("rediss://:token@master.email-redis.abc123.use1.cache.amazonaws.com:6379"),
+        redis_url=pulumi.Output.secret("rediss://:token@clustercfg.email-redis.abc123.use1.cache.amazonaws.com:6379"),
+        redis_cluster=True,
         email_api_key=pulumi.Output.secret("prod_api_key"),
         tls_cert_pem=pulumi.Output.secret("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
         tls_key_pem=pulumi.Output.secret("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),

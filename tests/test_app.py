@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import posixpath
 from typing import Any
 
 import botocore.session
@@ -17,7 +18,7 @@ from committed_stacks import app_settings, deregistration_delay
 from components.app import App
 from components.app.environment import SECRET_ENV, SSL_CERT_PATH, SSL_KEY_PATH
 from components.app.lb_controller import CHART_REPOSITORY, CHART_VERSION, READ_ACTIONS, TARGET_ACTIONS
-from config.app import Colour
+from components.app.pod import RUN_AS
 from config.reader import ConfigError
 from policy import workloads
 from preflight.recorder import RecordedResource, RecordingMonitor
@@ -63,9 +64,11 @@ def built(pulumi_mocks: RecordingMonitor) -> Built:
 
 
 def test_every_variable_of_the_guide_reaches_the_container_and_secrets_only_by_reference(built: Built) -> None:
-    config_map = built.one("kubernetes:core/v1:ConfigMap", "app-settings")
-    secret = built.one("kubernetes:core/v1:Secret", "app-secrets")
-    for deployment in built.of_type(DEPLOYMENT):
+    for colour in TARGET_GROUPS:
+        deployment = built.one(DEPLOYMENT, f"app-{colour}")
+        # Each colour reads only its own objects.
+        config_map = built.one("kubernetes:core/v1:ConfigMap", f"app-{colour}-settings")
+        secret = built.one("kubernetes:core/v1:Secret", f"app-{colour}-secrets")
         env = {e["name"]: e for e in _container(deployment)["env"]}
         assert set(GUIDE_VARIABLES) <= set(env)
         for name, entry in env.items():
@@ -80,22 +83,32 @@ def test_every_variable_of_the_guide_reaches_the_container_and_secrets_only_by_r
 
 
 def test_plain_settings_hold_the_guides_values(built: Built) -> None:
-    data = built.one("kubernetes:core/v1:ConfigMap", "app-settings").inputs["data"]
-    assert data["EMAIL_ENVIRONMENT"] == "production"
-    assert data["EMAIL_WEBHOOK_URL"] == "https://mail.example.com/webhooks/email"
-    assert (data["EMAIL_TIMEOUT"], data["EMAIL_RATE_LIMIT"], data["LOG_LEVEL"]) == ("30", "1000", "info")
-    assert (data["METRICS_ENDPOINT"], data["HEALTH_CHECK_ENDPOINT"]) == ("/metrics", "/health")
-    assert (data["SSL_CERT_PATH"], data["SSL_KEY_PATH"]) == (SSL_CERT_PATH, SSL_KEY_PATH)
-    assert not any(key in data for key in SECRET_ENV)
+    for colour in TARGET_GROUPS:
+        data = built.one("kubernetes:core/v1:ConfigMap", f"app-{colour}-settings").inputs["data"]
+        assert data["EMAIL_ENVIRONMENT"] == "production"
+        assert data["EMAIL_WEBHOOK_URL"] == "https://mail.example.com/webhooks/email"
+        assert (data["EMAIL_TIMEOUT"], data["EMAIL_RATE_LIMIT"], data["LOG_LEVEL"]) == ("30", "1000", "info")
+        assert (data["METRICS_ENDPOINT"], data["HEALTH_CHECK_ENDPOINT"]) == ("/metrics", "/health")
+        assert (data["SSL_CERT_PATH"], data["SSL_KEY_PATH"]) == (SSL_CERT_PATH, SSL_KEY_PATH)
+        assert not any(key in data for key in SECRET_ENV)
 
 
 def test_secret_values_stay_pulumi_secrets_and_config_changes_roll_the_pods(built: Built) -> None:
-    for name in ("app-secrets", "app-tls"):
-        secret = built.one("kubernetes:core/v1:Secret", name)
-        assert secret.inputs["stringData"] == "[secret]"
-        # Immutable and auto-named: a new value makes a new object, and the pod templates change.
-        assert secret.inputs["immutable"] is True and "name" not in secret.inputs["metadata"]
-    assert built.one("kubernetes:core/v1:Secret", "app-tls").inputs["type"] == "kubernetes.io/tls"
+    for colour in TARGET_GROUPS:
+        for name in (f"app-{colour}-secrets", f"app-{colour}-tls"):
+            secret = built.one("kubernetes:core/v1:Secret", name)
+            assert secret.inputs["stringData"] == "[secret]"
+            # Immutable and auto-named: a new value makes a new object, and the pod templates change.
+            assert secret.inputs["immutable"] is True and "name" not in secret.inputs["metadata"]
+        assert built.one("kubernetes:core/v1:Secret", f"app-{colour}-tls").inputs["type"] == "kubernetes.io/tls"
+
+
+def test_a_colour_with_traffic_keeps_its_certificate_when_the_internal_ca_reissues_it(built: Built) -> None:
+    """Committed production: blue has the traffic, green is idle and takes a re-issued certificate."""
+    assert built.one("kubernetes:core/v1:Secret", "app-blue-tls").ignore_changes == ["stringData"]
+    assert built.one("kubernetes:core/v1:Secret", "app-green-tls").ignore_changes == []
+    for colour in TARGET_GROUPS:
+        assert built.one("kubernetes:core/v1:Secret", f"app-{colour}-secrets").ignore_changes == []
 
 
 @pulumi.runtime.test
@@ -107,7 +120,8 @@ def test_the_app_secret_holds_every_secret_variable() -> pulumi.Output[Any]:
         assert len(string_data["JWT_SECRET"]) == 64 and len(string_data["ENCRYPTION_KEY"]) == 64
         assert string_data["EMAIL_API_KEY"] == "prod_api_key"
 
-    return pulumi.Output.all(app.secret.string_data, pulumi.Output.unsecret(app.secret.string_data)).apply(lambda parts: check(parts[1]))
+    secret = app.secrets["green"]
+    return pulumi.Output.all(secret.string_data, pulumi.Output.unsecret(secret.string_data)).apply(lambda parts: check(parts[1]))
 
 
 def test_jwt_secret_and_encryption_key_are_generated_only_when_not_given(pulumi_mocks: RecordingMonitor) -> None:
@@ -118,18 +132,24 @@ def test_jwt_secret_and_encryption_key_are_generated_only_when_not_given(pulumi_
 
 
 def test_the_tls_key_pair_is_mounted_at_ssl_cert_path_and_ssl_key_path(built: Built) -> None:
-    tls = built.one("kubernetes:core/v1:Secret", "app-tls")
-    for deployment in built.of_type(DEPLOYMENT):
-        volumes = {v["name"]: v for v in _pod(deployment)["volumes"]}
-        source = volumes["tls"]["secret"]
-        assert source["secretName"] == tls.outputs["metadata"]["name"]
-        files = {item["path"]: item["key"] for item in source["items"]}
+    for colour in TARGET_GROUPS:
+        tls = built.one("kubernetes:core/v1:Secret", f"app-{colour}-tls")
+        deployment = built.one(DEPLOYMENT, f"app-{colour}")
+        volumes = {v["name"]: v["secret"] for v in _pod(deployment)["volumes"] if "secret" in v}
+        assert {source["secretName"] for source in volumes.values()} == {tls.outputs["metadata"]["name"]}
         mounts = {m["mountPath"]: m for m in _container(deployment)["volumeMounts"]}
-        assert files[mounts[SSL_CERT_PATH]["subPath"]] == "tls.crt"
-        assert files[mounts[SSL_KEY_PATH]["subPath"]] == "tls.key"
-        assert mounts[SSL_CERT_PATH]["readOnly"] and mounts[SSL_KEY_PATH]["readOnly"]
-        # Sub-path mounts: the image's CA bundle in /etc/ssl/certs stays visible.
-        assert "/etc/ssl/certs" not in mounts
+        # The key: its directory is a volume of ours, not a sub-path into the image's root-only
+        # /etc/ssl/private; the only file in it is the key, readable by the pod's group.
+        key_mount = mounts[posixpath.dirname(SSL_KEY_PATH)]
+        assert "subPath" not in key_mount and key_mount["readOnly"]
+        key_volume = volumes[key_mount["name"]]
+        assert key_volume["items"] == [{"key": "tls.key", "path": posixpath.basename(SSL_KEY_PATH)}]
+        assert key_volume["defaultMode"] == 0o440 and _pod(deployment)["securityContext"]["fsGroup"] == RUN_AS
+        assert not any(path.startswith("/etc/ssl/private") and "subPath" in m for path, m in mounts.items())
+        # The certificate: a sub-path mount, so the image's CA bundles in /etc/ssl/certs stay visible.
+        cert_mount = mounts[SSL_CERT_PATH]
+        assert {"key": "tls.crt", "path": cert_mount["subPath"]} in volumes[cert_mount["name"]]["items"]
+        assert cert_mount["readOnly"] and "/etc/ssl/certs" not in mounts
 
 
 def test_probes_check_health_over_https_on_port_3000(built: Built) -> None:
@@ -296,7 +316,9 @@ def test_moving_the_weights_changes_no_kubernetes_object(pulumi_mocks: Recording
     base = app_settings("production")
     green = dataclasses.replace(base.green, replicas=3)
     before = dataclasses.replace(base, green=green)
-    after = dataclasses.replace(before, blue=Colour("blue", base.blue.image, 3, 0), green=dataclasses.replace(green, weight=100))
+    after = dataclasses.replace(
+        before, blue=dataclasses.replace(base.blue, replicas=3, weight=0), green=dataclasses.replace(green, weight=100)
+    )
     first = {r.urn: r.inputs for r in build_app(pulumi_mocks, before).resources}
     second = {r.urn: r.inputs for r in build_app(pulumi_mocks, after).resources}
     assert first == second

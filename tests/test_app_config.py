@@ -112,6 +112,9 @@ def test_quantities_are_compared_in_kubernetes_units() -> None:
         ("production", "logLevel", "verbose", r"app\.logLevel = 'verbose': allowed: error, warn, info, debug"),
         ("production", "healthCheckEndpoint", "health", r"app\.healthCheckEndpoint = 'health': must be an absolute URL path"),
         ("production", "emailTimeout", 0, r"app\.emailTimeout = 0: must be between 1 and 600"),
+        ("production", "green.logLevel", "verbose", r"app\.green\.logLevel = 'verbose': allowed: error, warn, info, debug"),
+        ("production", "blue.emailRateLimit", 0, r"app\.blue\.emailRateLimit = 0: must be between 1 and 1000000"),
+        ("production", "green.logLevel", "debug", None),  # a colour's own setting
         ("production", "image", DIGEST, r"app\.image = .*unknown key"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from config_edits import delete_key as _delete
 from config_edits import set_key as _set
 
 from config.database import AURORA_INSTANCE_CLASSES, windows_overlap
-from config.redis import ELASTICACHE_NODE_TYPES
+from config.redis import CACHE_MIN_MAINTENANCE_MINUTES, ELASTICACHE_NODE_TYPES
+from config.windows import MIN_WEEKLY_MINUTES
 
 REJECTS = [
     # (stack, edit, key named in the message, words of what is allowed)
@@ -34,10 +36,11 @@ REJECTS = [
         "database.parameterGroupFamily",
         "needs family aurora-postgresql16",
     ),
-    ("production", _set("database.engineVersion", "15"), "database.engineVersion", "TLSv1.3 needs Aurora PostgreSQL 16"),
-    ("production", _set("database.engineVersion", "19"), "database.engineVersion", "majors known to this program: 16, 17"),
-    ("production", _set("database.engineVersion", "16.x"), "database.engineVersion", "major version"),
-    ("production", _set("database.engineVersion", "16.9"), "database.engineVersion", "a minor pin drifts"),
+    ("production", _set("database.engineVersion", "15.4"), "database.engineVersion", "TLSv1.3 needs Aurora PostgreSQL 16"),
+    ("production", _set("database.engineVersion", "19.1"), "database.engineVersion", "majors known to this program: 16, 17"),
+    ("production", _set("database.engineVersion", "16.x"), "database.engineVersion", "major.minor"),
+    ("production", _set("database.engineVersion", "16"), "database.engineVersion", "resent as a downgrade"),
+    ("production", _set("database.autoMinorVersionUpgrade", True), "database.engineVersion", "a minor pin drifts"),
     ("production", _set("database.instances", 17), "database.instances", "between 1 and 16"),
     ("production", _set("database.readReplicaScaling.maxReplicas", 0), "readReplicaScaling.maxReplicas", "between 1 and 15"),
     ("production", _set("database.readReplicaScaling.targetCpu", 50), "readReplicaScaling.targetCpu", "did you mean 'targetCpuPercent'"),
@@ -66,13 +69,16 @@ REJECTS = [
     ("staging", _set("redis.snapshotRetentionDays", 0), "redis.snapshotRetentionDays", "at least 1"),
     ("production", _set("redis.snapshotWindow", "02:00-02:30"), "redis.snapshotWindow", "at least 60 minutes"),
     ("production", _set("redis.maintenanceWindow", "mon:02:30-mon:03:30"), "redis.maintenanceWindow", "overlaps the snapshot window"),
+    # ElastiCache's minimum is 60 minutes, the database's 30: a 45-minute window passes only there.
+    ("production", _set("redis.maintenanceWindow", "sun:05:30-sun:06:15"), "redis.maintenanceWindow", "at least 60 minutes"),
+    ("production", _set("database.maintenanceWindow", "sun:04:30-sun:04:50"), "database.maintenanceWindow", "at least 30 minutes"),
     ("production", _set("redis.clusterMode", "disabled"), "email-platform:redis.clusterMode", "unknown key"),
     ("production", _delete("backup.copyRegion"), "email-platform:backup.copyRegion", "set backup.copyRegion to a second region"),
     ("staging", _set("backup.copyRegion", "us-east-1"), "backup.copyRegion", "must differ from aws:region (us-east-1)"),
     (
         "production",
         _both(
-            _set("database.engineVersion", "17"),
+            _set("database.engineVersion", "17.5"),
             _set("database.parameterGroupFamily", "aurora-postgresql17"),
             _set("database.allowMajorVersionUpgrade", True),
         ),
@@ -93,8 +99,8 @@ def test_bad_value_stops_before_any_resource(run_stack_with: Any, stack: str, ed
 
 ACCEPTS = [
     ("staging", _set("database.instances", 1)),  # allowed outside production
-    ("production", _both(_set("database.engineVersion", "17"), _set("database.parameterGroupFamily", "aurora-postgresql17"))),
-    ("production", _both(_set("database.engineVersion", "16.9"), _set("database.autoMinorVersionUpgrade", False))),
+    ("production", _both(_set("database.engineVersion", "17.5"), _set("database.parameterGroupFamily", "aurora-postgresql17"))),
+    ("production", _set("database.maintenanceWindow", "sun:04:30-sun:05:15")),  # 45 minutes: enough for RDS
     ("production", _set("database.instanceClass", "db.r8g.xlarge")),
     ("production", _both(_set("redis.engineVersion", "7.2"), _set("redis.parameterGroupFamily", "valkey7"))),
     ("production", _both(_set("redis.engine", "redis"), _set("redis.engineVersion", "7.1"), _set("redis.parameterGroupFamily", "redis7"))),
@@ -109,9 +115,9 @@ def test_good_values_are_accepted(load_config_with: Any, stack: str, edit: Edit)
 
 
 def test_a_pinned_minor_turns_automatic_minor_upgrades_off(run_stack_with: Any) -> None:
-    run = run_stack_with("production", _both(_set("database.engineVersion", "16.9"), _set("database.autoMinorVersionUpgrade", False)))
+    run = run_stack_with("production", _set("database.engineVersion", "16.12"))
     (cluster,) = run.of_type("aws:rds/cluster:Cluster")
-    assert cluster.inputs["engineVersion"] == "16.9"
+    assert cluster.inputs["engineVersion"] == "16.12"
     assert cluster.inputs["autoMinorVersionUpgrade"] is False
     assert all(i.inputs["autoMinorVersionUpgrade"] is False for i in run.of_type("aws:rds/clusterInstance:ClusterInstance"))
 
@@ -142,3 +148,22 @@ def test_the_class_tables_include_graviton() -> None:
 )
 def test_window_overlap(daily: tuple[int, int], weekly: tuple[int, int], overlap: bool) -> None:
     assert windows_overlap(daily, weekly) is overlap
+
+
+def _documented(service: str, operation: str, member: str) -> str:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    return re.sub(r"<[^>]+>", "", model.operation_model(operation).input_shape.members[member].documentation)
+
+
+def test_maintenance_window_minimums_are_the_ones_each_service_documents() -> None:
+    """ElastiCache's shortest maintenance window is twice RDS's: each is checked against its own."""
+    cache = re.search(
+        r"minimum maintenance window is a (\d+) minute period",
+        _documented("elasticache", "CreateReplicationGroup", "PreferredMaintenanceWindow"),
+    )
+    database = re.search(r"Must be at least (\d+) minutes", _documented("rds", "CreateDBCluster", "PreferredMaintenanceWindow"))
+    assert cache is not None and database is not None
+    assert CACHE_MIN_MAINTENANCE_MINUTES == int(cache.group(1)) == 60
+    assert MIN_WEEKLY_MINUTES == int(database.group(1)) == 30

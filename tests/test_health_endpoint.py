@@ -44,9 +44,11 @@ def _uptime_path(run: Run) -> str:
 
 
 def _config_map_path(run: Run) -> str:
-    (config_map,) = run.of_type("kubernetes:core/v1:ConfigMap")
-    path: str = config_map.inputs["data"]["HEALTH_CHECK_ENDPOINT"]
-    return path
+    """What every colour's ConfigMap tells the app (one path, or the set of them if they differ)."""
+    paths = {config_map.inputs["data"]["HEALTH_CHECK_ENDPOINT"] for config_map in run.of_type("kubernetes:core/v1:ConfigMap")}
+    assert len(run.of_type("kubernetes:core/v1:ConfigMap")) == 2, "one per colour"
+    (path,) = paths
+    return str(path)
 
 
 @pytest.fixture(scope="module")

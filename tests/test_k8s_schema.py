@@ -92,10 +92,17 @@ def manifest(resource: RecordedResource) -> dict[str, Any]:
 
 
 def rendered(monitor: RecordingMonitor, stack: str) -> list[dict[str, Any]]:
+    """Every object, with each server-side-apply patch applied to the object it names (a patch
+    alone is a partial object; what the API server validates is the object after the apply)."""
     environment = {"production": "production", "staging": "staging"}[stack]
     built = build_app(monitor, app_settings(stack), environment=environment)
     objects = [r for r in built.resources if r.type.startswith("kubernetes:") and r.type not in NOT_MANIFESTS]
-    return [manifest(r) for r in objects]
+    whole = [manifest(r) for r in objects if not r.type.endswith("Patch")]
+    for patch in (r for r in objects if r.type.endswith("Patch")):
+        kind, name = patch.inputs["kind"], patch.inputs["metadata"]["name"]
+        (target,) = [o for o in whole if o["kind"] == kind and o["metadata"]["name"] == name]
+        target["spec"] |= patch.inputs["spec"]
+    return whole
 
 
 @pytest.mark.parametrize("stack", ["production", "staging"])

@@ -106,7 +106,8 @@ def test_snapshots_are_retained_and_windows_set(production: Run, staging: Run) -
         group = _group(run)
         assert re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", group.inputs["snapshotWindow"])
         assert re.fullmatch(r"[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d", group.inputs["maintenanceWindow"])
-        assert group.inputs["finalSnapshotIdentifier"] == f"email-platform-{run.stack}-final"
+        (suffix,) = [r for r in run.of_type("random:index/randomId:RandomId") if r.name == "redis-final-snapshot"]
+        assert group.inputs["finalSnapshotIdentifier"] == f"email-platform-{run.stack}-final-{suffix.outputs['hex']}"
 
 
 def test_slow_log_and_engine_log_go_to_retained_log_groups(production: Run) -> None:

@@ -16,7 +16,7 @@ from preflight.document import build_document
 from preflight.runner import Run
 
 MAJOR_UPGRADE = both(
-    set_key("database.engineVersion", "17"),
+    set_key("database.engineVersion", "17.5"),
     set_key("database.parameterGroupFamily", "aurora-postgresql17"),
     set_key("database.allowMajorVersionUpgrade", True),
     set_key("database.applyImmediately", True),

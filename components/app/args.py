@@ -28,6 +28,8 @@ class AppArgs:
     deregistration_delay_seconds: int
     database_url: pulumi.Input[str]
     redis_url: pulumi.Input[str]
+    # Whether REDIS_URL is a cluster-mode configuration endpoint (the app's REDIS_CLUSTER).
+    redis_cluster: bool
     email_api_key: pulumi.Input[str]
     tls_cert_pem: pulumi.Input[str]
     tls_key_pem: pulumi.Input[str]

@@ -3,6 +3,17 @@
 The binding keeps the colour's target group equal to its ready pods; the Deployment is what the
 traffic step waits for (Pulumi counts it created or updated only once its rollout is complete,
 readiness gates included).
+
+Replicas under server-side apply: a running colour's `spec.replicas` belongs to its HPA, so the
+Deployment declares it only to park the colour (0). Dropping a field that only Pulumi's apply
+owned resets it to the default, 1 (the HPA documentation warns of this one-time drop), so on
+its own un-parking would start one pod and count the rollout complete at one ready pod. A
+running colour therefore also has a DeploymentPatch, its replicas handover: created on the
+un-park apply, it sets `spec.replicas` to the colour's configured replicas under a field manager
+of its own (the Kubernetes documentation's hand-over of a field to a controller), Pulumi waits
+until that many pods are ready, and the traffic step waits for it. It never re-applies
+(`ignore_changes`), so a later config change cannot scale an autoscaled colour down, and the
+field stays owned until the HPA takes it; parking deletes it.
 """
 
 from __future__ import annotations
@@ -30,7 +41,6 @@ class Prerequisites:
     network_policy: k8s.networking.v1.NetworkPolicy
     # The Load Balancer Controller's chart: its CRD and webhook serve the binding.
     controller_release: pulumi.Resource
-    pods: PodReferences
 
 
 @dataclass(frozen=True)
@@ -40,9 +50,18 @@ class ColourResources:
     deployment: k8s.apps.v1.Deployment
     disruption_budget: k8s.policy.v1.PodDisruptionBudget
     autoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler
+    # Only while the colour runs: the un-park apply of its configured replicas.
+    replicas_handover: k8s.apps.v1.DeploymentPatch | None
+
+    @property
+    def ready(self) -> list[pulumi.Resource]:
+        """What must be complete before the colour takes traffic."""
+        return [self.deployment] if self.replicas_handover is None else [self.deployment, self.replicas_handover]
 
 
-def colour_resources(name: str, colour: ColourName, args: AppArgs, first: Prerequisites, parent: pulumi.Resource) -> ColourResources:
+def colour_resources(
+    name: str, colour: ColourName, args: AppArgs, first: Prerequisites, pods: PodReferences, parent: pulumi.Resource
+) -> ColourResources:
     """The colour's objects, in the order they must exist: Service, binding, Deployment, then PDB and HPA."""
     provider = args.k8s_provider
     in_namespace = pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[first.namespace])
@@ -97,7 +116,7 @@ def colour_resources(name: str, colour: ColourName, args: AppArgs, first: Prereq
                 type="RollingUpdate",
                 rolling_update=k8s.apps.v1.RollingUpdateDeploymentArgs(max_unavailable=0, max_surge="25%"),
             ),
-            template=pod_template(args, colour, first.pods),
+            template=pod_template(args, colour, pods),
         ),
         # No skipAwait: Pulumi counts the Deployment as created or updated only once its
         # rollout is complete, which is what the traffic step depends on.
@@ -121,7 +140,31 @@ def colour_resources(name: str, colour: ColourName, args: AppArgs, first: Prereq
         opts=in_namespace,
     )
     autoscaler = _autoscaler(name, colour, args, metadata, deployment, parent)
-    return ColourResources(service, binding, deployment, budget, autoscaler)
+    handover = _replicas_handover(name, colour, replicas, deployment, provider, parent) if replicas > 0 else None
+    return ColourResources(service, binding, deployment, budget, autoscaler, handover)
+
+
+def _replicas_handover(
+    name: str, colour: ColourName, replicas: int, deployment: k8s.apps.v1.Deployment, provider: k8s.Provider, parent: pulumi.Resource
+) -> k8s.apps.v1.DeploymentPatch:
+    """`spec.replicas` = the configured replicas, applied once when the colour starts running."""
+    return k8s.apps.v1.DeploymentPatch(
+        f"{name}-{colour}-replicas-handover",
+        metadata=k8s.meta.v1.ObjectMetaPatchArgs(
+            name=colour_object_name(colour),
+            namespace=NAMESPACE,
+            # The Deployment's own apply owned replicas (0) while parked: take the field over.
+            annotations={"pulumi.com/patchForce": "true"},
+        ),
+        spec=k8s.apps.v1.DeploymentSpecPatchArgs(replicas=replicas),
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            provider=provider,
+            depends_on=[deployment],
+            ignore_changes=["spec"],
+            custom_timeouts=pulumi.CustomTimeouts(create=ROLLOUT_TIMEOUT, update=ROLLOUT_TIMEOUT),
+        ),
+    )
 
 
 def _autoscaler(

@@ -14,11 +14,14 @@ No request reaches a pod before it is ready, or after it has stopped serving:
   and the grace period covers that sleep plus the app's own drain.
 
 Configuration: plain settings in a ConfigMap, secrets in Secrets, each variable of the guide
-as its own `env` entry (`configMapKeyRef` / `secretKeyRef`, never a literal secret). The
-ConfigMap and Secrets are immutable and auto-named, so a change makes new ones and rolls the
-pods onto them; the TLS key pair is a `kubernetes.io/tls` Secret mounted at the paths named by
-SSL_CERT_PATH and SSL_KEY_PATH (sub-path mounts, so the image's CA bundle in
-/etc/ssl/certs stays visible).
+as its own `env` entry (`configMapKeyRef` / `secretKeyRef`, never a literal secret). Each
+colour has its own ConfigMap, Secret and TLS Secret, immutable and auto-named: a change makes
+new objects for that colour only and rolls only its pods, so a config change goes to the idle
+colour first (its settings can differ from the app-wide ones) and moves with the weights, and
+rolling back is moving them back. The TLS key pair (`kubernetes.io/tls`) is mounted at the
+paths named by SSL_CERT_PATH and SSL_KEY_PATH. A colour with traffic keeps its TLS Secret when
+the internal certificate is re-issued (neither the ALB nor the kubelet's probes verify the
+pods' certificate): the new one reaches it when it is next idle.
 """
 
 from __future__ import annotations
@@ -30,24 +33,27 @@ from components.app.args import AppArgs, check_args
 from components.app.colour import ColourResources, Prerequisites, colour_resources
 from components.app.environment import plain_settings, webhook_url
 from components.app.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
-from components.app.names import APP_LABELS, NAMESPACE, READINESS_GATE_LABEL, SERVICE_ACCOUNT
+from components.app.names import APP_LABELS, NAMESPACE, READINESS_GATE_LABEL, SERVICE_ACCOUNT, colour_labels
 from components.app.network_policy import network_policy_spec
 from components.app.pod import PodReferences
 from components.shared.iam import irsa_role
 from components.shared.secrets import generated_key
-from config.app import COLOURS
+from config.app import COLOURS, ColourName
 
 
 class App(pulumi.ComponentResource):
     namespace: k8s.core.v1.Namespace
     service_account: k8s.core.v1.ServiceAccount
-    config_map: k8s.core.v1.ConfigMap
-    secret: k8s.core.v1.Secret
-    tls_secret: k8s.core.v1.Secret
+    # Per colour: its own configuration objects.
+    config_maps: dict[str, k8s.core.v1.ConfigMap]
+    secrets: dict[str, k8s.core.v1.Secret]
+    tls_secrets: dict[str, k8s.core.v1.Secret]
     controller: LoadBalancerController
     services: dict[str, k8s.core.v1.Service]
     bindings: dict[str, k8s.apiextensions.CustomResource]
     rollouts: dict[str, k8s.apps.v1.Deployment]
+    # Per colour: what the traffic step waits for (its Deployment and, while it runs, its replicas handover).
+    ready: dict[str, list[pulumi.Resource]]
     autoscalers: dict[str, k8s.autoscaling.v2.HorizontalPodAutoscaler]
     disruption_budgets: dict[str, k8s.policy.v1.PodDisruptionBudget]
     network_policy: k8s.networking.v1.NetworkPolicy
@@ -58,6 +64,7 @@ class App(pulumi.ComponentResource):
     def __init__(self, name: str, args: AppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:app:App", name, None, opts)
         check_args(args)
+        self.config_maps, self.secrets, self.tls_secrets = {}, {}, {}
         self.webhook_url = webhook_url(args.domain)
         self.controller = LoadBalancerController(
             f"{name}-lb-controller",
@@ -75,7 +82,8 @@ class App(pulumi.ComponentResource):
         self.namespace = self._namespace(name, args)
         in_namespace = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[self.namespace])
         self._identity(name, args, in_namespace)
-        self._configuration(name, args, in_namespace)
+        secret_values = self._secret_values(name, args)
+        pods = {colour: self._colour_configuration(name, colour, args, secret_values, in_namespace) for colour in COLOURS}
         self.network_policy = k8s.networking.v1.NetworkPolicy(
             f"{name}-network-policy",
             metadata=k8s.meta.v1.ObjectMetaArgs(name="email-platform", namespace=NAMESPACE, labels=APP_LABELS),
@@ -87,16 +95,14 @@ class App(pulumi.ComponentResource):
             service_account=self.service_account,
             network_policy=self.network_policy,
             controller_release=self.controller.release,
-            pods=PodReferences(
-                config_map_name=self.config_map.metadata.apply(_object_name),
-                secret_name=self.secret.metadata.apply(_object_name),
-                tls_name=self.tls_secret.metadata.apply(_object_name),
-            ),
         )
-        colours: dict[str, ColourResources] = {colour: colour_resources(name, colour, args, first, self) for colour in COLOURS}
+        colours: dict[str, ColourResources] = {
+            colour: colour_resources(name, colour, args, first, pods[colour], self) for colour in COLOURS
+        }
         self.services = {colour: made.service for colour, made in colours.items()}
         self.bindings = {colour: made.binding for colour, made in colours.items()}
         self.rollouts = {colour: made.deployment for colour, made in colours.items()}
+        self.ready = {colour: made.ready for colour, made in colours.items()}
         self.disruption_budgets = {colour: made.disruption_budget for colour, made in colours.items()}
         self.autoscalers = {colour: made.autoscaler for colour, made in colours.items()}
 
@@ -154,43 +160,65 @@ class App(pulumi.ComponentResource):
             opts=in_namespace,
         )
 
-    def _configuration(self, name: str, args: AppArgs, in_namespace: pulumi.ResourceOptions) -> None:
-        """The ConfigMap, the app Secret and the TLS Secret: immutable and auto-named, so a change rolls the pods."""
-        self.config_map = k8s.core.v1.ConfigMap(
-            f"{name}-settings",
-            metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=APP_LABELS),
-            immutable=True,
-            data=plain_settings(args.settings, args.environment, args.domain),
-            opts=in_namespace,
-        )
+    def _secret_values(self, name: str, args: AppArgs) -> dict[str, pulumi.Input[str]]:
+        """The app Secret's values, shared by the colours; keys the stack does not give are generated once."""
         jwt_secret = args.jwt_secret if args.jwt_secret is not None else generated_key(f"{name}-jwt-secret", self)
         # Data encrypted with ENCRYPTION_KEY is unreadable under a new one: the generated key is
         # protected like the database that holds that data.
         encryption_key = (
             args.encryption_key if args.encryption_key is not None else generated_key(f"{name}-encryption-key", self, protect=True)
         )
-        secret_values: dict[str, pulumi.Input[str]] = {
+        return {
             "EMAIL_API_KEY": args.email_api_key,
             "JWT_SECRET": jwt_secret,
             "ENCRYPTION_KEY": encryption_key,
             "DATABASE_URL": args.database_url,
             "REDIS_URL": args.redis_url,
         }
-        self.secret = k8s.core.v1.Secret(
-            f"{name}-secrets",
-            metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=APP_LABELS),
+
+    def _colour_configuration(
+        self,
+        name: str,
+        colour: ColourName,
+        args: AppArgs,
+        secret_values: dict[str, pulumi.Input[str]],
+        in_namespace: pulumi.ResourceOptions,
+    ) -> PodReferences:
+        """The colour's ConfigMap, app Secret and TLS Secret: immutable and auto-named, so a change rolls only this colour."""
+        labels = colour_labels(colour)
+        settings = plain_settings(args.settings, args.settings.colours[colour], args.environment, args.domain, args.redis_cluster)
+        config_map = k8s.core.v1.ConfigMap(
+            f"{name}-{colour}-settings",
+            metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=labels),
+            immutable=True,
+            data=settings,
+            opts=in_namespace,
+        )
+        secret = k8s.core.v1.Secret(
+            f"{name}-{colour}-secrets",
+            metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=labels),
             type="Opaque",
             immutable=True,
             string_data={key: pulumi.Output.secret(value) for key, value in secret_values.items()},
             opts=in_namespace,
         )
-        self.tls_secret = k8s.core.v1.Secret(
-            f"{name}-tls",
-            metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=APP_LABELS),
+        # A colour with traffic keeps the certificate it started with: a re-issue on the early-renewal
+        # schedule would otherwise roll the live colour in an unrelated `pulumi up`.
+        live = args.settings.colours[colour].weight > 0
+        tls_secret = k8s.core.v1.Secret(
+            f"{name}-{colour}-tls",
+            metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=labels),
             type="kubernetes.io/tls",
             immutable=True,
             string_data={"tls.crt": pulumi.Output.secret(args.tls_cert_pem), "tls.key": pulumi.Output.secret(args.tls_key_pem)},
-            opts=in_namespace,
+            opts=pulumi.ResourceOptions.merge(in_namespace, pulumi.ResourceOptions(ignore_changes=["stringData"] if live else None)),
+        )
+        self.config_maps[colour], self.secrets[colour], self.tls_secrets[colour] = config_map, secret, tls_secret
+        return PodReferences(
+            config_map_name=config_map.metadata.apply(_object_name),
+            secret_name=secret.metadata.apply(_object_name),
+            tls_name=tls_secret.metadata.apply(_object_name),
+            plain_keys=tuple(settings),
         )
 
 

@@ -5,14 +5,20 @@ Each becomes its own `env` entry (`configMapKeyRef` / `secretKeyRef`), never a l
 
 from __future__ import annotations
 
+import posixpath
+
 import pulumi
 import pulumi_kubernetes as k8s
 
-from config.app import AppSettings
+from config.app import AppSettings, Colour
 
-# The TLS key pair's mount paths (sub-path mounts, so the image's CA bundle in /etc/ssl/certs stays visible).
+# The TLS key pair at the paths the guide names. The key's directory is a volume of ours:
+# Debian's openssl package ships the image's /etc/ssl/private as drwx------ root, which a
+# non-root app cannot enter, so a sub-path mount into it would leave the key unreadable. The
+# certificate is a sub-path mount, so the image's CA bundles in /etc/ssl/certs stay visible.
 SSL_CERT_PATH = "/etc/ssl/certs/email-cert.pem"
 SSL_KEY_PATH = "/etc/ssl/private/email-key.pem"
+SSL_KEY_DIRECTORY = posixpath.dirname(SSL_KEY_PATH)
 # Keys of the app Secret; each becomes the env var of the same name.
 SECRET_ENV = ("EMAIL_API_KEY", "JWT_SECRET", "ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL")
 
@@ -22,18 +28,22 @@ def webhook_url(domain: str) -> str:
     return f"https://{domain}/webhooks/email"
 
 
-def plain_settings(settings: AppSettings, environment: str, domain: str) -> dict[str, str]:
-    """The ConfigMap: every non-secret variable of the guide, as strings."""
+def plain_settings(settings: AppSettings, colour: Colour, environment: str, domain: str, redis_cluster: bool) -> dict[str, str]:
+    """A colour's ConfigMap: every non-secret variable of the guide, as strings, with the colour's own values."""
     return {
         "EMAIL_ENVIRONMENT": environment,
         "EMAIL_WEBHOOK_URL": webhook_url(domain),
-        "EMAIL_TIMEOUT": str(settings.email_timeout),
-        "EMAIL_RATE_LIMIT": str(settings.email_rate_limit),
+        "EMAIL_TIMEOUT": str(colour.email_timeout),
+        "EMAIL_RATE_LIMIT": str(colour.email_rate_limit),
         "SSL_CERT_PATH": SSL_CERT_PATH,
         "SSL_KEY_PATH": SSL_KEY_PATH,
-        "LOG_LEVEL": settings.log_level,
+        "LOG_LEVEL": colour.log_level,
         "METRICS_ENDPOINT": settings.metrics_endpoint,
         "HEALTH_CHECK_ENDPOINT": settings.health_check_endpoint,
+        # REDIS_URL is the configuration endpoint of a cluster-mode group: a client that does not
+        # follow the cluster's slot map gets MOVED for keys on other shards (and for writes that
+        # land on a replica), so the app must open a cluster client when this is "true".
+        "REDIS_CLUSTER": "true" if redis_cluster else "false",
         # `npm start` writes its cache and logs under the home directory; the root file
         # system is read-only, so point npm at the writable /tmp.
         "npm_config_cache": "/tmp/.npm",

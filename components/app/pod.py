@@ -6,26 +6,30 @@ metrics endpoints) and config.app.APP_PORT, the same values the load balancer ch
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components.app.args import AppArgs
-from components.app.environment import SSL_CERT_PATH, SSL_KEY_PATH, env_vars, plain_settings
+from components.app.environment import SSL_CERT_PATH, SSL_KEY_DIRECTORY, SSL_KEY_PATH, env_vars
 from components.app.names import CONTAINER, PORT_NAME, SERVICE_ACCOUNT, colour_labels
 from config.app import APP_PORT, ColourName
 
 RUN_AS = 10001  # checkov CKV_K8S_40 and the restricted profile want a high, non-root uid
+CERT_FILE = posixpath.basename(SSL_CERT_PATH)
+KEY_FILE = posixpath.basename(SSL_KEY_PATH)
 
 
 @dataclass(frozen=True)
 class PodReferences:
-    """The provider-given names of the auto-named objects the pods read."""
+    """The provider-given names of the colour's own auto-named objects its pods read, and the ConfigMap's keys."""
 
     config_map_name: pulumi.Output[str]
     secret_name: pulumi.Output[str]
     tls_name: pulumi.Output[str]
+    plain_keys: tuple[str, ...]
 
 
 def _probe(path: str, period: int, failures: int, timeout: int = 3) -> k8s.core.v1.ProbeArgs:
@@ -54,14 +58,13 @@ def _security_context() -> k8s.core.v1.SecurityContextArgs:
 def _container(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.core.v1.ContainerArgs:
     settings = args.settings
     health = settings.health_check_endpoint
-    plain = list(plain_settings(settings, args.environment, args.domain))
     return k8s.core.v1.ContainerArgs(
         name=CONTAINER,
         image=settings.colours[colour].image,
         # Re-resolve the tag on every start: a pinned tag moved by mistake is caught.
         image_pull_policy="Always",
         ports=[k8s.core.v1.ContainerPortArgs(name=PORT_NAME, container_port=APP_PORT, protocol="TCP")],
-        env=env_vars(refs.config_map_name, refs.secret_name, plain),
+        env=env_vars(refs.config_map_name, refs.secret_name, list(refs.plain_keys)),
         resources=k8s.core.v1.ResourceRequirementsArgs(
             requests={"cpu": settings.resources.cpu_request, "memory": settings.resources.memory_request},
             limits={"cpu": settings.resources.cpu_limit, "memory": settings.resources.memory_limit},
@@ -76,8 +79,9 @@ def _container(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.co
         security_context=_security_context(),
         volume_mounts=[
             k8s.core.v1.VolumeMountArgs(name="tmp", mount_path="/tmp"),
-            k8s.core.v1.VolumeMountArgs(name="tls", mount_path=SSL_CERT_PATH, sub_path="email-cert.pem", read_only=True),
-            k8s.core.v1.VolumeMountArgs(name="tls", mount_path=SSL_KEY_PATH, sub_path="email-key.pem", read_only=True),
+            k8s.core.v1.VolumeMountArgs(name="tls", mount_path=SSL_CERT_PATH, sub_path=CERT_FILE, read_only=True),
+            # The whole directory, not a sub-path: the image's own /etc/ssl/private is root-only.
+            k8s.core.v1.VolumeMountArgs(name="tls-key", mount_path=SSL_KEY_DIRECTORY, read_only=True),
         ],
     )
 
@@ -131,12 +135,14 @@ def pod_template(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.
                 k8s.core.v1.VolumeArgs(
                     name="tls",
                     secret=k8s.core.v1.SecretVolumeSourceArgs(
-                        secret_name=refs.tls_name,
-                        default_mode=0o440,
-                        items=[
-                            k8s.core.v1.KeyToPathArgs(key="tls.crt", path="email-cert.pem"),
-                            k8s.core.v1.KeyToPathArgs(key="tls.key", path="email-key.pem"),
-                        ],
+                        secret_name=refs.tls_name, default_mode=0o440, items=[k8s.core.v1.KeyToPathArgs(key="tls.crt", path=CERT_FILE)]
+                    ),
+                ),
+                # Readable through the pod's fsGroup (the app's group); nothing else is in the directory.
+                k8s.core.v1.VolumeArgs(
+                    name="tls-key",
+                    secret=k8s.core.v1.SecretVolumeSourceArgs(
+                        secret_name=refs.tls_name, default_mode=0o440, items=[k8s.core.v1.KeyToPathArgs(key="tls.key", path=KEY_FILE)]
                     ),
                 ),
             ],

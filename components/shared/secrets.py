@@ -32,3 +32,11 @@ def generated_key(name: str, parent: pulumi.Resource, *, protect: bool = False) 
     """A 64-character key, alphanumeric so it is safe in any env parser; `protect` it when data depends on it."""
     password = random.RandomPassword(name, length=KEY_LENGTH, special=False, opts=pulumi.ResourceOptions(parent=parent, protect=protect))
     return pulumi.Output.secret(password.result)
+
+
+def final_snapshot_identifier(name: str, store_identifier: str, parent: pulumi.Resource) -> pulumi.Output[str]:
+    """`<identifier>-final-<8 hex>`: the suffix is drawn once and kept in state, so it is the same
+    on every preview and update, and a store rebuilt after a destroy draws a new one (AWS refuses
+    a final snapshot whose name is taken, which would fail the second destroy)."""
+    suffix = random.RandomId(name, byte_length=4, keepers={"identifier": store_identifier}, opts=pulumi.ResourceOptions(parent=parent))
+    return suffix.hex.apply(lambda hex_suffix: f"{store_identifier}-final-{hex_suffix}")

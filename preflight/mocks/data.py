@@ -9,6 +9,7 @@ really runs). Shapes follow the real services: `<id>.cluster-<hash>.<region>.rds
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import string
 from typing import Any
@@ -109,6 +110,13 @@ def _random_password(args: Args, resource_id: str, ctx: MockContext) -> dict[str
     return {"result": "".join(chars[:length]), "bcryptHash": "$2a$10$" + short_hash("bcrypt", args.name, length=53)}
 
 
+def _random_id(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
+    """Random bytes drawn deterministically from the name, in the encodings the provider returns."""
+    raw = hashlib.sha256(f"random-id/{args.name}".encode()).digest()[: int(args.inputs.get("byteLength") or 8)]
+    b64_url = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return {"hex": raw.hex(), "b64Url": b64_url, "b64Std": base64.b64encode(raw).decode(), "dec": str(int.from_bytes(raw, "big"))}
+
+
 COMPUTED = {
     "aws:rds/cluster:Cluster": _rds_cluster,
     "aws:rds/clusterInstance:ClusterInstance": _rds_cluster_instance,
@@ -119,4 +127,5 @@ COMPUTED = {
     "aws:elasticache/subnetGroup:SubnetGroup": _named("elasticache", "subnetgroup"),
     "aws:elasticache/parameterGroup:ParameterGroup": _named("elasticache", "parametergroup"),
     "random:index/randomPassword:RandomPassword": _random_password,
+    "random:index/randomId:RandomId": _random_id,
 }

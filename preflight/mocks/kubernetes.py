@@ -87,6 +87,8 @@ COMPUTED = {
     "kubernetes:core/v1:Secret": _object,
     "kubernetes:core/v1:Service": _service,
     "kubernetes:apps/v1:Deployment": _deployment,
+    # A patch answers with the whole object as the server has it after the apply.
+    "kubernetes:apps/v1:DeploymentPatch": _deployment,
     "kubernetes:policy/v1:PodDisruptionBudget": _object,
     "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": _object,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": _object,
