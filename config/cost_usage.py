@@ -37,6 +37,7 @@ USAGE_FIGURES: dict[str, tuple[str, ...]] = {
     # `preflight cost --advise` can price ElastiCache Serverless against the nodes.
     "aws:elasticache/serverlessCache:ServerlessCache": ("data_stored_gb", "monthly_ecpus"),
     "aws:backup/plan:Plan": ("storage_gb", "monthly_copy_gb"),
+    "aws:sqs/queue:Queue": ("monthly_requests",),
 }
 
 

@@ -44,6 +44,7 @@ PRIVATELINK_PAGE = "aws.amazon.com/privatelink/pricing"
 EVENTS_PAGE = "aws.amazon.com/eventbridge/pricing (custom events, archive, API destinations)"
 APPCONFIG_PAGE = "aws.amazon.com/systems-manager/pricing (AppConfig)"
 BACKUP_PAGE = "aws.amazon.com/backup/pricing (Amazon Aurora snapshot warm storage; cross-Region transfer out of US East)"
+SQS_PAGE = "aws.amazon.com/sqs/pricing (standard queue, after the first 1M requests a month)"
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def _us_east_1() -> dict[str, Price]:
         # another region pay inter-region transfer per GB.
         "backup.aurora.warm": _p("0.021", "GB-month", BACKUP_PAGE, confirmed=False),
         "backup.copy.transfer": _p("0.02", "GB", BACKUP_PAGE, confirmed=False),
+        "sqs.standard.requests": _p("0.40", "1M requests", SQS_PAGE),
     }
     return prices
 

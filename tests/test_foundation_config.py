@@ -100,12 +100,11 @@ def test_config_error_is_a_run_error_so_the_engine_prints_no_traceback() -> None
 def _existing_cluster(config: dict[str, Any]) -> None:
     cluster = config["email-platform:cluster"]
     cluster["mode"] = "existing"
-    del cluster["nodeGroup"]
+    for owned in ("nodeGroup", "nodePool", "access"):
+        del cluster[owned]
     cluster["existing"] = {
         "name": "shared-platform",
         "securityGroupId": "sg-0123456789abcdef0",
-        "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
-        "oidcIssuerUrl": "https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
     }
 
 

@@ -33,7 +33,7 @@ from components.app.lb_controller import LoadBalancerController, LoadBalancerCon
 from components.app.names import APP_LABELS, NAMESPACE, READINESS_GATE_LABEL, SERVICE_ACCOUNT
 from components.app.network_policy import network_policy_spec
 from components.app.pod import PodReferences
-from components.shared.iam import irsa_role
+from components.shared.iam import pod_identity_role
 from components.shared.secrets import generated_key
 from config.app import COLOURS
 
@@ -44,6 +44,7 @@ class App(pulumi.ComponentResource):
     config_map: k8s.core.v1.ConfigMap
     secret: k8s.core.v1.Secret
     tls_secret: k8s.core.v1.Secret
+    registry_secret: k8s.core.v1.Secret | None = None
     controller: LoadBalancerController
     services: dict[str, k8s.core.v1.Service]
     bindings: dict[str, k8s.apiextensions.CustomResource]
@@ -65,10 +66,9 @@ class App(pulumi.ComponentResource):
                 cluster_name=args.cluster_name,
                 region=args.region,
                 vpc_id=args.vpc_id,
-                oidc_provider_arn=args.oidc_provider_arn,
-                oidc_issuer_url=args.oidc_issuer_url,
                 target_group_arns=args.target_group_arns,
                 k8s_provider=args.k8s_provider,
+                cluster_ready=args.cluster_ready,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -91,6 +91,7 @@ class App(pulumi.ComponentResource):
                 config_map_name=self.config_map.metadata.apply(_object_name),
                 secret_name=self.secret.metadata.apply(_object_name),
                 tls_name=self.tls_secret.metadata.apply(_object_name),
+                registry_secret_name=self.registry_secret.metadata.apply(_object_name) if self.registry_secret else None,
             ),
         )
         colours: dict[str, ColourResources] = {colour: colour_resources(name, colour, args, first, self) for colour in COLOURS}
@@ -128,15 +129,15 @@ class App(pulumi.ComponentResource):
         )
 
     def _identity(self, name: str, args: AppArgs, in_namespace: pulumi.ResourceOptions) -> None:
-        """The pods' IAM role (IRSA) and the service account that carries it."""
-        role = irsa_role(
+        """The pods' IAM role (EKS Pod Identity) and the service account it is associated with."""
+        role = pod_identity_role(
             f"{name}-role",
-            args.oidc_provider_arn,
-            args.oidc_issuer_url,
+            args.cluster_name,
             NAMESPACE,
             SERVICE_ACCOUNT,
-            "email-platform app pods (IRSA); attach policies here when the app calls AWS APIs",
+            "email-platform app pods (Pod Identity); attach policies here when the app calls AWS APIs",
             self,
+            depends_on=list(args.cluster_ready),
         )
         self.role_arn = role.arn
         self.role_name = role.name
@@ -146,10 +147,9 @@ class App(pulumi.ComponentResource):
                 name=SERVICE_ACCOUNT,
                 namespace=NAMESPACE,
                 labels=APP_LABELS,
-                annotations={"eks.amazonaws.com/role-arn": role.arn},
             ),
-            # The app never calls the Kubernetes API; the IRSA web-identity token is projected
-            # by EKS's webhook independently of this setting.
+            # The app never calls the Kubernetes API; the Pod Identity agent serves the pods'
+            # AWS credentials on the node independently of this setting.
             automount_service_account_token=False,
             opts=in_namespace,
         )
@@ -192,6 +192,15 @@ class App(pulumi.ComponentResource):
             string_data={"tls.crt": pulumi.Output.secret(args.tls_cert_pem), "tls.key": pulumi.Output.secret(args.tls_key_pem)},
             opts=in_namespace,
         )
+        if args.registry_credentials is not None:
+            self.registry_secret = k8s.core.v1.Secret(
+                f"{name}-registry",
+                metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=APP_LABELS),
+                type="kubernetes.io/dockerconfigjson",
+                immutable=True,
+                string_data={".dockerconfigjson": pulumi.Output.secret(args.registry_credentials)},
+                opts=in_namespace,
+            )
 
 
 def _object_name(metadata: k8s.meta.v1.outputs.ObjectMeta | None) -> str:
