@@ -43,7 +43,7 @@ def check_capacity(cluster: ClusterSettings, app: AppSettings) -> None:
     if cluster.node_pool is None:
         return
     peak = peak_app_cpu(app)
-    what = f"both colours at autoscaling.maxReplicas request {peak:g} vCPU"
+    what = f"both colours at autoscaling.maxReplicas request {peak.normalize():f} vCPU"
     check_cpu_limit(cluster.node_pool, peak, what)
 
 

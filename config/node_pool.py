@@ -82,4 +82,4 @@ def parse_node_pool(section: Section, production: bool, node_group_architecture:
 def check_cpu_limit(pool: NodePoolSettings, peak_cpu: Decimal, what: str) -> None:
     """The NodePool must be able to hold the app at its peak (both colours at their HPA maximum)."""
     if Decimal(pool.cpu_limit) < peak_cpu:
-        raise ConfigError(pool.cpu_limit_key, pool.cpu_limit, f"must be at least {peak_cpu:g} vCPU: {what}")
+        raise ConfigError(pool.cpu_limit_key, pool.cpu_limit, f"must be at least {peak_cpu.normalize():f} vCPU: {what}")
