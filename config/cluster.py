@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from config.basics import Basics
+from config.cluster_access import ACCESS, AccessGrant, parse_access
 from config.declare import Derived, Group, PerEnvironment, boolean, integer, string, string_map, strings
 from config.instance_types import (
     MIN_MEMORY_GIB,
@@ -16,7 +17,6 @@ from config.instance_types import (
     RECOMMENDED_NODE_TYPES,
     Architecture,
 )
-from config.cluster_access import ACCESS, AccessGrant, parse_access
 from config.network import log_retention_key
 from config.node_pool import NODE_POOL, NodePoolSettings, parse_node_pool
 from config.reader import REQUIRED, ConfigError, Section, refuse_in_production

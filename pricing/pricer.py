@@ -24,7 +24,6 @@ from pricing.free_types import is_free
 from pricing.report import CostReport, ResourceCost, Unpriced
 from pricing.services import PRICERS
 
-
 # The NodePool's limit is the cost ceiling: nodes priced per vCPU at this on-demand type (4 vCPU).
 CEILING_REFERENCE_TYPE = "m6i.xlarge"
 

@@ -48,14 +48,19 @@ def _requirements_rules(requirements: list[dict[str, Any]]) -> list[Rule]:
             ),
         ),
         ("operators are the CRD's", lambda _: all(r["operator"] in REQUIREMENT_OPERATORS for r in requirements)),
-        ("no karpenter.sh/nodepool or kubernetes.io/hostname", lambda _: not {r["key"] for r in requirements} & {"karpenter.sh/nodepool", "kubernetes.io/hostname"}),
+        (
+            "no karpenter.sh/nodepool or kubernetes.io/hostname",
+            lambda _: not {r["key"] for r in requirements} & {"karpenter.sh/nodepool", "kubernetes.io/hostname"},
+        ),
         (
             "karpenter.sh labels restricted",
             lambda _: all(r["key"] in KARPENTER_SH_LABELS_ALLOWED for r in requirements if r["key"].split("/")[0].endswith("karpenter.sh")),
         ),
         (
             "karpenter.k8s.aws labels are known ones",
-            lambda _: all(r["key"] in KARPENTER_AWS_LABELS_USED for r in requirements if r["key"].split("/")[0].endswith("karpenter.k8s.aws")),
+            lambda _: all(
+                r["key"] in KARPENTER_AWS_LABELS_USED for r in requirements if r["key"].split("/")[0].endswith("karpenter.k8s.aws")
+            ),
         ),
         ("at most 100 requirements", lambda _: len(requirements) <= 100),
     ]
@@ -96,7 +101,9 @@ VOLUME_SIZE = re.compile(
     r"^((?:[1-9][0-9]{0,3}|[1-4][0-9]{4}|[5][0-8][0-9]{3}|59000)Gi|(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|[6][0-3][0-9]{3}|64000)G"
     r"|([1-9]||[1-5][0-7]|58)Ti|([1-9]||[1-5][0-9]|6[0-3]|64)T)$"
 )
-RESTRICTED_TAG = re.compile(r"^(eks:eks-cluster-name|kubernetes\.io/cluster.*|karpenter\.sh/nodepool|karpenter\.sh/nodeclaim|karpenter\.k8s\.aws/ec2nodeclass)$")
+RESTRICTED_TAG = re.compile(
+    r"^(eks:eks-cluster-name|kubernetes\.io/cluster.*|karpenter\.sh/nodepool|karpenter\.sh/nodeclaim|karpenter\.k8s\.aws/ec2nodeclass)$"
+)
 
 
 def node_class_violations(spec: dict[str, Any]) -> list[str]:
@@ -116,14 +123,21 @@ def node_class_violations(spec: dict[str, Any]) -> list[str]:
             ),
         ),
         ("amiFamily required without an alias", lambda s: any("alias" in t for t in s["amiSelectorTerms"]) or "amiFamily" in s),
-        ("subnet terms: tags or id, not empty", lambda s: s["subnetSelectorTerms"] and all(("tags" in t) != ("id" in t) for t in s["subnetSelectorTerms"])),
+        (
+            "subnet terms: tags or id, not empty",
+            lambda s: s["subnetSelectorTerms"] and all(("tags" in t) != ("id" in t) for t in s["subnetSelectorTerms"]),
+        ),
         (
             "security group terms: tags, id or name, not empty",
-            lambda s: s["securityGroupSelectorTerms"] and all(len({"tags", "id", "name"} & set(t)) == 1 for t in s["securityGroupSelectorTerms"]),
+            lambda s: (
+                s["securityGroupSelectorTerms"] and all(len({"tags", "id", "name"} & set(t)) == 1 for t in s["securityGroupSelectorTerms"])
+            ),
         ),
         (
             "selector tags have no empty keys or values",
-            lambda s: all(k and v for t in s["subnetSelectorTerms"] + s["securityGroupSelectorTerms"] for k, v in t.get("tags", {}).items()),
+            lambda s: all(
+                k and v for t in s["subnetSelectorTerms"] + s["securityGroupSelectorTerms"] for k, v in t.get("tags", {}).items()
+            ),
         ),
         ("one root volume at most", lambda _: sum(1 for d in disks if d.get("rootVolume")) <= 1),
         ("volume size or snapshot", lambda _: all("volumeSize" in d["ebs"] or "snapshotID" in d["ebs"] for d in disks)),
@@ -217,7 +231,10 @@ def _node_pool() -> dict[str, Any]:
     [
         (lambda s: s["template"]["spec"]["requirements"][0].update(values=["3", "4"]), "exactly one non-negative integer"),
         (lambda s: s["template"]["spec"]["requirements"][0].update(operator="GreaterThan"), "operators are the CRD's"),
-        (lambda s: s["template"]["spec"]["requirements"].append({"key": "karpenter.sh/nodepool", "operator": "In", "values": ["a"]}), "no karpenter.sh/nodepool"),
+        (
+            lambda s: s["template"]["spec"]["requirements"].append({"key": "karpenter.sh/nodepool", "operator": "In", "values": ["a"]}),
+            "no karpenter.sh/nodepool",
+        ),
         (lambda s: s["disruption"].update(consolidationPolicy="Always"), "consolidationPolicy enum"),
         (lambda s: s["disruption"].pop("consolidateAfter"), "consolidateAfter required"),
         (lambda s: s.update(replicas=3, limits={"cpu": "8"}), "static pools limit only nodes"),

@@ -62,9 +62,19 @@ REJECTS = [
     ("production", _set("cluster.nodeGroup.minSize", "three"), "cluster.nodeGroup.minSize", "whole number"),
     ("production", _set("cluster.endpointPublicAccess", "yes"), "cluster.endpointPublicAccess", "true or false"),
     # Day two: who may deploy, how far nodes scale, what the image runs on.
-    ("production", _set("cluster.access", {ONCALL_ROLE: "AmazonEKSViewPolicy"}), "email-platform:cluster.access", "AmazonEKSClusterAdminPolicy"),
+    (
+        "production",
+        _set("cluster.access", {ONCALL_ROLE: "AmazonEKSViewPolicy"}),
+        "email-platform:cluster.access",
+        "AmazonEKSClusterAdminPolicy",
+    ),
     ("staging", _set("cluster.access", {}), "email-platform:cluster.access", "the deploy role"),
-    ("production", _set(f"cluster.access.{DEPLOY_ROLE}", "AmazonEKSRootPolicy"), f"cluster.access.{DEPLOY_ROLE}", "allowed: AmazonEKSClusterAdminPolicy"),
+    (
+        "production",
+        _set(f"cluster.access.{DEPLOY_ROLE}", "AmazonEKSRootPolicy"),
+        f"cluster.access.{DEPLOY_ROLE}",
+        "allowed: AmazonEKSClusterAdminPolicy",
+    ),
     ("production", _set("cluster.nodePool.cpuLimit", 8), "email-platform:cluster.nodePool.cpuLimit", "at least 12 vCPU"),
     ("staging", _set("cluster.nodePool.cpuLimit", 2), "cluster.nodePool.cpuLimit", "between 4 and"),
     ("production", _set("cluster.nodePool.capacityTypes", ["on-demand", "spot"]), "cluster.nodePool.capacityTypes", "on-demand nodes only"),

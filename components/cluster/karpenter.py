@@ -112,9 +112,7 @@ class Karpenter(pulumi.ComponentResource):
                 "controller": {"resources": {"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"memory": "512Mi"}}},
                 "podDisruptionBudget": {"name": "karpenter", "maxUnavailable": 1},
             },
-            opts=pulumi.ResourceOptions(
-                parent=self, provider=args.k8s_provider, depends_on=[*args.depends_on, policy, node_access]
-            ),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[*args.depends_on, policy, node_access]),
         )
         cr = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[self.chart])
         self.node_class = k8s.apiextensions.CustomResource(
@@ -179,7 +177,12 @@ def node_class_spec(cluster_name: str, node_role_name: str, disk_size_gib: int, 
             }
         ],
         # One hop: pods cannot borrow the node's role; they get their own through Pod Identity.
-        "metadataOptions": {"httpEndpoint": "enabled", "httpProtocolIPv6": "disabled", "httpPutResponseHopLimit": 1, "httpTokens": "required"},
+        "metadataOptions": {
+            "httpEndpoint": "enabled",
+            "httpProtocolIPv6": "disabled",
+            "httpPutResponseHopLimit": 1,
+            "httpTokens": "required",
+        },
         "tags": dict(tags),
     }
 

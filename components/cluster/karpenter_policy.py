@@ -38,8 +38,11 @@ def controller_policy(cluster_name: str, cluster_arn: str, region: str, account_
         {
             "Sid": "LaunchFromSharedResources",
             "Action": ["ec2:RunInstances", "ec2:CreateFleet"],
-            "Resource": [f"arn:aws:ec2:{region}::image/*", f"arn:aws:ec2:{region}::snapshot/*"]
-            + _ec2(region, ("security-group", "subnet", "capacity-reservation", "placement-group")),
+            "Resource": [
+                f"arn:aws:ec2:{region}::image/*",
+                f"arn:aws:ec2:{region}::snapshot/*",
+                *_ec2(region, ("security-group", "subnet", "capacity-reservation", "placement-group")),
+            ],
         },
         {
             "Sid": "LaunchWithOwnTemplates",
@@ -95,7 +98,12 @@ def controller_policy(cluster_name: str, cluster_arn: str, region: str, account_
         },
         {
             "Sid": "ManageOwnInstanceProfiles",
-            "Action": ["iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
+            "Action": [
+                "iam:TagInstanceProfile",
+                "iam:AddRoleToInstanceProfile",
+                "iam:RemoveRoleFromInstanceProfile",
+                "iam:DeleteInstanceProfile",
+            ],
             "Resource": profiles,
             "Condition": {
                 "StringEquals": {**owned, "aws:ResourceTag/topology.kubernetes.io/region": region},
@@ -135,7 +143,13 @@ def queue_policy(queue_arn: str) -> str:
         {
             "Version": "2012-10-17",
             "Statement": [
-                {"Sid": "EventsIn", "Effect": "Allow", "Principal": {"Service": list(QUEUE_SENDERS)}, "Action": "sqs:SendMessage", "Resource": queue_arn},
+                {
+                    "Sid": "EventsIn",
+                    "Effect": "Allow",
+                    "Principal": {"Service": list(QUEUE_SENDERS)},
+                    "Action": "sqs:SendMessage",
+                    "Resource": queue_arn,
+                },
                 {
                     "Sid": "DenyHTTP",
                     "Effect": "Deny",

@@ -28,7 +28,14 @@ _COREDNS = {
     "1.35": "v1.12.4-eksbuild.1",
     "1.36": "v1.13.1-eksbuild.1",
 }
-_KUBE_PROXY_PATCH = {"1.31": "14-eksbuild.2", "1.32": "9-eksbuild.2", "1.33": "5-eksbuild.2", "1.34": "1-eksbuild.2", "1.35": "0-eksbuild.3", "1.36": "0-eksbuild.1"}
+_KUBE_PROXY_PATCH = {
+    "1.31": "14-eksbuild.2",
+    "1.32": "9-eksbuild.2",
+    "1.33": "5-eksbuild.2",
+    "1.34": "1-eksbuild.2",
+    "1.35": "0-eksbuild.3",
+    "1.36": "0-eksbuild.1",
+}
 
 
 def addon_version(addon: str, kubernetes_version: str) -> str:
