@@ -91,7 +91,7 @@ DESIRED_SIZE = integer(
     maximum=MAX_NODES,
 )
 MAX_SIZE = integer(
-    "maxSize", "most nodes: the ceiling for a Cluster Autoscaler or Karpenter you run", minimum=Derived("`desiredSize`"), maximum=MAX_NODES
+    "maxSize", "most nodes of the managed group (Karpenter adds its own above it)", minimum=Derived("`desiredSize`"), maximum=MAX_NODES
 )
 DISK_SIZE_GIB = integer(
     "diskSizeGib",
