@@ -90,11 +90,13 @@ def test_the_node_role_joins_by_an_ec2_linux_access_entry(production: Run) -> No
 
 def test_interruptions_reach_the_queue_from_the_four_event_kinds(production: Run) -> None:
     (queue,) = production.of_type("aws:sqs/queue:Queue")
-    rules = production.of_type("aws:cloudwatch/eventRule:EventRule")
+    rules = [r for r in production.of_type("aws:cloudwatch/eventRule:EventRule") if r.name.startswith("cluster-karpenter-")]
     patterns = sorted(json.loads(r.inputs["eventPattern"])["detail-type"][0] for r in rules)
     assert patterns == sorted(p["detail-type"][0] for p in INTERRUPTION_EVENTS.values())
     assert len(patterns) == 4
-    for target in production.of_type("aws:cloudwatch/eventTarget:EventTarget"):
+    targets = [t for t in production.of_type("aws:cloudwatch/eventTarget:EventTarget") if t.name.startswith("cluster-karpenter-")]
+    assert len(targets) == 4
+    for target in targets:
         assert target.inputs["arn"] == queue.outputs["arn"]
     (policy,) = production.of_type("aws:sqs/queuePolicy:QueuePolicy")
     statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
