@@ -40,7 +40,10 @@ def test_the_kubernetes_provider_deploys_as_the_admin_role_after_its_entry_exist
 
     (provider,) = production.of_type("pulumi:providers:kubernetes")
     deploy_entry = next(e for e in production.of_type("aws:eks/accessEntry:AccessEntry") if e.inputs["principalArn"] == DEPLOY)
-    assert deploy_entry.urn in provider.dependencies
+    deploy_policy = next(
+        a for a in production.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation") if a.inputs["principalArn"] == DEPLOY
+    )
+    assert {deploy_entry.urn, deploy_policy.urn} <= set(provider.dependencies)
     config = json.loads(_kubeconfig("c", "https://x.eks.amazonaws.com", "Q0E=", "us-east-1", DEPLOY))
     args = config["users"][0]["user"]["exec"]["args"]
     assert args[args.index("--role-arn") + 1] == DEPLOY

@@ -58,6 +58,8 @@ class Cluster(pulumi.ComponentResource):
     node_group: aws.eks.NodeGroup | None = None
     addons: dict[str, aws.eks.Addon]
     access_entries: dict[str, aws.eks.AccessEntry]
+    # Each entry and its policy association: what the Kubernetes provider waits for.
+    access_grants: list[pulumi.Resource]
     karpenter: Karpenter | None = None
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -65,6 +67,7 @@ class Cluster(pulumi.ComponentResource):
         settings = args.settings
         self.addons = {}
         self.access_entries = {}
+        self.access_grants = []
         self.workload_ready = []
         provider_kubeconfig: pulumi.Output[str]
         if settings.existing is not None:
@@ -80,8 +83,8 @@ class Cluster(pulumi.ComponentResource):
             kubeconfig=provider_kubeconfig,
             # Fail the deployment rather than skip objects whose schema the cluster lacks.
             enable_server_side_apply=True,
-            # The deploy role's access entry must exist before the provider's first call.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self.access_entries.values())),
+            # The deploy role's entry and policy must exist before the provider's first call.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=self.access_grants),
         )
         if settings.node_pool is not None and self.eks_cluster is not None:
             self.karpenter = Karpenter(
@@ -89,7 +92,6 @@ class Cluster(pulumi.ComponentResource):
                 KarpenterArgs(
                     settings=settings.node_pool,
                     cluster=self.eks_cluster,
-                    cluster_security_group_id=self.security_group_id,
                     disk_size_gib=settings.node_group.disk_size_gib if settings.node_group else 100,
                     instance_tags=args.instance_tags,
                     system_node_label=SYSTEM_NODE_LABEL,
@@ -132,7 +134,7 @@ class Cluster(pulumi.ComponentResource):
                 if grant.namespaces
                 else aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster")
             )
-            aws.eks.AccessPolicyAssociation(
+            association = aws.eks.AccessPolicyAssociation(
                 f"{name}-access-{label}",
                 cluster_name=cluster.name,
                 principal_arn=entry.principal_arn,
@@ -141,6 +143,7 @@ class Cluster(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             entries[grant.role_arn] = entry
+            self.access_grants += [entry, association]
         return entries
 
     def _control_plane(self, name: str, args: ClusterArgs, settings: ClusterSettings) -> aws.eks.Cluster:

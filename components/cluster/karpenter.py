@@ -51,7 +51,6 @@ PRIVATE_SUBNET_TAGS = {"kubernetes.io/role/internal-elb": "1"}
 class KarpenterArgs:
     settings: NodePoolSettings
     cluster: aws.eks.Cluster
-    cluster_security_group_id: pulumi.Input[str]
     disk_size_gib: int
     instance_tags: dict[str, str]
     # The system node group's label, where the controller runs.
