@@ -32,9 +32,12 @@ def node_pool_ceiling(r: Mapping[str, Any], ctx: PricingContext) -> str:
     """The note for Karpenter's NodePool: how many vCPU it may add, and what that costs at most (roughly)."""
     limit = str(((r["inputs"].get("spec") or {}).get("limits") or {}).get("cpu", "unknown"))
     text = f"{r['name']}: Karpenter may add up to {limit} vCPU of nodes above the node group (spec.limits.cpu, the cost ceiling)"
-    price = ctx.prices(r).get(f"ec2.instance.{CEILING_REFERENCE_TYPE}")
+    try:
+        price: Decimal | None = ctx.price(r, f"ec2.instance.{CEILING_REFERENCE_TYPE}", CEILING_REFERENCE_TYPE)
+    except UnpricedError:
+        price = None
     if price is not None and limit.isdigit():
-        monthly = price.amount / 4 * Decimal(limit) * HOURS_PER_MONTH
+        monthly = price / 4 * Decimal(limit) * HOURS_PER_MONTH
         text += f", about ${monthly:,.0f} a month at {CEILING_REFERENCE_TYPE} on-demand prices; not in the total"
     return text + "."
 
