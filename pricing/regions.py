@@ -33,6 +33,7 @@ SAME_EVERYWHERE: dict[str, str] = {
     "appconfig.": "aws.amazon.com/systems-manager/pricing: AppConfig rates equal in these four regions",
     # Assumed, not read per region: re-check on the AWS Backup page before relying on it outside the US.
     "backup.": "aws.amazon.com/backup/pricing: Aurora warm storage and cross-Region copy transfer taken as in us-east-1",
+    "sqs.": "aws.amazon.com/sqs/pricing: standard-queue requests $0.40 per 1M in these four regions",
 }
 
 
