@@ -215,6 +215,7 @@ if stack.observability.enabled and cluster.eks_cluster is not None:
             stack.observability,
             cluster_name=cluster.name,
             cluster_version=stack.cluster.version,
+            pod_identity_agent=cluster.addons["eks-pod-identity-agent"],
             nodes=[cluster.node_group] if cluster.node_group is not None else [],
         ),
         opts=aws_only,

@@ -16,6 +16,7 @@ from typing import Any
 import pulumi
 
 from preflight.mocks.common import MockContext, arn, short_hash
+from preflight.mocks.observability import _LATEST
 
 Args = pulumi.runtime.MockResourceArgs
 CallArgs = pulumi.runtime.MockCallArgs
@@ -48,8 +49,8 @@ def addon_version(addon: str, kubernetes_version: str) -> str:
         return f"v{kubernetes_version}.{_KUBE_PROXY_PATCH[kubernetes_version]}"
     if addon == "vpc-cni":
         return "v1.20.4-eksbuild.1" if minor >= 33 else "v1.19.6-eksbuild.7"
-    if addon == "eks-pod-identity-agent":
-        return "v1.3.8-eksbuild.2"
+    if addon in _LATEST:
+        return _LATEST[addon]
     if addon == "metrics-server":
         return "v0.8.0-eksbuild.2" if minor >= 32 else "v0.7.2-eksbuild.4"
     raise ValueError(f"ResourceNotFoundException: no add-on named {addon}")
@@ -96,12 +97,6 @@ def _policy_association(args: Args, resource_id: str, ctx: MockContext) -> dict[
     return {"associatedAt": "2026-11-01T00:00:00Z", "modifiedAt": "2026-11-01T00:00:00Z"}
 
 
-def _pod_identity(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
-    cluster = args.inputs.get("clusterName", "cluster")
-    association = "a-" + short_hash("pod-identity", args.name)
-    return {"associationId": association, "associationArn": arn(ctx, "eks", f"podidentityassociation/{cluster}/{association}")}
-
-
 def _queue_name(args: Args) -> str:
     return str(args.inputs.get("name") or f"{args.name}-{short_hash('sqs', args.name, length=7)}")
 
@@ -119,7 +114,6 @@ COMPUTED = {
     "aws:eks/addon:Addon": _addon,
     "aws:eks/accessEntry:AccessEntry": _access_entry,
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": _policy_association,
-    "aws:eks/podIdentityAssociation:PodIdentityAssociation": _pod_identity,
     "aws:sqs/queue:Queue": _queue,
 }
 # The provider's id of a queue is its URL.
