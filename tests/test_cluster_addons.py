@@ -15,8 +15,13 @@ from preflight.runner import Run
 EXPECTED = {"vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "metrics-server"}
 
 
+def _cluster_addons(run: Run) -> list[Any]:
+    """The cluster's own add-ons (other components, e.g. container insights, add theirs)."""
+    return [a for a in run.of_type("aws:eks/addon:Addon") if a.name.startswith("cluster-")]
+
+
 def _versions(run: Run) -> dict[str, str]:
-    return {a.inputs["addonName"]: a.inputs["addonVersion"] for a in run.of_type("aws:eks/addon:Addon")}
+    return {a.inputs["addonName"]: a.inputs["addonVersion"] for a in _cluster_addons(run)}
 
 
 def test_every_addon_is_managed_at_the_version_for_the_clusters_kubernetes(each_stack: Run) -> None:
@@ -25,13 +30,13 @@ def test_every_addon_is_managed_at_the_version_for_the_clusters_kubernetes(each_
     assert set(versions) == EXPECTED == {spec.name for spec in ADDONS}
     for name, version in versions.items():
         assert version == addon_version(name, cluster.inputs["version"])
-    for addon in each_stack.of_type("aws:eks/addon:Addon"):
+    for addon in _cluster_addons(each_stack):
         assert addon.inputs["resolveConflictsOnUpdate"] == "OVERWRITE"
 
 
 def test_addons_whose_pods_need_nodes_wait_for_them(production: Run) -> None:
     (nodes,) = production.of_type("aws:eks/nodeGroup:NodeGroup")
-    waiting = {a.inputs["addonName"] for a in production.of_type("aws:eks/addon:Addon") if nodes.urn in a.dependencies}
+    waiting = {a.inputs["addonName"] for a in _cluster_addons(production) if nodes.urn in a.dependencies}
     assert waiting == {"coredns", "metrics-server"}
 
 
