@@ -132,8 +132,6 @@ app = App(
         region=basics.region,
         vpc_id=network.vpc_id,
         vpc_cidr=network.vpc_cidr,
-        oidc_provider_arn=cluster.oidc_provider_arn,
-        oidc_issuer_url=cluster.oidc_issuer_url,
         target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
         deregistration_delay_seconds=stack.edge.deregistration_delay_seconds,
         database_url=database.database_url,
@@ -146,6 +144,8 @@ app = App(
         tls_key_pem=certificates.server_private_key_pem,
         db_port=DATABASE_PORT,
         redis_port=REDIS_PORT,
+        cluster_ready=cluster.workload_ready,
+        registry_credentials=stack.secrets.registry_credentials,
     ),
     opts=aws_only,
 )
@@ -230,6 +230,7 @@ if stack.observability.enabled and cluster.eks_cluster is not None:
             stack.observability,
             cluster_name=cluster.name,
             cluster_version=stack.cluster.version,
+            pod_identity_agent=cluster.addons["eks-pod-identity-agent"],
             nodes=[cluster.node_group] if cluster.node_group is not None else [],
         ),
         opts=aws_only,
@@ -261,7 +262,8 @@ pulumi.export("vpcId", network.vpc_id)
 pulumi.export("privateSubnetIds", network.private_subnet_ids)
 pulumi.export("publicSubnetIds", network.public_subnet_ids)
 pulumi.export("clusterName", cluster.name)
-pulumi.export("oidcProviderArn", cluster.oidc_provider_arn)
+# The NodePool's CPU limit: the most vCPU Karpenter may add above the node group (the cost ceiling).
+pulumi.export("nodePoolCpuLimit", stack.cluster.node_pool.cpu_limit if stack.cluster.node_pool else None)
 pulumi.export("kubeconfig", cluster.kubeconfig)
 pulumi.export("databaseUrl", pulumi.Output.secret(database.database_url))  # DATABASE_URL, secret end to end
 pulumi.export("databaseWriterEndpoint", database.writer_endpoint)

@@ -6,7 +6,7 @@
   `amazon-cloudwatch` namespace and get their AWS permissions through EKS Pod Identity: a role that
   trusts `pods.eks.amazonaws.com` (`sts:AssumeRole`, `sts:TagSession`) carries the
   `CloudWatchAgentServerPolicy`, and an association names that service account. The Pod Identity
-  agent add-on makes the association work on the nodes. (EKS User Guide, "EKS Pod Identity" and
+  agent add-on (the cluster's, components/cluster/addons.py) makes the association work on the nodes. (EKS User Guide, "EKS Pod Identity" and
   "Create IAM role with trust policy required by EKS Pod Identity"; CloudWatch User Guide, "Install
   the CloudWatch agent with the Amazon CloudWatch Observability EKS add-on". tests/test_observability.py
   holds the configuration to these names.)
@@ -27,7 +27,6 @@ from components.shared.log_encryption import log_group_key
 from config.observability import ObservabilitySettings
 
 ADDON = "amazon-cloudwatch-observability"
-POD_IDENTITY_AGENT = "eks-pod-identity-agent"
 NAMESPACE = "amazon-cloudwatch"
 SERVICE_ACCOUNT = "cloudwatch-agent"
 POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
@@ -53,6 +52,8 @@ class ContainerInsightsArgs:
     settings: ObservabilitySettings
     cluster_name: pulumi.Input[str]
     cluster_version: str  # the Kubernetes version the add-on versions are resolved for
+    # The cluster's eks-pod-identity-agent add-on: the association works only where it runs.
+    pod_identity_agent: pulumi.Resource
     # The add-ons' pods need nodes to run on.
     nodes: Sequence[pulumi.Resource] = field(default_factory=list)
 
@@ -64,15 +65,7 @@ class ContainerInsights(pulumi.ComponentResource):
     def __init__(self, name: str, args: ContainerInsightsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:ops:ContainerInsights", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        agent = aws.eks.Addon(
-            f"{name}-pod-identity-agent",
-            cluster_name=args.cluster_name,
-            addon_name=POD_IDENTITY_AGENT,
-            addon_version=self._latest_version(POD_IDENTITY_AGENT, args.cluster_version),
-            resolve_conflicts_on_create="OVERWRITE",
-            resolve_conflicts_on_update="OVERWRITE",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.nodes)),
-        )
+        agent = args.pod_identity_agent
         self.role = aws.iam.Role(f"{name}-agent", assume_role_policy=pod_identity_trust_policy(), opts=child)
         attachment = aws.iam.RolePolicyAttachment(f"{name}-agent", role=self.role.name, policy_arn=AGENT_POLICY, opts=child)
         association = aws.eks.PodIdentityAssociation(

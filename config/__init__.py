@@ -21,6 +21,7 @@ from config import reader
 from config.app import APP, AppSettings, check_pre_stop, parse_app
 from config.backup import BACKUP, BackupSettings, parse_backup
 from config.basics import Basics, parse_basics
+from config.capacity import check_architectures, check_capacity
 from config.cdn import CDN, CdnSettings, parse_cdn
 from config.cluster import CLUSTER, ClusterSettings, parse_cluster
 from config.cost_commitments import COST_COMMITMENTS, CostCommitments, parse_cost_commitments
@@ -62,6 +63,7 @@ SECRETS: tuple[SecretSpec, ...] = (
     SecretSpec("jwtSecret", False, "JWT_SECRET; generated once and kept in state when not set"),
     SecretSpec("encryptionKey", False, "ENCRYPTION_KEY; generated once and kept in state when not set"),
     SecretSpec("kubeconfig", False, "kubeconfig of an existing cluster (cluster.mode: existing only)"),
+    SecretSpec("registryCredentials", False, "a .dockerconfigjson for a private registry; the app's pods pull with it"),
 )
 _SECRET_KEYS = {spec.key for spec in SECRETS}
 
@@ -89,6 +91,7 @@ class StackSecrets:
     jwt_secret: pulumi.Output[str] | None
     encryption_key: pulumi.Output[str] | None
     kubeconfig: pulumi.Output[str] | None
+    registry_credentials: pulumi.Output[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,9 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
     )
     # Rules that span sections: the pod's preStop must outlast the target groups' deregistration.
     check_pre_stop(stack.app, stack.edge.deregistration_delay_seconds)
+    # The NodePool holds the app at its peak; the image runs on every node architecture.
+    check_capacity(stack.cluster, stack.app)
+    check_architectures(stack.cluster, stack.app, top.key("app"))
     top.finish()
     return stack
 
@@ -190,4 +196,5 @@ def _read_secrets(cluster: ClusterSettings) -> StackSecrets:
         jwt_secret=_read_secret("jwtSecret", required=False),
         encryption_key=_read_secret("encryptionKey", required=False),
         kubeconfig=kubeconfig,
+        registry_credentials=_read_secret("registryCredentials", required=False),
     )

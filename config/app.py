@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from config.basics import Basics
-from config.declare import Derived, Group, Key, PerEnvironment, integer, string
+from config.declare import Derived, Group, Key, PerEnvironment, integer, string, strings
+from config.instance_types import Architecture
 from config.reader import REQUIRED, ConfigError, Section, refuse, refuse_in_production
 from config.resources import RESOURCES, Resources, cpu_millicores, memory_bytes, parse_resources
 
@@ -87,6 +88,10 @@ class AppSettings:
     log_level: str
     metrics_endpoint: str
     health_check_endpoint: str
+    # The CPU architectures the colours' images are built for (a multi-arch image lists several).
+    image_architectures: list[Architecture]
+    # Names of Secrets (kubernetes.io/dockerconfigjson) in the app's namespace, for a private registry.
+    image_pull_secrets: list[str]
 
     @property
     def colours(self) -> dict[ColourName, Colour]:
@@ -224,6 +229,20 @@ HEALTH_CHECK_ENDPOINT = string(
     pattern=_PATH,
     meaning="must be an absolute URL path, e.g. /health",
 )
+IMAGE_ARCHITECTURES = strings(
+    "imageArchitectures",
+    "CPU architectures the colours' images run on (several: a multi-arch image index)",
+    default=["x86_64"],
+    choices=("x86_64", "arm64"),
+    min_items=1,
+    rule="must cover every node architecture of the stack; with several, each image is pinned by `@sha256:` digest",
+)
+IMAGE_PULL_SECRETS = strings(
+    "imagePullSecrets",
+    "existing Secrets in the app's namespace with credentials for a private registry",
+    default=[],
+    rule="Kubernetes object names; the secret `registryCredentials` adds one the stack creates",
+)
 APP = Group(
     "app",
     "the app: two colours for blue-green and canary releases, their pods and the guide's plain settings",
@@ -238,6 +257,8 @@ APP = Group(
         LOG_LEVEL,
         METRICS_ENDPOINT,
         HEALTH_CHECK_ENDPOINT,
+        IMAGE_ARCHITECTURES,
+        IMAGE_PULL_SECRETS,
     ),
 )
 
@@ -344,6 +365,19 @@ def parse_app(section: Section, basics: Basics) -> AppSettings:
         log_level=shared.log_level,
         metrics_endpoint=METRICS_ENDPOINT.read(section),
         health_check_endpoint=HEALTH_CHECK_ENDPOINT.read(section),
+        image_architectures=IMAGE_ARCHITECTURES.read(section),  # type: ignore[arg-type]
+        image_pull_secrets=_pull_secrets(section),
     )
     section.finish()
     return settings
+
+
+_OBJECT_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")
+
+
+def _pull_secrets(section: Section) -> list[str]:
+    names = IMAGE_PULL_SECRETS.read(section)
+    for index, name in enumerate(names):
+        if _OBJECT_NAME.fullmatch(name) is None:
+            raise ConfigError(f"{section.key('imagePullSecrets')}[{index}]", name, "must be a Kubernetes Secret name (lower-case DNS name)")
+    return names

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from config.basics import Basics
+from config.cluster_access import ACCESS, AccessGrant, parse_access
 from config.declare import Derived, Group, PerEnvironment, boolean, integer, string, string_map, strings
 from config.instance_types import (
     MIN_MEMORY_GIB,
@@ -17,10 +18,12 @@ from config.instance_types import (
     Architecture,
 )
 from config.network import log_retention_key
+from config.node_pool import NODE_POOL, NodePoolSettings, parse_node_pool
 from config.reader import REQUIRED, ConfigError, Section, refuse_in_production
 
 ClusterMode = Literal["create", "existing"]
 CapacityType = Literal["ON_DEMAND", "SPOT"]
+UpgradePolicy = Literal["STANDARD", "EXTENDED"]
 
 # Versions EKS offers in November 2026 (standard or extended support).
 EKS_VERSIONS = ("1.31", "1.32", "1.33", "1.34", "1.35", "1.36")
@@ -48,12 +51,13 @@ class NodeGroupSettings:
 
 @dataclass(frozen=True)
 class ExistingCluster:
-    """What the rest of the stack needs from a cluster it does not own (kubeconfig is a secret)."""
+    """What the rest of the stack needs from a cluster it does not own (kubeconfig is a secret).
+
+    Its pods get their AWS roles by EKS Pod Identity: the cluster must run the
+    eks-pod-identity-agent add-on (no OIDC provider is needed)."""
 
     name: str
     security_group_id: str
-    oidc_provider_arn: str
-    oidc_issuer_url: str
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,12 @@ class ClusterSettings:
     public_access_cidrs: list[str]
     log_types: list[str]
     log_retention_days: int
+    upgrade_policy: UpgradePolicy
     node_group: NodeGroupSettings | None
     existing: ExistingCluster | None
+    # Both empty/None with mode: existing.
+    access: list[AccessGrant]
+    node_pool: NodePoolSettings | None
 
 
 _TYPE_RULE = (
@@ -83,7 +91,7 @@ DESIRED_SIZE = integer(
     maximum=MAX_NODES,
 )
 MAX_SIZE = integer(
-    "maxSize", "most nodes: the ceiling for a Cluster Autoscaler or Karpenter you run", minimum=Derived("`desiredSize`"), maximum=MAX_NODES
+    "maxSize", "most nodes of the managed group (Karpenter adds its own above it)", minimum=Derived("`desiredSize`"), maximum=MAX_NODES
 )
 DISK_SIZE_GIB = integer(
     "diskSizeGib",
@@ -115,19 +123,10 @@ SECURITY_GROUP_ID = string(
     pattern=r"sg-[0-9a-f]{8,17}",
     meaning="must be a security group id (sg-…)",
 )
-OIDC_PROVIDER_ARN = string(
-    "oidcProviderArn",
-    "the cluster's IAM OIDC provider, for the pods' IAM roles (IRSA)",
-    pattern=r"arn:aws[\w-]*:iam::\d{12}:oidc-provider/.+",
-    meaning="must be an IAM OIDC provider ARN",
-)
-OIDC_ISSUER_URL = string(
-    "oidcIssuerUrl", "the cluster's OIDC issuer", pattern=r"https://.+", meaning="must be the cluster's https:// OIDC issuer"
-)
 EXISTING = Group(
     "existing",
-    "the cluster this stack deploys into instead of creating one (its kubeconfig is a secret)",
-    (EXISTING_NAME, SECURITY_GROUP_ID, OIDC_PROVIDER_ARN, OIDC_ISSUER_URL),
+    "the cluster this stack deploys into instead of creating one (its kubeconfig is a secret; it runs eks-pod-identity-agent)",
+    (EXISTING_NAME, SECURITY_GROUP_ID),
     rule="required with `mode: existing`, refused with `mode: create`",
 )
 
@@ -148,10 +147,28 @@ LOG_TYPES = strings(
     rule="must include " + ", ".join(f"`{t}`" for t in REQUIRED_LOG_TYPES),
 )
 LOG_RETENTION_DAYS = log_retention_key("logRetentionDays", "the control-plane logs")
+UPGRADE_POLICY = string(
+    "upgradePolicy",
+    "after standard support: STANDARD upgrades the cluster automatically, EXTENDED keeps it at 6 × the hourly price",
+    default="STANDARD",
+    choices=("STANDARD", "EXTENDED"),
+)
 CLUSTER = Group(
     "cluster",
     "Kubernetes: a new EKS cluster with a managed node group, or an existing cluster",
-    (MODE, VERSION, ENDPOINT_PUBLIC_ACCESS, PUBLIC_ACCESS_CIDRS, LOG_TYPES, LOG_RETENTION_DAYS, NODE_GROUP, EXISTING),
+    (
+        MODE,
+        VERSION,
+        UPGRADE_POLICY,
+        ENDPOINT_PUBLIC_ACCESS,
+        PUBLIC_ACCESS_CIDRS,
+        LOG_TYPES,
+        LOG_RETENTION_DAYS,
+        ACCESS,
+        NODE_GROUP,
+        NODE_POOL,
+        EXISTING,
+    ),
     required=True,
 )
 
@@ -222,8 +239,6 @@ def _existing(section: Section) -> ExistingCluster:
     existing = ExistingCluster(
         name=EXISTING_NAME.read(found),
         security_group_id=SECURITY_GROUP_ID.read(found),
-        oidc_provider_arn=OIDC_PROVIDER_ARN.read(found),
-        oidc_issuer_url=OIDC_ISSUER_URL.read(found),
     )
     found.finish()
     return existing
@@ -242,19 +257,26 @@ def parse_cluster(section: Section, basics: Basics) -> ClusterSettings:
     if any(t not in log_types for t in REQUIRED_LOG_TYPES):
         raise ConfigError(section.key("logTypes"), log_types, f"must include {', '.join(REQUIRED_LOG_TYPES)}")
     retention = LOG_RETENTION_DAYS.read(section, production=basics.is_production)
+    upgrade_policy: UpgradePolicy = UPGRADE_POLICY.read(section)  # type: ignore[assignment]
 
     node_group: NodeGroupSettings | None = None
+    node_pool: NodePoolSettings | None = None
     existing: ExistingCluster | None = None
+    access: list[AccessGrant] = []
     if mode == "create":
         _required_with_mode(section, NODE_GROUP, mode)
         node_group = parse_node_group(NODE_GROUP.open(section), basics)
+        _required_with_mode(section, NODE_POOL, mode)
+        node_pool = parse_node_pool(NODE_POOL.open(section), basics.is_production, node_group.architecture)
+        access = parse_access(section.key("access"), ACCESS.read(section))
         if section.has("existing"):
             raise ConfigError(section.key("existing"), "…", "only with mode: existing")
     else:
         _required_with_mode(section, EXISTING, mode)
         existing = _existing(section)
-        if section.has("nodeGroup"):
-            raise ConfigError(section.key("nodeGroup"), "…", "only with mode: create (an existing cluster brings its own nodes)")
+        for owned in ("nodeGroup", "nodePool", "access"):
+            if section.has(owned):
+                raise ConfigError(section.key(owned), "…", "only with mode: create (an existing cluster brings its own nodes and access)")
     section.finish()
     return ClusterSettings(
         mode=mode,
@@ -264,6 +286,9 @@ def parse_cluster(section: Section, basics: Basics) -> ClusterSettings:
         public_access_cidrs=cidrs,
         log_types=log_types,
         log_retention_days=retention,
+        upgrade_policy=upgrade_policy,
         node_group=node_group,
         existing=existing,
+        access=access,
+        node_pool=node_pool,
     )

@@ -39,6 +39,7 @@ USAGE_FIGURES: dict[str, tuple[str, ...]] = {
     "aws:elasticache/serverlessCache:ServerlessCache": ("data_stored_gb", "monthly_ecpus"),
     "aws:backup/plan:Plan": ("storage_gb", "monthly_copy_gb"),
     "aws:ecr/repository:Repository": ("storage_gb", "monthly_images_pushed", "monthly_image_rescans"),
+    "aws:sqs/queue:Queue": ("monthly_requests",),
 }
 
 

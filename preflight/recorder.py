@@ -34,8 +34,10 @@ class RecordedResource:
     aliases: list[str] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
     retain_on_delete: bool = False
-    # Inputs the engine keeps from the last deployment instead of the program's value.
+    # Resource options the engine acts on at update time (property paths as given).
     ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
 
 
 def redact(value: Any) -> Any:
@@ -124,6 +126,8 @@ class RecordingMonitor(MockMonitor):
                 dependencies=sorted(set(request.dependencies)),
                 retain_on_delete=bool(request.retainOnDelete),
                 ignore_changes=list(request.ignoreChanges),
+                replace_on_changes=list(request.replaceOnChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace),
             )
         )
         return response

@@ -46,6 +46,7 @@ APPCONFIG_PAGE = "aws.amazon.com/systems-manager/pricing (AppConfig)"
 BACKUP_PAGE = "aws.amazon.com/backup/pricing (Amazon Aurora snapshot warm storage; cross-Region transfer out of US East)"
 ECR_PAGE = "aws.amazon.com/ecr/pricing (private repository storage)"
 INSPECTOR_PAGE = "aws.amazon.com/inspector/pricing (ECR container image scanning)"
+SQS_PAGE = "aws.amazon.com/sqs/pricing (standard queue, after the first 1M requests a month)"
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def _us_east_1() -> dict[str, Price]:
         "backup.copy.transfer": _p("0.02", "GB", BACKUP_PAGE, confirmed=False),
         # CloudWatch Synthetics: per canary run, after the free tier (100 runs a month per account).
         "synthetics.canary.run": _p("0.0012", "run", CW_PAGE),
+        "sqs.standard.requests": _p("0.40", "1M requests", SQS_PAGE),
     }
     return prices
 

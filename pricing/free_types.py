@@ -86,6 +86,8 @@ FREE_TYPES: frozenset[str] = frozenset(
         "aws:eks/accessEntry:AccessEntry",
         "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
         "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+        # An SQS queue's access policy (the queue's requests are priced).
+        "aws:sqs/queuePolicy:QueuePolicy",
         # Notifications and budgets: SNS bills per publish (first 1M free); two budgets are free.
         "aws:sns/topic:Topic",
         "aws:sns/topicSubscription:TopicSubscription",

@@ -17,16 +17,35 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pricing import scaling
-from pricing.catalogue import supported
+from pricing.catalogue import HOURS_PER_MONTH, supported
 from pricing.context import CENT, BadValueError, PricingContext, UnpricedError
 from pricing.documents import DocumentError, provider_regions, region_of_provider, urn_parts
 from pricing.free_types import is_free
 from pricing.report import CostReport, ResourceCost, Unpriced
 from pricing.services import PRICERS
 
+# The NodePool's limit is the cost ceiling: nodes priced per vCPU at this on-demand type (4 vCPU).
+CEILING_REFERENCE_TYPE = "m6i.xlarge"
+
+
+def node_pool_ceiling(r: Mapping[str, Any], ctx: PricingContext) -> str:
+    """The note for Karpenter's NodePool: how many vCPU it may add, and what that costs at most (roughly)."""
+    limit = str(((r["inputs"].get("spec") or {}).get("limits") or {}).get("cpu", "unknown"))
+    text = f"{r['name']}: Karpenter may add up to {limit} vCPU of nodes above the node group (spec.limits.cpu, the cost ceiling)"
+    try:
+        price: Decimal | None = ctx.price(r, f"ec2.instance.{CEILING_REFERENCE_TYPE}", CEILING_REFERENCE_TYPE)
+    except UnpricedError:
+        price = None
+    if price is not None and limit.isdigit():
+        monthly = price / 4 * Decimal(limit) * HOURS_PER_MONTH
+        text += f", about ${monthly:,.0f} a month at {CEILING_REFERENCE_TYPE} on-demand prices; not in the total"
+    return text + "."
+
 
 def _notes_for_free(r: Mapping[str, Any], ctx: PricingContext) -> None:
     inputs = r["inputs"]
+    if r["type"] == "kubernetes:karpenter.sh/v1:NodePool":
+        ctx.note(node_pool_ceiling(r, ctx))
     if r["type"] == "aws:appautoscaling/target:Target" and inputs.get("serviceNamespace") == "rds":
         ctx.note(
             f"{r['name']}: Aurora read replicas may scale up to maxCapacity {inputs.get('maxCapacity')}; "

@@ -35,6 +35,7 @@ SAME_EVERYWHERE: dict[str, str] = {
     "backup.": "aws.amazon.com/backup/pricing: Aurora warm storage and cross-Region copy transfer taken as in us-east-1",
     "ecr.storage": "aws.amazon.com/ecr/pricing: private repository storage $0.10 per GB-month in these four regions",
     "inspector.ecr.": "aws.amazon.com/inspector/pricing: image scan rates taken as equal in these four regions (not read per region)",
+    "sqs.": "aws.amazon.com/sqs/pricing: standard-queue requests $0.40 per 1M in these four regions",
 }
 
 

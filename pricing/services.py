@@ -313,6 +313,14 @@ def _web_acl(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
     ]
 
 
+def _sqs_queue(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
+    if r["inputs"].get("fifoQueue"):
+        raise UnpricedError("FIFO queues are not in the catalogue")
+    ctx.note(f"{r['name']}: SQS requests priced without the account's first 1M free a month.")
+    requests = ctx.figure(r, "monthly_requests")
+    return [Line("requests", "1M requests", requests / MILLION, ctx.price(r, "sqs.standard.requests", "SQS requests"))]
+
+
 def _flow_log(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
     to_s3 = r["inputs"].get("logDestinationType") == "s3"
     key = "cloudwatch.vended.s3" if to_s3 else "cloudwatch.logs.ingest"
@@ -392,4 +400,5 @@ PRICERS: dict[str, Pricer] = {
     "aws:synthetics/canary:Canary": _canary,
     **INTEGRATION_PRICERS,
     "aws:backup/plan:Plan": _backup_plan,
+    "aws:sqs/queue:Queue": _sqs_queue,
 }

@@ -26,8 +26,6 @@ TARGET_GROUPS = {
     colour: f"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/email-production-{colour}/{suffix}"
     for colour, suffix in (("blue", "0a1b2c3d4e5f6a7b"), ("green", "7b6a5f4e3d2c1b0a"))
 }
-ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/5C2A1B0E9D8F7A6B5C4D3E2F1A0B9C8D"
-OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/5C2A1B0E9D8F7A6B5C4D3E2F1A0B9C8D"
 
 
 @dataclass
@@ -57,8 +55,6 @@ def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
         region="us-east-1",
         vpc_id="vpc-0abc1234def567890",
         vpc_cidr="10.40.0.0/16",
-        oidc_provider_arn=OIDC_ARN,
-        oidc_issuer_url=ISSUER,
         target_group_arns=TARGET_GROUPS,
         deregistration_delay_seconds=deregistration_delay(overrides.get("environment", "production")),
         database_url=pulumi.Output.secret(

@@ -12,7 +12,7 @@ import botocore.session
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
-from app_build import ISSUER, OIDC_ARN, TARGET_GROUPS, Built, app_args, build_app
+from app_build import TARGET_GROUPS, Built, app_args, build_app
 from committed_stacks import app_settings, deregistration_delay
 
 from components.app import App
@@ -40,6 +40,7 @@ GUIDE_VARIABLES = (
     "HEALTH_CHECK_ENDPOINT",
 )
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+CHART = "kubernetes:helm.sh/v4:Chart"
 
 
 def _pod(deployment: RecordedResource) -> dict[str, Any]:
@@ -231,23 +232,26 @@ def test_the_namespace_enforces_restricted_pods_and_asks_for_readiness_gates(bui
     for resource in built.resources:
         if resource.type.startswith("kubernetes:") and resource.type not in (
             "kubernetes:core/v1:Namespace",
-            "kubernetes:helm.sh/v3:Release",
+            CHART,
         ):
             assert resource.inputs["metadata"]["namespace"] == "email-platform", resource.name
 
 
-def test_the_service_account_assumes_its_own_irsa_role(built: Built) -> None:
+def test_the_service_account_gets_its_own_role_by_pod_identity(built: Built) -> None:
     (account,) = built.of_type("kubernetes:core/v1:ServiceAccount")
     role = built.one("aws:iam/role:Role", "app-role")
+    association = built.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "app-role")
     assert account.inputs["automountServiceAccountToken"] is False
-    assert account.inputs["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == role.outputs["arn"]
+    assert "eks.amazonaws.com/role-arn" not in account.inputs["metadata"].get("annotations", {})
+    assert association.inputs["roleArn"] == role.outputs["arn"]
+    assert (association.inputs["namespace"], association.inputs["serviceAccount"]) == (
+        account.inputs["metadata"]["namespace"],
+        account.inputs["metadata"]["name"],
+    )
+    assert association.inputs["clusterName"] == "email-platform-production"
     trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
-    issuer = ISSUER.removeprefix("https://")
-    assert trust["Principal"] == {"Federated": OIDC_ARN}
-    assert trust["Condition"]["StringEquals"] == {
-        f"{issuer}:sub": "system:serviceaccount:email-platform:email-platform",
-        f"{issuer}:aud": "sts.amazonaws.com",
-    }
+    assert trust["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert sorted(trust["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
     for deployment in built.of_type(DEPLOYMENT):
         assert _pod(deployment)["serviceAccountName"] == account.inputs["metadata"]["name"]
 
@@ -272,7 +276,7 @@ def test_each_colour_is_bound_to_its_target_group_by_ip(built: Built) -> None:
 
 def test_pods_are_created_only_after_their_binding_and_the_controller(built: Built) -> None:
     """The webhook injects the readiness gate only into pods created while a binding selects them."""
-    (release,) = built.of_type("kubernetes:helm.sh/v3:Release")
+    (release,) = built.of_type(CHART)
     for colour in TARGET_GROUPS:
         binding = built.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", f"app-{colour}-binding")
         deployment = built.one(DEPLOYMENT, f"app-{colour}")
@@ -378,6 +382,7 @@ def test_network_policy_admits_3000_from_the_vpc_and_lets_out_only_dns_data_and_
                 {"port": 6379, "protocol": "TCP"},
             ],
         },
+        {"to": [{"ipBlock": {"cidr": "169.254.170.23/32"}}], "ports": [{"port": 80, "protocol": "TCP"}]},
         {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"port": 443, "protocol": "TCP"}]},
     ]
     for deployment in built.of_type(DEPLOYMENT):
@@ -386,19 +391,19 @@ def test_network_policy_admits_3000_from_the_vpc_and_lets_out_only_dns_data_and_
 
 
 def test_the_controller_is_a_pinned_chart_told_its_vpc_and_region(built: Built) -> None:
-    (release,) = built.of_type("kubernetes:helm.sh/v3:Release")
+    (release,) = built.of_type(CHART)
     role = built.one("aws:iam/role:Role", "app-lb-controller-role")
     assert release.inputs["chart"] == "aws-load-balancer-controller"
     assert release.inputs["version"] == CHART_VERSION
     assert release.inputs["repositoryOpts"]["repo"] == CHART_REPOSITORY == "https://aws.github.io/eks-charts"
     values = release.inputs["values"]
     assert (values["clusterName"], values["region"], values["vpcId"]) == ("email-platform-production", "us-east-1", "vpc-0abc1234def567890")
-    assert values["serviceAccount"]["annotations"]["eks.amazonaws.com/role-arn"] == role.outputs["arn"]
     assert values["enableServiceMutatorWebhook"] is False
-    trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
-    assert trust["Condition"]["StringEquals"][f"{ISSUER.removeprefix('https://')}:sub"] == (
-        "system:serviceaccount:kube-system:aws-load-balancer-controller"
-    )
+    association = built.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "app-lb-controller-role")
+    assert association.inputs["roleArn"] == role.outputs["arn"]
+    assert (association.inputs["namespace"], association.inputs["serviceAccount"]) == ("kube-system", values["serviceAccount"]["name"])
+    # CRDs are objects of the chart, so a version bump upgrades them.
+    assert release.inputs.get("skipCrds") is False
 
 
 def test_the_controller_may_register_targets_only_in_the_apps_target_groups(built: Built) -> None:

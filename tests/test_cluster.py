@@ -1,4 +1,4 @@
-"""EKS: the guide's server minimums on the nodes, encrypted secrets, control-plane logs, IRSA."""
+"""EKS: the guide's server minimums on the nodes, encrypted secrets, control-plane logs."""
 
 from __future__ import annotations
 
@@ -45,8 +45,13 @@ def test_node_group_scaling_follows_config(production: Run, staging: Run) -> Non
     (staging_nodes,) = staging.of_type("aws:eks/nodeGroup:NodeGroup")
     assert prod_nodes.inputs["scalingConfig"] == {"minSize": 3, "desiredSize": 3, "maxSize": 9}
     assert staging_nodes.inputs["scalingConfig"]["minSize"] == 2
-    assert prod_nodes.inputs["labels"] == {"workload": "email-platform"}
+    assert prod_nodes.inputs["labels"] == {"workload": "email-platform", "email-platform/node-role": "system"}
     assert prod_nodes.inputs["capacityType"] == "ON_DEMAND"
+
+
+def test_the_node_group_leaves_its_desired_size_to_scaling_between_deployments(each_stack: Run) -> None:
+    (nodes,) = each_stack.of_type("aws:eks/nodeGroup:NodeGroup")
+    assert nodes.ignore_changes == ["scalingConfig.desiredSize"]
 
 
 def test_kubernetes_secrets_are_envelope_encrypted_with_a_rotated_key(each_stack: Run) -> None:
@@ -84,12 +89,14 @@ def test_the_control_plane_and_nodes_live_in_private_subnets(production: Run) ->
     assert set(nodes.inputs["subnetIds"]) == private
 
 
-def test_irsa_oidc_provider_trusts_the_clusters_issuer(production: Run) -> None:
-    (cluster,) = production.of_type("aws:eks/cluster:Cluster")
-    (oidc,) = production.of_type("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
-    assert oidc.inputs["url"] == cluster.outputs["identities"][0]["oidcs"][0]["issuer"]
-    assert oidc.inputs["clientIdLists"] == ["sts.amazonaws.com"]
-    assert production.outputs["oidcProviderArn"] == oidc.outputs["arn"]
+def test_pods_get_roles_by_pod_identity_so_no_oidc_provider_is_made(each_stack: Run) -> None:
+    assert not each_stack.of_type("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+    associations = each_stack.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    accounts = {(a.inputs["namespace"], a.inputs["serviceAccount"]) for a in associations}
+    assert accounts >= {("email-platform", "email-platform"), ("kube-system", "aws-load-balancer-controller"), ("kube-system", "karpenter")}
+    (agent,) = [a for a in each_stack.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "eks-pod-identity-agent"]
+    for association in associations:
+        assert agent.urn in association.dependencies
 
 
 def test_node_role_has_the_worker_policies_and_no_ssh(production: Run) -> None:
@@ -106,7 +113,7 @@ def test_the_kubernetes_provider_uses_the_clusters_kubeconfig_as_a_secret(produc
 
 
 def test_kubeconfig_asks_aws_for_short_lived_tokens() -> None:
-    from components.cluster import _kubeconfig
+    from components.cluster.component import _kubeconfig
 
     config = json.loads(_kubeconfig("c", "https://x.eks.amazonaws.com", "Q0E=", "us-east-1"))
     exec_ = config["users"][0]["user"]["exec"]

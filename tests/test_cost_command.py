@@ -19,7 +19,7 @@ def test_text_table_shows_total_breakdown_assumptions_and_unpriced(capsys: pytes
     assert "instance hours (m6i.xlarge)          2,190 hours      $0.192  $420.48" in out
     assert "  cluster                         $517.48" in out
     assert "aws:rds/cluster:Cluster monthly_io_requests = 50,000,000" in out
-    assert "(aws:sqs/queue:Queue): no pricing rule for this type" in out
+    assert "(aws:kinesis/stream:Stream): no pricing rule for this type" in out
 
 
 def test_markdown(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,11 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from config_edits import Edit, assert_refused_before_any_resource
+from config_edits import Edit, assert_refused_before_any_resource, both
 from config_edits import delete_key as _delete
 from config_edits import set_key as _set
 
 from config import ConfigError
+
+DEPLOY_ROLE = "arn:aws:iam::123456789012:role/email-platform-deploy"
+ONCALL_ROLE = "arn:aws:iam::123456789012:role/email-platform-oncall"
+TAGGED_IMAGE = "ghcr.io/example/email-platform:1.2.3"
 
 REJECTS = [
     # (stack, edit, key named in the message, words of what is allowed)
@@ -59,6 +63,40 @@ REJECTS = [
     ("production", _set("cluster.endpointPublicAccess", "yes"), "cluster.endpointPublicAccess", "true or false"),
     ("production", _set("registry.keepImages", 1), "registry.keepImages", "at least 2"),
     ("production", _set("registry.keepImage", 5), "email-platform:registry.keepImage", "did you mean 'keepImages'"),
+    # Day two: who may deploy, how far nodes scale, what the image runs on.
+    (
+        "production",
+        _set("cluster.access", {ONCALL_ROLE: "AmazonEKSViewPolicy"}),
+        "email-platform:cluster.access",
+        "AmazonEKSClusterAdminPolicy",
+    ),
+    ("staging", _set("cluster.access", {}), "email-platform:cluster.access", "the deploy role"),
+    (
+        "production",
+        _set(f"cluster.access.{DEPLOY_ROLE}", "AmazonEKSRootPolicy"),
+        f"cluster.access.{DEPLOY_ROLE}",
+        "allowed: AmazonEKSClusterAdminPolicy",
+    ),
+    ("production", _set("cluster.nodePool.cpuLimit", 8), "email-platform:cluster.nodePool.cpuLimit", "at least 12 vCPU"),
+    ("staging", _set("cluster.nodePool.cpuLimit", 2), "cluster.nodePool.cpuLimit", "between 4 and"),
+    ("production", _set("cluster.nodePool.capacityTypes", ["on-demand", "spot"]), "cluster.nodePool.capacityTypes", "on-demand nodes only"),
+    ("production", _set("cluster.nodePool.architectures", ["sparc"]), "cluster.nodePool.architectures[0]", "allowed: x86_64, arm64"),
+    ("production", _delete("cluster.nodePool"), "email-platform:cluster.nodePool", "required"),
+    ("production", _set("cluster.upgradePolicy", "FOREVER"), "cluster.upgradePolicy", "allowed: STANDARD, EXTENDED"),
+    ("production", _set("app.imageArchitectures", ["arm64"]), "email-platform:app.imageArchitectures", "nodes are x86_64"),
+    (
+        "staging",
+        both(_set("cluster.nodePool.architectures", ["arm64", "x86_64"]), _set("app.blue.image", TAGGED_IMAGE)),
+        "email-platform:app.blue.image",
+        "@sha256: digest",
+    ),
+    (
+        "production",
+        both(_set("cluster.nodePool.architectures", ["arm64", "x86_64"]), _set("app.imageArchitectures", ["x86_64"])),
+        "app.imageArchitectures",
+        "multi-arch index",
+    ),
+    ("production", _set("app.imagePullSecrets", ["Registry_Creds"]), "app.imagePullSecrets[0]", "Kubernetes Secret name"),
 ]
 
 
@@ -72,6 +110,9 @@ ACCEPTS = [
     ("production", _set("cluster.nodeGroup.instanceTypes", ["c7g.xlarge"])),  # exactly 4 vCPU / 8 GiB
     ("staging", _set("network.availabilityZones", ["us-east-1a", "us-east-1b", "us-east-1c"])),
     ("production", _set("cluster.nodeGroup.diskSizeGib", 200)),
+    ("production", _set(f"cluster.access.{ONCALL_ROLE}", "AmazonEKSEditPolicy:email-platform")),
+    ("production", _set("cluster.nodePool.architectures", ["arm64", "x86_64"])),  # digest-pinned multi-arch image
+    ("staging", _set("cluster.upgradePolicy", "EXTENDED")),
 ]
 
 
@@ -102,12 +143,11 @@ def test_config_error_is_a_run_error_so_the_engine_prints_no_traceback() -> None
 def _existing_cluster(config: dict[str, Any]) -> None:
     cluster = config["email-platform:cluster"]
     cluster["mode"] = "existing"
-    del cluster["nodeGroup"]
+    for owned in ("nodeGroup", "nodePool", "access"):
+        del cluster[owned]
     cluster["existing"] = {
         "name": "shared-platform",
         "securityGroupId": "sg-0123456789abcdef0",
-        "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
-        "oidcIssuerUrl": "https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
     }
 
 

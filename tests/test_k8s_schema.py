@@ -39,8 +39,8 @@ SKIPPED_CHECKS = {
     "CKV_K8S_35": "the guide's app reads EMAIL_API_KEY, DATABASE_URL… from its environment; they come by secretKeyRef, never literally",
 }
 TARGET_GROUP_BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding"
-# Not Kubernetes objects: a Helm release is Pulumi's record of a chart install.
-NOT_MANIFESTS = {"kubernetes:helm.sh/v3:Release"}
+# Not Kubernetes objects: a Helm chart is Pulumi's component that renders them.
+NOT_MANIFESTS = {"kubernetes:helm.sh/v4:Chart"}
 
 # The v1beta1 schema of targetgroupbindings.elbv2.k8s.aws (aws-load-balancer-controller's
 # CRD), limited to what the spec may hold; unknown fields are refused as the API server would.

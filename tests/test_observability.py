@@ -29,7 +29,9 @@ def test_the_add_on_takes_the_most_recent_version_for_the_clusters_kubernetes(pr
 def test_its_agent_reaches_aws_through_a_pod_identity_association(production: Run) -> None:
     """The add-on's agent runs as amazon-cloudwatch/cloudwatch-agent; Pod Identity hands that service
     account the role, which trusts pods.eks.amazonaws.com for AssumeRole and TagSession."""
-    (association,) = production.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    (association,) = [
+        a for a in production.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.inputs["namespace"] == NAMESPACE
+    ]
     assert (association.inputs["namespace"], association.inputs["serviceAccount"]) == (NAMESPACE, SERVICE_ACCOUNT)
     assert (NAMESPACE, SERVICE_ACCOUNT) == ("amazon-cloudwatch", "cloudwatch-agent")
     role = next(r for r in production.of_type("aws:iam/role:Role") if r.outputs["arn"] == association.inputs["roleArn"])

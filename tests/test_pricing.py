@@ -111,10 +111,10 @@ def test_usage_for_one_resource_by_name_overrides_its_type() -> None:
 
 
 def test_unknown_type_is_listed_unpriced_not_dropped() -> None:
-    report = price_resources([rec("aws:sqs/queue:Queue", "q", {})], "us-east-1")
+    report = price_resources([rec("aws:kinesis/stream:Stream", "q", {})], "us-east-1")
     assert report["monthly"] == 0
     assert report["unpriced"] == [
-        {"urn": f"{PREFIX}aws:sqs/queue:Queue::q", "type": "aws:sqs/queue:Queue", "reason": "no pricing rule for this type"}
+        {"urn": f"{PREFIX}aws:kinesis/stream:Stream::q", "type": "aws:kinesis/stream:Stream", "reason": "no pricing rule for this type"}
     ]
 
 

@@ -24,7 +24,7 @@ def test_each_kind_prices_the_same_resources_to_the_same_total(kind: str) -> Non
     assert (doc.kind, doc.project, doc.stack, doc.region) == (kind, "email-platform", "production", "us-east-1")
     assert report["monthly"] == PRODUCTION_MONTHLY
     assert report["byComponent"] == {"cluster": 517.48, "db": 399.60, "network": 59.00}
-    assert [u["type"] for u in report["unpriced"]] == ["aws:sqs/queue:Queue"]
+    assert [u["type"] for u in report["unpriced"]] == ["aws:kinesis/stream:Stream"]
 
 
 def test_kinds_agree_resource_by_resource() -> None:

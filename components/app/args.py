@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -21,8 +21,6 @@ class AppArgs:
     region: str
     vpc_id: pulumi.Input[str]
     vpc_cidr: str
-    oidc_provider_arn: pulumi.Input[str]
-    oidc_issuer_url: pulumi.Input[str]
     # "blue" / "green": target type ip, protocol HTTPS, on the app port.
     target_group_arns: Mapping[str, pulumi.Input[str]]
     deregistration_delay_seconds: int
@@ -38,6 +36,10 @@ class AppArgs:
     redis_port: int
     jwt_secret: pulumi.Input[str] | None = None
     encryption_key: pulumi.Input[str] | None = None
+    # What the cluster's workloads wait for (nodes, add-ons); empty for an existing cluster.
+    cluster_ready: Sequence[pulumi.Resource] = field(default_factory=list)
+    # A .dockerconfigjson for a private registry (secret); the pods pull with it.
+    registry_credentials: pulumi.Input[str] | None = None
 
 
 def check_args(args: AppArgs) -> None:

@@ -92,7 +92,15 @@ def colour_resources(
             "targetType": "ip",
             "ipAddressType": "ipv4",
         },
-        opts=pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[first.namespace, service, first.controller_release]),
+        # The controller's webhook refuses a change of spec.targetGroupARN: a new target group
+        # means a new binding, and the old one must go first (same name).
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            provider=provider,
+            depends_on=[first.namespace, service, first.controller_release],
+            replace_on_changes=["spec.targetGroupARN"],
+            delete_before_replace=True,
+        ),
     )
     replicas = args.settings.colours[colour].replicas
     deployment = k8s.apps.v1.Deployment(

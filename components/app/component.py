@@ -36,7 +36,7 @@ from components.app.lb_controller import LoadBalancerController, LoadBalancerCon
 from components.app.names import APP_LABELS, NAMESPACE, READINESS_GATE_LABEL, SERVICE_ACCOUNT, colour_labels
 from components.app.network_policy import network_policy_spec
 from components.app.pod import PodReferences
-from components.shared.iam import irsa_role
+from components.shared.iam import pod_identity_role
 from components.shared.secrets import generated_key
 from config.app import COLOURS, ColourName
 
@@ -48,6 +48,7 @@ class App(pulumi.ComponentResource):
     config_maps: dict[str, k8s.core.v1.ConfigMap]
     secrets: dict[str, k8s.core.v1.Secret]
     tls_secrets: dict[str, k8s.core.v1.Secret]
+    registry_secret: k8s.core.v1.Secret | None = None
     controller: LoadBalancerController
     services: dict[str, k8s.core.v1.Service]
     bindings: dict[str, k8s.apiextensions.CustomResource]
@@ -72,10 +73,9 @@ class App(pulumi.ComponentResource):
                 cluster_name=args.cluster_name,
                 region=args.region,
                 vpc_id=args.vpc_id,
-                oidc_provider_arn=args.oidc_provider_arn,
-                oidc_issuer_url=args.oidc_issuer_url,
                 target_group_arns=args.target_group_arns,
                 k8s_provider=args.k8s_provider,
+                cluster_ready=args.cluster_ready,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -83,7 +83,10 @@ class App(pulumi.ComponentResource):
         in_namespace = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[self.namespace])
         self._identity(name, args, in_namespace)
         secret_values = self._secret_values(name, args)
-        pods = {colour: self._colour_configuration(name, colour, args, secret_values, in_namespace) for colour in COLOURS}
+        registry_secret_name = self._registry_secret(name, args, in_namespace)
+        pods = {
+            colour: self._colour_configuration(name, colour, args, secret_values, registry_secret_name, in_namespace) for colour in COLOURS
+        }
         self.network_policy = k8s.networking.v1.NetworkPolicy(
             f"{name}-network-policy",
             metadata=k8s.meta.v1.ObjectMetaArgs(name="email-platform", namespace=NAMESPACE, labels=APP_LABELS),
@@ -134,15 +137,15 @@ class App(pulumi.ComponentResource):
         )
 
     def _identity(self, name: str, args: AppArgs, in_namespace: pulumi.ResourceOptions) -> None:
-        """The pods' IAM role (IRSA) and the service account that carries it."""
-        role = irsa_role(
+        """The pods' IAM role (EKS Pod Identity) and the service account it is associated with."""
+        role = pod_identity_role(
             f"{name}-role",
-            args.oidc_provider_arn,
-            args.oidc_issuer_url,
+            args.cluster_name,
             NAMESPACE,
             SERVICE_ACCOUNT,
-            "email-platform app pods (IRSA); attach policies here when the app calls AWS APIs",
+            "email-platform app pods (Pod Identity); attach policies here when the app calls AWS APIs",
             self,
+            depends_on=list(args.cluster_ready),
         )
         self.role_arn = role.arn
         self.role_name = role.name
@@ -152,10 +155,9 @@ class App(pulumi.ComponentResource):
                 name=SERVICE_ACCOUNT,
                 namespace=NAMESPACE,
                 labels=APP_LABELS,
-                annotations={"eks.amazonaws.com/role-arn": role.arn},
             ),
-            # The app never calls the Kubernetes API; the IRSA web-identity token is projected
-            # by EKS's webhook independently of this setting.
+            # The app never calls the Kubernetes API; the Pod Identity agent serves the pods'
+            # AWS credentials on the node independently of this setting.
             automount_service_account_token=False,
             opts=in_namespace,
         )
@@ -182,6 +184,7 @@ class App(pulumi.ComponentResource):
         colour: ColourName,
         args: AppArgs,
         secret_values: dict[str, pulumi.Input[str]],
+        registry_secret_name: pulumi.Output[str] | None,
         in_namespace: pulumi.ResourceOptions,
     ) -> PodReferences:
         """The colour's ConfigMap, app Secret and TLS Secret: immutable and auto-named, so a change rolls only this colour."""
@@ -219,7 +222,22 @@ class App(pulumi.ComponentResource):
             secret_name=secret.metadata.apply(_object_name),
             tls_name=tls_secret.metadata.apply(_object_name),
             plain_keys=tuple(settings),
+            registry_secret_name=registry_secret_name,
         )
+
+    def _registry_secret(self, name: str, args: AppArgs, in_namespace: pulumi.ResourceOptions) -> pulumi.Output[str] | None:
+        """The pull secret made from the `registryCredentials` secret, shared by both colours; its name."""
+        if args.registry_credentials is None:
+            return None
+        self.registry_secret = k8s.core.v1.Secret(
+            f"{name}-registry",
+            metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=APP_LABELS),
+            type="kubernetes.io/dockerconfigjson",
+            immutable=True,
+            string_data={".dockerconfigjson": pulumi.Output.secret(args.registry_credentials)},
+            opts=in_namespace,
+        )
+        return self.registry_secret.metadata.apply(_object_name)
 
 
 def _object_name(metadata: k8s.meta.v1.outputs.ObjectMeta | None) -> str:

@@ -15,20 +15,25 @@ ALB. With `ip` targets the ALB talks to the pod itself.
 Least privilege: the controller gets read access plus Register/DeregisterTargets on the
 app's target groups only. It cannot create or change load balancers, listeners, security
 groups, WAF or Shield, so Ingress/Service(LoadBalancer) reconciling is switched off too.
-The IMDS hop limit is 1 on the nodes, so the chart gets the VPC id and region explicitly.
+The IMDS hop limit is 1 on the nodes, so the chart gets the VPC id and region explicitly, and
+the controller gets its role by EKS Pod Identity (supported since controller v2.7).
+
+The chart is a `kubernetes.helm.v4.Chart`, which manages every object it renders as a Pulumi
+resource, the TargetGroupBinding CRD included: raising CHART_VERSION upgrades the CRD with the
+controller (a Helm 3 release would install the chart's `crds/` once and never upgrade them).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.shared.iam import irsa_role
+from components.shared.iam import pod_identity_role
 
 CHART = "aws-load-balancer-controller"
 CHART_REPOSITORY = "https://aws.github.io/eks-charts"
@@ -72,26 +77,26 @@ class LoadBalancerControllerArgs:
     cluster_name: pulumi.Input[str]
     region: str
     vpc_id: pulumi.Input[str]
-    oidc_provider_arn: pulumi.Input[str]
-    oidc_issuer_url: pulumi.Input[str]
     target_group_arns: Mapping[str, pulumi.Input[str]]
     k8s_provider: k8s.Provider
+    # Nodes and add-ons (Pod Identity agent, DNS): the chart's pods need them to start.
+    cluster_ready: Sequence[pulumi.Resource] = field(default_factory=list)
 
 
 class LoadBalancerController(pulumi.ComponentResource):
     role: aws.iam.Role
-    release: k8s.helm.v3.Release
+    release: k8s.helm.v4.Chart
 
     def __init__(self, name: str, args: LoadBalancerControllerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:app:LoadBalancerController", name, None, opts)
-        self.role = irsa_role(
+        self.role = pod_identity_role(
             f"{name}-role",
-            args.oidc_provider_arn,
-            args.oidc_issuer_url,
+            args.cluster_name,
             NAMESPACE,
             SERVICE_ACCOUNT,
             "AWS Load Balancer Controller: registers the app's pods in its target groups",
             self,
+            depends_on=list(args.cluster_ready),
         )
         policy = aws.iam.RolePolicy(
             f"{name}-targets",
@@ -99,28 +104,21 @@ class LoadBalancerController(pulumi.ComponentResource):
             policy=pulumi.Output.all(*args.target_group_arns.values()).apply(lambda arns: controller_policy([str(a) for a in arns])),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.release = k8s.helm.v3.Release(
+        self.release = k8s.helm.v4.Chart(
             f"{name}-chart",
             name=CHART,
             chart=CHART,
             version=CHART_VERSION,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CHART_REPOSITORY),
+            repository_opts=k8s.helm.v4.RepositoryOptsArgs(repo=CHART_REPOSITORY),
             namespace=NAMESPACE,
-            # Installs the CRDs (TargetGroupBinding) and waits for the webhook to be ready.
-            atomic=True,
-            cleanup_on_fail=True,
-            max_history=5,
-            timeout=600,
+            # The CRDs (TargetGroupBinding) are resources of the chart, upgraded with it.
+            skip_crds=False,
             values={
                 "clusterName": args.cluster_name,
                 "region": args.region,
                 "vpcId": args.vpc_id,
                 "replicaCount": 2,
-                "serviceAccount": {
-                    "create": True,
-                    "name": SERVICE_ACCOUNT,
-                    "annotations": {"eks.amazonaws.com/role-arn": self.role.arn},
-                },
+                "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT},
                 "podDisruptionBudget": {"maxUnavailable": 1},
                 "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}},
                 "enablePodReadinessGateInject": True,
@@ -132,6 +130,6 @@ class LoadBalancerController(pulumi.ComponentResource):
                 "enableWaf": False,
                 "enableWafv2": False,
             },
-            opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[policy]),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[policy, *args.cluster_ready]),
         )
-        self.register_outputs({"roleArn": self.role.arn, "releaseStatus": self.release.status})
+        self.register_outputs({"roleArn": self.role.arn})

@@ -7,9 +7,14 @@ import pulumi_kubernetes as k8s
 from components.app.names import APP_LABELS
 from config.app import APP_PORT
 
+# The EKS Pod Identity agent serves the pods' AWS credentials on this link-local address of
+# every node (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html).
+POD_IDENTITY_AGENT = ("169.254.170.23/32", 80)
+
 
 def network_policy_spec(vpc_cidr: str, db_port: int, redis_port: int) -> k8s.networking.v1.NetworkPolicySpecArgs:
-    """In: the app port from the VPC (the ALB's nodes). Out: DNS, Postgres and Redis in the VPC; HTTPS anywhere."""
+    """In: the app port from the VPC (the ALB's nodes). Out: DNS, Postgres and Redis in the VPC; the
+    Pod Identity agent; HTTPS anywhere."""
     vpc = [k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr=vpc_cidr))]
 
     def port(number: int, protocol: str = "TCP") -> k8s.networking.v1.NetworkPolicyPortArgs:
@@ -33,6 +38,10 @@ def network_policy_spec(vpc_cidr: str, db_port: int, redis_port: int) -> k8s.net
             ),
             k8s.networking.v1.NetworkPolicyEgressRuleArgs(
                 to=vpc, ports=[port(53, "UDP"), port(53, "TCP"), port(db_port), port(redis_port)]
+            ),
+            k8s.networking.v1.NetworkPolicyEgressRuleArgs(
+                to=[k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr=POD_IDENTITY_AGENT[0]))],
+                ports=[port(POD_IDENTITY_AGENT[1])],
             ),
             k8s.networking.v1.NetworkPolicyEgressRuleArgs(
                 to=[k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr="0.0.0.0/0"))],

@@ -16,6 +16,7 @@ from components.app.args import AppArgs
 from components.app.environment import SSL_CERT_PATH, SSL_KEY_DIRECTORY, SSL_KEY_PATH, env_vars
 from components.app.names import CONTAINER, PORT_NAME, SERVICE_ACCOUNT, colour_labels
 from config.app import APP_PORT, ColourName
+from config.node_pool import KUBERNETES_ARCH
 
 RUN_AS = 10001  # checkov CKV_K8S_40 and the restricted profile want a high, non-root uid
 CERT_FILE = posixpath.basename(SSL_CERT_PATH)
@@ -30,6 +31,8 @@ class PodReferences:
     secret_name: pulumi.Output[str]
     tls_name: pulumi.Output[str]
     plain_keys: tuple[str, ...]
+    # The Secret made from the `registryCredentials` secret, when one is set.
+    registry_secret_name: pulumi.Output[str] | None = None
 
 
 def _probe(path: str, period: int, failures: int, timeout: int = 3) -> k8s.core.v1.ProbeArgs:
@@ -86,6 +89,26 @@ def _container(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.co
     )
 
 
+def _architecture_affinity(args: AppArgs) -> k8s.core.v1.AffinityArgs:
+    """Only onto nodes of an architecture the image is built for (config.capacity holds the rule)."""
+    arches = [KUBERNETES_ARCH[a] for a in args.settings.image_architectures]
+    term = k8s.core.v1.NodeSelectorTermArgs(
+        match_expressions=[k8s.core.v1.NodeSelectorRequirementArgs(key="kubernetes.io/arch", operator="In", values=arches)]
+    )
+    return k8s.core.v1.AffinityArgs(
+        node_affinity=k8s.core.v1.NodeAffinityArgs(
+            required_during_scheduling_ignored_during_execution=k8s.core.v1.NodeSelectorArgs(node_selector_terms=[term])
+        )
+    )
+
+
+def _pull_secrets(args: AppArgs, refs: PodReferences) -> list[k8s.core.v1.LocalObjectReferenceArgs] | None:
+    names: list[pulumi.Input[str]] = list(args.settings.image_pull_secrets)
+    if refs.registry_secret_name is not None:
+        names.append(refs.registry_secret_name)
+    return [k8s.core.v1.LocalObjectReferenceArgs(name=n) for n in names] or None
+
+
 def pod_template(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.core.v1.PodTemplateSpecArgs:
     settings = args.settings
     labels = colour_labels(colour)
@@ -103,6 +126,8 @@ def pod_template(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.
         spec=k8s.core.v1.PodSpecArgs(
             service_account_name=SERVICE_ACCOUNT,
             automount_service_account_token=False,
+            image_pull_secrets=_pull_secrets(args, refs),
+            affinity=_architecture_affinity(args),
             enable_service_links=False,
             termination_grace_period_seconds=settings.shutdown.termination_grace_period_seconds,
             security_context=k8s.core.v1.PodSecurityContextArgs(

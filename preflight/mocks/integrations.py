@@ -105,7 +105,7 @@ IDS = {
     "aws:appconfig/configurationProfile:ConfigurationProfile": lambda args, ctx: (
         f"{_appconfig_id('profile', args.name)}:{args.inputs['applicationId']}"
     ),
-    "aws:cloudwatch/eventRule:EventRule": lambda args, ctx: f"{args.inputs.get('eventBusName', 'default')}/{args.inputs.get('name')}",
+    "aws:cloudwatch/eventRule:EventRule": lambda args, ctx: f"{args.inputs.get('eventBusName', 'default')}/{_name(args)}",
 }
 
 COMPUTED = {

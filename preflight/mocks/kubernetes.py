@@ -16,7 +16,16 @@ from preflight.mocks.common import MockContext, short_hash
 
 Args = pulumi.runtime.MockResourceArgs
 
-_CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume", "StorageClass"}
+_CLUSTER_SCOPED = {
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "NodePool",
+    "EC2NodeClass",
+}
 
 
 def _metadata(args: Args) -> dict[str, Any]:
@@ -80,6 +89,12 @@ def _release(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
     }
 
 
+def _chart_v4(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
+    # A remote component: the provider renders the chart into child resources, which mocks do
+    # not run; the chart answers with its inputs and an empty list of the objects it made.
+    return {"resources": []}
+
+
 COMPUTED = {
     "kubernetes:core/v1:Namespace": _namespace,
     "kubernetes:core/v1:ServiceAccount": _object,
@@ -94,4 +109,7 @@ COMPUTED = {
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": _object,
     "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding": _object,
     "kubernetes:helm.sh/v3:Release": _release,
+    "kubernetes:helm.sh/v4:Chart": _chart_v4,
+    "kubernetes:karpenter.sh/v1:NodePool": _object,
+    "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": _object,
 }

@@ -10,8 +10,8 @@ Pulumi input becomes a Terraform argument, and each comes from a real source:
   github.com/pulumi/pulumi-aws (stored commit 07d08a0a50a459620181440fbb00ba497843f6c6). That
   copy predates v7, which renamed ``aws:s3/bucketV2:BucketV2`` and the other ``…V2`` S3 tokens to
   their plain names: the installed SDK records the old tokens as aliases of the new ones, which
-  the build checks. The three log-delivery types, and the CloudFront VPC origin, backup, canary and
-  pod-identity types, are newer than that copy or absent from it; their Terraform names are the
+  the build checks. The three log-delivery types, and the CloudFront VPC origin, backup, canary,
+  pod-identity, access-entry and SQS types, are newer than that copy or absent from it; their Terraform names are the
   provider's resources of the same name (``aws_s3_object`` is the bridge's BucketObjectv2 since v5).
 - the shape of every argument: the SDK's generated Args classes (pulumi_aws, the version in
   SDK_VERSION) say whether a property is a single nested block (MaxItems=1: the bridge flattens it
@@ -141,6 +141,10 @@ TERRAFORM_TYPES = {
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": "aws_eks_pod_identity_association",
     "aws:s3/bucketObjectv2:BucketObjectv2": "aws_s3_object",
     "aws:synthetics/canary:Canary": "aws_synthetics_canary",
+    "aws:eks/accessEntry:AccessEntry": "aws_eks_access_entry",
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": "aws_eks_access_policy_association",
+    "aws:sqs/queue:Queue": "aws_sqs_queue",
+    "aws:sqs/queuePolicy:QueuePolicy": "aws_sqs_queue_policy",
 }
 # v7 tokens whose pre-v7 names are the ones the bridge table above was read under.
 V7_RENAMES = {

@@ -103,7 +103,7 @@ RESOURCES: list[dict[str, Any]] = [
         "db-replicas",
         {"serviceNamespace": "rds", "resourceId": "cluster:email-platform-db", "maxCapacity": 5, "minCapacity": 1},
     ),
-    child(DATABASE, "aws:sqs/queue:Queue", "db-events", {"name": "db-events"}),
+    child(DATABASE, "aws:kinesis/stream:Stream", "db-events", {"name": "db-events"}),
 ]
 
 

@@ -14,13 +14,13 @@ from preflight.check_command import check_resources, load_records, main, to_reso
 from pricing import parse_document, price_resources
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-SQS = "aws:sqs/queue:Queue"  # the committed documents' one type nobody priced
+UNPRICED_TYPE = "aws:kinesis/stream:Stream"  # the committed documents' one type nobody priced
 
 
 def _preview(drop_unpriced: bool = True, **guardrails: float) -> dict[str, Any]:
     preview: dict[str, Any] = json.loads((DATA / "preview_production.json").read_text())
     if drop_unpriced:
-        preview["steps"] = [s for s in preview["steps"] if f"${SQS}::" not in s["urn"]]
+        preview["steps"] = [s for s in preview["steps"] if f"${UNPRICED_TYPE}::" not in s["urn"]]
     if guardrails:
         preview["config"]["email-platform:costGuardrails"] = guardrails
     return preview

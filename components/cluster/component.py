@@ -1,8 +1,15 @@
 """The Kubernetes cluster: EKS with a managed node group, or an existing cluster by kubeconfig.
 
 Either way the rest of the stack gets the same things: a Kubernetes provider, the security
-group that the nodes and pods use (for database and cache ingress rules), and the OIDC
-provider that IAM roles for service accounts (IRSA) trust.
+group that the nodes and pods use (for database and cache ingress rules), and what
+Kubernetes workloads must wait for (nodes and add-ons). Pods get AWS roles by EKS Pod
+Identity, so no OIDC provider is made.
+
+A created cluster is reachable on day two, not only by whoever created it: access is by EKS
+access entries from `cluster.access` (the creator gets no admin), and the Kubernetes provider
+authenticates as the configured deploy role. The managed node group is the floor the guide
+asks for and runs Karpenter, which adds nodes above it (components/cluster/karpenter.py); the group
+ignores drift of its desired size, which the autoscaling of its ASG may move.
 """
 
 from __future__ import annotations
@@ -16,19 +23,17 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.shared.iam import assume_role_policy
+from components.cluster.addons import managed_addons
+from components.cluster.karpenter import Karpenter, KarpenterArgs
+from components.shared.iam import NODE_POLICIES, assume_role_policy
 from components.shared.kms import rotated_key
 from components.shared.log_encryption import log_group_key
 from config.cluster import ClusterSettings, NodeGroupSettings
+from config.cluster_access import AccessGrant, deploy_role
 
 _EKS_CLUSTER_POLICIES = ("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",)
-_NODE_POLICIES = (
-    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-    # Session Manager instead of SSH: no key pairs, no open port 22, every session logged.
-    "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-)
+# On the system node group's nodes; Karpenter's controller is kept there (never on nodes it manages).
+SYSTEM_NODE_LABEL = ("email-platform/node-role", "system")
 
 
 @dataclass
@@ -46,53 +51,101 @@ class ClusterArgs:
 class Cluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
-    oidc_provider_arn: pulumi.Output[str]
-    oidc_issuer_url: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
     provider: k8s.Provider
+    # What Kubernetes workloads (charts, the app) wait for: nodes to run on and the add-ons.
+    workload_ready: list[pulumi.Resource]
     eks_cluster: aws.eks.Cluster | None = None
     node_group: aws.eks.NodeGroup | None = None
-    vpc_cni: aws.eks.Addon | None = None
-    metrics_server: aws.eks.Addon | None = None
+    addons: dict[str, aws.eks.Addon]
+    access_entries: dict[str, aws.eks.AccessEntry]
+    # Each entry and its policy association: what the Kubernetes provider waits for.
+    access_grants: list[pulumi.Resource]
+    karpenter: Karpenter | None = None
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:cluster:Cluster", name, None, opts)
         settings = args.settings
+        self.addons = {}
+        self.access_entries = {}
+        self.access_grants = []
+        self.workload_ready = []
+        provider_kubeconfig: pulumi.Output[str]
         if settings.existing is not None:
             self.name = pulumi.Output.from_input(settings.existing.name)
             self.security_group_id = pulumi.Output.from_input(settings.existing.security_group_id)
-            self.oidc_provider_arn = pulumi.Output.from_input(settings.existing.oidc_provider_arn)
-            self.oidc_issuer_url = pulumi.Output.from_input(settings.existing.oidc_issuer_url)
             self.kubeconfig = pulumi.Output.secret(cast("pulumi.Output[str]", args.kubeconfig))
+            provider_kubeconfig = self.kubeconfig
         else:
             assert settings.node_group is not None
-            self._create(name, args, settings, settings.node_group)
+            provider_kubeconfig = self._create(name, args, settings, settings.node_group)
         self.provider = k8s.Provider(
             f"{name}-k8s",
-            kubeconfig=self.kubeconfig,
+            kubeconfig=provider_kubeconfig,
             # Fail the deployment rather than skip objects whose schema the cluster lacks.
             enable_server_side_apply=True,
-            opts=pulumi.ResourceOptions(parent=self),
+            # The deploy role's entry and policy must exist before the provider's first call.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=self.access_grants),
         )
-        self.register_outputs({"clusterName": self.name, "oidcProviderArn": self.oidc_provider_arn})
+        if settings.node_pool is not None and self.eks_cluster is not None:
+            self.karpenter = Karpenter(
+                f"{name}-karpenter",
+                KarpenterArgs(
+                    settings=settings.node_pool,
+                    cluster=self.eks_cluster,
+                    disk_size_gib=settings.node_group.disk_size_gib if settings.node_group else 100,
+                    instance_tags=args.instance_tags,
+                    system_node_label=SYSTEM_NODE_LABEL,
+                    k8s_provider=self.provider,
+                    depends_on=self.workload_ready,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        self.register_outputs({"clusterName": self.name})
 
-    def _create(self, name: str, args: ClusterArgs, settings: ClusterSettings, nodes: NodeGroupSettings) -> None:
+    def _create(self, name: str, args: ClusterArgs, settings: ClusterSettings, nodes: NodeGroupSettings) -> pulumi.Output[str]:
+        """The cluster, its access entries, nodes and add-ons; returns the provider's kubeconfig (as the deploy role)."""
         cluster = self._control_plane(name, args, settings)
         self.eks_cluster = cluster
         self.name = cluster.name
         self.security_group_id = cluster.vpc_config.cluster_security_group_id.apply(_required("clusterSecurityGroupId"))
-        self.oidc_issuer_url = cluster.identities.apply(_oidc_issuer)
-        oidc = aws.iam.OpenIdConnectProvider(
-            f"{name}-oidc", url=self.oidc_issuer_url, client_id_lists=["sts.amazonaws.com"], opts=pulumi.ResourceOptions(parent=self)
-        )
-        self.oidc_provider_arn = oidc.arn
-        self.kubeconfig = pulumi.Output.secret(
-            pulumi.Output.all(cluster.name, cluster.endpoint, cluster.certificate_authority.data).apply(
-                lambda parts: _kubeconfig(parts[0], parts[1], parts[2], args.region)
-            )
-        )
+        self.access_entries = self._access(name, cluster, settings.access)
+        parts = pulumi.Output.all(cluster.name, cluster.endpoint, cluster.certificate_authority.data)
+        self.kubeconfig = pulumi.Output.secret(parts.apply(lambda p: _kubeconfig(p[0], p[1], p[2], args.region)))
+        role = deploy_role(settings.access)
         self.node_group = self._node_group(name, args, cluster, nodes)
-        self._addons(name, cluster, self.node_group)
+        self.addons = managed_addons(name, cluster, settings.version, self.node_group, self)
+        self.workload_ready = [self.node_group, *self.addons.values()]
+        return pulumi.Output.secret(parts.apply(lambda p: _kubeconfig(p[0], p[1], p[2], args.region, role)))
+
+    def _access(self, name: str, cluster: aws.eks.Cluster, grants: list[AccessGrant]) -> dict[str, aws.eks.AccessEntry]:
+        """An access entry and one access policy association per configured role."""
+        entries: dict[str, aws.eks.AccessEntry] = {}
+        for grant in grants:
+            label = grant.role_arn.split(":role/", 1)[1].replace("/", "-")
+            entry = aws.eks.AccessEntry(
+                f"{name}-access-{label}",
+                cluster_name=cluster.name,
+                principal_arn=grant.role_arn,
+                type="STANDARD",
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            scope = (
+                aws.eks.AccessPolicyAssociationAccessScopeArgs(type="namespace", namespaces=list(grant.namespaces))
+                if grant.namespaces
+                else aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster")
+            )
+            association = aws.eks.AccessPolicyAssociation(
+                f"{name}-access-{label}",
+                cluster_name=cluster.name,
+                principal_arn=entry.principal_arn,
+                policy_arn=grant.policy_arn,
+                access_scope=scope,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            entries[grant.role_arn] = entry
+            self.access_grants += [entry, association]
+        return entries
 
     def _control_plane(self, name: str, args: ClusterArgs, settings: ClusterSettings) -> aws.eks.Cluster:
         """EKS with envelope-encrypted secrets, control-plane logs kept for the configured days, access entries."""
@@ -131,32 +184,19 @@ class Cluster(pulumi.ComponentResource):
             enabled_cluster_log_types=settings.log_types,
             access_config=aws.eks.ClusterAccessConfigArgs(
                 authentication_mode="API",  # access entries, not the aws-auth ConfigMap
-                bootstrap_cluster_creator_admin_permissions=True,
+                # Admin comes from cluster.access, so a second deployer is not locked out.
+                bootstrap_cluster_creator_admin_permissions=False,
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, *cluster_attachments]),
-        )
-
-    def _addons(self, name: str, cluster: aws.eks.Cluster, node_group: aws.eks.NodeGroup) -> None:
-        # The app's NetworkPolicy is only enforced when the VPC CNI runs its network-policy agent;
-        # EKS installs the CNI without it, so take the add-on over and switch it on.
-        self.vpc_cni = aws.eks.Addon(
-            f"{name}-vpc-cni",
-            cluster_name=cluster.name,
-            addon_name="vpc-cni",
-            configuration_values=json.dumps({"enableNetworkPolicy": "true"}),
-            resolve_conflicts_on_create="OVERWRITE",
-            resolve_conflicts_on_update="OVERWRITE",
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        # The app's autoscalers read pod CPU and memory from the metrics API, which EKS does not
-        # serve by itself. The add-on's pods need nodes to run on.
-        self.metrics_server = aws.eks.Addon(
-            f"{name}-metrics-server",
-            cluster_name=cluster.name,
-            addon_name="metrics-server",
-            resolve_conflicts_on_create="OVERWRITE",
-            resolve_conflicts_on_update="OVERWRITE",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[node_group]),
+            # STANDARD: upgraded automatically at the end of standard support instead of billed extended support.
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=settings.upgrade_policy),
+            # EKS reads the bootstrap flag only at creation, and the provider replaces the cluster
+            # when it changes: a cluster created before access entries keeps its creator entry
+            # (docs/cluster.md says how to remove it) instead of being rebuilt.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[log_group, *cluster_attachments],
+                ignore_changes=["accessConfig.bootstrapClusterCreatorAdminPermissions"],
+            ),
         )
 
     def _node_group(self, name: str, args: ClusterArgs, cluster: aws.eks.Cluster, nodes: NodeGroupSettings) -> aws.eks.NodeGroup:
@@ -164,7 +204,7 @@ class Cluster(pulumi.ComponentResource):
         node_role = aws.iam.Role(f"{name}-nodes", assume_role_policy=assume_role_policy("ec2.amazonaws.com"), opts=child)
         attachments = [
             aws.iam.RolePolicyAttachment(f"{name}-nodes-{arn.rsplit('/', 1)[1]}", role=node_role.name, policy_arn=arn, opts=child)
-            for arn in _NODE_POLICIES
+            for arn in NODE_POLICIES
         ]
         template = aws.ec2.LaunchTemplate(
             f"{name}-nodes",
@@ -185,7 +225,7 @@ class Cluster(pulumi.ComponentResource):
             metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
                 http_endpoint="enabled",
                 http_tokens="required",
-                # One hop: pods cannot borrow the node's role; they get their own through IRSA.
+                # One hop: pods cannot borrow the node's role; they get their own through Pod Identity.
                 http_put_response_hop_limit=1,
             ),
             tag_specifications=[
@@ -208,8 +248,9 @@ class Cluster(pulumi.ComponentResource):
             ),
             update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable=1),
             launch_template=aws.eks.NodeGroupLaunchTemplateArgs(id=template.id, version=template.latest_version.apply(str)),
-            labels=nodes.labels,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=attachments),
+            labels={**nodes.labels, SYSTEM_NODE_LABEL[0]: SYSTEM_NODE_LABEL[1]},
+            # The group's ASG may be scaled between deployments; the next `pulumi up` must not undo that.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=attachments, ignore_changes=["scalingConfig.desiredSize"]),
         )
 
 
@@ -222,13 +263,14 @@ def _required(what: str) -> Callable[[str | None], str]:
     return check
 
 
-def _oidc_issuer(identities: Sequence[aws.eks.outputs.ClusterIdentity] | None) -> str:
-    oidcs = identities[0].oidcs if identities else None
-    return _required("OIDC issuer")(oidcs[0].issuer if oidcs else None)
+def _kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str, role_arn: str | None = None) -> str:
+    """A kubeconfig that asks `aws eks get-token` for short-lived credentials: nothing long-lived is stored.
 
-
-def _kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> str:
-    """A kubeconfig that asks `aws eks get-token` for short-lived credentials: nothing long-lived is stored."""
+    With ``role_arn`` the token is for that role (the caller must be allowed to assume it);
+    without, for whoever runs it, who then needs an access entry of their own."""
+    token_args = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region, "--output", "json"]
+    if role_arn is not None:
+        token_args += ["--role-arn", role_arn]
     return json.dumps(
         {
             "apiVersion": "v1",
@@ -243,7 +285,7 @@ def _kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str) -> 
                         "exec": {
                             "apiVersion": "client.authentication.k8s.io/v1beta1",
                             "command": "aws",
-                            "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region, "--output", "json"],
+                            "args": token_args,
                         }
                     },
                 }
