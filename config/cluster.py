@@ -79,11 +79,14 @@ DESIRED_SIZE = integer(
     "desiredSize",
     "nodes the group runs",
     default=Derived("`minSize`"),
-    minimum=Derived("`minSize`"),
+    minimum=Derived("`minSize`", key="minSize"),
     maximum=MAX_NODES,
 )
 MAX_SIZE = integer(
-    "maxSize", "most nodes: the ceiling for a Cluster Autoscaler or Karpenter you run", minimum=Derived("`desiredSize`"), maximum=MAX_NODES
+    "maxSize",
+    "most nodes: the ceiling for a Cluster Autoscaler or Karpenter you run",
+    minimum=Derived("`desiredSize`", key="desiredSize"),
+    maximum=MAX_NODES,
 )
 DISK_SIZE_GIB = integer(
     "diskSizeGib",
