@@ -61,7 +61,9 @@ def test_a_mandatory_finding_exits_1_with_its_reason_on_stderr(
     monkeypatch.setattr(plan_command, "check_resources", lambda *a, **k: [refused, refused, *real(*a, **k)])
     code, lines, err = _plan(capsys)
     assert code == 1
-    assert err == "error: mandatory policy k8s-image-pinned refuses app-blue: image 'app:latest' … (and 1 more mandatory finding(s) above)\n"
+    assert (
+        err == "error: mandatory policy k8s-image-pinned refuses app-blue: image 'app:latest' … (and 1 more mandatory finding(s) above)\n"
+    )
     assert lines[-1].split()[:3] == ["result", "exit", "1:"]
 
 

@@ -44,7 +44,10 @@ def test_an_example_value_is_named_with_where_to_change_it(kind: str, stack: lis
 
 
 def test_each_kind_is_one_finding_however_many_resources_carry_it() -> None:
-    stack = [*GOOD_STACK, *(res(placeholders.SUBSCRIPTION, f"s{i}", {"protocol": "email", "endpoint": f"{i}@example.com"}) for i in range(3))]
+    stack = [
+        *GOOD_STACK,
+        *(res(placeholders.SUBSCRIPTION, f"s{i}", {"protocol": "email", "endpoint": f"{i}@example.com"}) for i in range(3)),
+    ]
     (finding,) = stack_spec(placeholders.POLICY).evaluate(stack, {})
     assert "0@example.com, 1@example.com, 2@example.com" in finding[1]
 
