@@ -3,7 +3,7 @@
 Tests, preflight's messages and the workflows all take the list from here, so a stack of your
 own (`Pulumi.dev.yaml`) is planned, diffed and deployed like the committed ones.
 
-`python3 -m preflight.stacks [--json]` prints them in deployment order: every other stack first
+`python3 preflight/stacks.py [--json] [--root DIR]` prints them in deployment order: every other stack first
 (alphabetically), `production` last, so the deploy workflow's one-at-a-time matrix rolls out to
 production only after the rest succeeded. Standard library only: the workflow runs it before
 anything is installed.
@@ -27,7 +27,8 @@ def discover(root: Path = ROOT) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    stacks = discover()
+    root = Path(argv[argv.index("--root") + 1]) if "--root" in argv else ROOT
+    stacks = discover(root)
     print(json.dumps(stacks) if "--json" in argv else "\n".join(stacks))
     return 0
 
