@@ -73,26 +73,60 @@ def test_no_long_lived_aws_keys_and_oidc_only_where_needed() -> None:
             assert (job.get("permissions", {}).get("id-token") == "write") == uses_aws, f"{path.name}:{name}"
 
 
-def test_deploy_goes_staging_then_production_one_at_a_time() -> None:
+def _matrix_from_discovery(workflow: dict[Any, Any], job: str) -> None:
+    """The job's stacks are the `stacks` job's output, which runs preflight/stacks.py."""
+    jobs = workflow["jobs"]
+    assert jobs[job]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+    assert "stacks" in ([jobs[job]["needs"]] if isinstance(jobs[job]["needs"], str) else jobs[job]["needs"])
+    (listing,) = [s for s in jobs["stacks"]["steps"] if "run" in s]
+    assert listing["run"] == 'echo "stacks=$(python3 preflight/stacks.py --json)" >> "$GITHUB_OUTPUT"'
+    assert jobs["stacks"]["outputs"]["stacks"] == "${{ steps.list.outputs.stacks }}"
+
+
+def test_deploy_is_a_no_op_until_configured() -> None:
+    """Until the repository variable DEPLOY_ENABLED is "true", a push to main runs the tests only."""
     jobs = _load("deploy.yml")["jobs"]
-    assert jobs["staging"]["needs"] == "test" and jobs["production"]["needs"] == "staging"
-    assert jobs["production"]["environment"]["name"] == "production"
-    for stack in ("staging", "production"):
-        assert jobs[stack]["concurrency"] == {"group": f"deploy-{stack}", "cancel-in-progress": False}
-        steps = jobs[stack]["steps"]
-        up = next(s for s in steps if s.get("id") == "up")
-        assert (up["with"]["command"], up["with"]["stack-name"]) == ("up", stack)
-        assert "curl --fail" in next(s for s in steps if s.get("name") == "Health check")["run"]
+    assert "if" not in jobs["test"]
+    for name, job in jobs.items():
+        if name != "test":
+            assert job["if"] == "vars.DEPLOY_ENABLED == 'true'", name
+
+
+def test_deploy_rolls_out_every_stack_one_at_a_time_production_last() -> None:
+    workflow = _load("deploy.yml")
+    _matrix_from_discovery(workflow, "deploy")
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["strategy"]["max-parallel"] == 1 and deploy["strategy"]["fail-fast"] is True
+    assert deploy["environment"]["name"] == "${{ matrix.stack }}"
+    assert deploy["concurrency"] == {"group": "deploy-${{ matrix.stack }}", "cancel-in-progress": False}
+    up = next(s for s in deploy["steps"] if s.get("id") == "up")
+    assert (up["with"]["command"], up["with"]["stack-name"]) == ("up", "${{ matrix.stack }}")
+    assert "curl --fail" in next(s for s in deploy["steps"] if s.get("name") == "Health check")["run"]
+
+
+def test_previews_and_deploys_assume_separate_roles_and_no_passphrase() -> None:
+    roles = {
+        name: {s["with"]["role-to-assume"] for s in job["steps"] if "configure-aws-credentials" in s.get("uses", "")}
+        for path in FILES
+        for name, job in _load(path.name)["jobs"].items()
+    }
+    assert roles["preview"] == {"${{ vars.AWS_PREVIEW_ROLE_ARN }}"} and roles["deploy"] == {"${{ vars.AWS_DEPLOY_ROLE_ARN }}"}
+    for path in FILES:
+        assert "PULUMI_CONFIG_PASSPHRASE" not in path.read_text() and "AWS_ROLE_ARN" not in path.read_text()
 
 
 def test_pull_request_diffs_each_stack_and_previews_only_with_credentials() -> None:
-    jobs = _load("pull-request.yml")["jobs"]
+    workflow = _load("pull-request.yml")
+    jobs = workflow["jobs"]
     assert "make test" in jobs["test"]["steps"][-1]["run"]
+    _matrix_from_discovery(workflow, "plan-diff")
+    _matrix_from_discovery(workflow, "preview")
     diff = jobs["plan-diff"]
-    assert diff["strategy"]["matrix"]["stack"] == ["production", "staging"]
     runs = "\n".join(s.get("run", "") for s in diff["steps"])
-    assert "make -C base plan" in runs and "make -C head plan" in runs and "-m preflight diff" in runs and "--markdown" in runs
+    assert 'head/.ci/plan-diff "$STACK" base head' in runs
+    comment = next(s for s in diff["steps"] if "sticky-pull-request-comment" in s.get("uses", ""))
+    assert comment["if"].startswith("always() && ")  # posted when a plan failed too
     preview = jobs["preview"]
-    assert "vars.AWS_ROLE_ARN != ''" in preview["if"] and "head.repo.full_name == github.repository" in preview["if"]
+    assert "vars.AWS_PREVIEW_ROLE_ARN != ''" in preview["if"] and "head.repo.full_name == github.repository" in preview["if"]
     action = next(s for s in preview["steps"] if "pulumi/actions" in s.get("uses", ""))
     assert action["with"]["comment-on-pr"] is True and action["with"]["policyPacks"] == "policy" and action["with"]["diff"] is True
