@@ -9,6 +9,7 @@ costs nothing: the program stops with one line naming the key, the value and wha
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ _SECRET_KEYS = {spec.key for spec in SECRETS}
 SECTIONS: tuple[Group, ...] = (
     NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, INTEGRATIONS, COST_USAGE, COST_GUARDRAILS, COST_COMMITMENTS,
 )  # fmt: skip
+# Config namespaces this program reads or whose providers it uses.
+_NAMESPACES = (PROJECT, "aws", "kubernetes", "tls", "random", "pulumi")
 TOP_LEVEL_KEYS = frozenset({entry.name for entry in BASICS.entries} | {group.name for group in SECTIONS} | _SECRET_KEYS)
 
 
@@ -184,11 +187,15 @@ def _refuse_unknown_top_level_keys(values: Mapping[str, Any]) -> None:
     for short in sorted(values):
         if short not in TOP_LEVEL_KEYS:
             raise ConfigError(f"{PROJECT}:{short}", UNSHOWN, f"unknown key; {did_you_mean(short, list(TOP_LEVEL_KEYS))}")
-    provider_keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
-    for full_key in sorted(provider_keys):
+    all_keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
+    for full_key in sorted(all_keys):
         namespace, _, short = full_key.partition(":")
         if namespace == "aws" and short not in AWS_PROVIDER_KEYS:
             raise ConfigError(full_key, UNSHOWN, f"not a setting of the AWS provider; {did_you_mean(short, AWS_PROVIDER_KEYS)}")
+        # Other namespaces are other tools' business, unless one is a near miss of this project's.
+        close = difflib.get_close_matches(namespace, _NAMESPACES, n=1, cutoff=0.75)
+        if close and namespace not in _NAMESPACES:
+            raise ConfigError(full_key, UNSHOWN, f"unknown namespace; did you mean '{close[0]}:{short}'?")
 
 
 def _read_secrets(cluster: ClusterSettings) -> StackSecrets:

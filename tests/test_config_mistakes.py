@@ -38,6 +38,7 @@ def _nested(section: str, path: str, value: Any) -> Edit:
 
 MISTAKES = [
     (_rename("email-platform:network", "email-platform:netwrok"), "invalid stack config: email-platform:netwrok: unknown key; did you mean 'network'?"),
+    (_rename("email-platform:network", "email-platfrom:network"), "invalid stack config: email-platfrom:network: unknown namespace; did you mean 'email-platform:network'?"),
     (_rename("aws:region", "aws:regoin"), "invalid stack config: aws:regoin: not a setting of the AWS provider; did you mean 'region'?"),
     (_nested("database", "engineVersion", 16.4), 'email-platform:database.engineVersion = 16.4: must be a string; YAML read an unquoted number: quote it: "16.4"'),
     (_nested("database", "backupRetentionDays", "14 days"), "backupRetentionDays = '14 days': must be a whole number; write the number alone, without quotes, units or separators: 14"),
