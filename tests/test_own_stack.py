@@ -7,6 +7,7 @@ Every committed stack file is planned here, so committing a stack of your own ad
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -40,8 +41,8 @@ def own_stack() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def repo_with_dev(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("repo")
-    for path in ROOT.glob("Pulumi.*yaml"):
-        shutil.copy(path, root / path.name)
+    for name in ("Pulumi.yaml", "Pulumi.production.yaml", "Pulumi.staging.yaml"):
+        shutil.copy(ROOT / name, root / name)
     (root / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": own_stack()}))
     return root
 
@@ -56,7 +57,7 @@ def test_the_workflows_list_what_discover_lists(repo_with_dev: Path) -> None:
     """The command the workflows run (standard library only, before anything is installed)."""
     script = ROOT / "preflight" / "stacks.py"
     result = subprocess.run([sys.executable, "-I", str(script), "--json"], cwd=repo_with_dev, capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == '["staging", "production"]'  # -I: the script's own checkout, not the copy
+    assert result.stdout.strip() == json.dumps(discover())  # -I: the script's own checkout, not the copy
     result = subprocess.run(
         [sys.executable, "-I", str(script), "--json", "--root", str(repo_with_dev)], capture_output=True, text=True, check=True
     )
