@@ -84,7 +84,8 @@ def text_report(title: str, report: CostReport, usage_source: str, *, width: int
     out += ["", f"Usage assumptions (from {usage_source}):"]
     out += [f"  {key} = {value}" for key, value in _assumption_lines(report)] or ["  (none needed)"]
     if report["notes"]:
-        out += ["", "Notes:"] + [f"  - {note}" for note in report["notes"]]
+        notes = [f"  - {note}" for note in report["notes"]]
+        out += ["", "Notes:"] + ([elide(note, width) for note in notes] if width else notes)
     return "\n".join(out) + "\n"
 
 
