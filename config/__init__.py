@@ -9,6 +9,7 @@ costs nothing: the program stops with one line naming the key, the value and wha
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from pulumi.runtime import config as runtime_config
 from config import reader
 from config.app import APP, AppSettings, check_pre_stop, parse_app
 from config.backup import BACKUP, BackupSettings, parse_backup
-from config.basics import Basics, parse_basics
+from config.basics import AWS_PROVIDER_KEYS, BASICS, Basics, parse_basics
 from config.capacity import check_architectures, check_capacity
 from config.cdn import CDN, CdnSettings, parse_cdn
 from config.cluster import CLUSTER, ClusterSettings, parse_cluster
@@ -28,18 +29,20 @@ from config.cost_commitments import COST_COMMITMENTS, CostCommitments, parse_cos
 from config.cost_guardrails import COST_GUARDRAILS, CostGuardrailSettings, parse_cost_guardrails
 from config.cost_usage import COST_USAGE, CostUsage, parse_cost_usage
 from config.database import DATABASE, DatabaseSettings, parse_database
+from config.declare import Group
 from config.edge import EDGE, EdgeSettings, parse_edge
 from config.integrations import INTEGRATIONS, IntegrationsSettings, parse_integrations
 from config.monitoring import MONITORING, MonitoringSettings, parse_monitoring
 from config.network import NETWORK, NetworkSettings, parse_network
 from config.observability import OBSERVABILITY, ObservabilitySettings, parse_observability
-from config.reader import PROJECT, ConfigError, Section
+from config.reader import PROJECT, UNSHOWN, ConfigError, Section, did_you_mean
 from config.redis import REDIS, RedisSettings, parse_redis
 from config.registry import REGISTRY, RegistrySettings, parse_registry
 
 __all__ = [
     "PROJECT",
     "SECRETS",
+    "SECTIONS",
     "ConfigError",
     "StackConfig",
     "StackSecrets",
@@ -66,6 +69,15 @@ SECRETS: tuple[SecretSpec, ...] = (
     SecretSpec("registryCredentials", False, "a .dockerconfigjson for a private registry; the app's pods pull with it"),
 )
 _SECRET_KEYS = {spec.key for spec in SECRETS}
+
+# The stack file's top-level objects, in the order the config reference shows them.
+SECTIONS: tuple[Group, ...] = (
+    NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, INTEGRATIONS, OBSERVABILITY, BACKUP, REGISTRY,
+    COST_USAGE, COST_GUARDRAILS, COST_COMMITMENTS,
+)  # fmt: skip
+# Config namespaces this program reads or whose providers it uses.
+_NAMESPACES = (PROJECT, "aws", "kubernetes", "tls", "random", "pulumi")
+TOP_LEVEL_KEYS = frozenset({entry.name for entry in BASICS.entries} | {group.name for group in SECTIONS} | _SECRET_KEYS)
 
 
 def needs_kubeconfig(cluster_mode: object) -> bool:
@@ -147,9 +159,10 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
     values = dict(raw_project_config() if raw is None else raw)
     reader.SECRET_KEYS.clear()
     reader.SECRET_KEYS.update(f"{PROJECT}:{k}" for k in values if runtime_config.is_config_secret(f"{PROJECT}:{k}"))
+    _refuse_unknown_top_level_keys(values)
     region = runtime_config.get_config("aws:region")
     if not region:
-        raise ConfigError("aws:region", None, "set the AWS region, e.g. `pulumi config set aws:region us-east-1`")
+        raise ConfigError("aws:region", UNSHOWN, "not set: `pulumi config set aws:region us-east-1` (or aws:region: in the stack file)")
     public = {k: v for k, v in values.items() if k not in _SECRET_KEYS}
     # The root's keys print as `email-platform:network`, nested ones as `email-platform:network.cidr`.
     top = Section(PROJECT, public, separator=":")
@@ -183,6 +196,22 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
     check_architectures(stack.cluster, stack.app, top.key("app"))
     top.finish()
     return stack
+
+
+def _refuse_unknown_top_level_keys(values: Mapping[str, Any]) -> None:
+    """A mistyped top-level key (`netwrok`, `aws:regoin`) named before it hides as "required" elsewhere."""
+    for short in sorted(values):
+        if short not in TOP_LEVEL_KEYS:
+            raise ConfigError(f"{PROJECT}:{short}", UNSHOWN, f"unknown key; {did_you_mean(short, list(TOP_LEVEL_KEYS))}")
+    all_keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
+    for full_key in sorted(all_keys):
+        namespace, _, short = full_key.partition(":")
+        if namespace == "aws" and short not in AWS_PROVIDER_KEYS:
+            raise ConfigError(full_key, UNSHOWN, f"not a setting of the AWS provider; {did_you_mean(short, AWS_PROVIDER_KEYS)}")
+        # Other namespaces are other tools' business, unless one is a near miss of this project's.
+        close = difflib.get_close_matches(namespace, _NAMESPACES, n=1, cutoff=0.75)
+        if close and namespace not in _NAMESPACES:
+            raise ConfigError(full_key, UNSHOWN, f"unknown namespace; did you mean '{close[0]}:{short}'?")
 
 
 def _read_secrets(cluster: ClusterSettings) -> StackSecrets:

@@ -180,7 +180,11 @@ GREEN = _colour_keys("green", Derived("`blue.image`"), 0, 0)
 _FLOOR = PerEnvironment(3, 2)
 MIN_REPLICAS = integer("minReplicas", "fewest pods per running colour", default=_FLOOR, minimum=_FLOOR, maximum=100)
 MAX_REPLICAS = integer(
-    "maxReplicas", "most pods per colour", default=Derived("4 × `minReplicas`"), minimum=Derived("`minReplicas`"), maximum=200
+    "maxReplicas",
+    "most pods per colour",
+    default=Derived("4 × `minReplicas`"),
+    minimum=Derived("`minReplicas`", key="minReplicas"),
+    maximum=200,
 )
 CPU_TARGET_PERCENT = integer(
     "cpuTargetPercent", "average CPU, as a share of the request, the autoscaler keeps to", default=70, minimum=10, maximum=100

@@ -24,6 +24,17 @@ REGION = string(
     pattern=_REGION,
     meaning="must be an AWS region name such as us-east-1",
 )
+# The AWS provider's own config keys (`aws:<key>`, as pulumi_aws's config module declares them): any
+# other `aws:` key is a typo the provider would ignore. A test compares this list with pulumi_aws.
+AWS_PROVIDER_KEYS: tuple[str, ...] = (
+    "accessKey", "allowedAccountIds", "assumeRoleWithWebIdentity", "assumeRoles", "customCaBundle", "defaultTags",
+    "ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointMode", "endpoints", "forbiddenAccountIds", "httpProxy",
+    "httpsProxy", "ignoreTags", "insecure", "maxRetries", "noProxy", "profile", "region", "retryMode",
+    "s3UsEast1RegionalEndpoint", "s3UsePathStyle", "secretKey", "sharedConfigFiles", "sharedCredentialsFiles",
+    "skipCredentialsValidation", "skipMetadataApiCheck", "skipRegionValidation", "skipRequestingAccountId", "stsRegion",
+    "tagPolicyCompliance", "token", "tokenBucketRateLimiterCapacity", "useDualstackEndpoint", "useFipsEndpoint",
+    "userAgents",
+)  # fmt: skip
 AWS = Group("aws", "the AWS provider's settings", (REGION,), required=True, separator=":")
 
 ENVIRONMENT = string(

@@ -87,11 +87,14 @@ DESIRED_SIZE = integer(
     "desiredSize",
     "nodes the group runs",
     default=Derived("`minSize`"),
-    minimum=Derived("`minSize`"),
+    minimum=Derived("`minSize`", key="minSize"),
     maximum=MAX_NODES,
 )
 MAX_SIZE = integer(
-    "maxSize", "most nodes of the managed group (Karpenter adds its own above it)", minimum=Derived("`desiredSize`"), maximum=MAX_NODES
+    "maxSize",
+    "most nodes of the managed group (Karpenter adds its own above it)",
+    minimum=Derived("`desiredSize`", key="desiredSize"),
+    maximum=MAX_NODES,
 )
 DISK_SIZE_GIB = integer(
     "diskSizeGib",

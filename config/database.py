@@ -175,7 +175,7 @@ MIN_REPLICAS = integer(
     minimum=1,
     maximum=MAX_READ_REPLICAS,
 )
-MAX_REPLICAS = integer("maxReplicas", "most readers", minimum=Derived("`minReplicas`"), maximum=MAX_READ_REPLICAS)
+MAX_REPLICAS = integer("maxReplicas", "most readers", minimum=Derived("`minReplicas`", key="minReplicas"), maximum=MAX_READ_REPLICAS)
 TARGET_CPU_PERCENT = number("targetCpuPercent", "the readers' average CPU that scaling keeps to", default=70, minimum=10, maximum=90)
 READ_REPLICA_SCALING = Group(
     "readReplicaScaling", "Aurora Auto Scaling of readers on their CPU", (MIN_REPLICAS, MAX_REPLICAS, TARGET_CPU_PERCENT)

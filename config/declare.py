@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar, cast
 
-from config.reader import REQUIRED, Section
+from config.reader import REQUIRED, CrossFieldError, Section
 
 __all__ = [
     "OPTIONAL",
@@ -69,10 +69,12 @@ class PerEnvironment(Generic[V]):
 class Derived:
     """A default, bound or list of allowed values that the parser computes from other values.
 
-    ``text`` is Markdown for the reference, e.g. ``Derived("`minSize`")``.
+    ``text`` is Markdown for the reference, e.g. ``Derived("`minSize`")``. ``key`` names the sibling
+    key a derived bound comes from, so that a value past it is refused naming both keys.
     """
 
     text: str
+    key: str = ""
 
 
 class _Optional:
@@ -143,7 +145,13 @@ class Key(Generic[T]):
         allowed = self._resolve("choices", self.choices, choices, production)
         if value_default is OPTIONAL:
             value_default = REQUIRED  # it is set: read it as a required key
-        return cast(T, _read(section, self, value_default, low, high, allowed))
+        low_from, high_from = _sibling(self.minimum), _sibling(self.maximum)
+        value = _read(section, self, value_default, None if low_from else low, None if high_from else high, allowed)
+        if low_from and low is not None and value < low:
+            raise CrossFieldError(section.key(self.name), value, "below", section.key(low_from), low)
+        if high_from and high is not None and value > high:
+            raise CrossFieldError(section.key(self.name), value, "above", section.key(high_from), high)
+        return cast(T, value)
 
     def read_value(self, full_key: str, value: Any) -> T:
         """Check a value that does not come inside a config object (the provider's ``aws:region``)."""
@@ -164,6 +172,11 @@ class Key(Generic[T]):
                 raise TypeError(f"{self.name}: the {what} depends on the environment; pass production=")
             return declared.pick(production)
         return declared
+
+
+def _sibling(bound: Any) -> str:
+    """The sibling key a derived bound comes from ("" when it is fixed or not a sibling's value)."""
+    return bound.key if isinstance(bound, Derived) else ""
 
 
 def _read(section: Section, key: Key[Any], default: Any, low: Any, high: Any, allowed: Any) -> Any:

@@ -34,8 +34,58 @@ class ConfigError(pulumi.RunError):
         self.key = key
         self.value = value
         self.allowed = allowed
+        if value is UNSHOWN:
+            super().__init__(f"invalid stack config: {key}: {allowed}")
+            return
         shown = "[secret]" if _is_secret(key) and value is not _MISSING else _show(value)
         super().__init__(f"invalid stack config: {key} = {shown}: {allowed}")
+
+
+class CrossFieldError(ConfigError):
+    """A value that must not be below (or above) another key's value: the message names both."""
+
+    def __init__(self, key: str, value: Any, relation: str, other_key: str, other_value: Any) -> None:
+        super().__init__(key, value, "")
+        name, other = _last_name(key), _last_name(other_key)
+        fix = f"raise {name} or lower {other}" if relation == "below" else f"lower {name} or raise {other}"
+        self.args = (f"invalid stack config: {key} = {_show(value)} is {relation} {_short(other_key)} = {_show(other_value)}: {fix}",)
+
+
+def _short(key: str) -> str:
+    """`email-platform:cluster.nodeGroup.maxSize` → `nodeGroup.maxSize`: the key with its object."""
+    parts = key.replace(":", ".").split(".")
+    return ".".join(parts[-2:])
+
+
+def _last_name(key: str) -> str:
+    return key.replace(":", ".").rsplit(".", 1)[-1]
+
+
+class _Unshown:
+    def __repr__(self) -> str:
+        return "(not shown)"
+
+
+# Pass as the value when it would say nothing useful (a whole object under a mistyped key).
+UNSHOWN: Any = _Unshown()
+
+
+def did_you_mean(name: str, known: Sequence[str]) -> str:
+    """`did you mean 'network'?` or the known keys: the hint for a name that is not declared."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(known))
+
+
+def _slip_hint(value: Any, wanted: str) -> str:
+    """What a YAML slip looks like and how to write it: `16.4` is read as a number, `"14 days"` is text."""
+    if wanted == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'; YAML read an unquoted number: quote it: "{value}"'
+    if wanted == "number" and isinstance(value, str):
+        digits = re.match(r"\s*-?[\d,_]*\.?\d+", value)
+        if digits:
+            bare = digits.group().strip().replace(",", "").replace("_", "")
+            return f"; write the number alone, without quotes, units or separators: {bare}"
+    return ""
 
 
 def _is_secret(key: str) -> bool:
@@ -105,7 +155,7 @@ class Section:
     ) -> str:
         value = self.raw(name, default)
         if not isinstance(value, str):
-            raise ConfigError(self.key(name), value, "must be a string")
+            raise ConfigError(self.key(name), value, "must be a string" + _slip_hint(value, "string"))
         _check_choice(self.key(name), value, choices, meaning)
         if pattern is not None and not re.fullmatch(pattern, value):
             raise ConfigError(self.key(name), value, meaning or f"must match {pattern}")
@@ -126,7 +176,7 @@ class Section:
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(self.key(name), value, "must be a whole number")
+            raise ConfigError(self.key(name), value, "must be a whole number" + _slip_hint(value, "number"))
         _check_range(self.key(name), value, minimum, maximum)
         _check_choice(self.key(name), value, choices, meaning)
         return value
@@ -137,7 +187,7 @@ class Section:
             try:
                 value = float(value)
             except ValueError:
-                raise ConfigError(self.key(name), value, "must be a number") from None
+                raise ConfigError(self.key(name), value, "must be a number" + _slip_hint(value, "number")) from None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(self.key(name), value, "must be a number")
         if not math.isfinite(value):  # NaN and infinity pass no range check, and AWS takes neither
@@ -197,9 +247,10 @@ class Section:
         """Refuse keys that were never read: they are typos or settings this program lacks."""
         for name in self._data:
             if name not in self._read:
-                close = difflib.get_close_matches(name, sorted(self._read), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(self._read))
-                raise ConfigError(self.key(name), self._data[name], f"unknown key; {hint}")
+                value = self._data[name]
+                # An object under a mistyped key says nothing the key does not: name the key alone.
+                shown = UNSHOWN if isinstance(value, (Mapping, list)) else value
+                raise ConfigError(self.key(name), shown, f"unknown key; {did_you_mean(name, list(self._read))}")
 
 
 def _check_range(key: str, value: float, minimum: float | None, maximum: float | None) -> None:

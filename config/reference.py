@@ -13,47 +13,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from config import SECRETS, required_secret_keys
-from config.app import APP
-from config.backup import BACKUP
+from config import SECRETS, SECTIONS, required_secret_keys
 from config.basics import AWS, BASICS
-from config.cdn import CDN
-from config.cluster import CLUSTER
-from config.cost_commitments import COST_COMMITMENTS
-from config.cost_guardrails import COST_GUARDRAILS
-from config.cost_usage import COST_USAGE
-from config.database import DATABASE
 from config.declare import OPTIONAL, REQUIRED, Derived, Group, Key, PerEnvironment
-from config.edge import EDGE
-from config.integrations import INTEGRATIONS
-from config.monitoring import MONITORING
-from config.network import NETWORK
-from config.observability import OBSERVABILITY
-from config.redis import REDIS
-from config.registry import REGISTRY
 
 REFERENCE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "config-reference.md"
 START = "<!-- config-reference:start -->"
 END = "<!-- config-reference:end -->"
 
-# The stack file's top-level objects, in the order the reference shows them.
-SECTIONS: tuple[Group, ...] = (
-    NETWORK,
-    CLUSTER,
-    DATABASE,
-    REDIS,
-    EDGE,
-    CDN,
-    APP,
-    MONITORING,
-    INTEGRATIONS,
-    OBSERVABILITY,
-    BACKUP,
-    REGISTRY,
-    COST_USAGE,
-    COST_GUARDRAILS,
-    COST_COMMITMENTS,
-)
 ROOTS: tuple[Group, ...] = (AWS, BASICS, *SECTIONS)
 
 _HEADER = ("| Key | Type | Default | Allowed | Description |", "|---|---|---|---|---|")

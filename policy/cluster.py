@@ -154,6 +154,28 @@ def public_ingress_only_on_load_balancer(resources: Sequence[Resource], config: 
     return findings
 
 
+_ANYWHERE = ("0.0.0.0/0", "::/0")
+
+
+def eks_endpoint_not_world_open(resource_type: str, props: Mapping[str, Any], config: Config) -> list[str]:
+    """The Kubernetes API answers only to known ranges (IAM still authenticates every call).
+
+    Without publicAccessCidrs EKS opens a public endpoint to 0.0.0.0/0 (the API's default).
+    """
+    if get(props, "vpcConfig.endpointPublicAccess") is False:
+        return []
+    cidrs = get(props, "vpcConfig.publicAccessCidrs")
+    if cidrs is UNKNOWN:
+        return []
+    world = [c for c in (as_list(cidrs) or ["0.0.0.0/0"]) if c in _ANYWHERE]
+    if not world:
+        return []
+    return [
+        f"the public API endpoint is open to {', '.join(world)}; narrow email-platform:cluster.publicAccessCidrs "
+        "to your runners' or VPN's ranges (or endpointPublicAccess: false)"
+    ]
+
+
 RESOURCE_POLICIES: list[ResourcePolicySpec] = [
     ResourcePolicySpec(
         "eks-secrets-encryption", "EKS envelope-encrypts Kubernetes secrets with KMS.", MANDATORY, EKS_CLUSTER, eks_secrets_encryption
@@ -176,6 +198,13 @@ RESOURCE_POLICIES: list[ResourcePolicySpec] = [
     ),
     ResourcePolicySpec(
         "imdsv2-required", "Instances accept only IMDSv2.", MANDATORY, LAUNCH_TEMPLATE | {"aws:ec2/instance:Instance"}, imdsv2_required
+    ),
+    ResourcePolicySpec(
+        "eks-endpoint-not-world-open",
+        "The EKS API's public endpoint is not open to the whole internet.",
+        ADVISORY,
+        EKS_CLUSTER,
+        eks_endpoint_not_world_open,
     ),
     ResourcePolicySpec("kms-key-rotation", "KMS keys rotate yearly.", MANDATORY, KMS_KEY, kms_key_rotation),
     ResourcePolicySpec("log-retention", "Log groups have a retention period.", ADVISORY, LOG_GROUP, log_retention),

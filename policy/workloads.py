@@ -109,6 +109,9 @@ def k8s_no_literal_secrets(resource_type: str, props: Mapping[str, Any], config:
     return messages
 
 
+_LATEST = "uses the mutable tag 'latest'"
+
+
 def _image_problem(image: Any) -> str | None:
     if image is UNKNOWN or not isinstance(image, str):
         return None
@@ -118,17 +121,46 @@ def _image_problem(image: Any) -> str | None:
     if ":" not in last:
         return "has no tag or digest"
     if last.rsplit(":", 1)[1] == "latest":
-        return "uses the mutable tag 'latest'"
+        return _LATEST
     return None
+
+
+# The one rule for `latest`: refused (mandatory) in the environments listed here, the same ones
+# whose stack config refuses it before the program runs; elsewhere an advisory reminder to pin it
+# before it reaches them. The environment comes from policy config; `preflight check` fills it.
+LATEST_REFUSED_IN = ("production",)
+_LATEST_CONFIG = schema(
+    environment={
+        "type": "string",
+        "default": "production",
+        "description": "The stack's environment; preflight check fills it from the plan.",
+    },
+    latestRefusedIn={"type": "array", "items": {"type": "string"}, "default": list(LATEST_REFUSED_IN)},
+)
+
+
+def _latest_refused(config: Config) -> bool:
+    return str(config["environment"]) in list(config["latestRefusedIn"])
 
 
 def k8s_image_pinned(resource_type: str, props: Mapping[str, Any], config: Config) -> list[str]:
     messages = []
     for where, container in _containers(_pod_spec(resource_type, props)):
         problem = _image_problem(get(container, "image"))
-        if problem:
+        if problem and (problem != _LATEST or _latest_refused(config)):
             messages.append(f"{where}: image {get(container, 'image')!r} {problem}; pin a version tag or digest")
     return messages
+
+
+def k8s_image_latest(resource_type: str, props: Mapping[str, Any], config: Config) -> list[str]:
+    if _latest_refused(config):
+        return []  # k8s-image-pinned refuses it here
+    return [
+        f"{where}: image {get(container, 'image')!r} {_LATEST}: fine in {config['environment']}, refused in "
+        f"{', '.join(config['latestRefusedIn'])}; pin a version tag or digest before it goes there"
+        for where, container in _containers(_pod_spec(resource_type, props))
+        if _image_problem(get(container, "image")) == _LATEST
+    ]
 
 
 def _labels_selected(selector: Any, labels: Any) -> bool:
@@ -182,7 +214,20 @@ RESOURCE_POLICIES: list[ResourcePolicySpec] = [
         ),
     ),
     ResourcePolicySpec(
-        "k8s-image-pinned", "Container images are pinned (a version tag or digest, never latest).", MANDATORY, WORKLOADS, k8s_image_pinned
+        "k8s-image-pinned",
+        "Container images are pinned (a version tag or digest; latest only outside production).",
+        MANDATORY,
+        WORKLOADS,
+        k8s_image_pinned,
+        _LATEST_CONFIG,
+    ),
+    ResourcePolicySpec(
+        "k8s-image-latest",
+        "A latest image outside production: pin it before production.",
+        ADVISORY,
+        WORKLOADS,
+        k8s_image_latest,
+        _LATEST_CONFIG,
     ),
 ]
 STACK_POLICIES: list[StackPolicySpec] = [

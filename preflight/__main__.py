@@ -10,7 +10,8 @@ import importlib
 import sys
 
 USAGE = """usage: python -m preflight <command> …
-  plan --stack STACK [--json PATH]     run the program offline: tree, policy findings, counts, secrets to set
+  plan --stack STACK [--json PATH] [--wide] [--by-type]
+                                       run the program offline: tree, findings, cost, secrets, summary
   check DOC.json [--json]              the policy pack over a plan document or `pulumi preview --json`
   cost DOC.json [--markdown]           monthly cost of a plan document, a preview or a stack export
   diff BASE.json HEAD.json [--markdown]  pull-request diff: resources and cost; exit 1 if data would be lost

@@ -214,6 +214,16 @@ def cost_settings(stack_config: Mapping[str, Any] | None) -> dict[str, Any]:
     return settings
 
 
+def policies_evaluated(config: Mapping[str, Any] | None = None) -> int:
+    """How many policies of the pack run under this policy config (the disabled ones do not)."""
+    return sum(_policy_settings(spec, dict(config or {}))[0] != "disabled" for spec in ALL_SPECS)
+
+
+def resources_counted(records: Iterable[Mapping[str, Any]]) -> int:
+    """Resources as the plan counts them: components (the stack and its groupings) left out."""
+    return sum(record.get("custom", True) is not False for record in records)
+
+
 def check_resources(
     records: Iterable[Mapping[str, Any]],
     config: Mapping[str, Any] | None = None,
@@ -319,7 +329,10 @@ def main(argv: list[str]) -> int:
         for v in violations:
             print(f"{v.level} {v.policy} {v.urn}: {v.message}")
         advisory = len(violations) - mandatory
-        print(f"{len(records)} resources checked in stack {stack or '?'}: {mandatory} mandatory, {advisory} advisory finding(s)")
+        print(
+            f"{resources_counted(records)} resources (components not counted) and {policies_evaluated(policy_config)} policies "
+            f"evaluated in stack {stack or '?'}: {mandatory} mandatory, {advisory} advisory finding(s)"
+        )
     return 1 if mandatory else 0
 
 

@@ -91,6 +91,34 @@ def _percent_of(delta: CostDelta) -> str:
     return "n/a" if delta.percent is None else f"{round(delta.percent, 1) + 0.0:+.1f}%"  # + 0.0: no "-0.0%"
 
 
+# What the symbols of the text diff (and the comment's section headings) mean.
+LEGEND = "+ added · ~ changed in place · +- replaced (deleted, then created again) · - removed"
+
+
+def cost_movers(changes: Changes, base: CostReport, head: CostReport, top: int = 3) -> list[tuple[str, str, float]]:
+    """The resources that moved the monthly cost most: (name, kind of change, delta), largest first."""
+    old, new = _costs(base), _costs(head)
+    moves: list[tuple[str, str, float]] = []
+    for kind, group in (
+        ("added", changes.added),
+        ("replaced", changes.replaced),
+        ("changed", changes.changed),
+        ("removed", changes.removed),
+    ):
+        for c in group:
+            before = 0.0 if kind == "added" else old(_old(c))
+            after = 0.0 if kind == "removed" else new(c.urn)
+            if before is not None and after is not None and round(after - before, 2) != 0:
+                moves.append((c.name, kind, after - before))
+    return sorted(moves, key=lambda m: (-abs(m[2]), m[0]))[:top]
+
+
+def why(changes: Changes, base: CostReport, head: CostReport) -> str:
+    """One line: the top contributors to the cost delta (empty when nothing moved it)."""
+    movers = cost_movers(changes, base, head)
+    return " · ".join(f"{signed(delta)} {name} ({kind})" for name, kind, delta in movers)
+
+
 def render_markdown(
     title: str, changes: Changes, base: CostReport, head: CostReport, allowed: bool, delta: CostDelta, breached: list[str]
 ) -> str:
@@ -118,20 +146,26 @@ def render_markdown(
         f"| Delta | {signed(delta.delta)} ({_percent_of(delta)}){_partial(delta)} |",
         f"| Range of this change | {money(head['floor'])} (autoscaling at minimum) to {money(head['ceiling'])} (at its limits) |",
         "",
+    ]
+    if why(changes, base, head):
+        out += [f"**Why the cost moved:** {why(changes, base, head)}", ""]
+    out += [
         f"**Resources:** {len(changes.added)} added · {len(changes.changed)} changed · "
         f"{len(changes.replaced)} replaced · {len(changes.removed)} removed",
+        "",
+        f"<sub>{LEGEND}</sub>",
     ]
     if changes.added:
-        out += ["", "#### Added", "", "| Resource | Type | Monthly |", "|---|---|---:|"]
+        out += ["", "#### + Added", "", "| Resource | Type | Monthly |", "|---|---|---:|"]
         out += [f"| `{c.name}` | `{c.type}` | {_amount(new(c.urn))} |" for c in changes.added]
     if changes.replaced:
-        out += ["", "#### Replaced", "", "| Resource | Type | Forced by | Monthly delta |", "|---|---|---|---:|"]
+        out += ["", "#### +- Replaced", "", "| Resource | Type | Forced by | Monthly delta |", "|---|---|---|---:|"]
         out += [f"| `{c.name}` | `{c.type}` | {_props(c)} | {_delta(old(_old(c)), new(c.urn))} |" for c in changes.replaced]
     if changes.changed:
-        out += ["", "#### Changed", "", "| Resource | Type | Properties | Monthly delta |", "|---|---|---|---:|"]
+        out += ["", "#### ~ Changed", "", "| Resource | Type | Properties | Monthly delta |", "|---|---|---|---:|"]
         out += [f"| `{c.name}` | `{c.type}` | {_props(c)} | {_delta(old(_old(c)), new(c.urn))} |" for c in changes.changed]
     if changes.removed:
-        out += ["", "#### Removed", "", "| Resource | Type | Monthly |", "|---|---|---:|"]
+        out += ["", "#### - Removed", "", "| Resource | Type | Monthly |", "|---|---|---:|"]
         out += [f"| `{c.name}` | `{c.type}` | {_delta(old(c.urn), 0.0)} |" for c in changes.removed]
     if head["unpriced"]:
         out += ["", f"<details><summary>{len(head['unpriced'])} unpriced (not in the totals)</summary>", ""]
@@ -161,8 +195,10 @@ def render_text(
         f"this change {money(delta.head):>14}",
         f"delta       {signed(delta.delta):>14} ({_percent_of(delta)}){_partial(delta)}",
         f"range       {money(head['floor']):>14} to {money(head['ceiling'])} (autoscaling at minimum / at its limits)",
-        "",
     ]
+    if why(changes, base, head):
+        out.append(f"why         {why(changes, base, head)}")
+    out += [""]
     out += [f"COST GUARDRAIL: {reason}" for reason in breached]
     if breached:
         out.append("")
@@ -176,6 +212,8 @@ def render_text(
         out.append(f"- {c.urn}  {_delta(old(c.urn), 0.0)}")
     if not (changes.added or changes.replaced or changes.changed or changes.removed):
         out.append("no resource changes")
+    else:
+        out += ["", f"legend: {LEGEND}"]
     return "\n".join(out) + "\n"
 
 
@@ -185,7 +223,8 @@ def main(argv: list[str]) -> int:
         base_doc, head_doc = load_document(args.base), load_document(args.head)
         if base_doc.stack != head_doc.stack:
             raise DocumentError(f"base is stack {base_doc.stack!r} but head is stack {head_doc.stack!r}")
-        base, _ = estimate(base_doc, args.usage, args.region)
+        # An empty base (a stack new in the pull request) is priced in the head's region.
+        base, _ = estimate(base_doc, args.usage, args.region or (None if base_doc.records else head_doc.region))
         head, _ = estimate(head_doc, args.usage, args.region)
         guardrails = parse_guardrails(head_doc.guardrails)
     except DocumentError as exc:
@@ -196,6 +235,8 @@ def main(argv: list[str]) -> int:
     delta = compare_costs(base, head, renamed)
     breached = breaches(guardrails, head, delta)
     title = f"{head_doc.project} · {head_doc.stack}"
+    if not base_doc.records:
+        title += " (a new stack: every resource is added)"
     render = render_markdown if args.markdown else render_text
     sys.stdout.write(render(title, changes, base, head, args.allow_delete_protected, delta, breached))
     status = 0

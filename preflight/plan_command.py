@@ -5,17 +5,23 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import textwrap
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from config import PROJECT, ConfigError
+from policy.placeholders import POLICY as PLACEHOLDERS
 from preflight.arguments import OneLineParser
 from preflight.check_command import Violation, check_resources
 from preflight.document import build_document
 from preflight.runner import Run, run_program
 from preflight.scan.command import main as scan_main
 from preflight.stack_files import StackFileError, load_stack_file
-from preflight.tree import render_counts, render_secrets, render_tree
+from preflight.summary import PlanSummary
+from preflight.tree import fit, render_counts, render_secrets, render_tree
 from pricing.advice import advise, render_advice
 from pricing.documents import DocumentError, parse_document
 from pricing.estimate import estimate, resolve_inputs
@@ -28,12 +34,17 @@ def plan(stack: str, stack_file: Path | None = None) -> Run:
     return run_program(load_stack_file(stack, root=stack_file.resolve().parent, path=stack_file))
 
 
+WIDTH = 120  # the terminal view fits this many columns unless --wide
+
+
 def main(argv: list[str]) -> int:
     parser = OneLineParser(prog="python -m preflight plan")
     parser.add_argument("--stack", default="production")
     parser.add_argument("--json", type=Path, help="write the version-1 plan document here")
     parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of Pulumi.<stack>.yaml")
     parser.add_argument("--scan", action="store_true", help="also run checkov's AWS checks (a few seconds; docs/scanning.md)")
+    parser.add_argument("--wide", action="store_true", help=f"print long lines whole (default: cut to {WIDTH} columns)")
+    parser.add_argument("--by-type", action="store_true", help="also list the resources by type")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help: usage printed on stdout
@@ -46,6 +57,7 @@ def main(argv: list[str]) -> int:
     except (ConfigError, StackFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    width = None if args.wide else WIDTH
     document = build_document(run)
     violations = check_resources(
         document["resources"], environment=run.stack_file.config.get(f"{PROJECT}:environment"), stack_config=document["config"]
@@ -61,20 +73,19 @@ def main(argv: list[str]) -> int:
     except DocumentError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"Stack {run.stack} (offline plan under Pulumi mocks; nothing was deployed)\n")
-    print("\n".join(render_tree(run)))
+    print(f"Stack {run.stack} in {run.stack_file.region}: offline plan under Pulumi mocks (nothing was deployed)\n")
+    print("\n".join(render_tree(run, width)))
     print("\nPolicy findings (the pack in policy/, as `pulumi preview --policy-pack policy` runs it):")
-    print("\n".join(render_violations(violations)))
+    print("\n".join(render_violations(violations, width)))
     print()
-    print(
-        text_report(f"Monthly cost estimate ({run.stack}, on-demand, {run.stack_file.region})", document["cost"], "stack config costUsage")
-    )
+    print(text_report("Monthly cost estimate (on-demand list prices)", document["cost"], "stack config costUsage", width=width))
     print(f"Cheaper at the same availability ({environment}; `preflight cost --advise` on the plan document):")
-    print("\n".join(advice))
-    print("\nResources by type:")
-    print("\n".join(render_counts(run)))
-    print("\nSecrets still to set:")
-    print("\n".join(render_secrets(run)))
+    print("\n".join(fit(line, "", width) for line in advice) + "\n")
+    if args.by_type:
+        print("Resources by type:")
+        print("\n".join(render_counts(run)) + "\n")
+    print("Secrets still to set:")
+    print("\n".join(render_secrets(run, width)))
     if args.json is not None:
         try:
             args.json.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
@@ -82,12 +93,21 @@ def main(argv: list[str]) -> int:
             print(f"error: cannot write the plan document to {args.json}: {error.strerror or error}", file=sys.stderr)
             return 2
         print(f"\nPlan document written to {args.json}")
+    scan_failed = False
     if args.scan:
         print("\ncheckov (the ecosystem's AWS checks over the plan in Terraform's format):")
-        if scan_summary(document) != 0:
-            return 1
+        scan_failed = scan_summary(document) != 0
+    summary = summarize(run, violations, document["cost"])
+    print()
+    print("\n".join(summary.lines()))
     # A mandatory violation fails the plan as it would fail `pulumi preview --policy-pack`.
-    return 1 if any(v.level == "mandatory" for v in violations) else 0
+    if summary.mandatory:
+        print(f"error: {refusal(violations)}", file=sys.stderr)
+        return 1
+    if scan_failed:
+        print("error: checkov reports findings not in policy/checkov-skips.yaml (listed above)", file=sys.stderr)
+        return 1
+    return 0
 
 
 def scan_summary(document: dict[str, object]) -> int:
@@ -98,7 +118,33 @@ def scan_summary(document: dict[str, object]) -> int:
         return scan_main([str(path)])
 
 
-def render_violations(violations: list[Violation]) -> list[str]:
+def summarize(run: Run, violations: list[Violation], cost: Mapping[str, Any]) -> PlanSummary:
+    custom = [r for r in run.resources if r.custom]
+    return PlanSummary(
+        stack=run.stack,
+        resources=len(custom),
+        components=len(run.resources) - len(custom),
+        monthly_usd=float(cost["monthly"]),
+        unpriced=len(cost["unpriced"]),
+        findings=Counter(v.level for v in violations),
+        secrets_to_set=sorted(run.stack_file.placeholders),
+        placeholders=[v.message.split(" still set", 1)[0].removeprefix("example ") for v in violations if v.policy == PLACEHOLDERS],
+    )
+
+
+def refusal(violations: list[Violation]) -> str:
+    """The reason a plan exits 1, in one line: the first mandatory finding and how many more."""
+    mandatory = [v for v in violations if v.level == "mandatory"]
+    first = mandatory[0]
+    more = f" (and {len(mandatory) - 1} more mandatory finding(s) above)" if len(mandatory) > 1 else ""
+    return f"mandatory policy {first.policy} refuses {first.urn.rsplit('::', 1)[-1]}: {first.message}{more}"
+
+
+def render_violations(violations: list[Violation], width: int | None = None) -> list[str]:
     if not violations:
         return ["  none"]
-    return [f"  {v.level:9} {v.policy:34} {v.urn.rsplit('::', 1)[-1]}: {v.message}" for v in violations]
+    lines: list[str] = []
+    for v in violations:
+        text = f"  {v.level:9} {v.policy}  {v.urn.rsplit('::', 1)[-1]}: {v.message}"
+        lines += textwrap.wrap(text, width, subsequent_indent=" " * 12, break_on_hyphens=False) if width else [text]
+    return lines

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from config import PROJECT, required_secret_keys
+from preflight.stacks import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +53,7 @@ def _engine_form(value: Any) -> str:
 def load_stack_file(stack: str, root: Path = ROOT, path: Path | None = None) -> StackFile:
     path = path or root / f"Pulumi.{stack}.yaml"
     if not path.is_file():
-        known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in root.glob("Pulumi.*.yaml"))
+        known = discover(root)
         raise StackFileError(f"no stack file {path.name}; stacks here: {', '.join(known) or 'none'}")
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -145,7 +145,19 @@ def _compact(value: Any) -> str:
     return str(value)
 
 
-def render_tree(run: Run) -> list[str]:
+def fit(head: str, tail: str, width: int | None) -> str:
+    """`head + tail` in `width` columns: the settings (`tail`) are cut first, then the name (`head`)."""
+    line = head + tail
+    if width is None or len(line) <= width:
+        return line
+    room = width - len(head)
+    if room >= 12:
+        return head + tail[: room - 1] + "…"
+    return head[: width - 1] + "…"
+
+
+def render_tree(run: Run, width: int | None = None) -> list[str]:
+    """The component tree, one resource a line; with `width`, each line is cut to fit it."""
     children: dict[str | None, list[RecordedResource]] = {}
     for resource in run.resources:
         children.setdefault(resource.parent, []).append(resource)
@@ -155,7 +167,7 @@ def render_tree(run: Run) -> list[str]:
         branch = "" if top else ("└─ " if last else "├─ ")
         flags = " [protected]" if resource.protect else ""
         kind = resource.type if resource.custom else f"component {resource.type}"
-        lines.append(f"{prefix}{branch}{resource.name} ({kind}){flags}{_settings(resource)}")
+        lines.append(fit(f"{prefix}{branch}{resource.name} ({kind}){flags}", _settings(resource), width))
         kids = children.get(resource.urn, [])
         # Components first, then resources: the shape of the stack before its details.
         kids = sorted(kids, key=lambda r: (r.custom, r.type, r.name))
@@ -176,7 +188,7 @@ def render_counts(run: Run) -> list[str]:
     return lines
 
 
-def render_secrets(run: Run) -> list[str]:
+def render_secrets(run: Run, width: int | None = None) -> list[str]:
     if not run.stack_file.placeholders:
         return ["  none: every required secret is set"]
-    return [f"  {key}: {why}" for key, why in sorted(run.stack_file.placeholders.items())]
+    return [fit(f"  {key}: ", why, width) for key, why in sorted(run.stack_file.placeholders.items())]

@@ -46,7 +46,14 @@ def partial(report: CostReport) -> str:
     return f" — partial: {count} resource{'s' if count != 1 else ''} unpriced" if count else ""
 
 
-def text_report(title: str, report: CostReport, usage_source: str) -> str:
+def elide(text: str, width: int) -> str:
+    """`text` cut to `width` characters, the cut marked with "…"."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def text_report(title: str, report: CostReport, usage_source: str, *, width: int | None = None) -> str:
+    """The cost table; with `width`, resources are named without their type and the component
+    column is shortened so that the table fits (the plan's terminal view)."""
     out = [f"{title}: {money(report['monthly'])} per month ({report['currency']}, {report['region']}){partial(report)}"]
     out += [f"  range: {money(report['floor'])} (autoscaling at minimum) to {money(report['ceiling'])} (at its limits)"]
     if "withCommitments" in report:
@@ -55,9 +62,13 @@ def text_report(title: str, report: CostReport, usage_source: str) -> str:
     rows = [("Resource", "Component", "Quantity", "Unit price", "Monthly")]
     for resource in sorted(report["resources"], key=lambda r: (-r["monthly"], r["urn"])):
         for i, c in enumerate(resource["components"]):
-            label = f"{resource['name']} ({resource['type']})" if i == 0 else ""
+            name = resource["name"] if width else f"{resource['name']} ({resource['type']})"
+            label = name if i == 0 else ""
             rows.append((label, c["name"], f"{_quantity(c['quantity'])} {c['unit']}", _unit_price(c["unitPrice"]), money(c["monthly"])))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    if width and sum(widths) + 8 > width:
+        widths[1] = max(width - 8 - widths[0] - sum(widths[2:]), 12)
+        rows = [(row[0], elide(row[1], widths[1]), *row[2:]) for row in rows]
     for row in rows:
         out.append(
             "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
@@ -66,11 +77,15 @@ def text_report(title: str, report: CostReport, usage_source: str) -> str:
     out += [f"  {name:<24} {money(value):>14}" for name, value in report["byComponent"].items()]
     if report["unpriced"]:
         out += ["", "Unpriced (not in the total):"]
-        out += [f"  {u['urn']} ({u['type']}): {u['reason']}" for u in report["unpriced"]]
+        unpriced = [f"  {u['urn']} ({u['type']}): {u['reason']}" for u in report["unpriced"]]
+        if width:
+            unpriced = [elide(f"  {u['urn'].rsplit('::', 1)[-1]} ({u['type']}): {u['reason']}", width) for u in report["unpriced"]]
+        out += unpriced
     out += ["", f"Usage assumptions (from {usage_source}):"]
     out += [f"  {key} = {value}" for key, value in _assumption_lines(report)] or ["  (none needed)"]
     if report["notes"]:
-        out += ["", "Notes:"] + [f"  - {note}" for note in report["notes"]]
+        notes = [f"  - {note}" for note in report["notes"]]
+        out += ["", "Notes:"] + ([elide(note, width) for note in notes] if width else notes)
     return "\n".join(out) + "\n"
 
 

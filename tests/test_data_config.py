@@ -42,7 +42,12 @@ REJECTS = [
     ("production", _set("database.engineVersion", "16"), "database.engineVersion", "resent as a downgrade"),
     ("production", _set("database.autoMinorVersionUpgrade", True), "database.engineVersion", "a minor pin drifts"),
     ("production", _set("database.instances", 17), "database.instances", "between 1 and 16"),
-    ("production", _set("database.readReplicaScaling.maxReplicas", 0), "readReplicaScaling.maxReplicas", "between 1 and 15"),
+    (
+        "production",
+        _set("database.readReplicaScaling.maxReplicas", 0),
+        "readReplicaScaling.maxReplicas",
+        "is below readReplicaScaling.minReplicas = 1",
+    ),
     ("production", _set("database.readReplicaScaling.targetCpu", 50), "readReplicaScaling.targetCpu", "did you mean 'targetCpuPercent'"),
     ("production", _set("database.masterUsername", "postgres"), "database.masterUsername", "reserved"),
     ("production", _set("database.masterUsername", "Admin-User"), "database.masterUsername", "lower-case"),

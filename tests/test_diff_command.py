@@ -139,3 +139,28 @@ def test_a_preview_step_alias_is_carried_too() -> None:
     assert next(r for r in doc.records if r["urn"] == new_urn)["aliases"] == [old_urn]
     changes = compare(parse_document(_plan()), doc)
     assert [c.renamed_from for c in changes.changed] == [old_urn] and changes.dangerous == []
+
+
+def test_the_comment_says_why_the_cost_moved_and_what_the_symbols_mean(capsys: pytest.CaptureFixture[str]) -> None:
+    main([BASE, HEAD, "--markdown"])
+    lines = capsys.readouterr().out.splitlines()
+    # The hand-computed figures above: the node group's extra node, then the NAT and its address.
+    assert (
+        "**Why the cost moved:** +$148.16 cluster-nodes (changed) · +$55.35 network-nat-b (added) · +$3.65 network-nat-b-eip (added)"
+        in lines
+    )
+    assert "<sub>+ added · ~ changed in place · +- replaced (deleted, then created again) · - removed</sub>" in lines
+    main([BASE, HEAD])
+    text = capsys.readouterr().out.splitlines()
+    assert text[-1] == "legend: + added · ~ changed in place · +- replaced (deleted, then created again) · - removed"
+    assert {line.split()[0] for line in text if "urn:pulumi:" in line and not line.startswith("WARNING")} == {"+", "+-", "~", "-"}
+
+
+def test_a_stack_new_in_the_pull_request_is_diffed_against_an_empty_base(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What .ci/plan-diff writes as the base when the base branch has no such stack file."""
+    empty = tmp_path / "base.json"
+    empty.write_text(json.dumps({"version": 1, "project": "email-platform", "stack": "production", "config": {}, "resources": []}))
+    assert main([str(empty), BASE, "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## email-platform · production (a new stack: every resource is added)\n")
+    assert "| Baseline | $0.00 |" in out and " 0 changed · 0 replaced · 0 removed" in out

@@ -9,7 +9,7 @@ does and secret values replaced by placeholders (they are "[secret]" in the reco
   not know; it is checked against the controller's own v1beta1 CRD schema, transcribed below.
 - Scanner: checkov's Kubernetes checks (`--framework kubernetes`), zero failures. checkov
   pins boto3 1.35 and packaging<24, which the program's own pins exclude, so it lives apart
-  in .venv/checkov (requirements-scan.txt) and runs with that directory first on PYTHONPATH.
+  in a venv of its own, .venv-scan (requirements-scan.txt, `make tools`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from components.app.environment import SECRET_ENV
 from preflight.recorder import RecordedResource, RecordingMonitor
 
 ROOT = Path(__file__).resolve().parent.parent
+# checkov's own venv (`make tools`); a `pip install --target` copy on CHECKOV_PATH is used where that is absent.
+SCAN_PYTHON = Path(os.environ.get("CHECKOV_PYTHON", ROOT / ".venv-scan" / "bin" / "python"))
 CHECKOV_PATH = Path(os.environ.get("CHECKOV_PATH", ROOT / ".venv" / "checkov"))
 # One line per check we skip, and why.
 SKIPPED_CHECKS = {
@@ -131,12 +133,16 @@ def test_the_schema_check_catches_a_misspelt_field(pulumi_mocks: RecordingMonito
 
 
 def run_checkov(directory: Path) -> dict[str, Any]:
-    if not (CHECKOV_PATH / "checkov").is_dir():
-        pytest.fail(f"checkov is not installed in {CHECKOV_PATH}: pip install --target {CHECKOV_PATH} -r requirements-scan.txt")
-    env = {**os.environ, "PYTHONPATH": str(CHECKOV_PATH), "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+    if SCAN_PYTHON.exists():
+        python = str(SCAN_PYTHON)
+    elif (CHECKOV_PATH / "checkov").is_dir():
+        python, env["PYTHONPATH"] = sys.executable, str(CHECKOV_PATH)
+    else:
+        pytest.fail("checkov is not installed: `make tools` puts it in .venv-scan (requirements-scan.txt)")
     result = subprocess.run(
         [
-            sys.executable,
+            python,
             "-m",
             "checkov.main",
             "--framework",

@@ -137,8 +137,6 @@ REJECTS = [
     ),
     ("production", _set("canaryRegions", ["us-east-1", "us-east-1"]), "monitoring.canaryRegions", "distinct"),
     ("staging", _set("canaryIntervalMinutes", 0), "monitoring.canaryIntervalMinutes", "between 1 and 60"),
-    # The canaries request the app's own health endpoint (app.healthCheckEndpoint): no second key.
-    ("production", _set("healthCheck", {"path": "/healthz"}), "monitoring.healthCheck", "unknown key"),
     (
         "production",
         _set("deliveryRate", {"enabled": True, "namespace": "AWS/SES", "metricName": "Delivery"}),
@@ -176,6 +174,12 @@ def test_bad_monitoring_value_is_one_line_naming_key_value_and_rule(stack: str, 
     assert message.startswith("invalid stack config: email-platform:monitoring")
     assert allowed in message
     assert "\n" not in message
+
+
+def test_the_old_health_check_section_is_an_unknown_key() -> None:
+    """The canaries request the app's own health endpoint (app.healthCheckEndpoint): no second key."""
+    with pytest.raises(ConfigError, match=r"email-platform:monitoring\.healthCheck: unknown key"):
+        _parse_edited("production", _set("healthCheck", {"path": "/healthz"}))
 
 
 def test_the_program_stops_on_a_bad_threshold_before_any_resource(run_stack_with: Any) -> None:

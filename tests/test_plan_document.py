@@ -14,6 +14,7 @@ import yaml
 from preflight.document import build_document
 from preflight.runner import Run
 from preflight.stack_files import placeholder_value
+from preflight.stacks import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,7 +140,7 @@ def test_a_bad_stack_file_exits_2_with_one_line_and_no_traceback(tmp_path: Path,
 def test_unknown_stack_and_unreadable_yaml_exit_2(tmp_path: Path) -> None:
     result = _preflight("plan", "--stack", "prod")
     assert result.returncode == 2
-    assert "no stack file Pulumi.prod.yaml; stacks here: production, staging" in result.stderr
+    assert f"no stack file Pulumi.prod.yaml; stacks here: {', '.join(discover())}\n" in result.stderr
     broken = tmp_path / "Pulumi.production.yaml"
     broken.write_text("config:\n  a: [\n")
     result = _preflight("plan", "--stack", "production", "--stack-file", str(broken))

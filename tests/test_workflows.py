@@ -74,29 +74,63 @@ def test_no_long_lived_aws_keys_and_oidc_only_where_needed() -> None:
             assert (job.get("permissions", {}).get("id-token") == "write") == uses_aws, f"{path.name}:{name}"
 
 
-def test_deploy_goes_staging_then_production_one_at_a_time() -> None:
+def _matrix_from_discovery(workflow: dict[Any, Any], job: str) -> None:
+    """The job's stacks are the `stacks` job's output, which runs preflight/stacks.py."""
+    jobs = workflow["jobs"]
+    assert jobs[job]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+    assert "stacks" in ([jobs[job]["needs"]] if isinstance(jobs[job]["needs"], str) else jobs[job]["needs"])
+    (listing,) = [s for s in jobs["stacks"]["steps"] if "run" in s]
+    assert listing["run"] == 'echo "stacks=$(python3 preflight/stacks.py --json)" >> "$GITHUB_OUTPUT"'
+    assert jobs["stacks"]["outputs"]["stacks"] == "${{ steps.list.outputs.stacks }}"
+
+
+def test_deploy_is_a_no_op_until_configured() -> None:
+    """Until the repository variable DEPLOY_ENABLED is "true", a push to main runs the tests only."""
     jobs = _load("deploy.yml")["jobs"]
-    assert jobs["staging"]["needs"] == "test" and jobs["production"]["needs"] == "staging"
-    assert jobs["production"]["environment"]["name"] == "production"
-    for stack in ("staging", "production"):
-        assert jobs[stack]["concurrency"] == {"group": f"deploy-{stack}", "cancel-in-progress": False}
-        steps = jobs[stack]["steps"]
-        up = next(s for s in steps if s.get("id") == "up")
-        assert (up["with"]["command"], up["with"]["stack-name"]) == ("up", stack)
-        assert (
-            "curl --tlsv1.3 --fail" in next(s for s in steps if s.get("name") == "Health check")["run"]
-        )  # the public door is TLS 1.3 only
+    assert "if" not in jobs["test"]
+    for name, job in jobs.items():
+        if name != "test":
+            assert job["if"] == "vars.DEPLOY_ENABLED == 'true'", name
+
+
+def test_deploy_rolls_out_every_stack_one_at_a_time_production_last() -> None:
+    workflow = _load("deploy.yml")
+    _matrix_from_discovery(workflow, "deploy")
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["strategy"]["max-parallel"] == 1 and deploy["strategy"]["fail-fast"] is True
+    assert deploy["environment"]["name"] == "${{ matrix.stack }}"
+    assert deploy["concurrency"] == {"group": "deploy-${{ matrix.stack }}", "cancel-in-progress": False}
+    up = next(s for s in deploy["steps"] if s.get("id") == "up")
+    assert (up["with"]["command"], up["with"]["stack-name"]) == ("up", "${{ matrix.stack }}")
+    assert (
+        "curl --tlsv1.3 --fail" in next(s for s in deploy["steps"] if s.get("name") == "Health check")["run"]
+    )  # the public door is TLS 1.3 only
+
+
+def test_previews_and_deploys_assume_separate_roles_and_no_passphrase() -> None:
+    roles = {
+        name: {s["with"]["role-to-assume"] for s in job["steps"] if "configure-aws-credentials" in s.get("uses", "")}
+        for path in FILES
+        for name, job in _load(path.name)["jobs"].items()
+    }
+    assert roles["preview"] == {"${{ vars.AWS_PREVIEW_ROLE_ARN }}"} and roles["deploy"] == {"${{ vars.AWS_DEPLOY_ROLE_ARN }}"}
+    for path in FILES:
+        assert "PULUMI_CONFIG_PASSPHRASE" not in path.read_text() and "AWS_ROLE_ARN" not in path.read_text()
 
 
 def test_pull_request_diffs_each_stack_and_previews_only_with_credentials() -> None:
-    jobs = _load("pull-request.yml")["jobs"]
+    workflow = _load("pull-request.yml")
+    jobs = workflow["jobs"]
     assert "make test" in jobs["test"]["steps"][-1]["run"]
+    _matrix_from_discovery(workflow, "plan-diff")
+    _matrix_from_discovery(workflow, "preview")
     diff = jobs["plan-diff"]
-    assert diff["strategy"]["matrix"]["stack"] == ["production", "staging"]
     runs = "\n".join(s.get("run", "") for s in diff["steps"])
-    assert "make -C base plan" in runs and "make -C head plan" in runs and "-m preflight diff" in runs and "--markdown" in runs
+    assert 'head/.ci/plan-diff "$STACK" base head' in runs
+    comment = next(s for s in diff["steps"] if "sticky-pull-request-comment" in s.get("uses", ""))
+    assert comment["if"].startswith("always() && ")  # posted when a plan failed too
     preview = jobs["preview"]
-    assert "vars.AWS_ROLE_ARN != ''" in preview["if"] and "head.repo.full_name == github.repository" in preview["if"]
+    assert "vars.AWS_PREVIEW_ROLE_ARN != ''" in preview["if"] and "head.repo.full_name == github.repository" in preview["if"]
     action = next(s for s in preview["steps"] if "pulumi/actions" in s.get("uses", ""))
     assert action["with"]["comment-on-pr"] is True and action["with"]["policyPacks"] == "policy" and action["with"]["diff"] is True
 
@@ -105,7 +139,7 @@ def test_drift_refreshes_each_stack_preview_only_with_the_read_only_role() -> No
     workflow = _load("drift.yml")
     assert set(workflow[True]) == {"schedule", "workflow_dispatch"}  # YAML reads `on` as True
     job = workflow["jobs"]["refresh"]
-    assert job["strategy"]["matrix"]["stack"] == ["production", "staging"]
+    _matrix_from_discovery(workflow, "refresh")
     assert job["if"] == "vars.AWS_DRIFT_ROLE_ARN != ''"
     assert job["permissions"] == {"contents": "read", "id-token": "write", "issues": "write"}
     credentials = next(s for s in job["steps"] if "configure-aws-credentials" in s.get("uses", ""))
@@ -142,17 +176,16 @@ def test_drift_script_reports_drift_and_failures_apart(tmp_path: Path) -> None:
 
 
 def test_deploy_writes_the_up_and_health_check_durations_to_the_job_summary() -> None:
-    jobs = _load("deploy.yml")["jobs"]
-    for stack in ("staging", "production"):
-        steps = jobs[stack]["steps"]
-        names = [s.get("name") for s in steps]
-        # The script finds the steps by these names in the job's own timings.
-        assert "pulumi up" in names and "Health check" in names
-        durations = steps[-1]
-        assert durations["name"] == "Durations" and durations["if"] == "${{ !cancelled() }}"
-        assert "python3 .github/scripts/record_durations.py" in durations["run"]
-        assert durations["env"]["FAIL_OVER_LIMIT"] == "${{ vars.DEPLOY_DURATION_FAIL }}"
-        assert jobs[stack]["permissions"]["actions"] == "read"
+    job = _load("deploy.yml")["jobs"]["deploy"]
+    steps = job["steps"]
+    names = [s.get("name") for s in steps]
+    # The script finds the steps by these names in the job's own timings.
+    assert "pulumi up" in names and "Health check" in names
+    durations = steps[-1]
+    assert durations["name"] == "Durations" and durations["if"] == "${{ !cancelled() }}"
+    assert "python3 .github/scripts/record_durations.py" in durations["run"]
+    assert durations["env"]["FAIL_OVER_LIMIT"] == "${{ vars.DEPLOY_DURATION_FAIL }}"
+    assert job["permissions"]["actions"] == "read" and job["env"]["STACK"] == "${{ matrix.stack }}"
 
 
 def _timings(up_seconds: int) -> str:
@@ -164,7 +197,7 @@ def _timings(up_seconds: int) -> str:
         }
 
     steps = [step("pulumi up", 0, up_seconds), step("Health check", 20, 45), {"name": "Durations", "started_at": None}]
-    return json.dumps({"jobs": [{"name": "staging", "steps": []}, {"name": "production", "steps": steps}]})
+    return json.dumps({"jobs": [{"name": "deploy (staging)", "steps": []}, {"name": "deploy (production)", "steps": steps}]})
 
 
 @pytest.mark.parametrize(
@@ -174,7 +207,13 @@ def test_record_durations_warns_or_fails_over_five_minutes(
     tmp_path: Path, up_seconds: int, fail: str, code: int, annotation: str | None
 ) -> None:
     summary = tmp_path / "summary.md"
-    env = {"GITHUB_JOB": "production", "GITHUB_STEP_SUMMARY": str(summary), "FAIL_OVER_LIMIT": fail, "PATH": "/usr/bin:/bin"}
+    env = {
+        "GITHUB_JOB": "deploy",
+        "STACK": "production",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "FAIL_OVER_LIMIT": fail,
+        "PATH": "/usr/bin:/bin",
+    }
     script = str(ROOT / ".github" / "scripts" / "record_durations.py")
     result = subprocess.run(
         [sys.executable, script], input=_timings(up_seconds), env=env, capture_output=True, text=True, timeout=30, check=False

@@ -1,7 +1,8 @@
 """How long the deployment's `pulumi up` and health check took, from the job's own step timings.
 
 Reads the run's jobs as the GitHub API lists them (``gh api .../attempts/N/jobs``) on stdin, picks
-this job (``GITHUB_JOB``, whose name is its id in deploy.yml), writes a table to the job summary
+this job (the matrix job ``GITHUB_JOB`` for ``STACK``, which the API names ``deploy (production)``),
+writes a table to the job summary
 and warns when the stack's `pulumi up` took longer than ``LIMIT_SECONDS`` (the guide's 5 minutes);
 with ``FAIL_OVER_LIMIT=true`` (a repository variable) it fails the job instead. Only the
 production stack is held to the limit; staging's durations are shown.
@@ -47,14 +48,15 @@ def _minutes(seconds: float | None) -> str:
 
 
 def main() -> int:
-    job_name = os.environ["GITHUB_JOB"]
+    stack = os.environ["STACK"]
+    job_name = f"{os.environ['GITHUB_JOB']} ({stack})"
     limit = float(os.environ.get("LIMIT_SECONDS") or DEFAULT_LIMIT_SECONDS)
     fail = os.environ.get("FAIL_OVER_LIMIT", "").lower() == "true"
     timed = durations(json.load(sys.stdin), job_name)
     lines = [f"### Deployment durations: {job_name}", "", "| Step | Duration |", "|---|---:|"]
     lines += [f"| {name} | {_minutes(seconds)} |" for name, seconds in timed.items()]
     up = timed[LIMITED_STEP]
-    over = job_name == LIMITED_STACK and up is not None and up > limit
+    over = stack == LIMITED_STACK and up is not None and up > limit
     if over:
         lines += ["", f"`pulumi up` took longer than the {_minutes(limit)} the deployment guide allows."]
     summary = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -1,8 +1,8 @@
 """Run checkov's `terraform_plan` framework over Terraform plan files, offline, and read its findings.
 
 checkov pins boto3 and packaging versions the program's SDKs cannot share, so it is installed
-apart in .venv/checkov (requirements-scan.txt) and runs in its own process with that directory
-first on PYTHONPATH. `--skip-download` keeps it offline: no platform key, no policy download.
+apart: in its own venv, .venv-scan (requirements-scan.txt, `make tools`), or where that is absent
+in a `pip install --target` directory (CHECKOV_PATH, default .venv/checkov) put first on PYTHONPATH. `--skip-download` keeps it offline: no platform key, no policy download.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+SCAN_PYTHON = Path(os.environ.get("CHECKOV_PYTHON", ROOT / ".venv-scan" / "bin" / "python"))
 CHECKOV_PATH = Path(os.environ.get("CHECKOV_PATH", ROOT / ".venv" / "checkov"))
 
 
@@ -39,12 +40,16 @@ class Report:
 
 def run_checkov(plan_files: list[Path]) -> dict[str, Report]:
     """One checkov process over every file; a report per file (keyed by the path as given)."""
-    if not (CHECKOV_PATH / "checkov").is_dir():
-        raise ScannerError(f"checkov is not installed in {CHECKOV_PATH}: pip install --target {CHECKOV_PATH} -r requirements-scan.txt")
-    command = [sys.executable, "-m", "checkov.main", "--framework", "terraform_plan", "--skip-download", "--output", "json", "--compact"]
+    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+    if SCAN_PYTHON.is_file():
+        python = str(SCAN_PYTHON)
+    elif (CHECKOV_PATH / "checkov").is_dir():
+        python, env["PYTHONPATH"] = sys.executable, str(CHECKOV_PATH)
+    else:
+        raise ScannerError(f"checkov is not installed: `make tools` puts it in {SCAN_PYTHON.parent.parent} (requirements-scan.txt)")
+    command = [python, "-m", "checkov.main", "--framework", "terraform_plan", "--skip-download", "--output", "json", "--compact"]
     for path in plan_files:
         command += ["--file", str(path)]
-    env = {**os.environ, "PYTHONPATH": str(CHECKOV_PATH), "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
     if result.returncode not in (0, 1):
         raise ScannerError(f"checkov did not run (exit {result.returncode}): {result.stderr.strip().splitlines()[-1:]}")

@@ -30,6 +30,7 @@ KMS = {"enableKeyRotation": True, "deletionWindowInDays": 30}
 LOG_GROUP = {"retentionInDays": 365}
 INLINE_SG = {"ingress": [{"cidrBlocks": ["0.0.0.0/0"], "fromPort": 80, "toPort": 80, "protocol": "tcp"}]}
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
+EKS_NARROW = EKS | {"vpcConfig": {"endpointPublicAccess": True, "publicAccessCidrs": ["203.0.113.0/24"]}}
 LT = "aws:ec2/launchTemplate:LaunchTemplate"
 
 # (policy, resource type, compliant props, broken props, policy config)
@@ -38,6 +39,7 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
     ("eks-control-plane-logs", EKS_CLUSTER, EKS, changed(EKS, "enabledClusterLogTypes", ["api"]), {}),
     ("ebs-encrypted-gp3", LT, LAUNCH_TEMPLATE, changed(LAUNCH_TEMPLATE, "blockDeviceMappings.0.ebs.volumeSize", 20), {}),
     ("imdsv2-required", LT, LAUNCH_TEMPLATE, changed(LAUNCH_TEMPLATE, "metadataOptions.httpTokens", "optional"), {}),
+    ("eks-endpoint-not-world-open", EKS_CLUSTER, EKS_NARROW, changed(EKS_NARROW, "vpcConfig.publicAccessCidrs", ["0.0.0.0/0"]), {}),
     ("kms-key-rotation", "aws:kms/key:Key", KMS, changed(KMS, "enableKeyRotation", False), {}),
     ("log-retention", "aws:cloudwatch/logGroup:LogGroup", LOG_GROUP, {}, {}),
     ("no-public-ingress", SG_INGRESS_RULE, HTTPS_IN, changed(HTTPS_IN, "fromPort", 22) | {"toPort": 22}, {}),
@@ -45,6 +47,8 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
 
 # More ways to trip a policy: each must be caught too (the ones a careless edit would cause).
 MORE_BROKEN: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+    # No CIDRs on a public endpoint: EKS opens it to 0.0.0.0/0.
+    ("eks-endpoint-not-world-open", EKS_CLUSTER, changed(EKS_NARROW, "vpcConfig.publicAccessCidrs", DELETE), {}),
     ("ebs-encrypted-gp3", LT, changed(LAUNCH_TEMPLATE, "blockDeviceMappings.0.ebs.encrypted", "false"), {}),
     ("ebs-encrypted-gp3", LT, changed(LAUNCH_TEMPLATE, "blockDeviceMappings.0.ebs.volumeType", "gp2"), {}),
     ("no-public-ingress", SG, changed(INLINE_SG, "ingress.0.protocol", "-1"), {}),
@@ -53,6 +57,7 @@ MORE_BROKEN: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
 
 # Compliant variants the policies must not trip on.
 MORE_COMPLIANT: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+    ("eks-endpoint-not-world-open", EKS_CLUSTER, EKS | {"vpcConfig": {"endpointPublicAccess": False}}, {}),
     ("no-public-ingress", SG, INLINE_SG, {}),
 ]
 

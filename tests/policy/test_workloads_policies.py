@@ -33,10 +33,18 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         {},
     ),
     ("k8s-image-pinned", DEPLOYMENT, APP_DEPLOYMENT, changed(APP_DEPLOYMENT, f"{C0}.image", "email:latest"), {}),
+    (
+        "k8s-image-latest",
+        DEPLOYMENT,
+        APP_DEPLOYMENT,
+        changed(APP_DEPLOYMENT, f"{C0}.image", "email:latest"),
+        {"environment": "development"},
+    ),
 ]
 
 # More ways to trip a policy: each must be caught too (the ones a careless edit would cause).
 MORE_BROKEN: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+    ("k8s-image-pinned", DEPLOYMENT, changed(APP_DEPLOYMENT, f"{C0}.image", "email"), {"environment": "staging"}),
     ("k8s-pod-security", DEPLOYMENT, changed(APP_DEPLOYMENT, f"{C0}.securityContext.allowPrivilegeEscalation", True), {}),
     ("k8s-pod-security", DEPLOYMENT, changed(APP_DEPLOYMENT, f"{C0}.securityContext.readOnlyRootFilesystem", False), {}),
     ("k8s-pod-security", DEPLOYMENT, changed(APP_DEPLOYMENT, f"{C0}.securityContext.capabilities.drop", ["NET_RAW"]), {}),
@@ -48,6 +56,9 @@ MORE_BROKEN: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
 
 # Compliant variants the policies must not trip on.
 MORE_COMPLIANT: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+    # `latest` outside production: k8s-image-latest advises, k8s-image-pinned lets it pass.
+    ("k8s-image-pinned", DEPLOYMENT, changed(APP_DEPLOYMENT, f"{C0}.image", "email:latest"), {"environment": "staging"}),
+    ("k8s-image-latest", DEPLOYMENT, changed(APP_DEPLOYMENT, f"{C0}.image", "email:latest"), {"environment": "production"}),
     ("k8s-image-pinned", DEPLOYMENT, changed(APP_DEPLOYMENT, f"{C0}.image", "registry:5000/email@sha256:" + "a" * 64), {}),
     ("k8s-pod-security", DEPLOYMENT, changed(APP_DEPLOYMENT, f"{C0}.securityContext.runAsUser", 20000), {}),
 ]

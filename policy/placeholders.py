@@ -1,0 +1,88 @@
+"""Placeholders: values copied from the example stacks that must become your own before a deploy.
+
+The committed stacks use the reserved example domains (RFC 2606: example.com, .net, .org), their
+mail addresses and the `ghcr.io/example` image, so that `make plan` runs on a fresh clone. A
+deploy with them fails late (certificates that never validate, alarms nobody reads, an image that
+does not exist); this advisory policy says so at plan time, once per kind of value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from policy.resource_types import DEPLOYMENT
+from policy.specs import ADVISORY, Config, Resource, StackFinding, StackPolicySpec
+from policy.values import get
+
+CERTIFICATE = "aws:acm/certificate:Certificate"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+BUDGET = "aws:budgets/budget:Budget"
+
+_EXAMPLE_DOMAIN = re.compile(r"(^|\.)example\.(com|net|org)$")
+_EXAMPLE_EMAIL = re.compile(r"@([\w-]+\.)*example\.(com|net|org)$")
+_EXAMPLE_IMAGE = re.compile(r"^ghcr\.io/example/")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _domains(resource: Resource) -> Iterator[str]:
+    if resource.type == CERTIFICATE:
+        yield from (d for d in _strings(get(resource.props, "domainName")) if _EXAMPLE_DOMAIN.search(d))
+
+
+def _emails(resource: Resource) -> Iterator[str]:
+    if resource.type == SUBSCRIPTION and get(resource.props, "protocol") == "email":
+        yield from (e for e in _strings(get(resource.props, "endpoint")) if _EXAMPLE_EMAIL.search(e))
+    if resource.type == BUDGET:
+        for notification in _strings_of(get(resource.props, "notifications")):
+            yield from (e for e in _strings(get(notification, "subscriberEmailAddresses")) if _EXAMPLE_EMAIL.search(e))
+
+
+def _strings_of(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _images(resource: Resource) -> Iterator[str]:
+    if resource.type == DEPLOYMENT:
+        for container in _strings_of(get(resource.props, "spec.template.spec.containers")):
+            yield from (i for i in _strings(get(container, "image")) if _EXAMPLE_IMAGE.search(i))
+
+
+# (what, where to change it, finder)
+_KINDS = (
+    ("domain", "email-platform:domain and edge.hostedZone", _domains),
+    ("email addresses", "monitoring.notifications.emails and monitoring.budget.emails", _emails),
+    ("image", "app.blue.image / app.green.image", _images),
+)
+
+
+def example_placeholders(resources: Sequence[Resource], config: Config) -> list[StackFinding]:
+    findings: list[StackFinding] = []
+    for what, where, finder in _KINDS:
+        found: dict[str, str] = {}  # value -> the first resource that carries it
+        for resource in resources:
+            for value in finder(resource):
+                found.setdefault(value, resource.urn)
+        if found:
+            values = ", ".join(sorted(found))
+            findings.append((next(iter(found.values())), f"example {what} still set ({values}); set your own in {where}"))
+    return findings
+
+
+POLICY = "example-placeholders"
+STACK_POLICIES: list[StackPolicySpec] = [
+    StackPolicySpec(
+        POLICY,
+        "No example domain, mail address or image is left from the committed example stacks.",
+        ADVISORY,
+        example_placeholders,
+    ),
+]

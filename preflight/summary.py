@@ -1,0 +1,44 @@
+"""The plan's closing summary: a few counts, one line each, so the last screen says where things stand.
+
+`PlanSummary` holds counts only (the plan command fills it); a new line is a new field and one
+entry in `lines()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pricing.render import money
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    stack: str
+    resources: int
+    components: int
+    monthly_usd: float
+    unpriced: int  # resources without a price: the monthly figure is a lower bound
+    findings: Mapping[str, int] = field(default_factory=dict)  # level -> count
+    secrets_to_set: Sequence[str] = ()
+    placeholders: Sequence[str] = ()  # kinds of example values still set (domain, image, …)
+
+    @property
+    def mandatory(self) -> int:
+        return self.findings.get("mandatory", 0)
+
+    def lines(self) -> list[str]:
+        cost = money(self.monthly_usd) + " per month"
+        cost += f" (partial: {self.unpriced} resource(s) unpriced)" if self.unpriced else " (every resource priced)"
+        findings = " · ".join(f"{self.findings.get(level, 0)} {level}" for level in ("mandatory", "advisory"))
+        secrets = f"{len(self.secrets_to_set)} ({', '.join(self.secrets_to_set)})" if self.secrets_to_set else "none"
+        placeholders = f"{len(self.placeholders)} ({', '.join(self.placeholders)})" if self.placeholders else "none"
+        rows = [
+            ("resources", f"{self.resources} (in {self.components} components)"),
+            ("monthly cost", cost),
+            ("policy findings", findings),
+            ("secrets to set", secrets),
+            ("example values", placeholders),
+            ("result", "exit 1: a mandatory policy finding (above)" if self.mandatory else "ok: exit 0"),
+        ]
+        return [f"Summary of stack {self.stack}:"] + [f"  {label:<16} {text}" for label, text in rows]

@@ -1,0 +1,71 @@
+"""The mistakes a newcomer makes first, each refused in one line that names the key and the fix.
+
+A mistyped top-level key (`netwrok`, `aws:regoin`) is named as such, not hidden behind "network
+is required"; YAML slips (an unquoted version, a number with units) say how to write the value;
+a bound that comes from another key names both keys.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from config_edits import Edit
+
+from config import ConfigError
+from config.basics import AWS_PROVIDER_KEYS
+
+
+def _rename(old: str, new: str) -> Edit:
+    def edit(config: dict[str, Any]) -> None:
+        config[new] = config.pop(old)
+
+    return edit
+
+
+def _nested(section: str, path: str, value: Any) -> Edit:
+    def edit(config: dict[str, Any]) -> None:
+        node = config[f"email-platform:{section}"]
+        *parents, last = path.split(".")
+        for part in parents:
+            node = node[part]
+        node[last] = value
+
+    return edit
+
+
+MISTAKES = [
+    (_rename("email-platform:network", "email-platform:netwrok"), "invalid stack config: email-platform:netwrok: unknown key; did you mean 'network'?"),
+    (_rename("email-platform:network", "email-platfrom:network"), "invalid stack config: email-platfrom:network: unknown namespace; did you mean 'email-platform:network'?"),
+    (_rename("aws:region", "aws:regoin"), "invalid stack config: aws:regoin: not a setting of the AWS provider; did you mean 'region'?"),
+    (_nested("database", "engineVersion", 16.4), 'email-platform:database.engineVersion = 16.4: must be a string; YAML read an unquoted number: quote it: "16.4"'),
+    (_nested("database", "backupRetentionDays", "14 days"), "backupRetentionDays = '14 days': must be a whole number; write the number alone, without quotes, units or separators: 14"),
+    (_nested("cluster", "nodeGroup.maxSize", 2), "email-platform:cluster.nodeGroup.maxSize = 2 is below nodeGroup.desiredSize = 3: raise maxSize or lower desiredSize"),
+    (_nested("app", "autoscaling.maxReplicas", 2), "email-platform:app.autoscaling.maxReplicas = 2 is below autoscaling.minReplicas = 3: raise maxReplicas or lower minReplicas"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("edit", "message"), MISTAKES)
+def test_a_first_mistake_is_one_line_naming_the_key_and_the_fix(run_stack_with: Any, edit: Edit, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        run_stack_with("production", edit)
+    text = str(raised.value)
+    assert message in text
+    assert "\n" not in text and "{" not in text  # one line, and no object dumped
+
+
+def test_a_mistyped_object_key_is_named_without_its_value(run_stack_with: Any) -> None:
+    def typo(config: dict[str, Any]) -> None:
+        config["email-platform:edge"]["internalCaa"] = config["email-platform:edge"].pop("internalCa")
+
+    with pytest.raises(ConfigError, match=re.escape("email-platform:edge.internalCaa: unknown key; did you mean 'internalCa'?")):
+        run_stack_with("production", typo)
+
+
+def test_the_aws_provider_keys_are_the_providers_own() -> None:
+    """Fails when pulumi_aws gains or drops a config key: the list must follow it."""
+    source = (Path(__import__("pulumi_aws").__file__).parent / "config" / "vars.py").read_text()
+    declared = set(re.findall(r"__config__\.get(?:_\w+)?\('(\w+)'\)", source))
+    assert declared == set(AWS_PROVIDER_KEYS)
