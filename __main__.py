@@ -110,6 +110,7 @@ cdn = Cdn(
         hsts_max_age_seconds=stack.edge.hsts_max_age_seconds,
         us_east_1=aws_us_east_1,
         web_acl_arn=firewall.web_acl_arn if firewall is not None else None,
+        health_check_path=stack.app.health_check_endpoint,
         # The domain's A record once pointed at the load balancer (as `lb-alias`): now at CloudFront.
         record_aliases={
             "cdn-api-alias-a": [

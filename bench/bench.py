@@ -1,6 +1,6 @@
 """Speed and memory budgets, measured (not asserted in tests, where timing is noisy).
 
-    make bench                      # plan budgets: production warm < 10 s, peak < 1 GiB
+    make bench                      # plan budgets: production warm < 6 s, peak < 1 GiB
     .venv/bin/python bench/bench.py --with-tests    # also time the whole `make test`
 
 Prints one line per figure, with its budget.
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
-BUDGETS = {"plan_warm_s": 10.0, "plan_peak_mib": 1024.0, "make_test_s": 180.0}
+BUDGETS = {"plan_warm_s": 6.0, "plan_peak_mib": 1024.0, "make_test_s": 45.0}
 
 
 def _timed(cmd: list[str]) -> tuple[float, float]:

@@ -54,9 +54,19 @@ class CdnArgs:
     hsts_max_age_seconds: int
     us_east_1: aws.Provider  # CloudFront's log delivery source lives in us-east-1
     web_acl_arn: pulumi.Input[str] | None = None  # a CLOUDFRONT-scope web ACL
+    # The app's health endpoint (app.healthCheckEndpoint): routed to the load balancer like the API
+    # paths, so the canaries and the deploy workflow reach the app, not the assets bucket.
+    health_check_path: str | None = None
     # Earlier URNs of a record (by this component's record name): the domain's A record used to
     # point at the load balancer; as the same resource it is updated in place, never deleted.
     record_aliases: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _origin_paths(api_paths: list[str], health_check_path: str | None) -> list[str]:
+    """The path patterns CloudFront sends to the load balancer: the API's, and the health endpoint."""
+    if health_check_path is None or health_check_path in api_paths:
+        return list(api_paths)
+    return [health_check_path, *api_paths]
 
 
 class Cdn(pulumi.ComponentResource):
@@ -177,7 +187,7 @@ class Cdn(pulumi.ComponentResource):
                     origin_request_policy_id=self.origin_request_policy.id,
                     response_headers_policy_id=headers_id,
                 )
-                for path in settings.api_paths
+                for path in _origin_paths(settings.api_paths, args.health_check_path)
             ],
             viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(
                 acm_certificate_arn=args.certificate_arn,

@@ -64,7 +64,8 @@ def test_api_paths_go_to_the_alb_over_https_uncached(each_stack: Run) -> None:
     assert endpoint["originSslProtocols"] == {"items": ["TLSv1.2"], "quantity": 1}
     policy = one(each_stack, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy", "cdn-api-requests")
     behaviours = distribution.inputs["orderedCacheBehaviors"]
-    assert [b["pathPattern"] for b in behaviours] == ["/api/*", "/webhooks/*"]
+    # The health endpoint goes to the app too: the canaries and the deploy workflow call it.
+    assert [b["pathPattern"] for b in behaviours] == ["/health", "/api/*", "/webhooks/*"]
     for behaviour in behaviours:
         assert behaviour["targetOriginId"] == "api"
         assert behaviour["viewerProtocolPolicy"] in ("https-only", "redirect-to-https")

@@ -43,6 +43,12 @@ def _uptime_path(run: Run) -> str:
     return path
 
 
+def _routed_to_the_app(run: Run) -> list[str]:
+    """The path patterns CloudFront sends to the load balancer."""
+    (distribution,) = run.of_type("aws:cloudfront/distribution:Distribution")
+    return [b["pathPattern"] for b in distribution.inputs["orderedCacheBehaviors"] if b["targetOriginId"] == "api"]
+
+
 def _config_map_path(run: Run) -> str:
     """What every colour's ConfigMap tells the app (one path, or the set of them if they differ)."""
     paths = {config_map.inputs["data"]["HEALTH_CHECK_ENDPOINT"] for config_map in run.of_type("kubernetes:core/v1:ConfigMap")}
@@ -65,11 +71,14 @@ def test_by_default_everything_checks_the_default_endpoint(production: Run) -> N
     assert set(_probe_paths(production).values()) == {DEFAULT}
     assert _target_group_paths(production) == {"lb-blue": DEFAULT, "lb-green": DEFAULT}
     assert _uptime_path(production) == DEFAULT
+    assert DEFAULT in _routed_to_the_app(production)
 
 
 def test_changing_the_endpoint_moves_probes_target_groups_and_uptime_check(moved: Run) -> None:
     probes = _probe_paths(moved)
     assert len(probes) == 2 * len(PROBES), "both colours, every probe"
+    # CloudFront routes the moved endpoint to the app (not to the assets bucket, which would answer 403).
+    assert MOVED in _routed_to_the_app(moved) and DEFAULT not in _routed_to_the_app(moved)
     assert probes == dict.fromkeys(probes, MOVED)
     assert _target_group_paths(moved) == {"lb-blue": MOVED, "lb-green": MOVED}
     assert _uptime_path(moved) == MOVED

@@ -230,4 +230,7 @@ def test_the_canary_script_calls_the_url_over_tls13_only() -> None:
     script = canary_script("https://mail.example.com/health")
     assert '"https://mail.example.com/health"' in script
     assert "minVersion: 'TLSv1.3'" in script and "statusCode === 200" in script
+    # The web ACL's AWSManagedRulesCommonRuleSet blocks requests without a User-Agent
+    # (NoUserAgent_HEADER), and Node's https module sends none of its own.
+    assert "'User-Agent': 'email-platform-canary/1'" in script
     assert (schedule_expression(1), schedule_expression(5)) == ("rate(1 minute)", "rate(5 minutes)")

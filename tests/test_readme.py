@@ -21,7 +21,7 @@ def test_the_caveat_and_the_quickstart_fit_one_screen() -> None:
 
 def test_making_a_stack_of_ones_own_covers_region_zones_versions_and_secrets() -> None:
     section = "\n".join(README[README.index("## Make your own stack") : README.index("## Docs")])
-    for needle in ("cp Pulumi.staging.yaml Pulumi.dev.yaml", "aws:region", "availabilityZones", 'engineVersion: "16"', "--secret"):
+    for needle in ("cp Pulumi.staging.yaml Pulumi.dev.yaml", "aws:region", "availabilityZones", 'engineVersion: "16.9"', "--secret"):
         assert needle in section, needle
 
 

@@ -39,7 +39,9 @@ def canary_script(url: str) -> str:
     return f"""const https = require('https');
 const URL_TO_CHECK = {json.dumps(url)};
 exports.handler = async () => new Promise((resolve, reject) => {{
-  const request = https.get(URL_TO_CHECK, {{ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3', timeout: 10000 }}, (response) => {{
+  // A User-Agent: the web ACL's common rule set blocks requests without one (NoUserAgent_HEADER).
+  const options = {{ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3', timeout: 10000, headers: {{ 'User-Agent': 'email-platform-canary/1' }} }};
+  const request = https.get(URL_TO_CHECK, options, (response) => {{
     response.resume();
     if (response.statusCode === 200) {{ resolve('ok'); }} else {{ reject(new Error('status ' + response.statusCode)); }}
   }});
