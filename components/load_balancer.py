@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.shared.buckets import deny_insecure_transport, private_bucket
+from components.shared.buckets import abort_incomplete_uploads_rule, deny_insecure_transport, private_bucket
 from components.shared.tags import name_tag
 from config.app import APP_PORT, COLOURS
 from config.edge import COLOUR_HEADER, EdgeSettings
@@ -279,15 +279,7 @@ class LoadBalancer(pulumi.ComponentResource):
                     expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
                     noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(noncurrent_days=7),
                 ),
-                # Over the whole bucket, not only the log prefix: no upload left half-done anywhere is billed.
-                aws.s3.BucketLifecycleConfigurationRuleArgs(
-                    id="abort-incomplete-uploads",
-                    status="Enabled",
-                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                        days_after_initiation=1
-                    ),
-                ),
+                abort_incomplete_uploads_rule(),
             ],
             opts=child,
         )

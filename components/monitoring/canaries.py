@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.shared.buckets import deny_insecure_transport, private_bucket
+from components.shared.buckets import abort_incomplete_uploads_rule, deny_insecure_transport, private_bucket
 
 # The Node.js runtime without a browser (CloudWatch "Runtime versions using Node.js": syn-nodejs-3.1,
 # Lambda Node.js 20.x); a test checks the name's shape against the SDK's documented examples.
@@ -136,15 +136,7 @@ def region_canary(
                 filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix="code/"),
                 noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(noncurrent_days=30),
             ),
-            # Over the whole bucket, not only the runs' prefix: no upload left half-done anywhere is billed.
-            aws.s3.BucketLifecycleConfigurationRuleArgs(
-                id="abort-incomplete-uploads",
-                status="Enabled",
-                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                    days_after_initiation=1
-                ),
-            ),
+            abort_incomplete_uploads_rule(),
         ],
         opts=opts,
     )

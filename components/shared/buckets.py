@@ -63,3 +63,19 @@ def deny_insecure_transport(bucket_arn: str) -> dict[str, Any]:
         "Resource": [bucket_arn, f"{bucket_arn}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
+
+
+def abort_incomplete_uploads_rule() -> aws.s3.BucketLifecycleConfigurationRuleArgs:
+    """A lifecycle rule over the whole bucket (empty prefix) that aborts uploads left half-done after a day.
+
+    Over the whole bucket, not only a data prefix: no upload left half-done anywhere is billed
+    (checkov's CKV_AWS_300 passes only on an unfiltered rule).
+    """
+    return aws.s3.BucketLifecycleConfigurationRuleArgs(
+        id="abort-incomplete-uploads",
+        status="Enabled",
+        filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+        abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+            days_after_initiation=1
+        ),
+    )
