@@ -47,6 +47,9 @@ def test_raising_the_kubernetes_version_moves_the_addons(production: Run, run_st
     assert before["coredns"] != after["coredns"]
     (cluster,) = newer.of_type("aws:eks/cluster:Cluster")
     assert cluster.inputs["version"] == "1.35"
+    # The system node group follows the control plane instead of staying on the version it was created with.
+    assert [group.inputs["version"] for group in newer.of_type("aws:eks/nodeGroup:NodeGroup")] == ["1.35"]
+    assert [group.inputs["version"] for group in production.of_type("aws:eks/nodeGroup:NodeGroup")] == ["1.34"]
 
 
 def test_the_upgrade_policy_defaults_to_standard_support(each_stack: Run) -> None:

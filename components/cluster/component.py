@@ -238,6 +238,9 @@ class Cluster(pulumi.ComponentResource):
         return aws.eks.NodeGroup(
             f"{name}-nodes",
             cluster_name=cluster.name,
+            # The control plane's version, stated: without it the group keeps the version it was
+            # created with when `cluster.version` is raised (the provider's default applies at creation only).
+            version=cluster.version,
             node_role_arn=node_role.arn,
             subnet_ids=list(args.private_subnet_ids),
             instance_types=nodes.instance_types,
