@@ -13,6 +13,7 @@ import re
 import pulumi
 import pulumi_aws as aws
 
+from components.shared.kms import account_administers_key
 from config.integrations import bus_name
 from config.monitoring import MonitoringSettings
 from config.registry import findings_rule_name
@@ -74,18 +75,11 @@ def alarm_topic(
 
 
 def _key_policy(key_arn: str) -> str:
-    _, partition, _, _, account, _ = key_arn.split(":", 5)
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
-                {
-                    "Sid": "AccountAdministersTheKey",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
+                account_administers_key(key_arn),
                 {
                     "Sid": "AlarmsAndBudgetsEncryptNotifications",
                     "Effect": "Allow",

@@ -21,3 +21,19 @@ def rotated_key(name: str, alias: str, description: str, parent: pulumi.Resource
     )
     aws.kms.Alias(name, name=f"alias/{alias}", target_key_id=key.key_id, opts=pulumi.ResourceOptions(parent=parent))
     return key
+
+
+def account_administers_key(key_arn: str) -> dict[str, object]:
+    """The key-policy statement that keeps the key manageable by its account (IAM decides who).
+
+    A key policy without it locks the account out of the key (KMS developer guide, "Default key
+    policy": allows access to the AWS account and enables IAM policies).
+    """
+    _, partition, _, _, account, _ = key_arn.split(":", 5)
+    return {
+        "Sid": "AccountAdministersTheKey",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }

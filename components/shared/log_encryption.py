@@ -16,6 +16,8 @@ import json
 import pulumi
 import pulumi_aws as aws
 
+from components.shared.kms import account_administers_key
+
 LOGS_ACTIONS = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
 
 
@@ -39,13 +41,7 @@ def log_key_policy(key_arn: str) -> str:
         {
             "Version": "2012-10-17",
             "Statement": [
-                {
-                    "Sid": "AccountAdministersTheKey",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
+                account_administers_key(key_arn),
                 {
                     "Sid": "CloudWatchLogsEncryptsThisAccountsLogGroups",
                     "Effect": "Allow",
