@@ -9,7 +9,7 @@ JSON ?=
 SCAN ?=
 ARGS ?=
 
-.PHONY: setup tools plan docs test lint typecheck unit bench clean
+.PHONY: setup tools plan new-stack docs test lint typecheck unit bench clean
 
 SCAN_VENV := .venv-scan
 
@@ -45,6 +45,10 @@ plan: setup
 	@$(PY) -m preflight plan --stack $(STACK) $(if $(JSON),--json $(JSON)) $(if $(SCAN),--scan) $(ARGS); code=$$?; \
 	if [ $$code -ne 0 ]; then echo "preflight plan exited $$code (1: a mandatory finding or refused change; 2: bad input); make reports any failure as exit 2" >&2; fi; \
 	exit $$code
+
+# A stack of your own: make new-stack NAME=london-production REGION=eu-west-2 ENVIRONMENT=production
+new-stack: setup
+	$(PY) -m preflight new-stack $(NAME) --region $(REGION) --environment $(ENVIRONMENT)
 
 # docs/config-reference.md is rendered from the key declarations in config/.
 docs: setup

@@ -56,7 +56,16 @@ def london(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project with a London staging and production of its own, and no example stacks."""
     root = project_copy(tmp_path_factory.mktemp("london"))
     for environment in ("staging", "production"):
-        assert new_stack([f"london-{environment}", "--region", LONDON, "--environment", environment, "--root", str(root)]) == 0
+        made = subprocess.run(
+            ["make", "--no-print-directory", "new-stack", f"NAME=london-{environment}", f"REGION={LONDON}", f"ENVIRONMENT={environment}"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert made.returncode == 0, made.stdout + made.stderr
+        assert f"Wrote Pulumi.london-{environment}.yaml: {environment} in {LONDON}" in made.stdout
     return root
 
 
