@@ -91,7 +91,7 @@ def _is_number(value: Any) -> bool:
 def _slip_hint(value: Any, wanted: str, key: str = "") -> str:
     """What a YAML slip looks like and how to write it: `16.4` is read as a number, `"14 days"` is text."""
     if wanted == "string" and _is_number(value):
-        text = written(key) if key else None
+        text = written(key, value) if key else None
         if text is not None and text != str(value):
             # `version: 1.30` arrives as 1.3: show what was written, and how YAML read it.
             return f'; YAML read the unquoted {text} as the number {value}: quote it: "{text}"'
@@ -112,7 +112,7 @@ def _show(value: Any, key: str = "") -> str:
     if value is _MISSING:
         return "(not set)"
     if key and _is_number(value):
-        as_written = written(key)
+        as_written = written(key, value)
         if as_written is not None:
             return as_written
     text = repr(value)

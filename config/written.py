@@ -65,8 +65,11 @@ def numbers_as_written(text: str) -> dict[str, str]:
     return found
 
 
-def written(key: str) -> str | None:
-    """The text the stack file gives the number at ``key``, or None when it cannot tell."""
+def written(key: str, value: float | None = None) -> str | None:
+    """The text the stack file gives the number at ``key``, or None when it cannot tell. With
+    ``value``, only a text that reads as that number: the file on disk may not be what the program
+    was handed (a value set by `pulumi config set`, a test's edited copy), and a message must
+    never show a value other than the one it refuses."""
     global _cache
     path = _stack_file or _default_path()
     if path is None:
@@ -77,4 +80,11 @@ def written(key: str) -> str | None:
             _cache = (path, stamp, numbers_as_written(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    return _cache[2].get(key)
+    text = _cache[2].get(key)
+    if text is None or value is None:
+        return text
+    try:
+        same = float(text.replace("_", "")) == float(value)
+    except ValueError:
+        same = False
+    return text if same else None

@@ -93,3 +93,18 @@ def test_a_yaml_error_gives_line_column_and_reason(tmp_path: Path, stack_text: s
     error = capsys.readouterr().err.strip()
     assert error.startswith(f"error: Pulumi.{STACK}.yaml is not valid YAML at line ")
     assert ", column " in error and "expected ',' or ']'" in error and "\n" not in error
+
+
+def test_the_written_text_is_shown_only_when_it_is_the_refused_value(tmp_path: Path) -> None:
+    """The file on disk may not be what the program was handed: never show another value."""
+    from config.written import use_stack_file, written
+
+    path = tmp_path / "Pulumi.x.yaml"
+    path.write_text("config:\n  email-platform:cluster:\n    version: 1.30\n  aws:region: eu-west-2\n")
+    use_stack_file(path)
+    try:
+        assert written("email-platform:cluster.version", 1.3) == "1.30"
+        assert written("email-platform:cluster.version", 1.5) is None
+        assert written("aws:region", 1.0) is None
+    finally:
+        use_stack_file(None)
