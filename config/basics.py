@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from config.aws_regions import AWS_REGIONS, closest_region
 from config.declare import Group, string, string_map
 from config.reader import PROJECT, ConfigError, Section
 
@@ -94,6 +95,10 @@ class Basics:
 def parse_basics(root: Section, region: str, region_key: str) -> Basics:
     environment: Environment = ENVIRONMENT.read(root)  # type: ignore[assignment]
     REGION.read_value(region_key, region)
+    if region not in AWS_REGIONS:
+        close = closest_region(region)
+        hint = f"did you mean {close}? " if close else ""
+        raise ConfigError(region_key, region, f"not an AWS region; {hint}(the regions of botocore's endpoint data, config/aws_regions.py)")
     domain = DOMAIN.read(root)
     tags = TAGS.open(root)
     owner = OWNER.read(tags)

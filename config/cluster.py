@@ -19,7 +19,7 @@ from config.instance_types import (
 )
 from config.network import log_retention_key
 from config.node_pool import NODE_POOL, NodePoolSettings, parse_node_pool
-from config.reader import REQUIRED, ConfigError, Section, refuse_in_production
+from config.reader import REQUIRED, ConfigError, Section, nearest, refuse_in_production
 
 ClusterMode = Literal["create", "existing"]
 CapacityType = Literal["ON_DEMAND", "SPOT"]
@@ -203,7 +203,8 @@ def _instance_types(section: Section) -> tuple[list[str], Architecture]:
             raise ConfigError(
                 key,
                 name,
-                f"not a known node type; choose one of the table in config/instance_types.py, e.g. {', '.join(RECOMMENDED_NODE_TYPES)}",
+                f"not a known node type (the table in config/instance_types.py); "
+                f"{nearest(name, list(NODE_INSTANCE_TYPES), RECOMMENDED_NODE_TYPES)}",
             )
         if not known.meets_guide_minimum:
             raise ConfigError(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from config.basics import Basics
 from config.declare import Derived, Group, PerEnvironment, boolean, integer, number, string
 from config.network import log_retention_key
-from config.reader import ConfigError, Section, refuse_in_production
+from config.reader import ConfigError, Section, nearest, refuse_in_production
 from config.windows import daily_window, weekly_window, windows_overlap
 
 __all__ = ["DATABASE_NAME", "DEFAULT_CA_BUNDLE_PATH", "ENGINE", "PORT", "DatabaseSettings", "parse_database", "windows_overlap"]
@@ -296,8 +296,8 @@ def _instances(section: Section, basics: Basics) -> tuple[str, int]:
         raise ConfigError(
             section.key("instanceClass"),
             instance_class,
-            f"not a known Aurora PostgreSQL instance class; choose one of the table in config/database.py, "
-            f"e.g. {', '.join(RECOMMENDED_CLASSES)}",
+            f"not a known Aurora PostgreSQL instance class (the table in config/database.py); "
+            f"{nearest(instance_class, list(AURORA_INSTANCE_CLASSES), RECOMMENDED_CLASSES)}",
         )
     if basics.is_production and known.burstable:
         raise refuse_in_production(

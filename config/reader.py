@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import pulumi
 
+from config.written import written
+
 PROJECT = "email-platform"
 
 T = TypeVar("T")
@@ -37,7 +39,7 @@ class ConfigError(pulumi.RunError):
         if value is UNSHOWN:
             super().__init__(f"invalid stack config: {key}: {allowed}")
             return
-        shown = "[secret]" if _is_secret(key) and value is not _MISSING else _show(value)
+        shown = "[secret]" if _is_secret(key) and value is not _MISSING else _show(value, key)
         super().__init__(f"invalid stack config: {key} = {shown}: {allowed}")
 
 
@@ -70,16 +72,30 @@ class _Unshown:
 UNSHOWN: Any = _Unshown()
 
 
+def nearest(name: str, known: Sequence[str], fallback: Sequence[str]) -> str:
+    """`did you mean db.r7g.large?` for a near miss of a table's entry, else `e.g.` the fallback names."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    return f"did you mean {close[0]}?" if close else f"e.g. {', '.join(fallback)}"
+
+
 def did_you_mean(name: str, known: Sequence[str]) -> str:
     """`did you mean 'network'?` or the known keys: the hint for a name that is not declared."""
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(known))
 
 
-def _slip_hint(value: Any, wanted: str) -> str:
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _slip_hint(value: Any, wanted: str, key: str = "") -> str:
     """What a YAML slip looks like and how to write it: `16.4` is read as a number, `"14 days"` is text."""
-    if wanted == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f'; YAML read an unquoted number: quote it: "{value}"'
+    if wanted == "string" and _is_number(value):
+        text = written(key, value) if key else None
+        if text is not None and text != str(value):
+            # `version: 1.30` arrives as 1.3: show what was written, and how YAML read it.
+            return f'; YAML read the unquoted {text} as the number {value}: quote it: "{text}"'
+        return f'; YAML read an unquoted number: quote it: "{text or value}"'
     if wanted == "number" and isinstance(value, str):
         digits = re.match(r"\s*-?[\d,_]*\.?\d+", value)
         if digits:
@@ -92,9 +108,13 @@ def _is_secret(key: str) -> bool:
     return any(key == secret or key.startswith((f"{secret}.", f"{secret}[")) for secret in SECRET_KEYS)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, key: str = "") -> str:
     if value is _MISSING:
         return "(not set)"
+    if key and _is_number(value):
+        as_written = written(key, value)
+        if as_written is not None:
+            return as_written
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -155,7 +175,7 @@ class Section:
     ) -> str:
         value = self.raw(name, default)
         if not isinstance(value, str):
-            raise ConfigError(self.key(name), value, "must be a string" + _slip_hint(value, "string"))
+            raise ConfigError(self.key(name), value, "must be a string" + _slip_hint(value, "string", self.key(name)))
         _check_choice(self.key(name), value, choices, meaning)
         if pattern is not None and not re.fullmatch(pattern, value):
             raise ConfigError(self.key(name), value, meaning or f"must match {pattern}")

@@ -17,7 +17,7 @@ from typing import Literal
 from config.basics import Basics
 from config.declare import Derived, Group, PerEnvironment, boolean, integer, string
 from config.network import log_retention_key
-from config.reader import ConfigError, Section, refuse_in_production
+from config.reader import ConfigError, Section, nearest, refuse_in_production
 from config.windows import daily_window, weekly_window, windows_overlap
 
 Engine = Literal["valkey", "redis"]
@@ -176,7 +176,8 @@ def _node_type(section: Section, basics: Basics) -> str:
         raise ConfigError(
             section.key("nodeType"),
             node_type,
-            f"not a known ElastiCache node type; choose one of the table in config/redis.py, e.g. {', '.join(RECOMMENDED_NODE_TYPES)}",
+            f"not a known ElastiCache node type (the table in config/redis.py); "
+            f"{nearest(node_type, list(ELASTICACHE_NODE_TYPES), RECOMMENDED_NODE_TYPES)}",
         )
     if basics.is_production and known.burstable:
         raise refuse_in_production(

@@ -5,8 +5,8 @@ package; `policy/__main__.py` puts the repository root on sys.path), over the re
 preview would leave. A preview has no base, so the increase limits are `preflight diff`'s; this
 policy checks the total and refuses a preview with a resource it cannot price (a value unknown
 until apply, a type or class missing from the catalogue): the limit cannot be checked then.
-`preflight check` fills `region`, `usage` and `maxMonthlyUsd` from the plan's stack config; the
-pull-request workflow passes them as policy-pack config.
+`preflight check` fills `region`, `usage`, `maxMonthlyUsd` and `unpriced` from the plan's stack
+config; the pull-request workflow passes them as policy-pack config.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ COMPONENT_PACKAGES = ("email:",)  # the program's own component resources bill n
 
 _COST_CONFIG = schema(
     maxMonthlyUsd={"type": ["number", "null"], "minimum": 0, "default": None, "description": "costGuardrails.maxMonthlyUsd"},
+    unpriced={"type": "string", "enum": ["refuse", "warn"], "default": "refuse", "description": "costGuardrails.unpriced"},
     region={"type": "string", "default": "us-east-1", "description": "the stack's aws:region"},
     usage={"type": "object", "default": {}, "description": "the stack's costUsage figures"},
 )
@@ -64,7 +65,8 @@ def monthly_limit(resources: Sequence[Resource], config: Config) -> list[StackFi
     if isinstance(usage, str):  # structured stack config travels as JSON text
         usage = json.loads(usage)
     report = price_resources(records(resources), str(config["region"]), dict(usage))
-    return [(None, f"cost guardrail: {reason}") for reason in breaches(Guardrails(max_monthly_usd=float(limit)), report)]
+    guardrails = Guardrails(max_monthly_usd=float(limit), unpriced=str(config.get("unpriced") or "refuse"))
+    return [(None, f"cost guardrail: {reason}") for reason in breaches(guardrails, report)]
 
 
 STACK_POLICIES: list[StackPolicySpec] = [

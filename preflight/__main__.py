@@ -7,6 +7,7 @@ config, unreadable document) with one line on stderr and no traceback.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 USAGE = """usage: python -m preflight <command> …
@@ -18,6 +19,9 @@ USAGE = """usage: python -m preflight <command> …
                                        or a costGuardrails limit is crossed (--cost-approved: report only)
   policy-config --stack STACK          the --policy-pack-config of the cost-guardrails policy for a real preview
   scan DOC.json… [--base BASE.json] [--markdown]  checkov's AWS checks over the plan in Terraform's format
+  new-stack NAME --region R --environment E     write Pulumi.NAME.yaml for your own stack (docs: README)
+  prices import --region R FILE…        catalogue prices for a region from AWS's Price List offer files
+  prices urls --region R                the offer files to download for a region
 """
 
 
@@ -31,6 +35,8 @@ def main(argv: list[str]) -> int:
         "diff": "preflight.diff_command",
         "policy-config": "preflight.policy_config_command",
         "scan": "preflight.scan.command",
+        "new-stack": "preflight.new_stack_command",
+        "prices": "preflight.prices_command",
     }
     if not argv:
         print(f"error: no command; commands: {', '.join(commands)}", file=sys.stderr)
@@ -46,5 +52,22 @@ def main(argv: list[str]) -> int:
     return run
 
 
+def run(argv: list[str]) -> int:
+    """`main`, with a reader that stops early (`preflight cost doc.json | head`) ending it quietly.
+
+    Python turns the closed pipe into BrokenPipeError; its documentation ("Note on SIGPIPE", the
+    signal module) has the remedy used here: point stdout at devnull so the interpreter's last
+    flush cannot raise again, and exit with an error status rather than a traceback.
+    """
+    try:
+        code = main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run(sys.argv[1:]))

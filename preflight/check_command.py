@@ -209,8 +209,11 @@ def cost_settings(stack_config: Mapping[str, Any] | None) -> dict[str, Any]:
         if isinstance(value, Mapping):
             if setting is not None:
                 settings[setting] = dict(value)
-            elif value.get("maxMonthlyUsd") is not None:
-                settings["maxMonthlyUsd"] = value["maxMonthlyUsd"]
+            else:
+                if value.get("maxMonthlyUsd") is not None:
+                    settings["maxMonthlyUsd"] = value["maxMonthlyUsd"]
+                if value.get("unpriced") is not None:
+                    settings["unpriced"] = value["unpriced"]
     return settings
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from preflight.arguments import OneLineParser
 from preflight.changes import Change, Changes, compare, family_changes_without_apply_immediately
@@ -20,6 +21,7 @@ from pricing.documents import DocumentError, load_document
 from pricing.estimate import estimate
 from pricing.guardrails import APPROVAL_LABEL, CostDelta, breaches, parse_guardrails
 from pricing.guardrails import compare as compare_costs
+from pricing.guardrails import warnings as guardrail_warnings
 from pricing.render import figure, money, signed
 from pricing.report import CostReport
 
@@ -37,6 +39,7 @@ def _parser() -> OneLineParser:
         action="store_true",
         help=f"report cost-guardrail breaches but exit 0 for them (the pull request carries `{APPROVAL_LABEL}`)",
     )
+    parser.add_argument("--approved-by", default="", help="who applied the approval label (for the comment)")
     parser.add_argument("--usage", help="usage assumptions for both documents (see `preflight cost --help`)")
     parser.add_argument("--region", help="AWS region, when the documents do not say")
     return parser
@@ -119,15 +122,44 @@ def why(changes: Changes, base: CostReport, head: CostReport) -> str:
     return " · ".join(f"{signed(delta)} {name} ({kind})" for name, kind, delta in movers)
 
 
+@dataclass(frozen=True)
+class Approval:
+    """The pull request's `cost-approved` label: whether it is there, and who applied it."""
+
+    approved: bool = False
+    by: str = ""
+
+    def line(self) -> str:
+        who = f" by @{self.by}" if self.by else ""
+        return f"approved{who} with the label `{APPROVAL_LABEL}`"
+
+
 def render_markdown(
-    title: str, changes: Changes, base: CostReport, head: CostReport, allowed: bool, delta: CostDelta, breached: list[str]
+    title: str,
+    changes: Changes,
+    base: CostReport,
+    head: CostReport,
+    allowed: bool,
+    delta: CostDelta,
+    breached: list[str],
+    approval: Approval | None = None,
+    warned: list[str] | None = None,
 ) -> str:
     old, new = _costs(base), _costs(head)
+    approval = approval or Approval()
     out = [f"## {title}", ""]
-    if breached:
+    if breached and approval.approved:
+        out += ["> [!NOTE]", f"> **Cost guardrails breached, {approval.line()}:** the workflow passes; what was approved:"]
+        out += [f"> - {reason}" for reason in breached]
+        out.append("")
+    elif breached:
         out += ["> [!WARNING]", "> **Cost guardrails breached** (the workflow fails unless the pull request is labelled "]
         out[-1] += f"`{APPROVAL_LABEL}`):"
         out += [f"> - {reason}" for reason in breached]
+        out.append("")
+    if warned:
+        out += ["> [!NOTE]", "> **Cost guardrails checked on the priced part only:**"]
+        out += [f"> - {line}" for line in warned]
         out.append("")
     if changes.dangerous:
         out += ["> [!CAUTION]", "> **Protected or stateful resources would be lost:**"]
@@ -182,9 +214,18 @@ def render_markdown(
 
 
 def render_text(
-    title: str, changes: Changes, base: CostReport, head: CostReport, allowed: bool, delta: CostDelta, breached: list[str]
+    title: str,
+    changes: Changes,
+    base: CostReport,
+    head: CostReport,
+    allowed: bool,
+    delta: CostDelta,
+    breached: list[str],
+    approval: Approval | None = None,
+    warned: list[str] | None = None,
 ) -> str:
     old, new = _costs(base), _costs(head)
+    approval = approval or Approval()
     out = [title, ""]
     for c in changes.dangerous:
         out.append(f"WARNING: {c.kind} {c.urn} ({_why(c)}){' [allowed]' if allowed else ''}")
@@ -199,8 +240,10 @@ def render_text(
     if why(changes, base, head):
         out.append(f"why         {why(changes, base, head)}")
     out += [""]
-    out += [f"COST GUARDRAIL: {reason}" for reason in breached]
-    if breached:
+    label = f"COST GUARDRAIL ({approval.line()})" if approval.approved else "COST GUARDRAIL"
+    out += [f"{label}: {reason}" for reason in breached]
+    out += [f"cost guardrail warning: {line}" for line in warned or []]
+    if breached or warned:
         out.append("")
     for c in changes.added:
         out.append(f"+ {c.urn}  {_amount(new(c.urn))}")
@@ -234,17 +277,19 @@ def main(argv: list[str]) -> int:
     renamed = {c.urn: c.renamed_from for c in [*changes.changed, *changes.replaced] if c.renamed_from}
     delta = compare_costs(base, head, renamed)
     breached = breaches(guardrails, head, delta)
+    warned = guardrail_warnings(guardrails, head)
+    approval = Approval(args.cost_approved, args.approved_by)
     title = f"{head_doc.project} · {head_doc.stack}"
     if not base_doc.records:
         title += " (a new stack: every resource is added)"
     render = render_markdown if args.markdown else render_text
-    sys.stdout.write(render(title, changes, base, head, args.allow_delete_protected, delta, breached))
+    sys.stdout.write(render(title, changes, base, head, args.allow_delete_protected, delta, breached, approval, warned))
     status = 0
     if changes.dangerous and not args.allow_delete_protected:
         print(f"refused: {len(changes.dangerous)} protected or stateful resource(s) would be lost", file=sys.stderr)
         status = 1
     if breached and args.cost_approved:
-        print(f"approved ({APPROVAL_LABEL}): cost guardrails of {head_doc.stack}: {'; '.join(breached)}", file=sys.stderr)
+        print(f"{approval.line()}: cost guardrails of {head_doc.stack}: {'; '.join(breached)}", file=sys.stderr)
     elif breached:
         print(f"refused: cost guardrails of {head_doc.stack}: {'; '.join(breached)}", file=sys.stderr)
         status = 1

@@ -21,11 +21,15 @@ from preflight.runner import Run, run_program
 from preflight.scan.command import main as scan_main
 from preflight.stack_files import StackFileError, load_stack_file
 from preflight.summary import PlanSummary
-from preflight.tree import fit, render_counts, render_secrets, render_tree
+from preflight.tree import render_counts, render_secrets, render_tree
 from pricing.advice import advise, render_advice
 from pricing.documents import DocumentError, parse_document
 from pricing.estimate import estimate, resolve_inputs
-from pricing.render import text_report
+from pricing.guardrails import APPROVAL_LABEL, parse_guardrails
+from pricing.guardrails import warnings as guardrail_warnings
+from pricing.render import text_report, wrap
+
+COST_POLICY = "cost-guardrails"
 
 
 def plan(stack: str, stack_file: Path | None = None) -> Run:
@@ -43,8 +47,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", type=Path, help="write the version-1 plan document here")
     parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of Pulumi.<stack>.yaml")
     parser.add_argument("--scan", action="store_true", help="also run checkov's AWS checks (a few seconds; docs/scanning.md)")
-    parser.add_argument("--wide", action="store_true", help=f"print long lines whole (default: cut to {WIDTH} columns)")
-    parser.add_argument("--by-type", action="store_true", help="also list the resources by type")
+    parser.add_argument("--wide", action="store_true", help=f"print long lines whole (default: fit to {WIDTH} columns)")
+    parser.add_argument("--by-type", action="store_true", help="list the resources by type instead of the tree")
+    parser.add_argument(
+        "--cost-approved",
+        action="store_true",
+        help=f"report a cost-guardrails breach without failing (the pull request carries `{APPROVAL_LABEL}`)",
+    )
+    parser.add_argument("--approved-by", default="", help="who approved the cost (the label's actor), for the report")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help: usage printed on stdout
@@ -58,11 +68,7 @@ def main(argv: list[str]) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     width = None if args.wide else WIDTH
-    document = build_document(run)
-    violations = check_resources(
-        document["resources"], environment=run.stack_file.config.get(f"{PROJECT}:environment"), stack_config=document["config"]
-    )
-    document["violations"] = [asdict(v) for v in violations]
+    document, violations = evaluate(run, cost_approved=args.cost_approved)
     # The same path as `preflight cost` over the written document: same records, regions, usage.
     try:
         parsed = parse_document(document, f"plan of {run.stack}")
@@ -70,20 +76,28 @@ def main(argv: list[str]) -> int:
         region, usage, _ = resolve_inputs(parsed)
         environment = parsed.environment or run.stack
         advice = render_advice(advise(parsed.records, region, usage, environment), environment)
+        guardrails = parse_guardrails(parsed.guardrails)
     except DocumentError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"Stack {run.stack} in {run.stack_file.region}: offline plan under Pulumi mocks (nothing was deployed)\n")
-    print("\n".join(render_tree(run, width)))
+    if args.by_type:
+        print("Resources by type (the tree without --by-type):")
+        print("\n".join(render_counts(run)))
+    else:
+        print("\n".join(render_tree(run, width)))
     print("\nPolicy findings (the pack in policy/, as `pulumi preview --policy-pack policy` runs it):")
     print("\n".join(render_violations(violations, width)))
+    approved = [v for v in violations if v.policy == COST_POLICY] if args.cost_approved else []
+    if approved:
+        who = f" by {args.approved_by}" if args.approved_by else ""
+        print("\n".join(wrap(f"  {COST_POLICY}: approved{who} (label `{APPROVAL_LABEL}`): reported above, not enforced", width)))
     print()
     print(text_report("Monthly cost estimate (on-demand list prices)", document["cost"], "stack config costUsage", width=width))
+    for line in guardrail_warnings(guardrails, document["cost"]):
+        print("\n".join(wrap(f"Cost guardrail warning: {line}", width)) + "\n")
     print(f"Cheaper at the same availability ({environment}; `preflight cost --advise` on the plan document):")
-    print("\n".join(fit(line, "", width) for line in advice) + "\n")
-    if args.by_type:
-        print("Resources by type:")
-        print("\n".join(render_counts(run)) + "\n")
+    print("\n".join(folded for line in advice for folded in wrap(line, width, "      ")) + "\n")
     print("Secrets still to set:")
     print("\n".join(render_secrets(run, width)))
     if args.json is not None:
@@ -97,17 +111,31 @@ def main(argv: list[str]) -> int:
     if args.scan:
         print("\ncheckov (the ecosystem's AWS checks over the plan in Terraform's format):")
         scan_failed = scan_summary(document) != 0
-    summary = summarize(run, violations, document["cost"])
+    summary = summarize(run, violations, document["cost"], scan_failed=scan_failed)
     print()
     print("\n".join(summary.lines()))
     # A mandatory violation fails the plan as it would fail `pulumi preview --policy-pack`.
     if summary.mandatory:
         print(f"error: {refusal(violations)}", file=sys.stderr)
-        return 1
-    if scan_failed:
+    elif scan_failed:
         print("error: checkov reports findings not in policy/checkov-skips.yaml (listed above)", file=sys.stderr)
-        return 1
-    return 0
+    return summary.exit_code
+
+
+def evaluate(run: Run, *, cost_approved: bool = False) -> tuple[dict[str, Any], list[Violation]]:
+    """The plan document and the policy pack's findings, with the stack's own guardrail settings:
+    exactly what `make plan` checks (the own-stack test calls this too). With `cost_approved` the
+    cost-guardrails policy is advisory, as the workflow's policy config makes it for a real preview."""
+    document = build_document(run)
+    policy_config = {COST_POLICY: "advisory"} if cost_approved else {}
+    violations = check_resources(
+        document["resources"],
+        policy_config,
+        environment=run.stack_file.config.get(f"{PROJECT}:environment"),
+        stack_config=document["config"],
+    )
+    document["violations"] = [asdict(v) for v in violations]
+    return document, violations
 
 
 def scan_summary(document: dict[str, object]) -> int:
@@ -118,7 +146,7 @@ def scan_summary(document: dict[str, object]) -> int:
         return scan_main([str(path)])
 
 
-def summarize(run: Run, violations: list[Violation], cost: Mapping[str, Any]) -> PlanSummary:
+def summarize(run: Run, violations: list[Violation], cost: Mapping[str, Any], *, scan_failed: bool = False) -> PlanSummary:
     custom = [r for r in run.resources if r.custom]
     return PlanSummary(
         stack=run.stack,
@@ -129,6 +157,7 @@ def summarize(run: Run, violations: list[Violation], cost: Mapping[str, Any]) ->
         findings=Counter(v.level for v in violations),
         secrets_to_set=sorted(run.stack_file.placeholders),
         placeholders=[v.message.split(" still set", 1)[0].removeprefix("example ") for v in violations if v.policy == PLACEHOLDERS],
+        scan_failed=scan_failed,
     )
 
 

@@ -7,6 +7,7 @@ lists them as still to set.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,12 @@ from typing import Any
 import yaml
 
 from config import PROJECT, required_secret_keys
+from config.written import use_stack_file
 from preflight.stacks import discover
 
 ROOT = Path(__file__).resolve().parent.parent
+# The top-level keys of a stack file (ProjectStack in pulumi/pulumi sdk/go/common/workspace/project.go).
+STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
 
 
 class StackFileError(Exception):
@@ -60,11 +64,15 @@ def load_stack_file(stack: str, root: Path = ROOT, path: Path | None = None) -> 
     except (OSError, UnicodeDecodeError) as error:
         raise StackFileError(f"cannot read {path.name}: {getattr(error, 'strerror', None) or 'not UTF-8 text'}") from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise StackFileError(f"{path.name} is not valid YAML{where}") from None
+        raise StackFileError(yaml_error(path.name, error)) from None
     if not isinstance(document, dict) or not isinstance(document.get("config", {}), dict):
         raise StackFileError(f"{path.name}: expected a mapping with a 'config:' mapping")
+    for key in document:
+        if key not in STACK_FILE_KEYS:
+            close = difflib.get_close_matches(str(key), STACK_FILE_KEYS, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}:?" if close else f"a stack file holds {', '.join(STACK_FILE_KEYS)}"
+            raise StackFileError(f"{path.name}: unknown top-level key {key}:; {hint}")
+    use_stack_file(path)
 
     environments = _esc_environments(document.get("environment"), path.name)
     config: dict[str, str] = {}
@@ -100,6 +108,16 @@ def load_stack_file(stack: str, root: Path = ROOT, path: Path | None = None) -> 
                 # they provide is a placeholder offline, like an unset secret.
                 placeholders[full_key] = f"from Pulumi ESC ({', '.join(environments)}) if it provides it; not readable offline"
     return StackFile(stack, path, config, secret_keys, placeholders)
+
+
+def yaml_error(name: str, error: yaml.YAMLError) -> str:
+    """One line: where the YAML breaks (line and column, counted from 1) and PyYAML's reason."""
+    mark = getattr(error, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(error, "problem", None)
+    context = getattr(error, "context", None)
+    reason = "; ".join(str(part) for part in (problem, context) if part)
+    return f"{name} is not valid YAML{where}" + (f": {reason}" if reason else "")
 
 
 def _esc_environments(value: Any, file_name: str) -> list[str]:

@@ -22,10 +22,24 @@ class PlanSummary:
     findings: Mapping[str, int] = field(default_factory=dict)  # level -> count
     secrets_to_set: Sequence[str] = ()
     placeholders: Sequence[str] = ()  # kinds of example values still set (domain, image, …)
+    scan_failed: bool = False  # checkov reported a finding not accepted in policy/checkov-skips.yaml
 
     @property
     def mandatory(self) -> int:
         return self.findings.get("mandatory", 0)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.mandatory or self.scan_failed else 0
+
+    @property
+    def result(self) -> str:
+        """The exit code `preflight plan` returns, said where `make` (which exits 2 on any failure) hides it."""
+        if self.mandatory:
+            return "exit 1: a mandatory policy finding (above)"
+        if self.scan_failed:
+            return "exit 1: checkov findings not accepted in policy/checkov-skips.yaml (above)"
+        return "ok: exit 0"
 
     def lines(self) -> list[str]:
         cost = money(self.monthly_usd) + " per month"
@@ -39,6 +53,6 @@ class PlanSummary:
             ("policy findings", findings),
             ("secrets to set", secrets),
             ("example values", placeholders),
-            ("result", "exit 1: a mandatory policy finding (above)" if self.mandatory else "ok: exit 0"),
+            ("result", self.result),
         ]
         return [f"Summary of stack {self.stack}:"] + [f"  {label:<16} {text}" for label, text in rows]

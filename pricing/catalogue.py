@@ -6,10 +6,16 @@ derived by a rule AWS publishes (Valkey = 0.8 x Redis OSS; Aurora I/O-Optimized 
 1.3 x Standard), and should be re-checked before anyone relies on them to the cent.
 
 Instance sizes come from one price per family (``instance_prices``); regions other than
-us-east-1 from ``regions`` (exact figures where read, else a per-service regional ratio read
-from one reference price, and said so in the source). A region absent from ``REGIONS`` has no
-prices: the pricer then lists every billable resource there as unpriced instead of counting it
-as zero. ``find_price`` is the one lookup every caller uses.
+us-east-1 from ``regions`` and the data files of ``region_files`` (exact figures where read,
+else a per-service regional ratio read from one reference price, and said so in the source).
+Region-independent prices (``REGION_INDEPENDENT``) apply everywhere; any other price of a region
+absent from the table is missing: the pricer then lists the resource there as unpriced instead
+of counting it as zero. ``find_price`` is the one lookup every caller uses.
+
+Each price says how it was obtained (``basis``): ``page`` or ``price-list`` (AWS's own pricing
+page or Price List offer file), ``rule`` (a rule AWS states, such as Valkey = 0.8 x Redis OSS),
+or, marked ``secondary``, ``secondary`` (a third-party table or copy), ``ratio`` (a regional
+ratio) and ``assumed`` (taken as in us-east-1 without a reading there).
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pricing import instance_prices
+from pricing.region_files import SECONDARY_BASES, load_region_files
+from pricing.regions import ASSUMED_SAME, REGION_INDEPENDENT, SAME_EVERYWHERE, RegionPrices
 from pricing.regions import READ_ON as REGIONS_READ_ON
-from pricing.regions import REGIONS, SAME_EVERYWHERE
+from pricing.regions import REGIONS as READ_REGIONS
 
 HOURS_PER_MONTH = Decimal(730)  # the convention AWS's calculator and Infracost use
 CHECKED = "2026-11"
@@ -56,6 +64,12 @@ class Price:
     source: str
     date: str = CHECKED
     confirmed: bool = True
+    basis: str = "page"  # how the figure was obtained (module docstring)
+
+    @property
+    def secondary(self) -> bool:
+        """Read from a secondary source (a third-party table, a regional ratio, an assumption)."""
+        return self.basis in SECONDARY_BASES
 
 
 def _p(amount: str, unit: str, source: str, *, confirmed: bool = True) -> Price:
@@ -64,7 +78,7 @@ def _p(amount: str, unit: str, source: str, *, confirmed: bool = True) -> Price:
 
 def _derived(base: Price, factor: str, note: str) -> Price:
     amount = (base.amount * Decimal(factor)).normalize()
-    return Price(amount, base.unit, f"{base.source}; derived: {note}", date=base.date, confirmed=False)
+    return Price(amount, base.unit, f"{base.source}; derived: {note}", date=base.date, confirmed=False, basis=base.basis)
 
 
 def _us_east_1() -> dict[str, Price]:
@@ -184,8 +198,17 @@ def _us_east_1_price(key: str) -> Price | None:
     return None
 
 
+# Every region with a price table: the ones read into ``regions`` and the data files (an
+# imported file replaces a hand-read table of the same region).
+REGIONS: dict[str, RegionPrices] = {**READ_REGIONS, **load_region_files()}
+
 _CACHE: dict[tuple[str, str], Price | None] = {}
 _MISSING = object()
+
+
+def region_independent(key: str) -> str | None:
+    """Why ``key``'s price is the same in every region, or None."""
+    return next((why for prefix, why in REGION_INDEPENDENT.items() if key.startswith(prefix)), None)
 
 
 def find_price(region: str, key: str) -> Price | None:
@@ -195,8 +218,11 @@ def find_price(region: str, key: str) -> Price | None:
         return cached  # type: ignore[return-value]
     base = _us_east_1_price(key)
     found: Price | None
+    why = region_independent(key)
     if base is None or region == "us-east-1":
         found = base
+    elif why is not None:
+        found = Price(base.amount, base.unit, f"{base.source}; {why}", date=base.date, confirmed=base.confirmed, basis=base.basis)
     elif region not in REGIONS:
         found = None
     else:
@@ -206,6 +232,7 @@ def find_price(region: str, key: str) -> Price | None:
 
 
 def supported(region: str) -> bool:
+    """Whether the catalogue has a price table for ``region`` (else only region-independent prices)."""
     return region == "us-east-1" or region in REGIONS
 
 
@@ -219,15 +246,21 @@ def regional_price(region: str, key: str, base: Price) -> Price | None:
     table = REGIONS[region]
     if key in table.exact:
         figure, page = table.exact[key]
-        return Price(Decimal(figure), base.unit, page, date=REGIONS_READ_ON, confirmed=False)
-    for prefix, why in SAME_EVERYWHERE.items():
+        date, basis = table.dated.get(key, (REGIONS_READ_ON, "page"))
+        return Price(Decimal(figure), base.unit, page, date=date, confirmed=False, basis=basis)
+    same = (
+        table.same
+        if table.same is not None
+        else {p: (w, "assumed" if p in ASSUMED_SAME else base.basis) for p, w in SAME_EVERYWHERE.items()}
+    )
+    for prefix, (why, basis) in same.items():
         if key.startswith(prefix):
-            return Price(base.amount, base.unit, f"{base.source}; {why}", date=base.date, confirmed=base.confirmed)
+            return Price(base.amount, base.unit, f"{base.source}; {why}", date=base.date, confirmed=base.confirmed, basis=basis)
     for prefix, (ratio, reference) in table.ratios.items():
         if key.startswith(prefix):
             amount = (base.amount * _ratio(ratio)).quantize(Decimal("0.00001")).normalize()
             source = f"{base.source}; regional ratio {ratio} from {reference}"
-            return Price(amount, base.unit, source, date=REGIONS_READ_ON, confirmed=False)
+            return Price(amount, base.unit, source, date=table.ratio_dates.get(prefix, REGIONS_READ_ON), confirmed=False, basis="ratio")
     return None
 
 

@@ -18,6 +18,11 @@ MILLION = Decimal(1_000_000)
 NOT_SET = "not set"
 
 
+def import_hint(region: str) -> str:
+    """How to give the catalogue a region's prices (docs/cost.md)."""
+    return f"python -m preflight prices import --region {region}"
+
+
 class UnpricedError(Exception):
     """This resource (or one of its parts) has no price; the message says why."""
 
@@ -47,6 +52,10 @@ class PricingContext:
     assumptions: dict[str, dict[str, float | str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     partial: list[Unpriced] = field(default_factory=list)
+    # region -> catalogue keys priced from a secondary source (a third-party table, a ratio, an assumption)
+    secondary: dict[str, set[str]] = field(default_factory=dict)
+    # what Karpenter's NodePools may add at their CPU limits (the range's ceiling, not the total)
+    node_pool_ceiling: Decimal = Decimal(0)
 
     def region_of(self, record: Mapping[str, Any]) -> str:
         """The region of the record's provider, else the stack's."""
@@ -54,11 +63,13 @@ class PricingContext:
 
     def price(self, record: Mapping[str, Any], key: str, what: str) -> Decimal:
         region = self.region_of(record)
-        if not supported(region):
-            raise UnpricedError(f"no prices for region {region}")
         found = find_price(region, key)
         if found is None:
+            if not supported(region):
+                raise UnpricedError(f"no prices for region {region} (import them: {import_hint(region)})")
             raise UnpricedError(f"no price for {what} in {region}")
+        if found.secondary:
+            self.secondary.setdefault(region, set()).add(key)
         return found.amount
 
     def figure(self, record: Mapping[str, Any], key: str) -> Decimal:

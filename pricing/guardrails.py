@@ -2,9 +2,10 @@
 
 ``preflight diff`` calls ``compare`` then ``breaches`` with the base; the CrossGuard policy calls
 ``breaches`` without one (a preview has no base). A resource the head cannot price fails the
-guardrails: the total would otherwise leave it out, and a change could pass by being unpriceable.
-A resource priced in the base and unpriced in the head is left out of both sides of the delta,
-so it never reads as a saving; the delta is then marked partial.
+guardrails by default (``unpriced: refuse``): the total would otherwise leave it out, and a
+change could pass by being unpriceable; ``unpriced: warn`` checks the limits on the priced part
+and ``warnings`` says so. A resource priced in the base and unpriced in the head is left out of
+both sides of the delta, so it never reads as a saving; the delta is then marked partial.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pricing.report import CostReport
 GUARDRAILS_CONFIG_KEY = GUARDRAILS_KEY
 APPROVAL_LABEL = "cost-approved"
 _FIELDS = {"maxMonthlyUsd": "max_monthly_usd", "maxIncreaseUsd": "max_increase_usd", "maxIncreasePercent": "max_increase_percent"}
+UNPRICED_KEY = "unpriced"
+UNPRICED_CHOICES = ("refuse", "warn")
 _SHOWN = 3  # contributors named in a reason
 
 
@@ -29,6 +32,7 @@ class Guardrails:
     max_monthly_usd: float | None = None
     max_increase_usd: float | None = None
     max_increase_percent: float | None = None
+    unpriced: str = "refuse"  # or "warn": what an unpriced resource does when a limit is set
 
     @property
     def any(self) -> bool:
@@ -47,13 +51,19 @@ def parse_guardrails(value: Any, where: str = GUARDRAILS_CONFIG_KEY) -> Guardrai
     if not isinstance(value, Mapping):
         raise DocumentError(f"{where} must be an object with {', '.join(_FIELDS)}")
     settings: dict[str, float] = {}
+    unpriced = "refuse"
     for key, number in value.items():
+        if key == UNPRICED_KEY:
+            if number not in UNPRICED_CHOICES:
+                raise DocumentError(f"{where}.{key} = {number!r}; allowed: {', '.join(UNPRICED_CHOICES)}")
+            unpriced = str(number)
+            continue
         if key not in _FIELDS:
-            raise DocumentError(f"{where}.{key} is not a guardrail; allowed: {', '.join(_FIELDS)}")
+            raise DocumentError(f"{where}.{key} is not a guardrail; allowed: {', '.join([*_FIELDS, UNPRICED_KEY])}")
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) or number < 0:
             raise DocumentError(f"{where}.{key} = {number!r} is not a number >= 0")
         settings[_FIELDS[key]] = float(number)
-    return Guardrails(**settings)
+    return Guardrails(**settings, unpriced=unpriced)
 
 
 @dataclass
@@ -102,11 +112,11 @@ def breaches(guardrails: Guardrails, head: CostReport, delta: CostDelta | None =
     if not guardrails.any:
         return []
     reasons: list[str] = []
-    if head["unpriced"]:
+    if head["unpriced"] and guardrails.unpriced == "refuse":
         first = head["unpriced"][0]
         reasons.append(
             f"cannot price {len({u['urn'] for u in head['unpriced']})} resource(s), so the limits cannot be checked "
-            f"(e.g. {_name(first['urn'])}: {first['reason']})"
+            f"(e.g. {_name(first['urn'])}: {first['reason']}); costGuardrails.unpriced: warn checks them on the priced part"
         )
     limit = guardrails.max_monthly_usd
     if limit is not None and head["monthly"] > limit:
@@ -121,3 +131,15 @@ def breaches(guardrails: Guardrails, head: CostReport, delta: CostDelta | None =
         if limit is not None and delta.percent is not None and delta.percent > limit:
             reasons.append(f"increase {delta.percent:+.1f}% exceeds maxIncreasePercent {limit:g}% (biggest: {_largest(increases, '+')})")
     return reasons
+
+
+def warnings(guardrails: Guardrails, head: CostReport) -> list[str]:
+    """What the guardrails let through but must say: limits checked without the unpriced resources."""
+    if not guardrails.any or guardrails.unpriced != "warn" or not head["unpriced"]:
+        return []
+    count = len({u["urn"] for u in head["unpriced"]})
+    first = head["unpriced"][0]
+    return [
+        f"{count} resource(s) unpriced (e.g. {_name(first['urn'])}: {first['reason']}): the limits were checked on the "
+        "priced part only (costGuardrails.unpriced: warn)"
+    ]

@@ -18,7 +18,7 @@ from typing import Any
 
 from pricing import scaling
 from pricing.catalogue import HOURS_PER_MONTH, supported
-from pricing.context import CENT, BadValueError, PricingContext, UnpricedError
+from pricing.context import CENT, BadValueError, PricingContext, UnpricedError, import_hint
 from pricing.documents import DocumentError, provider_regions, region_of_provider, urn_parts
 from pricing.free_types import is_free
 from pricing.report import CostReport, ResourceCost, Unpriced
@@ -28,24 +28,28 @@ from pricing.services import PRICERS
 CEILING_REFERENCE_TYPE = "m6i.xlarge"
 
 
-def node_pool_ceiling(r: Mapping[str, Any], ctx: PricingContext) -> str:
-    """The note for Karpenter's NodePool: how many vCPU it may add, and what that costs at most (roughly)."""
+def node_pool_ceiling(r: Mapping[str, Any], ctx: PricingContext) -> tuple[str, Decimal]:
+    """The note for Karpenter's NodePool (how many vCPU it may add, and what that costs at most,
+    roughly) and that monthly figure, which the range's ceiling includes (0 when it cannot be priced)."""
     limit = str(((r["inputs"].get("spec") or {}).get("limits") or {}).get("cpu", "unknown"))
     text = f"{r['name']}: Karpenter may add up to {limit} vCPU of nodes above the node group (spec.limits.cpu, the cost ceiling)"
     try:
         price: Decimal | None = ctx.price(r, f"ec2.instance.{CEILING_REFERENCE_TYPE}", CEILING_REFERENCE_TYPE)
     except UnpricedError:
         price = None
+    monthly = Decimal(0)
     if price is not None and limit.isdigit():
         monthly = price / 4 * Decimal(limit) * HOURS_PER_MONTH
-        text += f", about ${monthly:,.0f} a month at {CEILING_REFERENCE_TYPE} on-demand prices; not in the total"
-    return text + "."
+        text += f", about ${monthly:,.0f} a month at {CEILING_REFERENCE_TYPE} on-demand prices: in the range's ceiling, not the total"
+    return text + ".", monthly
 
 
 def _notes_for_free(r: Mapping[str, Any], ctx: PricingContext) -> None:
     inputs = r["inputs"]
     if r["type"] == "kubernetes:karpenter.sh/v1:NodePool":
-        ctx.note(node_pool_ceiling(r, ctx))
+        text, monthly = node_pool_ceiling(r, ctx)
+        ctx.note(text)
+        ctx.node_pool_ceiling += monthly
     if r["type"] == "aws:appautoscaling/target:Target" and inputs.get("serviceNamespace") == "rds":
         ctx.note(
             f"{r['name']}: Aurora read replicas may scale up to maxCapacity {inputs.get('maxCapacity')}; "
@@ -96,7 +100,9 @@ def price_resources(
     plain = [dict(r) for r in records]
     report = _price([*plain, *scaling.added_readers(plain, "floor")], region, usage)
     report["floor"] = _price(scaling.scaled(plain, "floor"), region, usage)["monthly"]
-    report["ceiling"] = _price(scaling.scaled(plain, "ceiling"), region, usage)["monthly"]
+    # The ceiling is every autoscaler at its limit: node groups at maxSize, readers at maxCapacity,
+    # and Karpenter's NodePool at spec.limits.cpu (priced at the reference type, as its note says).
+    report["ceiling"] = _price(scaling.scaled(plain, "ceiling"), region, usage, with_node_pools=True)["monthly"]
     peak = scaling.peak_nodes(plain)
     if peak is not None:
         nodes, instance_type = peak
@@ -111,6 +117,8 @@ def _price(
     records: Iterable[Mapping[str, Any]],
     region: str,
     usage: Mapping[str, Mapping[str, float]] | None = None,
+    *,
+    with_node_pools: bool = False,
 ) -> CostReport:
     records = list(records)
     regions = provider_regions(records)
@@ -165,7 +173,18 @@ def _price(
             }
         )
     if not supported(region):
-        ctx.note(f"The catalogue has no prices for {region}: every billable resource there is unpriced.")
+        ctx.note(
+            f"The catalogue has no prices for {region}: only region-independent prices (EKS control plane, KMS keys, "
+            f"Route 53, CloudFront) apply there; `{import_hint(region)}` adds the rest from AWS's Price List files."
+        )
+    for where, keys in sorted(ctx.secondary.items()):
+        ctx.note(
+            f"{len(keys)} price(s) used in {where} are secondary (a third-party copy of AWS's offer files, a regional "
+            f"ratio or an assumption; pricing/region_data/{where}.json says which), e.g. {', '.join(sorted(keys)[:3])}: "
+            f"`{import_hint(where)}` replaces them with AWS's own figures."
+        )
+    if with_node_pools:
+        total += ctx.node_pool_ceiling
     return {
         "currency": "USD",
         "region": region,

@@ -4,9 +4,15 @@ Each region has ``exact`` figures (read from the service's pricing page with tha
 selected) and ``ratios``: for instance families, one reference size is read in the region and
 its ratio to us-east-1 is applied to every size of the service, because the pages list
 dozens of sizes per region. The source of every derived price says which reference it came
-from. Services priced the same in every region (or by edge location, like CloudFront) are in
-``SAME_EVERYWHERE``. A key that matches none of these has no price in that region: the pricer
-then lists the resource as unpriced; it never falls back to the us-east-1 figure silently.
+from. ``REGION_INDEPENDENT`` prices (the EKS control plane, KMS keys, Route 53, CloudFront) apply
+in every region, listed here or not; ``SAME_EVERYWHERE`` holds the prices found equal to
+us-east-1 in the regions of this table (each region says which of them it takes). A key that
+matches none of these has no price in that region: the pricer then lists the resource as
+unpriced; it never falls back to the us-east-1 figure silently.
+
+Regions whose prices come from AWS's Price List offer files (``python -m preflight prices
+import``), or from a secondary source in that same shape, are data files in
+``pricing/region_data/`` (``pricing/region_files.py`` reads them into this table).
 
 All figures here were read on ``READ_ON`` and are ``confirmed=False`` (one reading, one source).
 """
@@ -17,13 +23,28 @@ from dataclasses import dataclass, field
 
 READ_ON = "2026-11-29"
 
-# Key prefix -> why its price does not depend on the region.
+# Key prefix -> why its price does not depend on the region: these apply in every region, even
+# one the table below does not list (a stack there is then priced in part, never at zero).
+REGION_INDEPENDENT: dict[str, str] = {
+    "eks.cluster.": (
+        "aws.amazon.com/eks/pricing: one control-plane rate per cluster-hour with no per-region table "
+        "(also read at $0.10 in the AmazonEKS offer file for eu-west-2, 2026-09-28)"
+    ),
+    "cloudfront.": (
+        "aws.amazon.com/cloudfront/pricing: priced by the viewer's edge location, not by the origin's region; "
+        "botocore endpoints.json: cloudfront is a global endpoint (aws-global)"
+    ),
+    "route53.": "aws.amazon.com/route53/pricing: one rate card; botocore endpoints.json: route53 is a global endpoint (aws-global)",
+    "kms.key": (
+        "aws.amazon.com/kms/pricing: $1 per key-month with no per-region rate "
+        "(also read at $1 in the awskms offer file for eu-west-2, 2026-09-18)"
+    ),
+}
+
+# Key prefix -> why its us-east-1 price holds in the regions of the table (each region's
+# ``same`` names the ones it takes; the four regions read first take them all).
 SAME_EVERYWHERE: dict[str, str] = {
-    "eks.cluster.": "aws.amazon.com/eks/pricing: one control-plane rate in every commercial region",
     "ipv4.public.": "aws.amazon.com/vpc/pricing: public IPv4 is $0.005/h in every region",
-    "cloudfront.": "aws.amazon.com/cloudfront/pricing: priced by viewer location, not by the origin's region",
-    "route53.": "aws.amazon.com/route53/pricing: a global service",
-    "kms.key": "aws.amazon.com/kms/pricing: $1 per key-month in every region",
     "secretsmanager.": "aws.amazon.com/secrets-manager/pricing: $0.40 per secret-month in every region",
     "cloudwatch.alarm.": "aws.amazon.com/cloudwatch/pricing: alarm rates equal in these four regions",
     "cloudwatch.dashboard": "aws.amazon.com/cloudwatch/pricing: $3 per dashboard in every region",
@@ -37,6 +58,8 @@ SAME_EVERYWHERE: dict[str, str] = {
     "inspector.ecr.": "aws.amazon.com/inspector/pricing: image scan rates taken as equal in these four regions (not read per region)",
     "sqs.": "aws.amazon.com/sqs/pricing: standard-queue requests $0.40 per 1M in these four regions",
 }
+# Of those, the ones taken without a reading in the region: marked secondary wherever they apply.
+ASSUMED_SAME = ("backup.", "inspector.ecr.")
 
 
 @dataclass(frozen=True)
@@ -45,6 +68,12 @@ class RegionPrices:
     exact: dict[str, tuple[str, str]] = field(default_factory=dict)
     # key prefix -> (ratio to us-east-1, the reference it was computed from)
     ratios: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # SAME_EVERYWHERE prefix -> (why it holds here, basis); None: every prefix, as SAME_EVERYWHERE states
+    same: dict[str, tuple[str, str]] | None = None
+    # key -> (date, basis) where an entry is not a page read on READ_ON (a data file's entries)
+    dated: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # ratio prefix -> date the reference was read (a data file's ratios)
+    ratio_dates: dict[str, str] = field(default_factory=dict)
 
 
 def _same_as_us_east_1(page: str, keys: tuple[str, ...], values: tuple[str, ...]) -> dict[str, tuple[str, str]]:

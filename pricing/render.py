@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 from pricing.report import CostReport
+
+CEILING = "at its limits, Karpenter's NodePools included"
 
 
 def money(value: float) -> str:
@@ -51,11 +56,22 @@ def elide(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
+def wrap(text: str, width: int | None, indent: str = "    ") -> list[str]:
+    """`text` folded to `width` columns, the following lines indented: a figure or a command at its
+    end survives (the plan's terminal view); one line when `width` is None."""
+    if width is None or len(text) <= width:
+        return [text]
+    # A `command` stays on one line: its spaces are not break points.
+    kept = re.sub(r"`[^`]*`", lambda code: code.group().replace(" ", "\0"), text)
+    lines = textwrap.wrap(kept, width, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)
+    return [line.replace("\0", " ") for line in lines]
+
+
 def text_report(title: str, report: CostReport, usage_source: str, *, width: int | None = None) -> str:
     """The cost table; with `width`, resources are named without their type and the component
     column is shortened so that the table fits (the plan's terminal view)."""
     out = [f"{title}: {money(report['monthly'])} per month ({report['currency']}, {report['region']}){partial(report)}"]
-    out += [f"  range: {money(report['floor'])} (autoscaling at minimum) to {money(report['ceiling'])} (at its limits)"]
+    out += [f"  range: {money(report['floor'])} (autoscaling at minimum) to {money(report['ceiling'])} ({CEILING})"]
     if "withCommitments" in report:
         out.append(f"  with the stack's costCommitments: {money(report['withCommitments'])}")
     out.append("")
@@ -77,15 +93,15 @@ def text_report(title: str, report: CostReport, usage_source: str, *, width: int
     out += [f"  {name:<24} {money(value):>14}" for name, value in report["byComponent"].items()]
     if report["unpriced"]:
         out += ["", "Unpriced (not in the total):"]
-        unpriced = [f"  {u['urn']} ({u['type']}): {u['reason']}" for u in report["unpriced"]]
-        if width:
-            unpriced = [elide(f"  {u['urn'].rsplit('::', 1)[-1]} ({u['type']}): {u['reason']}", width) for u in report["unpriced"]]
-        out += unpriced
+        for u in report["unpriced"]:
+            name = u["urn"].rsplit("::", 1)[-1] if width else u["urn"]
+            out += wrap(f"  {name} ({u['type']}): {u['reason']}", width)
     out += ["", f"Usage assumptions (from {usage_source}):"]
     out += [f"  {key} = {value}" for key, value in _assumption_lines(report)] or ["  (none needed)"]
     if report["notes"]:
-        notes = [f"  - {note}" for note in report["notes"]]
-        out += ["", "Notes:"] + ([elide(note, width) for note in notes] if width else notes)
+        out += ["", "Notes:"]
+        for note in report["notes"]:
+            out += wrap(f"  - {note}", width)
     return "\n".join(out) + "\n"
 
 
@@ -98,7 +114,7 @@ def markdown_report(title: str, report: CostReport, usage_source: str) -> str:
         f"### {title}: {money(report['monthly'])} per month{partial(report)}",
         "",
         f"{report['currency']}, {report['region']}, on-demand list prices; range {money(report['floor'])} "
-        f"(autoscaling at minimum) to {money(report['ceiling'])} (at its limits)"
+        f"(autoscaling at minimum) to {money(report['ceiling'])} ({CEILING})"
         + (f"; {money(report['withCommitments'])} with the stack's costCommitments." if "withCommitments" in report else "."),
         "",
     ]

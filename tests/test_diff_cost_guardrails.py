@@ -128,7 +128,7 @@ def test_cost_approved_reports_the_breach_and_exits_0(tmp_path: Path, capsys: py
     (tmp_path / "head.json").write_text(json.dumps(_with(_guardrails(maxMonthlyUsd=10))))
     assert main([str(tmp_path / "base.json"), str(tmp_path / "head.json"), "--cost-approved", "--markdown"]) == 0
     captured = capsys.readouterr()
-    assert captured.err.startswith("approved (cost-approved): ") and "**Cost guardrails breached**" in captured.out
+    assert captured.err.startswith("approved with the label `cost-approved`: ") and "**Cost guardrails breached, approved" in captured.out
 
 
 def test_the_pull_request_workflow_honours_the_approval_label() -> None:

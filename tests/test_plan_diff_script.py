@@ -7,6 +7,7 @@ the script's own logic runs without planning anything.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -75,3 +76,34 @@ def test_a_failed_base_plan_is_reported_as_the_base_branchs(sides: tuple[Path, P
     (base / "FAIL").write_text("no stack file")
     code, comment = _run(base, head, env)
     assert code == 2 and "The offline plan of the base branch failed: `error: no stack file`" in comment
+
+
+FAKE_MAKE_RECORDING = FAKE_MAKE.replace(
+    'cp "$dir/plan.json" "$json"', 'printf "%s\\n" "$@" > "$dir/make-args"\ncp "$dir/plan.json" "$json"'
+)
+
+
+def _breaching(head: Path) -> None:
+    """The head's plan with a monthly limit it exceeds."""
+    document = json.loads(PLAN.read_text())
+    document["config"]["email-platform:costGuardrails"] = {"maxMonthlyUsd": 1}
+    (head / "plan.json").write_text(json.dumps(document))
+
+
+def test_a_cost_breach_fails_without_the_label(sides: tuple[Path, Path, dict[str, str]]) -> None:
+    base, head, env = sides
+    _breaching(head)
+    code, comment = _run(base, head, env)
+    assert code == 1 and "**Cost guardrails breached** (the workflow fails unless" in comment
+
+
+def test_the_label_passes_a_breach_and_the_comment_says_who_approved_what(sides: tuple[Path, Path, dict[str, str]]) -> None:
+    base, head, env = sides
+    (base.parent / "bin" / "make").write_text(FAKE_MAKE_RECORDING)
+    _breaching(head)
+    code, comment = _run(base, head, {**env, "COST_APPROVED": "true", "COST_APPROVED_BY": "octo-cat; rm -rf /"})
+    assert code == 0
+    assert "**Cost guardrails breached, approved by @octo-catrm-rf with the label `cost-approved`:**" in comment
+    assert "> - monthly $" in comment and "exceeds maxMonthlyUsd $1.00" in comment
+    # The head's plan ran with the approval (the login kept to letters, digits and hyphens).
+    assert "ARGS=--cost-approved --approved-by=octo-catrm-rf" in (head / "make-args").read_text().splitlines()

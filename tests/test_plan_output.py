@@ -41,16 +41,19 @@ def test_the_default_view_fits_120_columns_and_ends_with_the_summary(planned: Ru
     assert summary[4].endswith("(email-platform:emailApiKey)") and "3 (" in summary[5]
 
 
-def test_wide_prints_whole_lines_and_by_type_adds_the_counts(planned: Run, capsys: pytest.CaptureFixture[str]) -> None:
+def test_wide_prints_whole_lines_and_by_type_replaces_the_tree_with_the_counts(planned: Run, capsys: pytest.CaptureFixture[str]) -> None:
     _, narrow, _ = _plan(capsys)
-    _, wide, _ = _plan(capsys, "--wide", "--by-type")
+    _, wide, _ = _plan(capsys, "--wide")
     assert max(len(line) for line in wide) > plan_command.WIDTH
     eks = next(line for line in wide if "cluster-eks (aws:eks/cluster:Cluster)" in line)
     assert "publicAccessCidrs=[0.0.0.0/0]" in eks
     assert next(line for line in narrow if "cluster-eks (aws:eks/cluster:Cluster)" in line).endswith("…")
-    counts = wide[wide.index("Resources by type:") + 1 :]
+    _, by_type, _ = _plan(capsys, "--by-type")
+    assert not any("cluster-eks (aws:eks/cluster:Cluster)" in line for line in by_type)  # no tree
+    counts = by_type[by_type.index("Resources by type (the tree without --by-type):") + 1 :]
     total = next(line for line in counts if line.split()[0] == "total")
     assert int(total.split()[1]) == sum(r.custom for r in planned.resources)
+    assert "Summary of stack production:" in by_type  # the rest of the plan is there
 
 
 def test_a_mandatory_finding_exits_1_with_its_reason_on_stderr(

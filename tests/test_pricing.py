@@ -118,10 +118,15 @@ def test_unknown_type_is_listed_unpriced_not_dropped() -> None:
     ]
 
 
-def test_region_without_prices_lists_every_billable_resource() -> None:
+def test_region_without_prices_lists_every_regional_resource_and_names_the_importer() -> None:
     report = price_resources([rec("aws:ec2/natGateway:NatGateway", "nat", {}), rec("aws:ec2/vpc:Vpc", "vpc", {})], "ap-south-2")
     assert report["resources"] == []
-    assert [(u["type"], u["reason"]) for u in report["unpriced"]] == [("aws:ec2/natGateway:NatGateway", "no prices for region ap-south-2")]
+    assert [(u["type"], u["reason"]) for u in report["unpriced"]] == [
+        (
+            "aws:ec2/natGateway:NatGateway",
+            "no prices for region ap-south-2 (import them: python -m preflight prices import --region ap-south-2)",
+        )
+    ]
 
 
 def test_instance_class_without_price_is_unpriced_with_its_name() -> None:
@@ -144,7 +149,7 @@ def test_no_type_is_both_free_and_priced() -> None:
 def test_every_catalogue_price_is_dated_and_sourced() -> None:
     for prices in CATALOGUE.values():
         for key, price in prices.items():
-            assert re.fullmatch(r"2026-11(-\d\d)?", price.date) and price.source, key
+            assert re.fullmatch(r"2026-\d\d(-\d\d)?", price.date) and price.source, key
 
 
 def test_eks_version_past_standard_support_costs_extended_support() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -11,8 +12,8 @@ from config.database import AURORA_INSTANCE_CLASSES
 from config.instance_types import NODE_INSTANCE_TYPES
 from config.redis import ELASTICACHE_NODE_TYPES
 from pricing import price_resources
-from pricing.catalogue import CATALOGUE, US_EAST_1, find_price
-from pricing.regions import REGIONS, SAME_EVERYWHERE
+from pricing.catalogue import CATALOGUE, REGIONS, US_EAST_1, find_price, region_independent
+from pricing.regions import REGION_INDEPENDENT, SAME_EVERYWHERE
 
 PREFIX = "urn:pulumi:production::email-platform::"
 SUPPORTED = ("us-east-1", *REGIONS)
@@ -35,7 +36,7 @@ def test_every_accepted_instance_type_class_and_node_type_has_a_dated_sourced_pr
     assert missing == []
     for key in accepted_keys():
         price = find_price(region, key)
-        assert price is not None and price.amount > 0 and price.source and price.date.startswith("2026-11"), key
+        assert price is not None and price.amount > 0 and price.source and re.fullmatch(r"2026-\d\d(-\d\d)?", price.date), key
 
 
 @pytest.mark.parametrize("region", [r for r in SUPPORTED if r != "us-east-1"])
@@ -43,8 +44,11 @@ def test_every_us_east_1_entry_has_a_price_in_each_region_by_a_stated_method(reg
     assert set(CATALOGUE[region]) == set(US_EAST_1)
     for key, price in CATALOGUE[region].items():
         read_there = region in price.source or "regional ratio" in price.source
-        # The us-east-1 figure is reused only where the page says the price does not vary by region.
-        same_everywhere = any(why in price.source for why in SAME_EVERYWHERE.values()) and price.amount == US_EAST_1[key].amount
+        # The us-east-1 figure is reused only where a source says the price does not vary by region,
+        # or the region's table says why it takes it (and the price is then marked by its basis).
+        stated = [*SAME_EVERYWHERE.values(), *REGION_INDEPENDENT.values()]
+        stated += [why for why, _ in (REGIONS[region].same or {}).values()]
+        same_everywhere = any(why in price.source for why in stated) and price.amount == US_EAST_1[key].amount
         assert read_there or same_everywhere, key
 
 
@@ -62,8 +66,21 @@ def test_sizes_scale_from_the_large_price() -> None:
 def test_a_region_without_prices_is_unpriced_not_us_east_1() -> None:
     assert find_price("ap-south-1", "nat.hour") is None
     report = price_resources([_nat("nat")], "ap-south-1")
-    assert report["monthly"] == 0 and [u["reason"] for u in report["unpriced"]] == ["no prices for region ap-south-1"]
-    assert any("no prices for ap-south-1" in note for note in report["notes"])
+    assert report["monthly"] == 0 and [u["reason"] for u in report["unpriced"]] == [
+        "no prices for region ap-south-1 (import them: python -m preflight prices import --region ap-south-1)"
+    ]
+    assert any("no prices for ap-south-1" in note and "prices import --region ap-south-1" in note for note in report["notes"])
+
+
+@pytest.mark.parametrize("key", ["eks.cluster.standard", "eks.cluster.extended", "kms.key", "route53.zone", "cloudfront.transfer.gb"])
+def test_region_independent_prices_apply_in_a_region_without_a_table(key: str) -> None:
+    assert "ap-south-2" not in SUPPORTED
+    price = find_price("ap-south-2", key)
+    assert price is not None and price.amount == US_EAST_1[key].amount and any(why in price.source for why in REGION_INDEPENDENT.values())
+
+
+def test_a_regional_price_is_not_taken_as_region_independent() -> None:
+    assert [key for key in US_EAST_1 if key.startswith(("nat.", "ec2.", "ebs.", "alb.")) and region_independent(key)] == []
 
 
 def _nat(name: str, provider: str | None = None) -> dict[str, Any]:

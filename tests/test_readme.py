@@ -19,10 +19,24 @@ def test_the_caveat_and_the_quickstart_fit_one_screen() -> None:
     assert "make plan " in quickstart and "make test " in quickstart
 
 
-def test_making_a_stack_of_ones_own_covers_region_zones_versions_and_secrets() -> None:
+def test_making_a_stack_of_ones_own_is_the_command_then_the_values_secrets_plan_and_deploy_list() -> None:
     section = "\n".join(README[README.index("## Make your own stack") : README.index("## Docs")])
-    for needle in ("cp Pulumi.staging.yaml Pulumi.dev.yaml", "aws:region", "availabilityZones", 'engineVersion: "16.9"', "--secret"):
+    for needle in (
+        "make new-stack NAME=",
+        "python -m preflight new-stack",
+        "--secret",
+        "make plan STACK=",
+        "DEPLOY_STACKS",
+        "prices import",
+    ):
         assert needle in section, needle
+    assert "cp Pulumi." not in section  # the examples are not the way to a stack of one's own
+
+
+def test_the_readme_says_what_make_test_and_the_exit_codes_are() -> None:
+    text = " ".join("\n".join(README).split())
+    assert "`make` itself exits 2 on any failure" in text and ".venv/bin/python -m preflight plan --stack S" in text
+    assert "checks every `Pulumi.*.yaml` in the repository as `make plan` does" in text
 
 
 def test_every_link_resolves() -> None:

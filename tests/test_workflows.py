@@ -74,14 +74,35 @@ def test_no_long_lived_aws_keys_and_oidc_only_where_needed() -> None:
             assert (job.get("permissions", {}).get("id-token") == "write") == uses_aws, f"{path.name}:{name}"
 
 
-def _matrix_from_discovery(workflow: dict[Any, Any], job: str) -> None:
-    """The job's stacks are the `stacks` job's output, which runs preflight/stacks.py."""
+def _matrix_from_discovery(workflow: dict[Any, Any], job: str, output: str = "stacks") -> None:
+    """The job's stacks are an output of the `stacks` job, which runs preflight/stacks.py on the
+    stacks the repository variable DEPLOY_STACKS names; an empty list skips the job (a matrix
+    cannot be empty)."""
     jobs = workflow["jobs"]
-    assert jobs[job]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+    assert jobs[job]["strategy"]["matrix"]["stack"] == f"${{{{ fromJSON(needs.stacks.outputs.{output}) }}}}"
     assert "stacks" in ([jobs[job]["needs"]] if isinstance(jobs[job]["needs"], str) else jobs[job]["needs"])
     (listing,) = [s for s in jobs["stacks"]["steps"] if "run" in s]
-    assert listing["run"] == 'echo "stacks=$(python3 preflight/stacks.py --json)" >> "$GITHUB_OUTPUT"'
-    assert jobs["stacks"]["outputs"]["stacks"] == "${{ steps.list.outputs.stacks }}"
+    assert listing["env"] == {"DEPLOY_STACKS": "${{ vars.DEPLOY_STACKS }}"}
+    assert 'python3 preflight/stacks.py --json --named "$DEPLOY_STACKS"' in listing["run"]
+    assert jobs["stacks"]["outputs"][output] == f"${{{{ steps.list.outputs.{output} }}}}"
+
+
+def test_only_the_stacks_the_repository_names_deploy_preview_or_refresh() -> None:
+    """Deploy, preview and drift take the DEPLOY_STACKS list (none by default): never every file."""
+    for name, job, output in (
+        ("deploy.yml", "deploy", "stacks"),
+        ("drift.yml", "refresh", "stacks"),
+        ("pull-request.yml", "preview", "deployed"),
+    ):
+        workflow = _load(name)
+        _matrix_from_discovery(workflow, job, output)
+        run = next(s["run"] for s in workflow["jobs"]["stacks"]["steps"] if "run" in s)
+        line = next(line for line in run.splitlines() if f"{output}=" in line)
+        assert "--all-when-unnamed" not in line, name
+        assert f"needs.stacks.outputs.{output} != '[]'" in workflow["jobs"][job]["if"], name
+    # The offline diff plans every stack file while none is named: it deploys nothing.
+    run = next(s["run"] for s in _load("pull-request.yml")["jobs"]["stacks"]["steps"] if "run" in s)
+    assert '--named "$DEPLOY_STACKS" --all-when-unnamed)' in next(line for line in run.splitlines() if "stacks=" in line)
 
 
 def test_deploy_is_a_no_op_until_configured() -> None:
@@ -90,10 +111,10 @@ def test_deploy_is_a_no_op_until_configured() -> None:
     assert "if" not in jobs["test"]
     for name, job in jobs.items():
         if name != "test":
-            assert job["if"] == "vars.DEPLOY_ENABLED == 'true'", name
+            assert job["if"].startswith("vars.DEPLOY_ENABLED == 'true'"), name
 
 
-def test_deploy_rolls_out_every_stack_one_at_a_time_production_last() -> None:
+def test_deploy_rolls_out_the_named_stacks_one_at_a_time() -> None:
     workflow = _load("deploy.yml")
     _matrix_from_discovery(workflow, "deploy")
     deploy = workflow["jobs"]["deploy"]
@@ -123,7 +144,7 @@ def test_pull_request_diffs_each_stack_and_previews_only_with_credentials() -> N
     jobs = workflow["jobs"]
     assert "make test" in jobs["test"]["steps"][-1]["run"]
     _matrix_from_discovery(workflow, "plan-diff")
-    _matrix_from_discovery(workflow, "preview")
+    _matrix_from_discovery(workflow, "preview", "deployed")
     diff = jobs["plan-diff"]
     runs = "\n".join(s.get("run", "") for s in diff["steps"])
     assert 'head/.ci/plan-diff "$STACK" base head' in runs
@@ -135,12 +156,28 @@ def test_pull_request_diffs_each_stack_and_previews_only_with_credentials() -> N
     assert action["with"]["comment-on-pr"] is True and action["with"]["policyPacks"] == "policy" and action["with"]["diff"] is True
 
 
+def test_cost_approved_passes_the_labels_actor_to_the_plan_and_the_diff() -> None:
+    """With the label, .ci/plan-diff plans with --cost-approved and names who applied it (the
+    last `labeled` event of the pull request's timeline), with only the job's own token."""
+    diff = _load("pull-request.yml")["jobs"]["plan-diff"]
+    assert diff["env"]["COST_APPROVED"] == "${{ contains(github.event.pull_request.labels.*.name, 'cost-approved') }}"
+    approval = next(s for s in diff["steps"] if s.get("id") == "approval")
+    assert approval["if"] == "env.COST_APPROVED == 'true'"
+    assert 'select(.event == "labeled" and .label.name == "cost-approved") | .actor.login' in approval["run"]
+    assert "/timeline" in approval["run"] and approval["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert diff["permissions"]["pull-requests"] in ("read", "write")  # the timeline needs pull-requests: read
+    step = next(s for s in diff["steps"] if s.get("id") == "diff")
+    assert step["env"]["COST_APPROVED_BY"] == "${{ steps.approval.outputs.by }}"
+    script = (ROOT / ".ci" / "plan-diff").read_text()
+    assert "--cost-approved --approved-by" in script and 'plan "$head" head "$plan_args"' in script
+
+
 def test_drift_refreshes_each_stack_preview_only_with_the_read_only_role() -> None:
     workflow = _load("drift.yml")
     assert set(workflow[True]) == {"schedule", "workflow_dispatch"}  # YAML reads `on` as True
     job = workflow["jobs"]["refresh"]
     _matrix_from_discovery(workflow, "refresh")
-    assert job["if"] == "vars.AWS_DRIFT_ROLE_ARN != ''"
+    assert job["if"].startswith("vars.AWS_DRIFT_ROLE_ARN != ''")
     assert job["permissions"] == {"contents": "read", "id-token": "write", "issues": "write"}
     credentials = next(s for s in job["steps"] if "configure-aws-credentials" in s.get("uses", ""))
     assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DRIFT_ROLE_ARN }}"
