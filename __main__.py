@@ -246,7 +246,7 @@ if stack.observability.enabled and cluster.eks_cluster is not None:
         opts=aws_only,
     )
 
-# ── backups: AWS Backup of Aurora, copied to a second region ──
+# ── backups: AWS Backup of Aurora, copied to a second region; failed jobs reach the alarm topic ──
 # The copy region gets its own provider, tagged like the others.
 copy_provider = (
     tagged_aws_provider(f"aws-{stack.backup.copy_region}", stack.backup.copy_region, basics.default_tags)
@@ -255,7 +255,13 @@ copy_provider = (
 )
 backup = Backup(
     "backup",
-    BackupArgs(stack.backup, prefix=basics.name_prefix, database_cluster_arn=database.cluster.arn, copy_provider=copy_provider),
+    BackupArgs(
+        stack.backup,
+        prefix=basics.name_prefix,
+        database_cluster_arn=database.cluster.arn,
+        alarm_topic_arn=monitoring.topic_arn,  # failed backup, copy and restore jobs
+        copy_provider=copy_provider,
+    ),
     opts=aws_only,
 )
 
