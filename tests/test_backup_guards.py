@@ -198,3 +198,13 @@ def test_the_rule_is_priced_as_free_not_left_unpriced(production: Run) -> None:
     document = parse_document(build_document(production))
     report = price_resources(document.records, document.region or "us-east-1", document.usage)
     assert rule.urn not in {u["urn"] for u in report["unpriced"]}
+
+
+def test_copy_jobs_start_in_the_stack_region_where_the_rule_listens(production: Run) -> None:
+    """A copy job is started in its source region: StartCopyJob takes the source vault by name (a
+    vault of the region it is called in) and the destination by ARN, so the rule there hears it."""
+    copy = botocore.session.get_session().get_service_model("backup").operation_model("StartCopyJob").input_shape.members
+    assert {"SourceBackupVaultName", "DestinationBackupVaultArn"} <= set(copy) and "SourceBackupVaultArn" not in copy
+    (rule,) = [r for r in production.of_type(RULE) if r.name == "backup-failed-jobs"]
+    (vault,) = [v for v in production.of_type("aws:backup/vault:Vault") if v.name == "backup-vault"]
+    assert rule.provider == vault.provider, "the rule lives where the plan's own vault (the copies' source) does"
