@@ -3,6 +3,8 @@
 Nothing else happens here: settings live in config/, resources in components/.
 """
 
+from collections.abc import Mapping, Sequence
+
 import pulumi
 
 from components.app import App, AppArgs
@@ -121,7 +123,28 @@ cdn = Cdn(
     opts=aws_only,
 )
 
-# ── app on Kubernetes ──
+# ── app on Kubernetes, and the traffic step ──
+
+
+def traffic_step(ready: Mapping[str, Sequence[pulumi.Resource]]) -> pulumi.Resource:
+    """The listener rule waits for every colour that gets traffic (its binding, its rollout with
+    readiness gates, its replicas); the App builds it between its running and its parked colours,
+    so a parked colour scales to 0 only after the rule has taken its weight away. Rolling back is
+    moving the weights back in stack config; only this rule changes."""
+    traffic = TrafficSplit(
+        "traffic",
+        TrafficSplitArgs(
+            listener_arn=load_balancer.https_listener.arn,
+            target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
+            weights=stack.app.weights,
+            ready=[resource for colour, weight in stack.app.weights.items() if weight > 0 for resource in ready[colour]],
+            host=stack.edge.origin_host,  # the Host CloudFront sends the load balancer
+        ),
+        opts=aws_only,
+    )
+    return traffic.rule
+
+
 app = App(
     "app",
     AppArgs(
@@ -147,21 +170,7 @@ app = App(
         redis_port=REDIS_PORT,
         cluster_ready=cluster.workload_ready,
         registry_credentials=stack.secrets.registry_credentials,
-    ),
-    opts=aws_only,
-)
-# The traffic step: the listener rule waits for every colour that gets traffic to finish its
-# rollout (pulumi-kubernetes awaits a Deployment until its pods are ready, readiness gates
-# included), so no request reaches a colour before it is healthy. Rolling back is moving the
-# weights back in stack config; only this rule changes.
-traffic = TrafficSplit(
-    "traffic",
-    TrafficSplitArgs(
-        listener_arn=load_balancer.https_listener.arn,
-        target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
-        weights=stack.app.weights,
-        ready=[resource for colour, weight in stack.app.weights.items() if weight > 0 for resource in app.ready[colour]],
-        host=stack.edge.origin_host,  # the Host CloudFront sends the load balancer
+        traffic_step=traffic_step,
     ),
     opts=aws_only,
 )
@@ -237,7 +246,7 @@ if stack.observability.enabled and cluster.eks_cluster is not None:
         opts=aws_only,
     )
 
-# ── backups: AWS Backup of Aurora, copied to a second region ──
+# ── backups: AWS Backup of Aurora, copied to a second region; failed jobs reach the alarm topic ──
 # The copy region gets its own provider, tagged like the others.
 copy_provider = (
     tagged_aws_provider(f"aws-{stack.backup.copy_region}", stack.backup.copy_region, basics.default_tags)
@@ -246,7 +255,13 @@ copy_provider = (
 )
 backup = Backup(
     "backup",
-    BackupArgs(stack.backup, prefix=basics.name_prefix, database_cluster_arn=database.cluster.arn, copy_provider=copy_provider),
+    BackupArgs(
+        stack.backup,
+        prefix=basics.name_prefix,
+        database_cluster_arn=database.cluster.arn,
+        alarm_topic_arn=monitoring.topic_arn,  # failed backup, copy and restore jobs
+        copy_provider=copy_provider,
+    ),
     opts=aws_only,
 )
 

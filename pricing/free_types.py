@@ -103,8 +103,11 @@ FREE_TYPES: frozenset[str] = frozenset(
         "aws:cloudwatch/logDelivery:LogDelivery",
         "aws:cloudwatch/logDeliverySource:LogDeliverySource",
         "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
-        # EventBridge plumbing: rules and targets are free; a connection's secret is included in the
-        # API destination's invocation charge; the bus and archive are priced by their usage.
+        # EventBridge plumbing: rules and targets are free, and so are the AWS service events they
+        # match on the default bus (aws.amazon.com/eventbridge/pricing: "AWS management events are
+        # ingested by the event bus for free"; the backup component's failed-jobs rule is one); a
+        # connection's secret is included in the API destination's invocation charge; the bus and
+        # archive are priced by their usage.
         "aws:cloudwatch/eventRule:EventRule",
         "aws:cloudwatch/eventTarget:EventTarget",
         "aws:cloudwatch/eventConnection:EventConnection",

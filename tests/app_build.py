@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 from committed_stacks import app_settings, deregistration_delay
+from dependency_graph import reaches
 
 from components.app import App, AppArgs
 from config.app import AppSettings
@@ -42,6 +43,10 @@ class Built:
 
     def depends_on(self, resource: RecordedResource, target: RecordedResource) -> bool:
         return target.urn in self.dependencies[resource.urn]
+
+    def waits_for(self, resource: RecordedResource, target: RecordedResource) -> bool:
+        """`resource` waits for `target` through any chain of dependencies (tests/dependency_graph.py)."""
+        return reaches(self.dependencies, resource.urn, target.urn)
 
 
 def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:

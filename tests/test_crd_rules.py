@@ -211,7 +211,9 @@ def test_the_bindings_pass_their_crd_and_are_replaced_when_an_immutable_field_ch
         # Only the target group can change here (type and address family are constants).
         assert binding.replace_on_changes == ["spec.targetGroupARN"]
         assert set(binding.replace_on_changes) <= set(TARGET_GROUP_BINDING_IMMUTABLE)
-        assert binding.delete_before_replace is True
+        # Named after its target group, the new binding exists beside the old one while traffic
+        # moves (create-before-delete; tests/test_traffic_order.py holds the order).
+        assert binding.delete_before_replace is False
 
 
 def _node_pool() -> dict[str, Any]:

@@ -316,7 +316,7 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_budgets_and_deployment_events_
     assert set(services[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
     assert any(s["Principal"].get("AWS") == "arn:aws:iam::123456789012:root" for s in statements), "the account keeps control"
     (topic_policy,) = built.of_type("aws:sns/topicPolicy:TopicPolicy")
-    publish, events, findings = json.loads(topic_policy.inputs["policy"])["Statement"]
+    publish, events, findings, backup_jobs = json.loads(topic_policy.inputs["policy"])["Statement"]
     assert publish["Resource"] == topic.outputs["arn"] == topic_policy.inputs["arn"]
     assert publish["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]
     assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
@@ -329,6 +329,11 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_budgets_and_deployment_events_
     assert findings["Principal"]["Service"] == "events.amazonaws.com" and findings["Resource"] == topic.outputs["arn"]
     assert findings["Condition"] == {
         "ArnEquals": {"aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/email-platform-production-image-findings"}
+    }
+    # And the backup component's failed-jobs rule on the default bus (tests/test_backup.py holds the wiring).
+    assert backup_jobs["Principal"]["Service"] == "events.amazonaws.com" and backup_jobs["Resource"] == topic.outputs["arn"]
+    assert backup_jobs["Condition"] == {
+        "ArnEquals": {"aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/email-platform-production-backup-jobs"}
     }
 
 

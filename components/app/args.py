@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -40,6 +40,10 @@ class AppArgs:
     cluster_ready: Sequence[pulumi.Resource] = field(default_factory=list)
     # A .dockerconfigjson for a private registry (secret); the pods pull with it.
     registry_credentials: pulumi.Input[str] | None = None
+    # Builds the traffic step once the running colours exist. Given what each running colour's
+    # traffic must wait for (`App.ready`), it returns what takes traffic away from a parked colour
+    # (the listener rule); a parked colour's Deployment waits for that. None: the App built alone.
+    traffic_step: Callable[[Mapping[str, Sequence[pulumi.Resource]]], pulumi.Resource] | None = None
 
 
 def check_args(args: AppArgs) -> None:

@@ -14,21 +14,47 @@ of its own (the Kubernetes documentation's hand-over of a field to a controller)
 until that many pods are ready, and the traffic step waits for it. It never re-applies
 (`ignore_changes`), so a later config change cannot scale an autoscaled colour down, and the
 field stays owned until the HPA takes it; parking deletes it.
+
+Order within one `pulumi up` (Pulumi runs independent steps in parallel, unbounded by default:
+`pulumi up --parallel`, "Allow P resource operations to run in parallel at once (1 for no
+parallelism). Defaults to unbounded"), so every "after" below is a dependency edge:
+
+- Traffic waits for the colour: the traffic step (the listener rule) depends on each weighted
+  colour's binding, Deployment and replicas handover (`ColourResources.ready`).
+- A parked colour waits for the traffic: its Deployment (the update that scales it to 0) depends
+  on the traffic step given as `park_after`, so the rule has taken the colour's weight away before
+  its pods stop. The two never form a cycle: a parked colour has no weight (config refuses weight
+  without replicas), so the rule does not wait for it.
+- A new target group gets a new binding first: the binding is named after its target group
+  (`names.binding_name`), so Pulumi creates the new one beside the old (create-before-delete; the
+  Kubernetes provider deletes first only when the name stays the same) and deletes the old one
+  at the end of the update, after the rule has moved. The binding waits until the controller has
+  reconciled it (`pulumi.com/waitFor` on `status.observedGeneration`, which the controller sets
+  only after registering the targets). Its name is on the pod template too, so the colour's pods
+  roll: the controller injects a binding's readiness gate only into pods created while the
+  binding exists (its pod_readiness_gate guide), and Pulumi counts the rollout complete only when
+  each new pod is healthy in the new target group. Only then does the rule send traffic there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components.app.args import AppArgs
-from components.app.names import NAMESPACE, PORT_NAME, colour_labels, colour_object_name
+from components.app.names import NAMESPACE, PORT_NAME, binding_name, colour_labels, colour_object_name
 from components.app.pod import PodReferences, pod_template
 from config.app import APP_PORT, ColourName
 
 TARGET_GROUP_BINDING_API = "elbv2.k8s.aws/v1beta1"
+# Ready once the controller has reconciled the binding (it sets observedGeneration after registering
+# the targets: aws-load-balancer-controller controllers/elbv2/targetgroupbinding_controller.go).
+# pulumi-kubernetes' waitFor annotation (since v4.18): "the resource will be considered ready when
+# any value exists at the given path".
+BINDING_WAIT_FOR = "jsonpath={.status.observedGeneration}"
 ROLLOUT_TIMEOUT = "15m"  # image pull + startup + ALB health checks (readiness gate) per pod
 
 
@@ -55,14 +81,26 @@ class ColourResources:
 
     @property
     def ready(self) -> list[pulumi.Resource]:
-        """What must be complete before the colour takes traffic."""
-        return [self.deployment] if self.replicas_handover is None else [self.deployment, self.replicas_handover]
+        """What must be complete before the colour takes traffic: its binding (its target group's
+        targets registered), its rollout (each pod healthy in the target group) and its replicas."""
+        handover = [] if self.replicas_handover is None else [self.replicas_handover]
+        return [self.binding, self.deployment, *handover]
 
 
 def colour_resources(
-    name: str, colour: ColourName, args: AppArgs, first: Prerequisites, pods: PodReferences, parent: pulumi.Resource
+    name: str,
+    colour: ColourName,
+    args: AppArgs,
+    first: Prerequisites,
+    pods: PodReferences,
+    parent: pulumi.Resource,
+    park_after: Sequence[pulumi.Resource] = (),
 ) -> ColourResources:
-    """The colour's objects, in the order they must exist: Service, binding, Deployment, then PDB and HPA."""
+    """The colour's objects, in the order they must exist: Service, binding, Deployment, then PDB and HPA.
+
+    `park_after`: what takes traffic away from the colour (the traffic step); a parked colour's
+    Deployment waits for it.
+    """
     provider = args.k8s_provider
     in_namespace = pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[first.namespace])
     labels = colour_labels(colour)
@@ -81,25 +119,30 @@ def colour_resources(
     # The controller's CRD and webhook must exist before the binding, and the binding
     # before the pods: the webhook injects the readiness gate only into pods created
     # while a binding selects them.
+    target_group_arn = args.target_group_arns[colour]
     binding = k8s.apiextensions.CustomResource(
         f"{name}-{colour}-binding",
         api_version=TARGET_GROUP_BINDING_API,
         kind="TargetGroupBinding",
-        metadata=metadata,
+        metadata=k8s.meta.v1.ObjectMetaArgs(
+            name=binding_name(colour, target_group_arn),
+            namespace=NAMESPACE,
+            labels=labels,
+            annotations={"pulumi.com/waitFor": BINDING_WAIT_FOR},
+        ),
         spec={
             "serviceRef": {"name": object_name, "port": APP_PORT},
-            "targetGroupARN": args.target_group_arns[colour],
+            "targetGroupARN": target_group_arn,
             "targetType": "ip",
             "ipAddressType": "ipv4",
         },
-        # The controller's webhook refuses a change of spec.targetGroupARN: a new target group
-        # means a new binding, and the old one must go first (same name).
+        # The controller's webhook refuses a change of spec.targetGroupARN (an immutable field): a
+        # new target group means a new binding, of a new name, created before the old one goes.
         opts=pulumi.ResourceOptions(
             parent=parent,
             provider=provider,
             depends_on=[first.namespace, service, first.controller_release],
             replace_on_changes=["spec.targetGroupARN"],
-            delete_before_replace=True,
         ),
     )
     replicas = args.settings.colours[colour].replicas
@@ -128,10 +171,11 @@ def colour_resources(
         ),
         # No skipAwait: Pulumi counts the Deployment as created or updated only once its
         # rollout is complete, which is what the traffic step depends on.
+        # A parked colour scales to 0 only after the traffic step has taken its weight away.
         opts=pulumi.ResourceOptions(
             parent=parent,
             provider=provider,
-            depends_on=[first.namespace, first.service_account, binding, first.network_policy],
+            depends_on=[first.namespace, first.service_account, binding, first.network_policy, *(park_after if replicas == 0 else ())],
             custom_timeouts=pulumi.CustomTimeouts(create=ROLLOUT_TIMEOUT, update=ROLLOUT_TIMEOUT),
         ),
     )

@@ -1,7 +1,7 @@
 """The email app on Kubernetes: two colours (blue and green) behind the ALB's target groups.
 
-Traffic moves by the ALB listener's forward weights (the traffic step, outside this
-component); each colour here is a Deployment, a Service and a TargetGroupBinding that keeps
+Traffic moves by the ALB listener's forward weights (the traffic step, built by the caller's
+`AppArgs.traffic_step` between the running and the parked colours); each colour here is a Deployment, a Service and a TargetGroupBinding that keeps
 its target group equal to the colour's ready pods. Moving the weights therefore changes no
 Kubernetes object, and rolling back is moving them back.
 
@@ -9,7 +9,9 @@ No request reaches a pod before it is ready, or after it has stopped serving:
 - the namespace asks the AWS Load Balancer Controller to inject readiness gates, so a pod is
   ready only once the ALB sees its target healthy; `maxUnavailable: 0` keeps old pods until
   then, and Pulumi's wait for the Deployment's rollout includes the gate, so a traffic step
-  that `depends_on` the colour's Deployment (``App.rollouts``) runs only after that;
+  that depends on the colour's ``App.ready`` (binding, rollout, replicas) runs only after that;
+- a parked colour's Deployment waits for the traffic step, so it scales to 0 only after the rule
+  has taken its weight away;
 - on shutdown the pod sleeps (preStop) longer than the target group's deregistration delay,
   and the grace period covers that sleep plus the app's own drain.
 
@@ -53,8 +55,10 @@ class App(pulumi.ComponentResource):
     services: dict[str, k8s.core.v1.Service]
     bindings: dict[str, k8s.apiextensions.CustomResource]
     rollouts: dict[str, k8s.apps.v1.Deployment]
-    # Per colour: what the traffic step waits for (its Deployment and, while it runs, its replicas handover).
+    # Per running colour: what the traffic step waits for (its binding, its Deployment, its replicas handover).
     ready: dict[str, list[pulumi.Resource]]
+    # What AppArgs.traffic_step built (the listener rule); a parked colour's Deployment waits for it.
+    traffic_step: pulumi.Resource | None
     autoscalers: dict[str, k8s.autoscaling.v2.HorizontalPodAutoscaler]
     disruption_budgets: dict[str, k8s.policy.v1.PodDisruptionBudget]
     network_policy: k8s.networking.v1.NetworkPolicy
@@ -99,13 +103,25 @@ class App(pulumi.ComponentResource):
             network_policy=self.network_policy,
             controller_release=self.controller.release,
         )
-        colours: dict[str, ColourResources] = {
-            colour: colour_resources(name, colour, args, first, pods[colour], self) for colour in COLOURS
+        # Running colours first, then the traffic step that waits for them, then the parked colours,
+        # whose Deployments wait for the traffic step (components/app/colour.py, "Order").
+        running = {
+            colour: colour_resources(name, colour, args, first, pods[colour], self)
+            for colour in COLOURS
+            if args.settings.colours[colour].replicas > 0
         }
+        self.ready = {colour: made.ready for colour, made in running.items()}
+        self.traffic_step = args.traffic_step(self.ready) if args.traffic_step is not None else None
+        park_after = [self.traffic_step] if self.traffic_step is not None else []
+        parked = {
+            colour: colour_resources(name, colour, args, first, pods[colour], self, park_after=park_after)
+            for colour in COLOURS
+            if colour not in running
+        }
+        colours: dict[str, ColourResources] = {colour: {**running, **parked}[colour] for colour in COLOURS}
         self.services = {colour: made.service for colour, made in colours.items()}
         self.bindings = {colour: made.binding for colour, made in colours.items()}
         self.rollouts = {colour: made.deployment for colour, made in colours.items()}
-        self.ready = {colour: made.ready for colour, made in colours.items()}
         self.disruption_budgets = {colour: made.disruption_budget for colour, made in colours.items()}
         self.autoscalers = {colour: made.autoscaler for colour, made in colours.items()}
 

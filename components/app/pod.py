@@ -14,7 +14,7 @@ import pulumi_kubernetes as k8s
 
 from components.app.args import AppArgs
 from components.app.environment import SSL_CERT_PATH, SSL_KEY_DIRECTORY, SSL_KEY_PATH, env_vars
-from components.app.names import CONTAINER, PORT_NAME, SERVICE_ACCOUNT, colour_labels
+from components.app.names import BINDING_ANNOTATION, CONTAINER, PORT_NAME, SERVICE_ACCOUNT, binding_name, colour_labels
 from config.app import APP_PORT, ColourName
 from config.node_pool import KUBERNETES_ARCH
 
@@ -121,6 +121,10 @@ def pod_template(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.
                 "prometheus.io/scheme": "https",
                 "prometheus.io/port": str(APP_PORT),
                 "prometheus.io/path": settings.metrics_endpoint,
+                # A new binding (a new target group) rolls the pods: each new pod then carries the
+                # new binding's readiness gate, so the rollout completes only once the pods are
+                # healthy in the new target group, before the traffic step moves there.
+                BINDING_ANNOTATION: binding_name(colour, args.target_group_arns[colour]),
             },
         ),
         spec=k8s.core.v1.PodSpecArgs(

@@ -14,14 +14,16 @@ import pulumi
 import pulumi_aws as aws
 
 from components.shared.kms import account_administers_key
+from config.backup import backup_jobs_rule_name
 from config.integrations import bus_name
 from config.monitoring import MonitoringSettings
 from config.registry import findings_rule_name
 
 # Services that publish to the topics (alarms, budgets), and so need the key and the topic.
 PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com")
-# EventBridge forwards deployment failures and rollbacks (components/integrations): it needs the
-# key too, and may publish for this stack's deployment-events bus only. Source: the EventBridge
+# EventBridge forwards deployment failures and rollbacks (components/integrations), CRITICAL image
+# findings (components/registry.py) and failed backup jobs (components/backup.py): it needs the key
+# too, and may publish for those rules of this stack only. Source: the EventBridge
 # user guide, "Amazon SNS permissions" (docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html).
 EVENTS = "events.amazonaws.com"
 
@@ -56,7 +58,7 @@ def alarm_topic(
     topic_policy = aws.sns.TopicPolicy(
         f"{name}-alarms",
         arn=topic.arn,
-        policy=topic.arn.apply(lambda arn: _topic_policy(arn, bus_name(prefix), findings_rule_name(prefix))),
+        policy=topic.arn.apply(lambda arn: _topic_policy(arn, bus_name(prefix), findings_rule_name(prefix), backup_jobs_rule_name(prefix))),
         opts=opts,
     )
     for email in settings.emails:
@@ -96,7 +98,7 @@ def _key_policy(key_arn: str) -> str:
     )
 
 
-def _topic_policy(topic_arn: str, deployments_bus: str, findings_rule: str) -> str:
+def _topic_policy(topic_arn: str, deployments_bus: str, findings_rule: str, backup_jobs_rule: str) -> str:
     region, account = topic_arn.split(":")[3:5]
     return json.dumps(
         {
@@ -127,6 +129,15 @@ def _topic_policy(topic_arn: str, deployments_bus: str, findings_rule: str) -> s
                     "Action": "SNS:Publish",
                     "Resource": topic_arn,
                     "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:events:{region}:{account}:rule/{findings_rule}"}},
+                },
+                {
+                    # The backup component's rule on the default bus forwards failed backup, copy and restore jobs.
+                    "Sid": "BackupJobFailuresPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": EVENTS},
+                    "Action": "SNS:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:events:{region}:{account}:rule/{backup_jobs_rule}"}},
                 },
             ],
         },
