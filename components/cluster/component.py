@@ -70,6 +70,8 @@ class Cluster(pulumi.ComponentResource):
     security_group_id: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
     provider: k8s.Provider
+    # What the provider authenticates with (a secret): `aws eks get-token`, as the caller unless `cluster.kubernetesRole`.
+    provider_kubeconfig: pulumi.Output[str]
     # What Kubernetes workloads (charts, the app) wait for: nodes to run on and the add-ons.
     workload_ready: list[pulumi.Resource]
     eks_cluster: aws.eks.Cluster | None = None
@@ -98,6 +100,7 @@ class Cluster(pulumi.ComponentResource):
         else:
             assert settings.node_group is not None
             provider_kubeconfig = self._create(name, args, settings, settings.node_group)
+        self.provider_kubeconfig = provider_kubeconfig
         self.provider = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=provider_kubeconfig,
