@@ -11,7 +11,6 @@ from config.basics import Basics
 from config.ci import CiSettings
 from config.cluster_access import ACCESS, KUBERNETES_ROLE, NO_ACCESS, ClusterAccess, parse_cluster_access
 from config.declare import Derived, Group, PerEnvironment, boolean, integer, string, string_map, strings
-from config.eks_versions import EKS_VERSIONS
 from config.instance_types import (
     MIN_MEMORY_GIB,
     MIN_ROOT_VOLUME_GIB,
@@ -23,6 +22,7 @@ from config.instance_types import (
 from config.network import log_retention_key
 from config.node_pool import NODE_POOL, NodePoolSettings, parse_node_pool
 from config.reader import REQUIRED, ConfigError, Section, refuse_in_production
+from policy.eks_calendar import EKS_VERSIONS
 
 ClusterMode = Literal["create", "existing"]
 CapacityType = Literal["ON_DEMAND", "SPOT"]
@@ -141,7 +141,7 @@ VERSION = string(
     "version",
     "the EKS Kubernetes version",
     choices=EKS_VERSIONS,
-    rule="versions EKS offers per its release calendar (`config/eks_versions.py`); `make plan` warns as its end of support nears",
+    rule="versions EKS offers per its release calendar (`policy/eks_calendar.py`); `make plan` warns as its end of support nears",
 )
 ENDPOINT_PUBLIC_ACCESS = boolean("endpointPublicAccess", "whether the Kubernetes API answers on the internet", default=False)
 PUBLIC_ACCESS_CIDRS = strings(

@@ -9,8 +9,7 @@ from pathlib import Path
 
 # The CLI runs this file with policy/ itself first on sys.path (and from any working directory);
 # the pack's modules import one another as the `policy` package, so the directory above it goes
-# first. That directory is the program's root; the pack imports the program's pure-data tables
-# only (config/eks_versions.py: the EKS release calendar), never its components.
+# first. That directory is the program's root, but the pack imports nothing from the program.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pulumi_policy import EnforcementLevel, PolicyPack

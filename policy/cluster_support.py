@@ -4,7 +4,7 @@ With `upgradePolicy: STANDARD` EKS upgrades a cluster at the end of its version'
 with `EXTENDED`, at the end of extended support. The stack would then still say the old version and
 the next `pulumi up` would ask EKS to go back, which it refuses. This advisory policy says so
 `warnDays` ahead (and once it has happened), with the date from the EKS release calendar
-(config/eks_versions.py) and what to set.
+(policy/eks_calendar.py) and what to set.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from config.eks_versions import CALENDAR, next_version
+from policy.eks_calendar import CALENDAR, next_version
 from policy.resource_types import EKS_CLUSTER
 from policy.specs import ADVISORY, Config, ResourcePolicySpec, StackPolicySpec, schema
 from policy.values import UNKNOWN, get
@@ -29,7 +29,7 @@ def support_messages(props: Mapping[str, Any], warn_days: int, today: date) -> l
         return []
     row = CALENDAR.get(version)
     if row is None:
-        return [f"Kubernetes {version} is not in the EKS release calendar of config/eks_versions.py; its end of support is unknown"]
+        return [f"Kubernetes {version} is not in the EKS release calendar of policy/eks_calendar.py; its end of support is unknown"]
     target = next_version(version)
     extended = policy == "EXTENDED"
     end = row.end_of_extended_support if extended else row.end_of_standard_support

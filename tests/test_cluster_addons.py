@@ -12,8 +12,8 @@ from cluster_build import build_cluster, cluster_config, cluster_settings
 from components.cluster.addons import ADDONS
 from components.observability import ADDON as CONTAINER_INSIGHTS
 from config.addon_versions import DEFAULT_VERSIONS, MANAGED_ADDONS, VERSION_PATTERN
-from config.eks_versions import EKS_VERSIONS
 from config.reader import ConfigError
+from policy.eks_calendar import EKS_VERSIONS
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
 

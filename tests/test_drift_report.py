@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from types import ModuleType
 
-from config.eks_versions import CALENDAR, next_version
+from policy.eks_calendar import CALENDAR, next_version
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / ".github" / "scripts"

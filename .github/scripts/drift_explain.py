@@ -8,7 +8,7 @@ them above the raw diff. Recognised today: EKS moved the control plane's Kuberne
 itself — at the end of standard support under `upgradePolicy: STANDARD`, at the end of extended
 support under `EXTENDED` (EKS User Guide, Kubernetes version lifecycle). The stack must then
 follow it, because a `pulumi up` still naming the old version asks EKS to downgrade, which it
-refuses. Dates come from config/eks_versions.py, read by path (stdlib only: the drift job installs
+refuses. Dates come from policy/eks_calendar.py, read by path (stdlib only: the drift job installs
 nothing).
 """
 
@@ -28,11 +28,11 @@ EKS_CLUSTER = "aws:eks/cluster:Cluster"
 
 
 def _calendar() -> ModuleType | None:
-    spec = importlib.util.spec_from_file_location("eks_versions", ROOT / "config" / "eks_versions.py")
+    spec = importlib.util.spec_from_file_location("eks_calendar", ROOT / "policy" / "eks_calendar.py")
     if spec is None or spec.loader is None:
         return None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["eks_versions"] = module  # dataclasses resolve the module by name
+    sys.modules["eks_calendar"] = module  # dataclasses resolve the module by name
     spec.loader.exec_module(module)
     return module
 

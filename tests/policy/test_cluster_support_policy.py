@@ -1,7 +1,7 @@
 """eks-version-support: an advisory finding before EKS upgrades the control plane by itself.
 
 `today` is injected, so each case says on which day it is judged; the dates come from the
-calendar table (config/eks_versions.py), never from literals here.
+calendar table (policy/eks_calendar.py), never from literals here.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from config.cluster import VERSION
-from config.eks_versions import CALENDAR, EKS_VERSIONS, next_version
 from policy.cluster_support import RESOURCE_POLICIES, WARN_DAYS, support_messages
+from policy.eks_calendar import CALENDAR, EKS_VERSIONS, next_version
 from policy.specs import ADVISORY
 from preflight.runner import Run
 

@@ -7,14 +7,15 @@ support"); at the end of extended support every cluster is ("Clusters running on
 version that has completed its 26-month lifecycle … will be auto-upgraded to the next version").
 Either way the stack still says the old version, and the next `pulumi up` would ask EKS to go
 back, which it refuses (a control plane is never downgraded). The policy
-`eks-version-support` (policy/cluster_support.py) warns ahead, and the drift report says what
-happened (.github/scripts/drift_explain.py).
+`eks-version-support` (policy/cluster_support.py) warns ahead, the drift report says what
+happened (.github/scripts/drift_explain.py), and config/cluster.py accepts the versions offered.
 
 Source: the EKS User Guide's "Amazon EKS Kubernetes release calendar"
 (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar;
 awsdocs/amazon-eks-user-guide `latest/ug/versioning/kubernetes-versions.adoc` at 013856044148),
-dates in UTC. Rows it did not list when read say where they come from instead. Only pure data
-here: the policy pack imports this module.
+dates in UTC. Rows it did not list when read say where they come from instead. Pure data (the
+standard library only): the policy pack, the program's config and the drift job (which installs
+nothing) all read it.
 """
 
 from __future__ import annotations
