@@ -12,6 +12,7 @@ from components.backup import Backup, BackupArgs
 from components.cdn import Cdn, CdnArgs
 from components.certificates import Certificates, CertificatesArgs
 from components.cluster import Cluster, ClusterArgs
+from components.cluster.state_readers import StateReaders, StateReadersArgs
 from components.cost_estimate import CostCollector
 from components.database import Database, DatabaseArgs
 from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
@@ -19,6 +20,7 @@ from components.integrations import Integrations, IntegrationsArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.monitoring import ContainerWatch, Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
+from components.observability import ADDON as CONTAINER_INSIGHTS_ADDON
 from components.observability import ContainerInsights, ContainerInsightsArgs
 from components.redis import CLUSTER_MODE as REDIS_CLUSTER_MODE
 from components.redis import Redis, RedisArgs
@@ -174,6 +176,18 @@ app = App(
     ),
     opts=aws_only,
 )
+# The drift job's refresh reads the stack's Kubernetes objects the view policy leaves out: bound
+# where they live (the app's namespace, and kube-system for the charts).
+if cluster.refresh_group is not None:
+    StateReaders(
+        "state-readers",
+        StateReadersArgs(
+            group=cluster.refresh_group,
+            namespaces={"app": app.namespace.metadata.name, "kube-system": "kube-system"},
+            k8s_provider=cluster.provider,
+        ),
+        opts=aws_only,
+    )
 
 # ── operations: alarms, dashboard, budget ──
 # Every alarm's dimensions come from the resources it watches, never from typed-in names.
@@ -239,7 +253,7 @@ if stack.observability.enabled and cluster.eks_cluster is not None:
         ContainerInsightsArgs(
             stack.observability,
             cluster_name=cluster.name,
-            cluster_version=stack.cluster.version,
+            addon_version=stack.cluster.addon_versions[CONTAINER_INSIGHTS_ADDON],
             pod_identity_agent=cluster.addons["eks-pod-identity-agent"],
             nodes=[cluster.node_group] if cluster.node_group is not None else [],
         ),

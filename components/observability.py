@@ -1,15 +1,21 @@
 """Container logs and metrics: the `amazon-cloudwatch-observability` EKS add-on with an EKS Pod Identity role.
 
-- The add-on's version is the most recent one EKS offers for the cluster's Kubernetes version
-  (`aws.eks.get_addon_version`), resolved at every preview: a cluster upgrade moves it along.
+- The add-on's version is the build pinned for the cluster's Kubernetes version
+  (config/addon_versions.py, or `cluster.addons.amazon-cloudwatch-observability.version`): a
+  cluster upgrade moves it along, and nothing else does.
 - Its CloudWatch agent and Fluent Bit run as the `cloudwatch-agent` service account in the
   `amazon-cloudwatch` namespace and get their AWS permissions through EKS Pod Identity: a role that
   trusts `pods.eks.amazonaws.com` (`sts:AssumeRole`, `sts:TagSession`) carries the
-  `CloudWatchAgentServerPolicy`, and an association names that service account. The Pod Identity
-  agent add-on (the cluster's, components/cluster/addons.py) makes the association work on the nodes. (EKS User Guide, "EKS Pod Identity" and
-  "Create IAM role with trust policy required by EKS Pod Identity"; CloudWatch User Guide, "Install
-  the CloudWatch agent with the Amazon CloudWatch Observability EKS add-on". tests/test_observability.py
-  holds the configuration to these names.)
+  `CloudWatchAgentServerPolicy`, and the add-on's own `podIdentityAssociations` argument names that
+  service account, so EKS creates the association as part of installing the add-on (EKS API
+  `CreateAddon`, `podIdentityAssociations`: "An array of EKS Pod Identity associations to be
+  created. Each association maps a Kubernetes service account to an IAM role"; pulumi-aws
+  `eks.Addon.pod_identity_associations`), not beside it where nothing orders the two. The Pod Identity
+  agent add-on (the cluster's, components/cluster/addons.py) makes the association work on the
+  nodes. (EKS User Guide, "EKS Pod Identity" and "Create IAM role with trust policy required by
+  EKS Pod Identity"; CloudWatch User Guide, "Install the CloudWatch agent with the Amazon
+  CloudWatch Observability EKS add-on". tests/test_observability.py holds the configuration to
+  these names.)
 - The log groups the add-on writes to are created first, with the configured retention; left to
   the agent they would never expire.
 """
@@ -51,7 +57,8 @@ def pod_identity_trust_policy() -> str:
 class ContainerInsightsArgs:
     settings: ObservabilitySettings
     cluster_name: pulumi.Input[str]
-    cluster_version: str  # the Kubernetes version the add-on versions are resolved for
+    # The add-on's build, pinned for the cluster's Kubernetes version (config/addon_versions.py).
+    addon_version: str
     # The cluster's eks-pod-identity-agent add-on: the association works only where it runs.
     pod_identity_agent: pulumi.Resource
     # The add-ons' pods need nodes to run on.
@@ -68,14 +75,6 @@ class ContainerInsights(pulumi.ComponentResource):
         agent = args.pod_identity_agent
         self.role = aws.iam.Role(f"{name}-agent", assume_role_policy=pod_identity_trust_policy(), opts=child)
         attachment = aws.iam.RolePolicyAttachment(f"{name}-agent", role=self.role.name, policy_arn=AGENT_POLICY, opts=child)
-        association = aws.eks.PodIdentityAssociation(
-            f"{name}-agent",
-            cluster_name=args.cluster_name,
-            namespace=NAMESPACE,
-            service_account=SERVICE_ACCOUNT,
-            role_arn=self.role.arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[agent, attachment]),
-        )
         logs_key = log_group_key(f"{name}-logs", "Encrypts the Container Insights logs", child)
         log_groups = [
             aws.cloudwatch.LogGroup(
@@ -91,15 +90,12 @@ class ContainerInsights(pulumi.ComponentResource):
             f"{name}-addon",
             cluster_name=args.cluster_name,
             addon_name=ADDON,
-            addon_version=self._latest_version(ADDON, args.cluster_version),
+            addon_version=args.addon_version,
+            # The add-on's own association: EKS makes it with the add-on (its namespace is the add-on's).
+            pod_identity_associations=[aws.eks.AddonPodIdentityAssociationArgs(role_arn=self.role.arn, service_account=SERVICE_ACCOUNT)],
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[association, *log_groups, *args.nodes]),
+            # The agent on the nodes hands out the association's credentials; the role's policy is attached first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[agent, attachment, *log_groups, *args.nodes]),
         )
         self.register_outputs({"addonVersion": self.addon.addon_version})
-
-    def _latest_version(self, addon: str, kubernetes_version: str) -> pulumi.Output[str]:
-        found = aws.eks.get_addon_version_output(
-            addon_name=addon, kubernetes_version=kubernetes_version, most_recent=True, opts=pulumi.InvokeOutputOptions(parent=self)
-        )
-        return found.version

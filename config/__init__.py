@@ -24,6 +24,7 @@ from config.backup import BACKUP, BackupSettings, parse_backup
 from config.basics import AWS_PROVIDER_KEYS, BASICS, Basics, parse_basics
 from config.capacity import check_architectures, check_capacity
 from config.cdn import CDN, CdnSettings, parse_cdn
+from config.ci import CI, CiSettings, parse_ci
 from config.cluster import CLUSTER, ClusterSettings, parse_cluster
 from config.cost_commitments import COST_COMMITMENTS, CostCommitments, parse_cost_commitments
 from config.cost_guardrails import COST_GUARDRAILS, CostGuardrailSettings, parse_cost_guardrails
@@ -73,7 +74,7 @@ _SECRET_KEYS = {spec.key for spec in SECRETS}
 # The stack file's top-level objects, in the order the config reference shows them.
 SECTIONS: tuple[Group, ...] = (
     NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, INTEGRATIONS, OBSERVABILITY, BACKUP, REGISTRY,
-    COST_USAGE, COST_GUARDRAILS, COST_COMMITMENTS,
+    COST_USAGE, COST_GUARDRAILS, COST_COMMITMENTS, CI,
 )  # fmt: skip
 # Config namespaces this program reads or whose providers it uses.
 _NAMESPACES = (PROJECT, "aws", "kubernetes", "tls", "random", "pulumi")
@@ -125,6 +126,7 @@ class StackConfig:
     cost_commitments: CostCommitments
     registry: RegistrySettings
     secrets: StackSecrets
+    ci: CiSettings
 
 
 def raw_project_config() -> dict[str, Any]:
@@ -168,7 +170,8 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
     top = Section(PROJECT, public, separator=":")
     basics = parse_basics(top, str(region), "aws:region")
     network = parse_network(NETWORK.open(top), basics)
-    cluster = parse_cluster(CLUSTER.open(top), basics)
+    ci = parse_ci(CI.open(top))
+    cluster = parse_cluster(CLUSTER.open(top), basics, ci, top.key("ci"))
     stack = StackConfig(
         basics=basics,
         network=network,
@@ -178,7 +181,7 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
         edge=parse_edge(EDGE.open(top), basics),
         cdn=parse_cdn(CDN.open(top), basics),
         app=parse_app(APP.open(top), basics),
-        # The Route 53 uptime check requests the app's own health endpoint.
+        # The uptime canaries request the app's own health endpoint.
         monitoring=parse_monitoring(MONITORING.open(top), basics),
         integrations=parse_integrations(INTEGRATIONS.open(top), basics, frozenset(reader.SECRET_KEYS)),
         backup=parse_backup(BACKUP.open(top), basics),
@@ -188,6 +191,7 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
         cost_commitments=parse_cost_commitments(COST_COMMITMENTS.open(top)),
         registry=parse_registry(REGISTRY.open(top), basics),
         secrets=_read_secrets(cluster),
+        ci=ci,
     )
     # Rules that span sections: the pod's preStop must outlast the target groups' deregistration.
     check_pre_stop(stack.app, stack.edge.deregistration_delay_seconds)

@@ -228,7 +228,7 @@ METRICS_ENDPOINT = string(
 )
 HEALTH_CHECK_ENDPOINT = string(
     "healthCheckEndpoint",
-    "the app's HEALTH_CHECK_ENDPOINT: the path the pods' probes and the Route 53 uptime check request",
+    "the app's HEALTH_CHECK_ENDPOINT: the path the pods' probes, the target groups' health checks and the uptime canaries request",
     default="/health",
     pattern=_PATH,
     meaning="must be an absolute URL path, e.g. /health",

@@ -6,8 +6,10 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Literal
 
+from config.addon_versions import ADDONS, AddonVersions, parse_addon_versions
 from config.basics import Basics
-from config.cluster_access import ACCESS, AccessGrant, parse_access
+from config.ci import CiSettings
+from config.cluster_access import ACCESS, KUBERNETES_ROLE, NO_ACCESS, ClusterAccess, parse_cluster_access
 from config.declare import Derived, Group, PerEnvironment, boolean, integer, string, string_map, strings
 from config.instance_types import (
     MIN_MEMORY_GIB,
@@ -20,13 +22,12 @@ from config.instance_types import (
 from config.network import log_retention_key
 from config.node_pool import NODE_POOL, NodePoolSettings, parse_node_pool
 from config.reader import REQUIRED, ConfigError, Section, nearest, refuse_in_production
+from policy.eks_calendar import EKS_VERSIONS
 
 ClusterMode = Literal["create", "existing"]
 CapacityType = Literal["ON_DEMAND", "SPOT"]
 UpgradePolicy = Literal["STANDARD", "EXTENDED"]
 
-# Versions EKS offers in November 2026 (standard or extended support).
-EKS_VERSIONS = ("1.31", "1.32", "1.33", "1.34", "1.35", "1.36")
 CONTROL_PLANE_LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 # Without these three an incident cannot be reconstructed: who called the API and what it did.
 REQUIRED_LOG_TYPES = ("api", "audit", "authenticator")
@@ -72,9 +73,11 @@ class ClusterSettings:
     upgrade_policy: UpgradePolicy
     node_group: NodeGroupSettings | None
     existing: ExistingCluster | None
-    # Both empty/None with mode: existing.
-    access: list[AccessGrant]
+    # Empty with mode: existing (the cluster's owner grants access).
+    access: ClusterAccess
     node_pool: NodePoolSettings | None
+    # The build of each managed add-on: the pinned table's for `version`, or the config's.
+    addon_versions: AddonVersions
 
 
 _TYPE_RULE = (
@@ -134,7 +137,12 @@ EXISTING = Group(
 )
 
 MODE = string("mode", "create an EKS cluster, or deploy into an existing one", default="create", choices=("create", "existing"))
-VERSION = string("version", "the EKS Kubernetes version", choices=EKS_VERSIONS)
+VERSION = string(
+    "version",
+    "the EKS Kubernetes version",
+    choices=EKS_VERSIONS,
+    rule="versions EKS offers per its release calendar (`policy/eks_calendar.py`); `make plan` warns as its end of support nears",
+)
 ENDPOINT_PUBLIC_ACCESS = boolean("endpointPublicAccess", "whether the Kubernetes API answers on the internet", default=False)
 PUBLIC_ACCESS_CIDRS = strings(
     "publicAccessCidrs",
@@ -168,6 +176,8 @@ CLUSTER = Group(
         LOG_TYPES,
         LOG_RETENTION_DAYS,
         ACCESS,
+        KUBERNETES_ROLE,
+        ADDONS,
         NODE_GROUP,
         NODE_POOL,
         EXISTING,
@@ -253,7 +263,7 @@ def _required_with_mode(section: Section, group: Group, mode: ClusterMode) -> No
         raise ConfigError(section.key(group.name), REQUIRED, f"this key is required with mode: {mode}")
 
 
-def parse_cluster(section: Section, basics: Basics) -> ClusterSettings:
+def parse_cluster(section: Section, basics: Basics, ci: CiSettings, ci_key: str) -> ClusterSettings:
     mode: ClusterMode = MODE.read(section)  # type: ignore[assignment]
     version = VERSION.read(section)
     public, cidrs = _public_access(section)
@@ -266,19 +276,23 @@ def parse_cluster(section: Section, basics: Basics) -> ClusterSettings:
     node_group: NodeGroupSettings | None = None
     node_pool: NodePoolSettings | None = None
     existing: ExistingCluster | None = None
-    access: list[AccessGrant] = []
+    access = NO_ACCESS
+    addon_versions = parse_addon_versions(ADDONS.open(section), version)
+    kubernetes_role = KUBERNETES_ROLE.read(section)
     if mode == "create":
         _required_with_mode(section, NODE_GROUP, mode)
         node_group = parse_node_group(NODE_GROUP.open(section), basics)
         _required_with_mode(section, NODE_POOL, mode)
         node_pool = parse_node_pool(NODE_POOL.open(section), basics.is_production, node_group.architecture)
-        access = parse_access(section.key("access"), ACCESS.read(section))
+        access = parse_cluster_access(
+            section.key("access"), ACCESS.read(section), kubernetes_role, section.key("kubernetesRole"), ci, ci_key
+        )
         if section.has("existing"):
             raise ConfigError(section.key("existing"), "…", "only with mode: existing")
     else:
         _required_with_mode(section, EXISTING, mode)
         existing = _existing(section)
-        for owned in ("nodeGroup", "nodePool", "access"):
+        for owned in ("nodeGroup", "nodePool", "access", "kubernetesRole"):
             if section.has(owned):
                 raise ConfigError(section.key(owned), "…", "only with mode: create (an existing cluster brings its own nodes and access)")
     section.finish()
@@ -295,4 +309,5 @@ def parse_cluster(section: Section, basics: Basics) -> ClusterSettings:
         existing=existing,
         access=access,
         node_pool=node_pool,
+        addon_versions=addon_versions,
     )

@@ -1,14 +1,17 @@
 """Who may reach the Kubernetes API of a cluster the stack creates: EKS access entries from config.
 
 The cluster authenticates by access entries only (no aws-auth ConfigMap) and does not make
-whoever created it an admin: every principal is listed here, with one EKS access policy,
-cluster-wide or limited to namespaces. The Kubernetes provider authenticates as the first
-role with `AmazonEKSClusterAdminPolicy` (``aws eks get-token --role-arn``), so whoever runs
-`pulumi up` (a laptop, CI) must be allowed to assume that role, and a second deployer does
-not depend on the credentials of the first.
+whoever created it an admin: every principal is listed, in `cluster.access` (people, other
+teams) or in the `ci` section (the workflows' roles, config/ci.py), with one EKS access policy
+each, cluster-wide or limited to namespaces. Both lists become one entry per role.
 
-The value of each entry is a policy name, optionally followed by `:` and comma-separated
-namespaces: `AmazonEKSViewPolicy` (the whole cluster) or `AmazonEKSEditPolicy:email-platform`.
+The Kubernetes provider authenticates as whoever runs `pulumi` (`aws eks get-token` without
+`--role-arn`): the deploy job as its deploy role, a person as their own role, each with an entry
+of their own. `cluster.kubernetesRole` names a cluster-admin role to assume instead, for a
+person whose own role has no entry.
+
+The value of each `cluster.access` entry is a policy name, optionally followed by `:` and
+comma-separated namespaces: `AmazonEKSViewPolicy` (the whole cluster) or `AmazonEKSEditPolicy:email-platform`.
 Access policies: https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
 """
 
@@ -17,14 +20,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from config.declare import string_map
+from config.ci import ROLE_ARN_MEANING, ROLE_ARN_PATTERN, CiSettings
+from config.declare import optional_string, string_map
 from config.reader import ConfigError
 
 CLUSTER_ADMIN = "AmazonEKSClusterAdminPolicy"
+VIEW = "AmazonEKSViewPolicy"
+# The Kubernetes group the drift role's entry carries; components/cluster/state_readers.py binds
+# it to the reads a refresh needs beyond AmazonEKSViewPolicy. Not `system:`-prefixed (reserved).
+REFRESH_READ_GROUP = "email-platform:refresh-readers"
 # The EKS access policies this program grants; ClusterAdmin is cluster-wide by nature.
 ACCESS_POLICIES = (CLUSTER_ADMIN, "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy")
 ACCESS_POLICY_ARN_PREFIX = "arn:aws:eks::aws:cluster-access-policy/"
-_ROLE_ARN = re.compile(r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+")
+_ROLE_ARN = re.compile(ROLE_ARN_PATTERN)
 # A Kubernetes namespace name (RFC 1123 label).
 _NAMESPACE = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 
@@ -33,8 +41,18 @@ ACCESS = string_map(
     "IAM roles that may use the Kubernetes API, each with an EKS access policy (`Policy` or `Policy:ns1,ns2`)",
     default={},
     rule=(
-        "role ARN → one of " + ", ".join(f"`{p}`" for p in ACCESS_POLICIES) + "; at least one `AmazonEKSClusterAdminPolicy` "
-        "role with `mode: create` (the provider deploys as the first; the creator gets no admin); refused with `mode: existing`"
+        "role ARN → one of " + ", ".join(f"`{p}`" for p in ACCESS_POLICIES) + "; with `mode: create` at least one "
+        "`AmazonEKSClusterAdminPolicy` role here or in `ci.deployRole` (the creator gets no admin); refused with `mode: existing`"
+    ),
+)
+KUBERNETES_ROLE = optional_string(
+    "kubernetesRole",
+    "a role the Kubernetes provider assumes (`aws eks get-token --role-arn`); unset: whoever runs pulumi, as themselves",
+    pattern=ROLE_ARN_PATTERN,
+    meaning=ROLE_ARN_MEANING,
+    rule=(
+        "an `AmazonEKSClusterAdminPolicy` role of `cluster.access`; whoever runs pulumi must be allowed to assume it; "
+        "refused beside `ci` roles (every job would assume it, the read-only ones too) and with `mode: existing`"
     ),
 )
 
@@ -53,8 +71,44 @@ class AccessGrant:
         return ACCESS_POLICY_ARN_PREFIX + self.policy
 
 
+@dataclass(frozen=True)
+class AccessEntrySpec:
+    """One principal's access entry: its policy associations and the Kubernetes groups it carries."""
+
+    role_arn: str
+    grants: tuple[AccessGrant, ...]
+    kubernetes_groups: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The role's name, path flattened: part of the entry's resource name, whichever list names the role."""
+        return self.role_arn.split(":role/", 1)[1].replace("/", "-")
+
+    @property
+    def is_cluster_admin(self) -> bool:
+        return any(g.policy == CLUSTER_ADMIN and not g.namespaces for g in self.grants)
+
+
+@dataclass(frozen=True)
+class ClusterAccess:
+    entries: tuple[AccessEntrySpec, ...]
+    # The role the Kubernetes provider assumes; None: the identity that runs pulumi.
+    kubernetes_role: str | None = None
+
+    @property
+    def refresh_group(self) -> str | None:
+        """The refresh-read group when some entry carries it (a drift role is configured)."""
+        return REFRESH_READ_GROUP if any(REFRESH_READ_GROUP in e.kubernetes_groups for e in self.entries) else None
+
+    def entry(self, role_arn: str) -> AccessEntrySpec | None:
+        return next((e for e in self.entries if e.role_arn == role_arn), None)
+
+
+NO_ACCESS = ClusterAccess(entries=())
+
+
 def parse_access(key: str, entries: dict[str, str]) -> list[AccessGrant]:
-    """The grants, in the order written; ConfigError for a bad ARN, policy or namespace, or no admin."""
+    """The grants of `cluster.access`, in the order written; ConfigError for a bad ARN, policy or namespace."""
     grants: list[AccessGrant] = []
     for role_arn, value in entries.items():
         entry_key = f"{key}.{role_arn}"
@@ -70,16 +124,68 @@ def parse_access(key: str, entries: dict[str, str]) -> list[AccessGrant]:
         if namespaces and policy == CLUSTER_ADMIN:
             raise ConfigError(entry_key, value, f"{CLUSTER_ADMIN} is cluster-wide; give it without namespaces")
         grants.append(AccessGrant(role_arn, policy, namespaces))
-    if not any(g.policy == CLUSTER_ADMIN and not g.namespaces for g in grants):
-        raise ConfigError(
-            key,
-            entries,
-            f"needs at least one role with {CLUSTER_ADMIN} (the deploy role the Kubernetes provider assumes); "
-            "the cluster's creator gets no admin access",
-        )
     return grants
 
 
-def deploy_role(grants: list[AccessGrant]) -> str:
-    """The role the Kubernetes provider assumes: the first cluster admin."""
-    return next(g.role_arn for g in grants if g.policy == CLUSTER_ADMIN)
+def merge_access(access_key: str, grants: list[AccessGrant], ci: CiSettings, ci_key: str) -> tuple[AccessEntrySpec, ...]:
+    """One entry per role: `cluster.access` first (as written), then the CI roles it does not list.
+
+    A CI role listed in `cluster.access` keeps that entry, which must already give what the job
+    needs: the deploy role cluster admin, the preview and drift roles a cluster-wide policy (every
+    access policy includes the view policy's reads). The drift role's entry also carries the
+    refresh-read group."""
+    listed = {g.role_arn: g for g in grants}
+    entries: dict[str, AccessEntrySpec] = {g.role_arn: AccessEntrySpec(g.role_arn, (g,)) for g in grants}
+    needs = {"deployRole": CLUSTER_ADMIN, "previewRole": VIEW, "driftRole": VIEW}
+    for ci_name, role_arn in ci.roles().items():
+        existing = listed.get(role_arn)
+        wanted = needs[ci_name]
+        if existing is not None:
+            if wanted == CLUSTER_ADMIN and existing.policy != CLUSTER_ADMIN:
+                raise ConfigError(
+                    f"{access_key}.{role_arn}",
+                    existing.policy,
+                    f"is {ci_key}.{ci_name}, which runs `pulumi up`: give it {CLUSTER_ADMIN}, or remove it from cluster.access",
+                )
+            if existing.namespaces:
+                raise ConfigError(
+                    f"{access_key}.{role_arn}",
+                    f"{existing.policy}:{','.join(existing.namespaces)}",
+                    f"is {ci_key}.{ci_name}, which reads the whole cluster: give it a cluster-wide policy, or remove it from cluster.access",
+                )
+        elif role_arn not in entries:
+            entries[role_arn] = AccessEntrySpec(role_arn, (AccessGrant(role_arn, wanted, ()),))
+        elif wanted == CLUSTER_ADMIN:  # the same role as preview or drift, added above with the view policy
+            entries[role_arn] = AccessEntrySpec(role_arn, (AccessGrant(role_arn, CLUSTER_ADMIN, ()),))
+        if ci_name == "driftRole":
+            entry = entries[role_arn]
+            entries[role_arn] = AccessEntrySpec(role_arn, entry.grants, (REFRESH_READ_GROUP,))
+    return tuple(entries.values())
+
+
+def parse_cluster_access(
+    access_key: str, access: dict[str, str], kubernetes_role: str | None, role_key: str, ci: CiSettings, ci_key: str
+) -> ClusterAccess:
+    """`cluster.access` and the CI roles merged, with the role the provider assumes (if any) checked against them."""
+    entries = merge_access(access_key, parse_access(access_key, access), ci, ci_key)
+    if not any(e.is_cluster_admin for e in entries):
+        raise ConfigError(
+            access_key,
+            access,
+            f"needs at least one role with {CLUSTER_ADMIN} here or in {ci_key}.deployRole (the deploy role that runs "
+            "`pulumi up`); the cluster's creator gets no admin access",
+        )
+    if kubernetes_role is not None:
+        if ci.roles():
+            raise ConfigError(
+                role_key,
+                kubernetes_role,
+                f"refused beside {ci_key} roles: every run would assume it, the read-only preview and drift jobs too; "
+                "each CI job reaches the cluster as its own role",
+            )
+        entry = next((e for e in entries if e.role_arn == kubernetes_role), None)
+        if entry is None or not entry.is_cluster_admin:
+            raise ConfigError(
+                role_key, kubernetes_role, f"must be a role with {CLUSTER_ADMIN} in cluster.access (the provider deploys as it)"
+            )
+    return ClusterAccess(entries, kubernetes_role)

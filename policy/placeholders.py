@@ -1,9 +1,11 @@
 """Placeholders: values copied from the example stacks that must become your own before a deploy.
 
 The committed stacks use the reserved example domains (RFC 2606: example.com, .net, .org), their
-mail addresses and the `ghcr.io/example` image, so that `make plan` runs on a fresh clone. A
+mail addresses, the `ghcr.io/example` image and the AWS documentation's example account
+`123456789012` in role ARNs (`cluster.access`, `ci`), so that `make plan` runs on a fresh clone. A
 deploy with them fails late (certificates that never validate, alarms nobody reads, an image that
-does not exist); this advisory policy says so at plan time, once per kind of value.
+does not exist, access entries for roles nobody can assume); this advisory policy says so at plan
+time, once per kind of value.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from policy.values import get
 CERTIFICATE = "aws:acm/certificate:Certificate"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 BUDGET = "aws:budgets/budget:Budget"
+ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
 
 _EXAMPLE_DOMAIN = re.compile(r"(^|\.)example\.(com|net|org)$")
 _EXAMPLE_EMAIL = re.compile(r"@([\w-]+\.)*example\.(com|net|org)$")
 _EXAMPLE_IMAGE = re.compile(r"^ghcr\.io/example/")
+# The account id the AWS documentation uses in its examples.
+_EXAMPLE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::123456789012:")
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -56,11 +61,17 @@ def _images(resource: Resource) -> Iterator[str]:
             yield from (i for i in _strings(get(container, "image")) if _EXAMPLE_IMAGE.search(i))
 
 
+def _accounts(resource: Resource) -> Iterator[str]:
+    if resource.type == ACCESS_ENTRY:
+        yield from (a for a in _strings(get(resource.props, "principalArn")) if _EXAMPLE_ACCOUNT.search(a))
+
+
 # (what, where to change it, finder)
 _KINDS = (
     ("domain", "email-platform:domain and edge.hostedZone", _domains),
     ("email addresses", "monitoring.notifications.emails and monitoring.budget.emails", _emails),
     ("image", "app.blue.image / app.green.image", _images),
+    ("account", "cluster.access and ci (the roles of your own AWS account)", _accounts),
 )
 
 
@@ -81,7 +92,7 @@ POLICY = "example-placeholders"
 STACK_POLICIES: list[StackPolicySpec] = [
     StackPolicySpec(
         POLICY,
-        "No example domain, mail address or image is left from the committed example stacks.",
+        "No example domain, mail address, image or account is left from the committed example stacks.",
         ADVISORY,
         example_placeholders,
     ),

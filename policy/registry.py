@@ -7,7 +7,7 @@ missing here or listed twice).
 
 from __future__ import annotations
 
-from policy import availability, cluster, cost, data, edge, integrations, placeholders, storage, tagging, workloads
+from policy import availability, cluster, cluster_support, cost, data, edge, integrations, placeholders, storage, tagging, workloads
 from policy.crossguard import build_policies
 from policy.specs import ResourcePolicySpec, StackPolicySpec
 
@@ -16,6 +16,7 @@ RESOURCE_POLICIES: list[ResourcePolicySpec] = [
     *data.RESOURCE_POLICIES,
     *storage.RESOURCE_POLICIES,
     *cluster.RESOURCE_POLICIES,
+    *cluster_support.RESOURCE_POLICIES,
     *availability.RESOURCE_POLICIES,
     *tagging.RESOURCE_POLICIES,
     *workloads.RESOURCE_POLICIES,
@@ -25,6 +26,7 @@ STACK_POLICIES: list[StackPolicySpec] = [
     *edge.STACK_POLICIES,
     *storage.STACK_POLICIES,
     *cluster.STACK_POLICIES,
+    *cluster_support.STACK_POLICIES,
     *tagging.STACK_POLICIES,
     *availability.STACK_POLICIES,
     *data.STACK_POLICIES,

@@ -128,8 +128,8 @@ FREE_TYPES: frozenset[str] = frozenset(
     }
 )
 
-# Whole packages that never bill on AWS: objects inside the cluster, generated values, providers.
-FREE_PREFIXES: tuple[str, ...] = ("kubernetes:", "random:", "tls:", "pulumi:providers:", "command:")
+# Whole packages that never bill on AWS: objects inside the cluster, generated values, pauses (time:), providers.
+FREE_PREFIXES: tuple[str, ...] = ("kubernetes:", "random:", "tls:", "time:", "pulumi:providers:", "command:")
 
 
 def is_free(type_token: str) -> bool:

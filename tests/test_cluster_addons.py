@@ -1,55 +1,87 @@
-"""EKS managed add-ons: every one at the version EKS publishes for the configured Kubernetes version."""
+"""EKS managed add-ons: each at the build pinned for the configured Kubernetes version, moved on purpose."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import botocore.session
 import pytest
-from config_edits import set_key
+from cluster_build import build_cluster, cluster_config, cluster_settings
 
 from components.cluster.addons import ADDONS
-from preflight.mocks.eks_day_two import addon_version
+from components.observability import ADDON as CONTAINER_INSIGHTS
+from config.addon_versions import DEFAULT_VERSIONS, MANAGED_ADDONS, VERSION_PATTERN
+from config.reader import ConfigError
+from policy.eks_calendar import EKS_VERSIONS
+from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
 
-EXPECTED = {"vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "metrics-server"}
+ADDON = "aws:eks/addon:Addon"
 
 
-def _cluster_addons(run: Run) -> list[Any]:
-    """The cluster's own add-ons (other components, e.g. container insights, add theirs)."""
-    return [a for a in run.of_type("aws:eks/addon:Addon") if a.name.startswith("cluster-")]
+def _versions(built: Any) -> dict[str, str]:
+    return {a.inputs["addonName"]: a.inputs["addonVersion"] for a in built.of_type(ADDON)}
 
 
-def _versions(run: Run) -> dict[str, str]:
-    return {a.inputs["addonName"]: a.inputs["addonVersion"] for a in _cluster_addons(run)}
+def test_the_table_pins_every_managed_addon_for_every_version_the_config_accepts() -> None:
+    assert {spec.name for spec in ADDONS} | {CONTAINER_INSIGHTS} == set(MANAGED_ADDONS)
+    for version in EKS_VERSIONS:
+        assert set(DEFAULT_VERSIONS[version]) == set(MANAGED_ADDONS), version
+    for row in DEFAULT_VERSIONS.values():
+        assert all(re.fullmatch(VERSION_PATTERN, build) for build in row.values())
 
 
-def test_every_addon_is_managed_at_the_version_for_the_clusters_kubernetes(each_stack: Run) -> None:
-    (cluster,) = each_stack.of_type("aws:eks/cluster:Cluster")
-    versions = _versions(each_stack)
-    assert set(versions) == EXPECTED == {spec.name for spec in ADDONS}
-    for name, version in versions.items():
-        assert version == addon_version(name, cluster.inputs["version"])
-    for addon in _cluster_addons(each_stack):
-        assert addon.inputs["resolveConflictsOnUpdate"] == "OVERWRITE"
+def test_addons_run_the_tables_build_with_no_lookup_at_preview(pulumi_mocks: RecordingMonitor) -> None:
+    """The builds are the committed table's, as plain strings: nothing EKS publishes later moves them.
+    (The mocks answer no `aws:eks/getAddonVersion`: a lookup would stop the run.)"""
+    version = "1.35"
+    built = build_cluster(pulumi_mocks, cluster_settings(cluster_config(version=version)))
+    assert _versions(built) == {spec.name: DEFAULT_VERSIONS[version][spec.name] for spec in ADDONS}
+    again = build_cluster(pulumi_mocks, cluster_settings(cluster_config(version=version)))
+    assert _versions(again) == _versions(built)
+    assert all(a.inputs["resolveConflictsOnUpdate"] == "OVERWRITE" for a in built.of_type(ADDON))
+
+
+def test_a_version_override_is_honoured_and_the_others_keep_the_table(pulumi_mocks: RecordingMonitor) -> None:
+    pinned = "v1.12.9-eksbuild.7"
+    settings = cluster_settings(cluster_config(version="1.34", addons={"coredns": {"version": pinned}}))
+    assert settings.addon_versions.overridden == {"coredns"}
+    versions = _versions(build_cluster(pulumi_mocks, settings))
+    assert versions["coredns"] == pinned
+    assert versions["kube-proxy"] == DEFAULT_VERSIONS["1.34"]["kube-proxy"]
+
+
+@pytest.mark.parametrize(
+    ("addons", "key", "needle"),
+    [
+        ({"coredns": {"version": "1.12"}}, "email-platform:cluster.addons.coredns.version", "EKS add-on build"),
+        ({"core-dns": {"version": "v1.12.3-eksbuild.1"}}, "email-platform:cluster.addons.core-dns", "did you mean 'coredns'"),
+    ],
+)
+def test_a_bad_override_is_one_line(addons: dict[str, Any], key: str, needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle) as raised:
+        cluster_settings(cluster_config(addons=addons))
+    assert raised.value.key == key
+
+
+def test_raising_the_kubernetes_version_moves_the_addons(pulumi_mocks: RecordingMonitor) -> None:
+    older = _versions(build_cluster(pulumi_mocks, cluster_settings(cluster_config(version="1.34"))))
+    newer_built = build_cluster(pulumi_mocks, cluster_settings(cluster_config(version="1.35")))
+    newer = _versions(newer_built)
+    assert older["kube-proxy"].startswith("v1.34.") and newer["kube-proxy"].startswith("v1.35.")
+    assert older["coredns"] != newer["coredns"]
+    # The system node group follows the control plane instead of staying on the version it was created with.
+    (cluster,) = newer_built.of_type("aws:eks/cluster:Cluster")
+    (nodes,) = newer_built.of_type("aws:eks/nodeGroup:NodeGroup")
+    assert cluster.inputs["version"] == nodes.inputs["version"] == "1.35"
 
 
 def test_addons_whose_pods_need_nodes_wait_for_them(production: Run) -> None:
     (nodes,) = production.of_type("aws:eks/nodeGroup:NodeGroup")
-    waiting = {a.inputs["addonName"] for a in _cluster_addons(production) if nodes.urn in a.dependencies}
+    cluster_addons = [a for a in production.of_type(ADDON) if a.name.startswith("cluster-")]
+    waiting = {a.inputs["addonName"] for a in cluster_addons if nodes.urn in a.dependencies}
     assert waiting == {"coredns", "metrics-server"}
-
-
-def test_raising_the_kubernetes_version_moves_the_addons(production: Run, run_stack_with: Any) -> None:
-    newer = run_stack_with("production", set_key("cluster.version", "1.35"))
-    before, after = _versions(production), _versions(newer)
-    assert before["kube-proxy"].startswith("v1.34.") and after["kube-proxy"].startswith("v1.35.")
-    assert before["coredns"] != after["coredns"]
-    (cluster,) = newer.of_type("aws:eks/cluster:Cluster")
-    assert cluster.inputs["version"] == "1.35"
-    # The system node group follows the control plane instead of staying on the version it was created with.
-    assert [group.inputs["version"] for group in newer.of_type("aws:eks/nodeGroup:NodeGroup")] == ["1.35"]
-    assert [group.inputs["version"] for group in production.of_type("aws:eks/nodeGroup:NodeGroup")] == ["1.34"]
 
 
 def test_the_upgrade_policy_defaults_to_standard_support(each_stack: Run) -> None:
@@ -57,10 +89,3 @@ def test_the_upgrade_policy_defaults_to_standard_support(each_stack: Run) -> Non
     assert cluster.inputs["upgradePolicy"] == {"supportType": "STANDARD"}
     model = botocore.session.get_session().get_service_model("eks")
     assert set(model.shape_for("SupportType").enum) == {"STANDARD", "EXTENDED"}
-
-
-def test_an_addon_eks_does_not_publish_is_an_error_as_from_the_api() -> None:
-    with pytest.raises(ValueError, match="ResourceNotFoundException"):
-        addon_version("cluster-autoscaler", "1.34")
-    with pytest.raises(ValueError, match="not supported"):
-        addon_version("coredns", "1.20")

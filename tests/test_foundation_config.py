@@ -13,6 +13,7 @@ from config_edits import delete_key as _delete
 from config_edits import set_key as _set
 
 from config import ConfigError
+from policy.eks_calendar import EKS_VERSIONS
 
 DEPLOY_ROLE = "arn:aws:iam::123456789012:role/email-platform-deploy"
 ONCALL_ROLE = "arn:aws:iam::123456789012:role/email-platform-oncall"
@@ -48,7 +49,7 @@ REJECTS = [
     ("production", _set("network.cidr", "8.8.0.0/16"), "network.cidr", "private"),
     ("production", _set("network.natGateways", "none"), "network.natGateways", "perAz, single"),
     ("production", _set("network.flowLogRetentionDays", 10), "network.flowLogRetentionDays", "CloudWatch allows"),
-    ("production", _set("cluster.version", "1.20"), "cluster.version", "allowed: 1.31"),
+    ("production", _set("cluster.version", "1.20"), "cluster.version", f"allowed: {EKS_VERSIONS[0]}"),
     ("production", _set("cluster.logTypes", ["api", "scheduler"]), "cluster.logTypes", "must include api, audit, authenticator"),
     ("production", _set("cluster.publicAccessCidrs", []), "cluster.publicAccessCidrs", "needs the CIDRs"),
     ("production", _set("cluster.publicAccessCidrs", ["not-a-cidr"]), "publicAccessCidrs[0]", "IPv4 CIDR"),
@@ -67,11 +68,11 @@ REJECTS = [
     # Day two: who may deploy, how far nodes scale, what the image runs on.
     (
         "production",
-        _set("cluster.access", {ONCALL_ROLE: "AmazonEKSViewPolicy"}),
+        both(_set("cluster.access", {ONCALL_ROLE: "AmazonEKSViewPolicy"}), _delete("ci")),
         "email-platform:cluster.access",
         "AmazonEKSClusterAdminPolicy",
     ),
-    ("staging", _set("cluster.access", {}), "email-platform:cluster.access", "the deploy role"),
+    ("staging", both(_set("cluster.access", {}), _delete("ci")), "email-platform:cluster.access", "the deploy role"),
     (
         "production",
         _set(f"cluster.access.{DEPLOY_ROLE}", "AmazonEKSRootPolicy"),

@@ -10,7 +10,7 @@ import pytest
 from config_edits import Edit, assert_refused_before_any_resource, set_key
 
 from components.observability import ADDON, AGENT_POLICY, NAMESPACE, POD_IDENTITY_SERVICE, SERVICE_ACCOUNT
-from preflight.mocks.observability import _LATEST
+from config.addon_versions import DEFAULT_VERSIONS
 from preflight.runner import Run
 
 
@@ -18,23 +18,24 @@ def _addons(run: Run) -> dict[str, Any]:
     return {a.inputs["addonName"]: a for a in run.of_type("aws:eks/addon:Addon")}
 
 
-def test_the_add_on_takes_the_most_recent_version_for_the_clusters_kubernetes(production: Run) -> None:
+def test_the_add_on_runs_the_build_pinned_for_the_clusters_kubernetes(production: Run) -> None:
     addons = _addons(production)
-    assert addons[ADDON].inputs["addonVersion"] == _LATEST[ADDON] == "v4.5.0-eksbuild.1"
-    assert addons["eks-pod-identity-agent"].inputs["addonVersion"] == _LATEST["eks-pod-identity-agent"]
     (cluster,) = production.of_type("aws:eks/cluster:Cluster")
+    assert addons[ADDON].inputs["addonVersion"] == DEFAULT_VERSIONS[cluster.inputs["version"]][ADDON]
     assert addons[ADDON].inputs["clusterName"] == cluster.outputs["name"]
 
 
-def test_its_agent_reaches_aws_through_a_pod_identity_association(production: Run) -> None:
-    """The add-on's agent runs as amazon-cloudwatch/cloudwatch-agent; Pod Identity hands that service
-    account the role, which trusts pods.eks.amazonaws.com for AssumeRole and TagSession."""
-    (association,) = [
-        a for a in production.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.inputs["namespace"] == NAMESPACE
-    ]
-    assert (association.inputs["namespace"], association.inputs["serviceAccount"]) == (NAMESPACE, SERVICE_ACCOUNT)
-    assert (NAMESPACE, SERVICE_ACCOUNT) == ("amazon-cloudwatch", "cloudwatch-agent")
-    role = next(r for r in production.of_type("aws:iam/role:Role") if r.outputs["arn"] == association.inputs["roleArn"])
+def test_its_agent_reaches_aws_through_the_add_ons_own_pod_identity_association(production: Run) -> None:
+    """The add-on's agent runs as amazon-cloudwatch/cloudwatch-agent; the add-on's own
+    `podIdentityAssociations` hands that service account the role (EKS creates it with the add-on),
+    which trusts pods.eks.amazonaws.com for AssumeRole and TagSession."""
+    addons = _addons(production)
+    (association,) = addons[ADDON].inputs["podIdentityAssociations"]
+    assert association["serviceAccount"] == SERVICE_ACCOUNT == "cloudwatch-agent"
+    assert NAMESPACE == "amazon-cloudwatch"  # the add-on's namespace, where the agent runs
+    standalone = production.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert not [a for a in standalone if a.inputs["namespace"] == NAMESPACE], "a second association for the same account"
+    role = next(r for r in production.of_type("aws:iam/role:Role") if r.outputs["arn"] == association["roleArn"])
     (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
     assert statement["Principal"] == {"Service": POD_IDENTITY_SERVICE} == {"Service": "pods.eks.amazonaws.com"}
     assert sorted(statement["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
@@ -42,9 +43,7 @@ def test_its_agent_reaches_aws_through_a_pod_identity_association(production: Ru
         a for a in production.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") if a.inputs["role"] == role.outputs["name"]
     ]
     assert [a.inputs["policyArn"] for a in attached] == [AGENT_POLICY] == ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]
-    addons = _addons(production)
-    assert association.urn in addons[ADDON].dependencies
-    assert addons["eks-pod-identity-agent"].urn in association.dependencies, "the association needs the agent on the nodes"
+    assert {attached[0].urn, addons["eks-pod-identity-agent"].urn} <= set(addons[ADDON].dependencies), "policy and agent first"
 
 
 def test_its_log_groups_exist_first_with_the_configured_retention(production: Run, staging: Run) -> None:

@@ -2,6 +2,8 @@
 # Drift check of one stack (STACK), in two steps of .github/workflows/drift.yml:
 #   drift.sh refresh  runs `pulumi refresh --preview-only` and sets the step output drifted=true|false
 #   drift.sh issue    opens or updates the stack's `drift` issue when DRIFTED is true, closes it otherwise
+# Drift it recognises (EKS moving the Kubernetes version by itself) is said in words above the diff
+# (drift_explain.py), with what to set.
 set -euo pipefail
 
 : "${STACK:?STACK is required}"
@@ -21,6 +23,7 @@ refresh() {
   elif grep -q "no changes were expected" "$report"; then
     echo "drifted=true" >>"$GITHUB_OUTPUT"
     echo "::warning::${STACK} has drifted from its Pulumi state"
+    python3 "$(dirname "$0")/drift_explain.py" "$report" "$STACK" | sed -n 's/^\(..*\)$/::warning::\1/p' || true
   else
     exit "$status"
   fi
@@ -31,8 +34,9 @@ issue() {
   number=$(gh issue list --state open --label drift --search "\"${title}\" in:title" --json number,title \
     --jq "map(select(.title == \"${title}\")) | .[0].number // empty")
   if [ "$DRIFTED" = "true" ]; then
-    body=$(printf 'Found by [the drift check](%s) on %s.\n\n```\n%s\n```\n\nReconcile: `pulumi up` restores the code'"'"'s intent, or change the code (and config) to adopt the change, then `pulumi refresh`.\n' \
-      "$RUN_URL" "$(date -u +%Y-%m-%dT%H:%MZ)" "$(tail -c 60000 "$report" 2>/dev/null || echo '(see the run log)')")
+    explained=$(python3 "$(dirname "$0")/drift_explain.py" "$report" "$STACK" 2>/dev/null || true)
+    body=$(printf 'Found by [the drift check](%s) on %s.\n\n%s\n\n```\n%s\n```\n\nReconcile: `pulumi up` restores the code'"'"'s intent, or change the code (and config) to adopt the change, then `pulumi refresh`.\n' \
+      "$RUN_URL" "$(date -u +%Y-%m-%dT%H:%MZ)" "$explained" "$(tail -c 60000 "$report" 2>/dev/null || echo '(see the run log)')")
     if [ -n "$number" ]; then
       gh issue edit "$number" --body "$body"
     else

@@ -79,6 +79,7 @@ class App(pulumi.ComponentResource):
                 vpc_id=args.vpc_id,
                 target_group_arns=args.target_group_arns,
                 k8s_provider=args.k8s_provider,
+                app_pod_labels=APP_LABELS,
                 cluster_ready=args.cluster_ready,
             ),
             opts=pulumi.ResourceOptions(parent=self),

@@ -16,7 +16,20 @@ Least privilege: the controller gets read access plus Register/DeregisterTargets
 app's target groups only. It cannot create or change load balancers, listeners, security
 groups, WAF or Shield, so Ingress/Service(LoadBalancer) reconciling is switched off too.
 The IMDS hop limit is 1 on the nodes, so the chart gets the VPC id and region explicitly, and
-the controller gets its role by EKS Pod Identity (supported since controller v2.7).
+the controller gets its role by EKS Pod Identity (supported since controller v2.7). The chart
+waits for the association and a short settle after it (components/shared/iam.py): a controller
+pod admitted before the association takes effect starts without credentials.
+
+The readiness-gate webhook fails closed for the app's pods. The chart installs its pod mutating
+webhook with `podMutatorWebhookConfig.failurePolicy: Ignore` (values.yaml at v2.17.1), so a pod
+created while the controller is down gets no readiness gate and counts as ready before the ALB
+sees it healthy. The controller's pod_readiness_gate doc (docs/deploy/pod_readiness_gate.md):
+with `Ignore` "Kubernetes may terminate application pods before the new pods have become
+healthy in the TargetGroups", and "it is recommended to use `failurePolicy: Fail` combined with
+an explicit Object Selector". `Fail` here, and the chart's `objectSelector` (which the template
+adds to the pod webhook, beside its own `app.kubernetes.io/name NotIn [aws-load-balancer-controller]`)
+limits it to the pods that carry the app's labels: nothing else in a labelled namespace waits on
+the controller.
 
 The chart is a `kubernetes.helm.v4.Chart`, which manages every object it renders as a Pulumi
 resource, the TargetGroupBinding CRD included: raising CHART_VERSION upgrades the CRD with the
@@ -33,7 +46,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.shared.iam import pod_identity_role
+from components.shared.iam import pod_identity
 
 CHART = "aws-load-balancer-controller"
 CHART_REPOSITORY = "https://aws.github.io/eks-charts"
@@ -79,6 +92,8 @@ class LoadBalancerControllerArgs:
     vpc_id: pulumi.Input[str]
     target_group_arns: Mapping[str, pulumi.Input[str]]
     k8s_provider: k8s.Provider
+    # The labels every pod of the app carries: the readiness-gate webhook acts on those pods only.
+    app_pod_labels: Mapping[str, str] = field(default_factory=dict)
     # Nodes and add-ons (Pod Identity agent, DNS): the chart's pods need them to start.
     cluster_ready: Sequence[pulumi.Resource] = field(default_factory=list)
 
@@ -89,7 +104,7 @@ class LoadBalancerController(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: LoadBalancerControllerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:app:LoadBalancerController", name, None, opts)
-        self.role = pod_identity_role(
+        identity = pod_identity(
             f"{name}-role",
             args.cluster_name,
             NAMESPACE,
@@ -98,6 +113,7 @@ class LoadBalancerController(pulumi.ComponentResource):
             self,
             depends_on=list(args.cluster_ready),
         )
+        self.role = identity.role
         policy = aws.iam.RolePolicy(
             f"{name}-targets",
             role=self.role.id,
@@ -122,6 +138,7 @@ class LoadBalancerController(pulumi.ComponentResource):
                 "podDisruptionBudget": {"maxUnavailable": 1},
                 "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}},
                 "enablePodReadinessGateInject": True,
+                **readiness_gate_webhook_values(args.app_pod_labels),
                 # Only TargetGroupBinding: this controller must not build load balancers of its own.
                 "enableServiceMutatorWebhook": False,
                 "createIngressClassResource": False,
@@ -130,6 +147,17 @@ class LoadBalancerController(pulumi.ComponentResource):
                 "enableWaf": False,
                 "enableWafv2": False,
             },
-            opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[policy, *args.cluster_ready]),
+            # The association and its settle: the controller's pods must start with their credentials.
+            opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[policy, identity.ready, *args.cluster_ready]),
         )
         self.register_outputs({"roleArn": self.role.arn})
+
+
+def readiness_gate_webhook_values(app_pod_labels: Mapping[str, str]) -> dict[str, object]:
+    """The chart values that make the pod webhook fail closed, for the app's pods only."""
+    if not app_pod_labels:
+        raise ValueError("the readiness-gate webhook needs the app's pod labels to select on")
+    return {
+        "podMutatorWebhookConfig": {"failurePolicy": "Fail"},
+        "objectSelector": {"matchLabels": dict(app_pod_labels)},
+    }

@@ -1,10 +1,10 @@
-"""EKS managed add-ons, each at the newest version EKS publishes for the cluster's Kubernetes version.
+"""EKS managed add-ons, each at the build pinned for the cluster's Kubernetes version.
 
 Left self-managed, coredns and kube-proxy stay at whatever version the cluster was created
-with when `cluster.version` is raised; as managed add-ons with a version resolved for the
-configured Kubernetes version, raising `cluster.version` moves them in the same deployment
-(`aws eks describe-addon-versions` is what the lookup asks). `OVERWRITE` lets EKS take back
-fields someone edited by hand.
+with when `cluster.version` is raised; as managed add-ons with a version pinned per Kubernetes
+version (config/addon_versions.py, or `cluster.addons.<name>.version`), raising
+`cluster.version` moves them in the same deployment, and nothing else does: no lookup of the
+newest build at preview time. `OVERWRITE` lets EKS take back fields someone edited by hand.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+
+from config.addon_versions import AddonVersions
 
 
 @dataclass(frozen=True)
@@ -39,21 +41,15 @@ ADDONS = (
 
 
 def managed_addons(
-    name: str, cluster: aws.eks.Cluster, kubernetes_version: str, nodes: aws.eks.NodeGroup, parent: pulumi.Resource
+    name: str, cluster: aws.eks.Cluster, versions: AddonVersions, nodes: aws.eks.NodeGroup, parent: pulumi.Resource
 ) -> dict[str, aws.eks.Addon]:
     addons: dict[str, aws.eks.Addon] = {}
     for spec in ADDONS:
-        version = aws.eks.get_addon_version_output(
-            addon_name=spec.name,
-            kubernetes_version=kubernetes_version,
-            most_recent=True,
-            opts=pulumi.InvokeOutputOptions(parent=parent),
-        )
         addons[spec.name] = aws.eks.Addon(
             f"{name}-{spec.name}",
             cluster_name=cluster.name,
             addon_name=spec.name,
-            addon_version=version.version,
+            addon_version=versions[spec.name],
             configuration_values=json.dumps(spec.configuration) if spec.configuration else None,
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",

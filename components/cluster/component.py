@@ -6,10 +6,27 @@ Kubernetes workloads must wait for (nodes and add-ons). Pods get AWS roles by EK
 Identity, so no OIDC provider is made.
 
 A created cluster is reachable on day two, not only by whoever created it: access is by EKS
-access entries from `cluster.access` (the creator gets no admin), and the Kubernetes provider
-authenticates as the configured deploy role. The managed node group is the floor the guide
-asks for and runs Karpenter, which adds nodes above it (components/cluster/karpenter.py); the group
-ignores drift of its desired size, which the autoscaling of its ASG may move.
+access entries from `cluster.access` and the `ci` roles (the creator gets no admin). The
+Kubernetes provider authenticates as whoever runs pulumi — the CI job's own role, a person's
+own role — each with an entry of its own (`aws eks get-token` without `--role-arn`); nothing has
+to assume another role, or itself, unless `cluster.kubernetesRole` asks for it.
+
+What each CI identity needs from the Kubernetes API:
+- deploy (`pulumi up`): cluster admin — it creates CRDs, RBAC, webhooks.
+- preview (`pulumi preview`): `AmazonEKSViewPolicy`. With server-side apply the provider
+  previews a change as a dry-run request (pulumi-kubernetes `provider/pkg/await/await.go`:
+  `options.DryRun = []string{metav1.DryRunAll}`), and "Authorization for dry-run and non-dry-run
+  requests is identical … to make a dry-run request, you must be authorized to make the
+  non-dry-run request" (Kubernetes API concepts, "Dry-run authorization"): a server-computed
+  preview would need write rights. A pull request's identity gets none; the provider answers a
+  refused dry run with the program's inputs instead (`provider.go`, `Create`/`Update`: `if
+  req.GetPreview() && apierrors.IsForbidden(awaitErr)` → the inputs), so the preview still runs.
+- drift (`pulumi refresh`): the view policy plus `get` on the stack's kinds it leaves out
+  (components/cluster/state_readers.py).
+
+The managed node group is the floor the guide asks for and runs Karpenter, which adds nodes
+above it (components/cluster/karpenter.py); the group ignores drift of its desired size, which
+the autoscaling of its ASG may move.
 """
 
 from __future__ import annotations
@@ -29,7 +46,7 @@ from components.shared.iam import NODE_POLICIES, assume_role_policy
 from components.shared.kms import rotated_key
 from components.shared.log_encryption import log_group_key
 from config.cluster import ClusterSettings, NodeGroupSettings
-from config.cluster_access import AccessGrant, deploy_role
+from config.cluster_access import ClusterAccess
 
 _EKS_CLUSTER_POLICIES = ("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",)
 # On the system node group's nodes; Karpenter's controller is kept there (never on nodes it manages).
@@ -53,15 +70,19 @@ class Cluster(pulumi.ComponentResource):
     security_group_id: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
     provider: k8s.Provider
+    # What the provider authenticates with (a secret): `aws eks get-token`, as the caller unless `cluster.kubernetesRole`.
+    provider_kubeconfig: pulumi.Output[str]
     # What Kubernetes workloads (charts, the app) wait for: nodes to run on and the add-ons.
     workload_ready: list[pulumi.Resource]
     eks_cluster: aws.eks.Cluster | None = None
     node_group: aws.eks.NodeGroup | None = None
     addons: dict[str, aws.eks.Addon]
     access_entries: dict[str, aws.eks.AccessEntry]
-    # Each entry and its policy association: what the Kubernetes provider waits for.
+    # Each entry and its policy associations: what the Kubernetes provider waits for.
     access_grants: list[pulumi.Resource]
     karpenter: Karpenter | None = None
+    # The Kubernetes group of the drift role's entry (None without a drift role): components/cluster/state_readers.py binds it.
+    refresh_group: str | None = None
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:cluster:Cluster", name, None, opts)
@@ -79,12 +100,13 @@ class Cluster(pulumi.ComponentResource):
         else:
             assert settings.node_group is not None
             provider_kubeconfig = self._create(name, args, settings, settings.node_group)
+        self.provider_kubeconfig = provider_kubeconfig
         self.provider = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=provider_kubeconfig,
             # Fail the deployment rather than skip objects whose schema the cluster lacks.
             enable_server_side_apply=True,
-            # The deploy role's entry and policy must exist before the provider's first call.
+            # Every entry and policy (the deploying identity's among them) exists before the provider's first call.
             opts=pulumi.ResourceOptions(parent=self, depends_on=self.access_grants),
         )
         if settings.node_pool is not None and self.eks_cluster is not None:
@@ -93,6 +115,7 @@ class Cluster(pulumi.ComponentResource):
                 KarpenterArgs(
                     settings=settings.node_pool,
                     cluster=self.eks_cluster,
+                    region=args.region,
                     disk_size_gib=settings.node_group.disk_size_gib if settings.node_group else 100,
                     instance_tags=args.instance_tags,
                     system_node_label=SYSTEM_NODE_LABEL,
@@ -104,47 +127,55 @@ class Cluster(pulumi.ComponentResource):
         self.register_outputs({"clusterName": self.name})
 
     def _create(self, name: str, args: ClusterArgs, settings: ClusterSettings, nodes: NodeGroupSettings) -> pulumi.Output[str]:
-        """The cluster, its access entries, nodes and add-ons; returns the provider's kubeconfig (as the deploy role)."""
+        """The cluster, its access entries, nodes and add-ons; returns the provider's kubeconfig."""
         cluster = self._control_plane(name, args, settings)
         self.eks_cluster = cluster
         self.name = cluster.name
         self.security_group_id = cluster.vpc_config.cluster_security_group_id.apply(_required("clusterSecurityGroupId"))
         self.access_entries = self._access(name, cluster, settings.access)
+        self.refresh_group = settings.access.refresh_group
         parts = pulumi.Output.all(cluster.name, cluster.endpoint, cluster.certificate_authority.data)
         self.kubeconfig = pulumi.Output.secret(parts.apply(lambda p: _kubeconfig(p[0], p[1], p[2], args.region)))
-        role = deploy_role(settings.access)
+        role = settings.access.kubernetes_role
         self.node_group = self._node_group(name, args, cluster, nodes)
-        self.addons = managed_addons(name, cluster, settings.version, self.node_group, self)
+        self.addons = managed_addons(name, cluster, settings.addon_versions, self.node_group, self)
         self.workload_ready = [self.node_group, *self.addons.values()]
         return pulumi.Output.secret(parts.apply(lambda p: _kubeconfig(p[0], p[1], p[2], args.region, role)))
 
-    def _access(self, name: str, cluster: aws.eks.Cluster, grants: list[AccessGrant]) -> dict[str, aws.eks.AccessEntry]:
-        """An access entry and one access policy association per configured role."""
+    def _access(self, name: str, cluster: aws.eks.Cluster, access: ClusterAccess) -> dict[str, aws.eks.AccessEntry]:
+        """An access entry per role (with its Kubernetes groups) and one policy association per grant.
+
+        The entry's name comes from the role's name alone, so a role moving between `cluster.access`
+        and the `ci` section keeps its entry (EKS allows one entry per principal: a second would fail)."""
         entries: dict[str, aws.eks.AccessEntry] = {}
-        for grant in grants:
-            label = grant.role_arn.split(":role/", 1)[1].replace("/", "-")
+        for spec in access.entries:
             entry = aws.eks.AccessEntry(
-                f"{name}-access-{label}",
+                f"{name}-access-{spec.label}",
                 cluster_name=cluster.name,
-                principal_arn=grant.role_arn,
+                principal_arn=spec.role_arn,
                 type="STANDARD",
+                kubernetes_groups=list(spec.kubernetes_groups) or None,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            scope = (
-                aws.eks.AccessPolicyAssociationAccessScopeArgs(type="namespace", namespaces=list(grant.namespaces))
-                if grant.namespaces
-                else aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster")
-            )
-            association = aws.eks.AccessPolicyAssociation(
-                f"{name}-access-{label}",
-                cluster_name=cluster.name,
-                principal_arn=entry.principal_arn,
-                policy_arn=grant.policy_arn,
-                access_scope=scope,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            entries[grant.role_arn] = entry
-            self.access_grants += [entry, association]
+            entries[spec.role_arn] = entry
+            self.access_grants.append(entry)
+            for index, grant in enumerate(spec.grants):
+                scope = (
+                    aws.eks.AccessPolicyAssociationAccessScopeArgs(type="namespace", namespaces=list(grant.namespaces))
+                    if grant.namespaces
+                    else aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster")
+                )
+                suffix = "" if index == 0 else f"-{grant.policy}"
+                self.access_grants.append(
+                    aws.eks.AccessPolicyAssociation(
+                        f"{name}-access-{spec.label}{suffix}",
+                        cluster_name=cluster.name,
+                        principal_arn=entry.principal_arn,
+                        policy_arn=grant.policy_arn,
+                        access_scope=scope,
+                        opts=pulumi.ResourceOptions(parent=self),
+                    )
+                )
         return entries
 
     def _control_plane(self, name: str, args: ClusterArgs, settings: ClusterSettings) -> aws.eks.Cluster:
@@ -269,8 +300,10 @@ def _required(what: str) -> Callable[[str | None], str]:
 def _kubeconfig(cluster_name: str, endpoint: str, ca_data: str, region: str, role_arn: str | None = None) -> str:
     """A kubeconfig that asks `aws eks get-token` for short-lived credentials: nothing long-lived is stored.
 
-    With ``role_arn`` the token is for that role (the caller must be allowed to assume it);
-    without, for whoever runs it, who then needs an access entry of their own."""
+    Without ``role_arn`` the token is for whoever runs it (a CI job's role, a person's), who needs
+    an access entry of their own; with it, for that role (the caller must be allowed to assume it,
+    and a role assuming itself needs its own trust policy to say so: IAM User Guide,
+    "Update a role trust policy")."""
     token_args = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region, "--output", "json"]
     if role_arn is not None:
         token_args += ["--role-arn", role_arn]

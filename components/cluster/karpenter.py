@@ -2,7 +2,11 @@
 
 Modelled on terraform-aws-modules/eks `modules/karpenter` and the EKS Blueprints add-on:
 - the controller (Helm chart, pinned) runs on the managed system node group, never on a node
-  it manages itself, with its AWS role by Pod Identity;
+  it manages itself, with its AWS role by Pod Identity; the chart waits for the association and
+  a settle after it (components/shared/iam.py), and the controller is told its region
+  (`AWS_REGION`): without one it asks IMDS (karpenter-provider-aws `pkg/operator/operator.go`,
+  v1.14.1: `if cfg.Region == "" { … imds … GetRegion … }`, and "unable to determine region from
+  IMDS" is fatal), which the nodes' hop limit of 1 keeps from pods, so it would crash-loop;
 - an SQS queue fed by EventBridge with Spot interruptions, rebalance recommendations, instance
   state changes and AWS Health events, so a node is drained before EC2 takes it away;
 - the node role, admitted to the cluster by an `EC2_LINUX` access entry;
@@ -26,7 +30,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from components.cluster.karpenter_policy import INTERRUPTION_EVENTS, QUEUE_RETENTION_SECONDS, controller_policy, queue_policy
-from components.shared.iam import NODE_POLICIES, assume_role_policy, pod_identity_role
+from components.shared.iam import NODE_POLICIES, assume_role_policy, pod_identity
 from config.node_pool import NodePoolSettings
 
 CHART = "oci://public.ecr.aws/karpenter/karpenter"
@@ -51,6 +55,8 @@ PRIVATE_SUBNET_TAGS = {"kubernetes.io/role/internal-elb": "1"}
 class KarpenterArgs:
     settings: NodePoolSettings
     cluster: aws.eks.Cluster
+    # The cluster's region: the controller's AWS SDK gets it from AWS_REGION, never from IMDS.
+    region: str
     disk_size_gib: int
     instance_tags: dict[str, str]
     # The system node group's label, where the controller runs.
@@ -79,7 +85,7 @@ class Karpenter(pulumi.ComponentResource):
             f"{name}-nodes", cluster_name=cluster.name, principal_arn=self.node_role.arn, type="EC2_LINUX", opts=child
         )
         self.queue = self._interruption_queue(name, cluster)
-        controller_role = pod_identity_role(
+        identity = pod_identity(
             f"{name}-controller",
             cluster.name,
             NAMESPACE,
@@ -90,7 +96,7 @@ class Karpenter(pulumi.ComponentResource):
         )
         policy = aws.iam.RolePolicy(
             f"{name}-controller",
-            role=controller_role.id,
+            role=identity.role.id,
             policy=pulumi.Output.all(cluster.name, cluster.arn, self.node_role.arn, self.queue.arn).apply(
                 lambda p: controller_policy(p[0], p[1], p[1].split(":")[3], p[1].split(":")[4], p[2], p[3])
             ),
@@ -108,10 +114,16 @@ class Karpenter(pulumi.ComponentResource):
                 "serviceAccount": {"name": SERVICE_ACCOUNT},
                 "replicas": 2,
                 "nodeSelector": {label_key: label_value},
-                "controller": {"resources": {"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"memory": "512Mi"}}},
+                "controller": {
+                    "resources": {"requests": {"cpu": "250m", "memory": "512Mi"}, "limits": {"memory": "512Mi"}},
+                    # The chart's own hook for this (values.yaml: `controller.env`, "- name: AWS_REGION").
+                    "env": [{"name": "AWS_REGION", "value": args.region}],
+                },
                 "podDisruptionBudget": {"name": "karpenter", "maxUnavailable": 1},
             },
-            opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[*args.depends_on, policy, node_access]),
+            opts=pulumi.ResourceOptions(
+                parent=self, provider=args.k8s_provider, depends_on=[*args.depends_on, policy, identity.ready, node_access]
+            ),
         )
         cr = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[self.chart])
         self.node_class = k8s.apiextensions.CustomResource(

@@ -1,12 +1,9 @@
-"""EKS on day two: add-on versions per Kubernetes version, access entries, Pod Identity, Karpenter's queue.
+"""EKS on day two: add-ons, access entries, Pod Identity, Karpenter's queue.
 
-EventBridge rules and targets are answered by the integrations mocks.
-
-`aws eks describe-addon-versions` answers with the newest build of each add-on for a given
-Kubernetes version; the table below has the shape of those answers (kube-proxy tracks the
-Kubernetes minor, coredns moves every few minors), so a plan shows that raising
-`cluster.version` moves the add-ons with it. An add-on or version EKS does not publish is an
-error, as it is from the API.
+EventBridge rules and targets are answered by the integrations mocks. The add-ons' versions are
+the program's own (config/addon_versions.py): it asks EKS for none, so there is no
+`aws:eks/getAddonVersion` mock, and a program that called it would stop with "no mock for
+provider function".
 """
 
 from __future__ import annotations
@@ -16,58 +13,8 @@ from typing import Any
 import pulumi
 
 from preflight.mocks.common import MockContext, arn, short_hash
-from preflight.mocks.observability import _LATEST
 
 Args = pulumi.runtime.MockResourceArgs
-CallArgs = pulumi.runtime.MockCallArgs
-
-_COREDNS = {
-    "1.31": "v1.11.4-eksbuild.2",
-    "1.32": "v1.11.4-eksbuild.14",
-    "1.33": "v1.12.1-eksbuild.2",
-    "1.34": "v1.12.3-eksbuild.1",
-    "1.35": "v1.12.4-eksbuild.1",
-    "1.36": "v1.13.1-eksbuild.1",
-}
-_KUBE_PROXY_PATCH = {
-    "1.31": "14-eksbuild.2",
-    "1.32": "9-eksbuild.2",
-    "1.33": "5-eksbuild.2",
-    "1.34": "1-eksbuild.2",
-    "1.35": "0-eksbuild.3",
-    "1.36": "0-eksbuild.1",
-}
-
-
-def addon_version(addon: str, kubernetes_version: str) -> str:
-    if kubernetes_version not in _COREDNS:
-        raise ValueError(f"InvalidParameterException: Kubernetes version {kubernetes_version} is not supported")
-    minor = int(kubernetes_version.split(".")[1])
-    if addon == "coredns":
-        return _COREDNS[kubernetes_version]
-    if addon == "kube-proxy":
-        return f"v{kubernetes_version}.{_KUBE_PROXY_PATCH[kubernetes_version]}"
-    if addon == "vpc-cni":
-        return "v1.20.4-eksbuild.1" if minor >= 33 else "v1.19.6-eksbuild.7"
-    if addon in _LATEST:
-        return _LATEST[addon]
-    if addon == "metrics-server":
-        return "v0.8.0-eksbuild.2" if minor >= 32 else "v0.7.2-eksbuild.4"
-    raise ValueError(f"ResourceNotFoundException: no add-on named {addon}")
-
-
-def _get_addon_version(args: CallArgs, ctx: MockContext) -> dict[str, Any]:
-    addon = str(args.args.get("addonName"))
-    kubernetes_version = str(args.args.get("kubernetesVersion"))
-    version = addon_version(addon, kubernetes_version)
-    return {
-        "id": addon,
-        "addonName": addon,
-        "kubernetesVersion": kubernetes_version,
-        "mostRecent": bool(args.args.get("mostRecent")),
-        "region": ctx.region,
-        "version": version,
-    }
 
 
 def _addon(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
@@ -118,4 +65,3 @@ COMPUTED = {
 }
 # The provider's id of a queue is its URL.
 IDS = {"aws:sqs/queue:Queue": _queue_url}
-CALLS = {"aws:eks/getAddonVersion:getAddonVersion": _get_addon_version}

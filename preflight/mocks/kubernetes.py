@@ -112,4 +112,7 @@ COMPUTED = {
     "kubernetes:helm.sh/v4:Chart": _chart_v4,
     "kubernetes:karpenter.sh/v1:NodePool": _object,
     "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": _object,
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": _object,
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": _object,
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": _object,
 }

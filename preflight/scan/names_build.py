@@ -163,6 +163,7 @@ REPEATED_BLOCKS = {
     ("aws:backup/plan:Plan", "rules"): "rule",
     ("aws:appconfig/environment:Environment", "monitors"): "monitor",
     ("aws:budgets/budget:Budget", "notifications"): "notification",
+    ("aws:eks/addon:Addon", "podIdentityAssociations"): "pod_identity_association",
     ("aws:cloudfront/distribution:Distribution", "orderedCacheBehaviors"): "ordered_cache_behavior",
     ("aws:cloudfront/distribution:Distribution", "origins"): "origin",
     ("aws:cloudfront/distribution:Distribution", "customErrorResponses"): "custom_error_response",

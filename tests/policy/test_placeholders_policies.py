@@ -17,6 +17,7 @@ OWN = [
     res(placeholders.SUBSCRIPTION, "oncall", {"protocol": "email", "endpoint": "oncall@acme.io"}),
     res(placeholders.BUDGET, "budget", {"notifications": [{"subscriberEmailAddresses": ["finance@acme.io"]}]}),
     res(DEPLOYMENT, "app", {"spec": {"template": {"spec": {"containers": [{"image": "ghcr.io/acme/app:1.2.3"}]}}}}),
+    res(placeholders.ACCESS_ENTRY, "deploy", {"principalArn": "arn:aws:iam::210987654321:role/ci-deploy", "type": "STANDARD"}),
 ]
 
 
@@ -31,6 +32,8 @@ CASES = [
     ("email addresses", _with(1, {"protocol": "email", "endpoint": "oncall@example.com"})),
     ("email addresses", _with(2, {"notifications": [{"subscriberEmailAddresses": ["a@team.example.org"]}]})),
     ("image", _with(3, {"spec": {"template": {"spec": {"containers": [{"image": "ghcr.io/example/email-platform:1.0"}]}}}})),
+    # The AWS documentation's example account, in a cluster.access or ci role.
+    ("account", _with(4, {"principalArn": "arn:aws:iam::123456789012:role/email-platform-deploy", "type": "STANDARD"})),
 ]
 
 

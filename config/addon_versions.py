@@ -1,0 +1,138 @@
+"""EKS managed add-on versions, pinned per Kubernetes version and moved on purpose.
+
+A version resolved at preview time (`aws.eks.get_addon_version(most_recent=True)`) moves with
+every release EKS publishes, so an unrelated `pulumi up` would roll vpc-cni or coredns. Instead
+the table below says which build each add-on runs for each Kubernetes version the config
+accepts; raising `cluster.version` moves them with it (the add-ons follow the control plane in
+the same `pulumi up`), and `cluster.addons.<name>.version` pins one add-on to a build of your
+choosing (a newer patch, or holding one back).
+
+Where the figures come from: each is an add-on build listed for that Kubernetes version by
+`aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>` (the EKS API
+`DescribeAddonVersions`, whose `compatibilities[].defaultVersion` marks the build EKS installs
+by default). They were recorded without an AWS account, so they are unconfirmed until the first
+real deploy checks them (docs/first-deploy.md); EKS refuses a build it does not list for the
+cluster's version (`InvalidParameterException`). To move the table: run the command above for
+each add-on and version, update the row and its date, and commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.declare import Group, Key, optional_string
+from config.reader import ConfigError, Section
+
+# Recorded 2026-11; re-check with describe-addon-versions before relying on a row.
+TABLE_DATE = "2026-11"
+# The cluster's own add-ons (components/cluster/addons.py) and the observability add-on
+# (components/observability.py).
+MANAGED_ADDONS = (
+    "vpc-cni",
+    "kube-proxy",
+    "coredns",
+    "eks-pod-identity-agent",
+    "metrics-server",
+    "amazon-cloudwatch-observability",
+)
+
+# Kubernetes version -> add-on -> build. kube-proxy tracks the Kubernetes minor; coredns moves every few minors.
+DEFAULT_VERSIONS: dict[str, dict[str, str]] = {
+    "1.31": {
+        "vpc-cni": "v1.19.6-eksbuild.7",
+        "kube-proxy": "v1.31.14-eksbuild.2",
+        "coredns": "v1.11.4-eksbuild.2",
+        "eks-pod-identity-agent": "v1.3.8-eksbuild.2",
+        "metrics-server": "v0.7.2-eksbuild.4",
+        "amazon-cloudwatch-observability": "v4.5.0-eksbuild.1",
+    },
+    "1.32": {
+        "vpc-cni": "v1.19.6-eksbuild.7",
+        "kube-proxy": "v1.32.9-eksbuild.2",
+        "coredns": "v1.11.4-eksbuild.14",
+        "eks-pod-identity-agent": "v1.3.8-eksbuild.2",
+        "metrics-server": "v0.8.0-eksbuild.2",
+        "amazon-cloudwatch-observability": "v4.5.0-eksbuild.1",
+    },
+    "1.33": {
+        "vpc-cni": "v1.20.4-eksbuild.1",
+        "kube-proxy": "v1.33.5-eksbuild.2",
+        "coredns": "v1.12.1-eksbuild.2",
+        "eks-pod-identity-agent": "v1.3.8-eksbuild.2",
+        "metrics-server": "v0.8.0-eksbuild.2",
+        "amazon-cloudwatch-observability": "v4.5.0-eksbuild.1",
+    },
+    "1.34": {
+        "vpc-cni": "v1.20.4-eksbuild.1",
+        "kube-proxy": "v1.34.1-eksbuild.2",
+        "coredns": "v1.12.3-eksbuild.1",
+        "eks-pod-identity-agent": "v1.3.8-eksbuild.2",
+        "metrics-server": "v0.8.0-eksbuild.2",
+        "amazon-cloudwatch-observability": "v4.5.0-eksbuild.1",
+    },
+    "1.35": {
+        "vpc-cni": "v1.20.4-eksbuild.1",
+        "kube-proxy": "v1.35.0-eksbuild.3",
+        "coredns": "v1.12.4-eksbuild.1",
+        "eks-pod-identity-agent": "v1.3.8-eksbuild.2",
+        "metrics-server": "v0.8.0-eksbuild.2",
+        "amazon-cloudwatch-observability": "v4.5.0-eksbuild.1",
+    },
+    "1.36": {
+        "vpc-cni": "v1.20.4-eksbuild.1",
+        "kube-proxy": "v1.36.0-eksbuild.1",
+        "coredns": "v1.13.1-eksbuild.1",
+        "eks-pod-identity-agent": "v1.3.8-eksbuild.2",
+        "metrics-server": "v0.8.0-eksbuild.2",
+        "amazon-cloudwatch-observability": "v4.5.0-eksbuild.1",
+    },
+}
+
+# EKS add-on builds are named v<major>.<minor>.<patch>-eksbuild.<n>.
+VERSION_PATTERN = r"v\d+\.\d+\.\d+-eksbuild\.\d+"
+_VERSION_MEANING = "must be an EKS add-on build, e.g. v1.12.3-eksbuild.1 (aws eks describe-addon-versions lists them)"
+
+
+def _version_key(addon: str) -> Key[str | None]:
+    return optional_string(
+        "version",
+        f"the {addon} build to run instead of the table's for `cluster.version`",
+        pattern=VERSION_PATTERN,
+        meaning=_VERSION_MEANING,
+    )
+
+
+ADDON_VERSION_KEYS = {addon: _version_key(addon) for addon in MANAGED_ADDONS}
+ADDONS = Group(
+    "addons",
+    "EKS managed add-ons: each runs the build `config/addon_versions.py` pins for `cluster.version`, or the one given here",
+    tuple(Group(addon, f"the {addon} add-on", (ADDON_VERSION_KEYS[addon],)) for addon in MANAGED_ADDONS),
+)
+
+
+@dataclass(frozen=True)
+class AddonVersions:
+    versions: dict[str, str]
+    # The add-ons whose build is a config override, not the table's.
+    overridden: frozenset[str] = frozenset()
+
+    def __getitem__(self, addon: str) -> str:
+        return self.versions[addon]
+
+
+def parse_addon_versions(section: Section, kubernetes_version: str) -> AddonVersions:
+    """The table's builds for `kubernetes_version`, with each `cluster.addons.<name>.version` override applied."""
+    table = DEFAULT_VERSIONS.get(kubernetes_version)
+    if table is None:  # config/cluster.py accepts only versions the table covers (a test holds the two together)
+        raise ConfigError(section.path, kubernetes_version, "no pinned add-on versions for this Kubernetes version")
+    versions = dict(table)
+    overridden: set[str] = set()
+    for addon in MANAGED_ADDONS:
+        group = section.section(addon)
+        override = ADDON_VERSION_KEYS[addon].read(group)
+        group.finish()
+        if override is not None:
+            versions[addon] = override
+            overridden.add(addon)
+    section.finish()
+    return AddonVersions(versions, frozenset(overridden))
