@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from run_lookup import one
+from run_lookup import one, region_of
 
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from preflight.recorder import RecordingMonitor
@@ -134,7 +134,7 @@ def test_access_logs_go_to_a_protected_sse_s3_bucket_only_elb_writes(each_stack:
 def test_the_web_acl_has_cloudfront_scope_and_guards_the_distribution(each_stack: Run) -> None:
     (acl,) = each_stack.of_type("aws:wafv2/webAcl:WebAcl")
     assert acl.inputs["scope"] == "CLOUDFRONT"
-    assert acl.provider is not None and "::aws-us-east-1::" in acl.provider, "a CLOUDFRONT-scope ACL lives in us-east-1"
+    assert region_of(each_stack, acl) == "us-east-1", "a CLOUDFRONT-scope ACL lives in us-east-1"
     groups = {
         r["statement"]["managedRuleGroupStatement"]["name"] for r in acl.inputs["rules"] if "managedRuleGroupStatement" in r["statement"]
     }
