@@ -99,7 +99,11 @@ load_balancer = LoadBalancer(
     ),
     opts=aws_only,
 )
-firewall = EdgeFirewall("edge", EdgeFirewallArgs(stack.edge, us_east_1=aws_us_east_1), opts=aws_only) if stack.edge.waf_enabled else None
+firewall = (
+    EdgeFirewall("edge", EdgeFirewallArgs(stack.edge, us_east_1=aws_us_east_1, api_paths=stack.cdn.api_paths), opts=aws_only)
+    if stack.edge.waf_enabled
+    else None
+)
 cdn = Cdn(
     "cdn",
     CdnArgs(
