@@ -127,6 +127,10 @@ cdn = Cdn(
     opts=aws_only,
 )
 
+# The load balancer admits CloudFront's VPC-origin security group, which may exist only once the
+# distribution is deployed: so the rule (and its lookup) come after the CDN.
+load_balancer.admit_cloudfront(cdn.distribution)
+
 # ── app on Kubernetes ──
 app = App(
     "app",
