@@ -231,6 +231,14 @@ def test_a_body_rule_match_passes_on_the_api_paths_and_is_blocked_elsewhere(buil
     assert not blocked("/index.html", set()), "no body-rule label, nothing to block"
 
 
+def test_without_api_paths_the_body_rules_block_everywhere(pulumi_mocks: RecordingMonitor) -> None:
+    built = build(pulumi_mocks, settings(), api_paths=[])
+    rule = built.rule("body-rules-outside-api-paths")
+    for label in COMMON_BODY_RULES.values():
+        assert matches(rule["statement"], Request("/v2/messages", "203.0.113.9", {label}), {})
+    assert not matches(rule["statement"], Request("/v2/messages", "203.0.113.9", set()), {})
+
+
 def test_webhook_senders_are_labelled_then_not_counted_by_the_rate_limit(built: Built) -> None:
     ip_sets = _ip_sets(built)
     assert sorted(cidr for cidrs in ip_sets.values() for cidr in cidrs) == sorted(WEBHOOK_CIDRS)

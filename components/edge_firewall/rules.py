@@ -168,23 +168,22 @@ def managed_rule(metric: str, group_name: str) -> aws.wafv2.WebAclRuleArgs:
 
 
 def body_rules_outside_api_paths(metric: str, api_paths: Sequence[str]) -> aws.wafv2.WebAclRuleArgs:
-    """Block what the core rule set's body rules matched, unless the path is one the API or webhooks use."""
+    """Block what the core rule set's body rules matched, unless the path is one the API or webhooks use.
+
+    Without API paths nothing is exempt, and the body rules block wherever they match.
+    """
+    matched = _any([_label(label) for label in COMMON_BODY_RULES.values()])
+    statement = matched
+    if api_paths:
+        outside_api = Statement(
+            not_statement=aws.wafv2.WebAclRuleStatementNotStatementArgs(statement=_any([path_statement(path) for path in api_paths]))
+        )
+        statement = Statement(and_statement=aws.wafv2.WebAclRuleStatementAndStatementArgs(statements=[matched, outside_api]))
     return aws.wafv2.WebAclRuleArgs(
         name="body-rules-outside-api-paths",
         priority=PRIORITIES["body-rules-outside-api-paths"],
         action=aws.wafv2.WebAclRuleActionArgs(block=aws.wafv2.WebAclRuleActionBlockArgs()),
-        statement=Statement(
-            and_statement=aws.wafv2.WebAclRuleStatementAndStatementArgs(
-                statements=[
-                    _any([_label(label) for label in COMMON_BODY_RULES.values()]),
-                    Statement(
-                        not_statement=aws.wafv2.WebAclRuleStatementNotStatementArgs(
-                            statement=_any([path_statement(path) for path in api_paths])
-                        )
-                    ),
-                ]
-            )
-        ),
+        statement=statement,
         visibility_config=_visibility(f"{metric}BodyRulesOutsideApi"),
     )
 
@@ -195,8 +194,5 @@ def web_acl_rules(
     rules = [] if not webhook_ip_set_arns else [webhook_sources_rule(metric, webhook_ip_set_arns)]
     rules.append(rate_limit_rule(metric, rate_limit, exempt_webhook_sources=bool(webhook_ip_set_arns)))
     rules += [managed_rule(metric, group) for group in MANAGED_RULE_GROUPS]
-    if api_paths:
-        rules.append(body_rules_outside_api_paths(metric, api_paths))
-    else:
-        raise ValueError("the web ACL needs the API paths (cdn.apiPaths) to know where email bodies are posted")
+    rules.append(body_rules_outside_api_paths(metric, api_paths))
     return sorted(rules, key=lambda rule: int(str(rule.priority)))
