@@ -25,7 +25,7 @@ from components.observability import ContainerInsights, ContainerInsightsArgs
 from components.redis import CLUSTER_MODE as REDIS_CLUSTER_MODE
 from components.redis import Redis, RedisArgs
 from components.registry import Registry, RegistryArgs
-from components.shared.tags import tagged_aws_provider
+from components.shared.tags import RegionalProviders
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from config import load_stack_config
 from config.database import PORT as DATABASE_PORT
@@ -36,10 +36,12 @@ basics = stack.basics
 cost = CostCollector(pulumi.get_stack())
 cost.register()  # before the first resource: it prices every one
 
-aws_provider = tagged_aws_provider("aws", basics.region, basics.default_tags)
-aws_only = pulumi.ResourceOptions(providers={"aws": aws_provider})
-# CloudFront's certificate and metrics live in us-east-1 whatever the stack's region.
-aws_us_east_1 = tagged_aws_provider("aws-us-east-1", "us-east-1", basics.default_tags)
+# One AWS provider per region, each built once and handed to every component that needs that
+# region (two providers of one name would stop the whole preview: see RegionalProviders).
+providers = RegionalProviders(basics.region, basics.default_tags)
+aws_only = pulumi.ResourceOptions(providers={"aws": providers.stack})
+# CloudFront's certificate, web ACL, logs and metrics live in us-east-1 whatever the stack's region.
+aws_us_east_1 = providers.get("us-east-1")
 
 network = Network("network", NetworkArgs(stack.network, cluster_name=stack.cluster.name), opts=aws_only)
 cluster = Cluster(
@@ -101,7 +103,11 @@ load_balancer = LoadBalancer(
     ),
     opts=aws_only,
 )
-firewall = EdgeFirewall("edge", EdgeFirewallArgs(stack.edge, us_east_1=aws_us_east_1), opts=aws_only) if stack.edge.waf_enabled else None
+firewall = (
+    EdgeFirewall("edge", EdgeFirewallArgs(stack.edge, us_east_1=aws_us_east_1, api_paths=stack.cdn.api_paths), opts=aws_only)
+    if stack.edge.waf_enabled
+    else None
+)
 cdn = Cdn(
     "cdn",
     CdnArgs(
@@ -124,6 +130,10 @@ cdn = Cdn(
     ),
     opts=aws_only,
 )
+
+# The load balancer admits CloudFront's VPC-origin security group, which may exist only once the
+# distribution is deployed: so the rule (and its lookup) come after the CDN.
+load_balancer.admit_cloudfront(cdn.distribution)
 
 # ── app on Kubernetes, and the traffic step ──
 
@@ -200,7 +210,7 @@ monitoring = Monitoring(
         domain=basics.domain,
         health_check_path=stack.app.health_check_endpoint,
         us_east_1_provider=aws_us_east_1,
-        default_tags=basics.default_tags,
+        canary_providers={region: providers.get(region) for region in stack.monitoring.canaries.regions if region != basics.region},
         alb_arn_suffix=load_balancer.arn_suffix,
         target_group_arn_suffixes=load_balancer.target_group_arn_suffixes,
         db_cluster_identifier=database.cluster_identifier,
@@ -261,12 +271,8 @@ if stack.observability.enabled and cluster.eks_cluster is not None:
     )
 
 # ── backups: AWS Backup of Aurora, copied to a second region; failed jobs reach the alarm topic ──
-# The copy region gets its own provider, tagged like the others.
-copy_provider = (
-    tagged_aws_provider(f"aws-{stack.backup.copy_region}", stack.backup.copy_region, basics.default_tags)
-    if stack.backup.copy_region
-    else None
-)
+# The copy region's provider is that region's one provider (a canary there uses it too).
+copy_provider = providers.get(stack.backup.copy_region) if stack.backup.copy_region else None
 backup = Backup(
     "backup",
     BackupArgs(

@@ -2,8 +2,9 @@
 
 - Internal, in the private subnet of every zone: no listener of it is reachable from the
   internet. Its security group admits 443 only from the security group CloudFront creates in
-  the VPC for its VPC origins (`CloudFront-VPCOrigins-Service-SG`), and sends only to the
-  cluster's security group on the app port.
+  the VPC for its VPC origins (`CloudFront-VPCOrigins-Service-SG`; the rule is added by
+  `admit_cloudfront` once the distribution exists), and sends only to the cluster's security
+  group on the app port.
 - Port 443 terminates TLS with the validated ACM certificate for `origin.<domain>`, the name
   CloudFront uses for this origin (its SNI and Host header, which the certificate must match),
   under a TLS 1.2 + 1.3 policy with AEAD ciphers only: CloudFront speaks at most TLS 1.2 to
@@ -20,8 +21,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -37,6 +39,9 @@ LOG_PREFIX = "alb"
 # The security group CloudFront creates in the VPC for the ENIs of its VPC origins
 # (CloudFront Developer Guide, "Restrict access with VPC origins"): the origin admits it.
 VPC_ORIGIN_SECURITY_GROUP = "CloudFront-VPCOrigins-Service-SG"
+# The VPC origin's endpoint settings: any change replaces the origin (see LoadBalancer._vpc_origin).
+VPC_ORIGIN_ENDPOINT = "vpcOriginEndpointConfig"
+VPC_ORIGIN_NAME_LENGTH = 64
 # Ahead of the traffic split's weighted rule (priority 100), which takes every other request for the domain.
 COLOUR_RULE_PRIORITIES = {colour: 10 + index for index, colour in enumerate(COLOURS)}
 
@@ -59,6 +64,7 @@ class LoadBalancer(pulumi.ComponentResource):
     arn_suffix: pulumi.Output[str]
     dns_name: pulumi.Output[str]
     zone_id: pulumi.Output[str]
+    security_group: aws.ec2.SecurityGroup
     security_group_id: pulumi.Output[str]
     https_listener: aws.lb.Listener
     vpc_origin: aws.cloudfront.VpcOrigin
@@ -71,7 +77,9 @@ class LoadBalancer(pulumi.ComponentResource):
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:edge:LoadBalancer", name, None, opts)
         settings = args.settings
+        self._name = name
         group = self._security_group(name, args)
+        self.security_group = group
         self.security_group_id = group.id
         self.log_bucket, log_policy = self._log_bucket(name, settings)
         self.alb = self._alb(name, args, group, log_policy)
@@ -81,7 +89,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.target_groups = self._target_groups(name, args)
         self.target_group_arn_suffixes = {colour: tg.arn_suffix for colour, tg in self.target_groups.items()}
         self._listeners(name, args)
-        self._vpc_origin(name, settings, group)
+        self._vpc_origin(name, settings)
         # `origin.<domain>` resolves to the load balancer's private addresses: the name CloudFront
         # connects under (its SNI and Host); the security group admits CloudFront's ENIs only.
         aws.route53.Record(
@@ -101,43 +109,74 @@ class LoadBalancer(pulumi.ComponentResource):
             }
         )
 
-    def _vpc_origin(self, name: str, settings: EdgeSettings, group: aws.ec2.SecurityGroup) -> None:
-        """CloudFront's private way in, and the one ingress rule of the load balancer: from its ENIs."""
-        child = pulumi.ResourceOptions(parent=self)
+    def _vpc_origin(self, name: str, settings: EdgeSettings) -> None:
+        """CloudFront's private way in: replaced, never updated, when its endpoint settings change.
+
+        CloudFront refuses to update a VPC origin while a distribution uses it (409 "The specified
+        VPC origin is currently associated with one or more distributions", quoted in
+        aws/aws-cdk#34629 and #35765; the Terraform provider updates it in place and meets the same
+        refusal, hashicorp/terraform-provider-aws#40905). So any change to the endpoint config
+        replaces it, the new one first (create, point the distribution at it, then delete the old
+        one, which nothing uses any more). Two VPC origins of one name cannot coexist in an account
+        ("Another vpc origin with the same name already exists", aws/aws-cdk#35338), so the name
+        ends in a digest of the settings: a change of settings is a change of name. docs/edge.md
+        ("Changing the VPC origin") walks through it.
+        """
+        http_port, https_port, policy = 80, 443, "https-only"  # port 80 is required by the API; unused (HTTPS only)
+        endpoint = {
+            "http_port": http_port,
+            "https_port": https_port,
+            "origin_protocol_policy": policy,
+            "origin_ssl_protocols": list(ORIGIN_SSL_PROTOCOLS),
+        }
         self.vpc_origin = aws.cloudfront.VpcOrigin(
             f"{name}-vpc-origin",
             vpc_origin_endpoint_config=aws.cloudfront.VpcOriginVpcOriginEndpointConfigArgs(
-                name=f"{settings.origin_host.replace('.', '-')}"[:64],
+                name=self.alb.arn.apply(lambda arn: vpc_origin_name(settings.origin_host, {**endpoint, "arn": arn})),
                 arn=self.alb.arn,
-                http_port=80,  # required by the API; unused: CloudFront connects over HTTPS only
-                https_port=443,
-                origin_protocol_policy="https-only",
+                http_port=http_port,
+                https_port=https_port,
+                origin_protocol_policy=policy,
                 origin_ssl_protocols=aws.cloudfront.VpcOriginVpcOriginEndpointConfigOriginSslProtocolsArgs(
                     items=list(ORIGIN_SSL_PROTOCOLS), quantity=len(ORIGIN_SSL_PROTOCOLS)
                 ),
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.https_listener]),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[self.https_listener],
+                replace_on_changes=[VPC_ORIGIN_ENDPOINT],
+                delete_before_replace=False,
+            ),
         )
         self.vpc_origin_id = self.vpc_origin.id
-        # CloudFront creates this group in the VPC when the first VPC origin there is deployed.
+
+    def admit_cloudfront(self, distribution: pulumi.Resource) -> aws.vpc.SecurityGroupIngressRule:
+        """The load balancer's one ingress rule: 443 from the security group of CloudFront's VPC-origin ENIs.
+
+        CloudFront creates `CloudFront-VPCOrigins-Service-SG` in the VPC itself; AWS's own CDK
+        sample orders its lookup after the distribution ("The security group may be available
+        after the distribution is deployed": aws-cdk-lib aws-cloudfront-origins README, "The VPC
+        origin service security group", where the lookup `addDependency(distribution)`). So the
+        lookup waits for the distribution, which __main__ builds after this component.
+        """
         cloudfront_group = aws.ec2.get_security_group_output(
             name=VPC_ORIGIN_SECURITY_GROUP,
-            vpc_id=group.vpc_id,
-            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.vpc_origin]),
+            vpc_id=self.security_group.vpc_id,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[self.vpc_origin, distribution]),
         )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-from-cloudfront",
-            security_group_id=group.id,
+        return aws.vpc.SecurityGroupIngressRule(
+            f"{self._name}-from-cloudfront",
+            security_group_id=self.security_group_id,
             ip_protocol="tcp",
             from_port=443,
             to_port=443,
             referenced_security_group_id=cloudfront_group.id,
             description="CloudFront VPC origin ENIs (the only client)",
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
     def _security_group(self, name: str, args: LoadBalancerArgs) -> aws.ec2.SecurityGroup:
-        """In: 443 from CloudFront's VPC origin only (added with the origin). Out: the app port on the pods."""
+        """In: 443 from CloudFront's VPC origin only (admit_cloudfront, once the distribution exists). Out: the app port on the pods."""
         child = pulumi.ResourceOptions(parent=self)
         group = aws.ec2.SecurityGroup(
             f"{name}-sg",
@@ -293,6 +332,12 @@ class LoadBalancer(pulumi.ComponentResource):
             opts=child,
         )
         return bucket, policy
+
+
+def vpc_origin_name(origin_host: str, endpoint: Mapping[str, object]) -> str:
+    """`origin-<domain>-<digest of the endpoint settings>`: a new name whenever the settings change."""
+    digest = hashlib.sha256(json.dumps(endpoint, sort_keys=True).encode()).hexdigest()[:8]
+    return f"{origin_host.replace('.', '-')[: VPC_ORIGIN_NAME_LENGTH - 9]}-{digest}"
 
 
 def _log_bucket_policy(bucket_arn: str, elb_account_arn: str) -> str:

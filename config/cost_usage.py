@@ -30,6 +30,7 @@ USAGE_FIGURES: dict[str, tuple[str, ...]] = {
     "aws:s3/bucket:Bucket": ("storage_gb",),
     "aws:cloudwatch/logGroup:LogGroup": ("monthly_data_ingested_gb", "storage_gb"),
     "aws:wafv2/webAcl:WebAcl": ("monthly_requests",),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": ("monthly_data_ingested_gb",),
     "aws:cloudwatch/eventBus:EventBus": ("monthly_custom_events",),
     "aws:cloudwatch/eventArchive:EventArchive": ("monthly_archive_processing_gb", "archive_storage_gb"),
     "aws:cloudwatch/eventApiDestination:EventApiDestination": ("monthly_invocations",),

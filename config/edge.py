@@ -10,12 +10,14 @@ ciphers only, and a TLS 1.3-only policy, which CloudFront could never reach, is 
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from config.basics import _DNS_NAME, Basics
 from config.declare import Derived, Group, PerEnvironment, boolean, integer, optional_string, string, strings
+from config.network import log_retention_key
 from config.reader import ConfigError, Section, refuse_in_production
 from config.tls_hops import origin_policy_problem
 
@@ -60,6 +62,9 @@ _ZONE_ID = r"Z[A-Z0-9]{1,31}"
 _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 RSA_BITS_ALLOWED = (3072, 4096)
 MIN_SLOW_START_SECONDS = 30
+# An AWS WAF IP set "can hold up to 10,000 IP addresses or IP address ranges", and WAF "supports all
+# IPv4 and IPv6 CIDR ranges except for /0" (AWS WAF Developer Guide, "IP set match rule statement").
+MAX_IP_SET_ADDRESSES = 10_000
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,9 @@ class EdgeSettings:
     waf_rate_limit: int  # requests per 5 minutes per client IP
     access_log_retention_days: int
     idle_timeout_seconds: int
+    # Webhook senders' address ranges (normalised CIDRs): not counted by the per-IP rate limit.
+    waf_webhook_source_cidrs: list[str] = field(default_factory=list)
+    waf_log_retention_days: int = 365  # the web ACL's request logs in CloudWatch Logs
 
     @property
     def origin_host(self) -> str:
@@ -197,7 +205,19 @@ WAF_ENABLED = boolean(
 RATE_LIMIT_PER_5_MINUTES = integer(
     "rateLimitPer5Minutes", "requests per client IP per 5 minutes before the WAF blocks", default=2000, minimum=10, maximum=2_000_000_000
 )
-WAF = Group("waf", "AWS WAF on the CloudFront distribution (scope CLOUDFRONT, in us-east-1)", (WAF_ENABLED, RATE_LIMIT_PER_5_MINUTES))
+WEBHOOK_SOURCE_CIDRS = strings(
+    "webhookSourceCidrs",
+    "address ranges your email provider posts webhooks from: the per-IP rate limit does not count them "
+    "(the managed rules still inspect them, and the web ACL's logs still record every request)",
+    default=[],
+    rule=f"distinct IPv4 or IPv6 CIDRs without host bits, not /0; at most {MAX_IP_SET_ADDRESSES:,} of each version",
+)
+WAF_LOG_RETENTION_DAYS = log_retention_key("logRetentionDays", "the web ACL's request logs (log group `aws-waf-logs-…` in us-east-1)")
+WAF = Group(
+    "waf",
+    "AWS WAF on the CloudFront distribution (scope CLOUDFRONT, in us-east-1)",
+    (WAF_ENABLED, RATE_LIMIT_PER_5_MINUTES, WEBHOOK_SOURCE_CIDRS, WAF_LOG_RETENTION_DAYS),
+)
 ACCESS_LOG_RETENTION_DAYS = integer(
     "retentionDays",
     "days the load balancer's access logs stay in S3",
@@ -291,14 +311,51 @@ def _target_group(section: Section) -> tuple[int, int]:
     return deregistration, slow_start
 
 
-def _waf(section: Section, basics: Basics) -> tuple[bool, int]:
+@dataclass(frozen=True)
+class _Waf:
+    enabled: bool
+    rate_limit: int
+    webhook_source_cidrs: list[str]
+    log_retention_days: int
+
+
+def _webhook_source_cidrs(waf: Section) -> list[str]:
+    """Each entry a network WAF's IP set accepts, as AWS writes it back (normalised, host bits zero)."""
+    key = waf.key("webhookSourceCidrs")
+    cidrs = WEBHOOK_SOURCE_CIDRS.read(waf)
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for index, text in enumerate(cidrs):
+        try:
+            network = ipaddress.ip_network(text, strict=True)
+        except ValueError as error:
+            raise ConfigError(
+                f"{key}[{index}]", text, f"must be an IPv4 or IPv6 CIDR without host bits, e.g. 192.0.2.0/24 ({error})"
+            ) from None
+        if "/" not in text or network.prefixlen == 0:
+            raise ConfigError(
+                f"{key}[{index}]", text, "must be a CIDR with a prefix length of /1 or more (AWS WAF refuses /0), e.g. 192.0.2.0/24"
+            )
+        networks.append(network)
+    if len(set(networks)) != len(networks):
+        raise ConfigError(key, cidrs, "ranges must be distinct")
+    for version in (4, 6):
+        if sum(1 for n in networks if n.version == version) > MAX_IP_SET_ADDRESSES:
+            raise ConfigError(
+                key, f"{len(networks)} ranges", f"an AWS WAF IP set holds at most {MAX_IP_SET_ADDRESSES:,} IPv{version} ranges"
+            )
+    return [str(n) for n in networks]
+
+
+def _waf(section: Section, basics: Basics) -> _Waf:
     waf = WAF.open(section)
     enabled = WAF_ENABLED.read(waf, production=basics.is_production)
     if basics.is_production and not enabled:
         raise refuse_in_production(waf.key("enabled"), enabled, "production keeps the WAF on")
     rate_limit = RATE_LIMIT_PER_5_MINUTES.read(waf)
+    cidrs = _webhook_source_cidrs(waf)
+    retention = WAF_LOG_RETENTION_DAYS.read(waf, production=basics.is_production)
     waf.finish()
-    return enabled, rate_limit
+    return _Waf(enabled, rate_limit, cidrs, retention)
 
 
 def _access_log_retention(section: Section, basics: Basics) -> int:
@@ -319,7 +376,7 @@ def parse_edge(section: Section, basics: Basics) -> EdgeSettings:
     hsts = HSTS_MAX_AGE_SECONDS.read(section)
     internal_ca = _parse_internal_ca(INTERNAL_CA.open(section))
     deregistration, slow_start = _target_group(section)
-    waf_enabled, rate_limit = _waf(section, basics)
+    waf = _waf(section, basics)
     retention = _access_log_retention(section, basics)
     idle = IDLE_TIMEOUT_SECONDS.read(section)
     section.finish()
@@ -333,8 +390,10 @@ def parse_edge(section: Section, basics: Basics) -> EdgeSettings:
         internal_ca=internal_ca,
         deregistration_delay_seconds=deregistration,
         slow_start_seconds=slow_start,
-        waf_enabled=waf_enabled,
-        waf_rate_limit=rate_limit,
+        waf_enabled=waf.enabled,
+        waf_rate_limit=waf.rate_limit,
         access_log_retention_days=retention,
         idle_timeout_seconds=idle,
+        waf_webhook_source_cidrs=waf.webhook_source_cidrs,
+        waf_log_retention_days=waf.log_retention_days,
     )

@@ -74,7 +74,10 @@ KEY_SETTINGS: dict[str, tuple[str, ...]] = {
     ),
     "aws:lb/targetGroup:TargetGroup": ("protocol", "port", "targetType", "healthCheck.path", "deregistrationDelay", "slowStart"),
     "aws:lb/listenerRule:ListenerRule": ("priority", "actions[0].forward.targetGroups"),
-    "aws:wafv2/webAcl:WebAcl": ("scope",),
+    "aws:wafv2/webAcl:WebAcl": ("name", "scope"),
+    "aws:wafv2/ipSet:IpSet": ("ipAddressVersion", "addresses"),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": ("redactedFields",),
+    "aws:cloudfront/vpcOrigin:VpcOrigin": ("vpcOriginEndpointConfig.name", "vpcOriginEndpointConfig.originSslProtocols.items"),
     "aws:cloudfront/distribution:Distribution": (
         "aliases",
         "viewerCertificate.minimumProtocolVersion",

@@ -137,6 +137,12 @@ def _us_east_1() -> dict[str, Price]:
         "cloudwatch.logs.ingest": _p("0.50", "GB", CW_PAGE),
         "cloudwatch.logs.storage": _p("0.03", "GB-month", CW_PAGE),
         "cloudwatch.vended.s3": _p("0.25", "GB", CW_PAGE, confirmed=False),
+        # Vended logs delivered to CloudWatch Logs (AWS WAF's request logs among them), first 10 TB a month;
+        # AWS WAF bills its logs as vended logs of the web ACL's region (AWS WAF Developer Guide, "Pricing
+        # for logging web ACL traffic information"). A CLOUDFRONT-scope ACL logs in us-east-1 only.
+        "cloudwatch.vended.cwl": _p(
+            "0.50", "GB", f"{CW_PAGE} (Logs tab, Vended Logs, delivery to CloudWatch Logs, first 10 TB)", confirmed=False
+        ),
         "cloudwatch.alarm.standard": _p("0.10", "month", CW_PAGE),
         "cloudwatch.alarm.highres": _p("0.30", "month", CW_PAGE),
         "cloudwatch.alarm.composite": _p("0.50", "month", CW_PAGE),

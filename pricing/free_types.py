@@ -95,7 +95,8 @@ FREE_TYPES: frozenset[str] = frozenset(
         "aws:budgets/budget:Budget",
         # Attachments whose traffic is priced on the Web ACL; secret versions and policies.
         "aws:wafv2/webAclAssociation:WebAclAssociation",
-        "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+        # AWS WAF charges per web ACL, rule and request; an IP set has no charge (aws.amazon.com/waf/pricing).
+        "aws:wafv2/ipSet:IpSet",
         "aws:secretsmanager/secretVersion:SecretVersion",
         "aws:secretsmanager/secretPolicy:SecretPolicy",
         "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",

@@ -86,7 +86,8 @@ _ALB = ("alb.hour", "alb.lcu")
 _VPCE = ("vpce.interface.hour", "vpce.interface.gb")
 _AURORA = ("aurora.standard.storage", "aurora.standard.io", "aurora.iopt1.storage")
 _S3 = ("s3.standard.storage",)
-_LOGS = ("cloudwatch.logs.ingest", "cloudwatch.logs.storage", "cloudwatch.vended.s3")
+# cloudwatch.vended.cwl: vended logs delivered to CloudWatch Logs, first 10 TB (the region's standard ingestion rate).
+_LOGS = ("cloudwatch.logs.ingest", "cloudwatch.logs.storage", "cloudwatch.vended.s3", "cloudwatch.vended.cwl")
 
 
 def _region(name: str, values: dict[tuple[str, ...], tuple[str, ...]], ratios: dict[str, tuple[str, str]]) -> RegionPrices:
@@ -115,7 +116,7 @@ REGIONS: dict[str, RegionPrices] = {
             _VPCE: ("0.01", "0.01"),
             _AURORA: ("0.10", "0.20", "0.225"),
             _S3: ("0.023",),
-            _LOGS: ("0.50", "0.03", "0.25"),
+            _LOGS: ("0.50", "0.03", "0.25", "0.50"),
         },
         {
             "ec2.instance.": ("1", "m6i.large $0.096/h in us-west-2 = us-east-1 (EC2 on-demand page)"),
@@ -132,7 +133,7 @@ REGIONS: dict[str, RegionPrices] = {
             _VPCE: ("0.011", "0.01"),
             _AURORA: ("0.11", "0.22", "0.248"),
             _S3: ("0.023",),
-            _LOGS: ("0.57", "0.03", "0.285"),
+            _LOGS: ("0.57", "0.03", "0.285", "0.57"),
         },
         {
             "ec2.instance.": ("0.107/0.096", "m6i.large $0.107/h in eu-west-1 vs $0.096 (EC2 on-demand page)"),
@@ -149,7 +150,7 @@ REGIONS: dict[str, RegionPrices] = {
             _VPCE: ("0.012", "0.01"),
             _AURORA: ("0.12", "0.22", "0.27"),
             _S3: ("0.0245",),
-            _LOGS: ("0.63", "0.0324", "0.315"),
+            _LOGS: ("0.63", "0.0324", "0.315", "0.63"),
         },
         {
             "ec2.instance.": ("0.115/0.096", "m6i.large $0.115/h in eu-central-1 vs $0.096 (EC2 on-demand page)"),

@@ -30,6 +30,8 @@ from pricing.integrations import PRICERS as INTEGRATION_PRICERS
 # 1.33 left standard support in 2026-07, 1.34 leaves it in 2026-12. Unconfirmed: re-check
 # the EKS version calendar whenever the catalogue is re-dated.
 EKS_OLDEST_STANDARD_VERSION = (1, 34)
+# AWS WAF log destinations must be named with this prefix (WAFV2 API, LoggingConfiguration).
+WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
 
 
 def _eks_cluster(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
@@ -271,10 +273,15 @@ def _health_check(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
 
 
 def _log_group(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
-    return [
-        Line("log ingestion", "GB", ctx.figure(r, "monthly_data_ingested_gb"), ctx.price(r, "cloudwatch.logs.ingest", "log ingestion")),
-        Line("log storage", "GB-month", ctx.figure(r, "storage_gb"), ctx.price(r, "cloudwatch.logs.storage", "log storage")),
-    ]
+    storage = Line("log storage", "GB-month", ctx.figure(r, "storage_gb"), ctx.price(r, "cloudwatch.logs.storage", "log storage"))
+    if str(r["inputs"].get("name") or "").startswith(WAF_LOG_GROUP_PREFIX):
+        # AWS WAF delivers these as vended logs: priced on the web ACL's logging configuration.
+        ctx.note("WAF request-log ingestion is priced on the logging configuration (vended logs), not on its log group.")
+        return [storage]
+    ingestion = Line(
+        "log ingestion", "GB", ctx.figure(r, "monthly_data_ingested_gb"), ctx.price(r, "cloudwatch.logs.ingest", "log ingestion")
+    )
+    return [ingestion, storage]
 
 
 def _ecr_repository(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
@@ -319,6 +326,14 @@ def _sqs_queue(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
     ctx.note(f"{r['name']}: SQS requests priced without the account's first 1M free a month.")
     requests = ctx.figure(r, "monthly_requests")
     return [Line("requests", "1M requests", requests / MILLION, ctx.price(r, "sqs.standard.requests", "SQS requests"))]
+
+
+def _waf_logging(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
+    """A web ACL's request logs, delivered to CloudWatch Logs as vended logs (priced here, not on the log group)."""
+    ingested = ctx.figure(r, "monthly_data_ingested_gb")
+    return [
+        Line("WAF request-log delivery (CloudWatch Logs, vended)", "GB", ingested, ctx.price(r, "cloudwatch.vended.cwl", "vended logs"))
+    ]
 
 
 def _flow_log(r: Mapping[str, Any], ctx: PricingContext) -> list[Line]:
@@ -396,6 +411,7 @@ PRICERS: dict[str, Pricer] = {
     "aws:cloudwatch/dashboard:Dashboard": _monthly("cloudwatch.dashboard", "dashboard"),
     "aws:wafv2/webAcl:WebAcl": _web_acl,
     "aws:ec2/flowLog:FlowLog": _flow_log,
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": _waf_logging,
     "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
     "aws:synthetics/canary:Canary": _canary,
     **INTEGRATION_PRICERS,

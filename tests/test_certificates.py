@@ -12,7 +12,7 @@ from committed_stacks import PRODUCTION
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from run_lookup import one
+from run_lookup import one, region_of
 
 from components.certificates import Certificates, CertificatesArgs, spki_sha256_pin, validation_base_names
 from config.edge import parse_edge
@@ -72,15 +72,15 @@ def test_both_certificates_are_dns_validated_with_transparency_logging(each_stac
 def test_the_cloudfront_certificate_is_made_in_us_east_1(each_stack: Run) -> None:
     cdn_cert = one(each_stack, CERT, "certificates-cdn")
     alb_cert = one(each_stack, CERT, "certificates-alb")
-    assert cdn_cert.provider is not None and "::aws-us-east-1::" in cdn_cert.provider
-    assert alb_cert.provider is not None and "::aws::" in alb_cert.provider
+    assert region_of(each_stack, cdn_cert) == "us-east-1"
+    assert region_of(each_stack, alb_cert) == each_stack.stack_file.region
     domain = "mail.example.com" if each_stack.stack == "production" else "staging.mail.example.com"
     # CloudFront serves the domain (API, webhooks) and the static domain: its certificate covers both.
     assert [cdn_cert.inputs["domainName"], *cdn_cert.inputs["subjectAlternativeNames"]] == [domain, f"static.{domain}", f"*.{domain}"]
     # The internal load balancer's certificate names only what CloudFront connects under.
     assert (alb_cert.inputs["domainName"], alb_cert.inputs.get("subjectAlternativeNames")) == (f"origin.{domain}", None)
     validation = one(each_stack, VALIDATION, "certificates-cdn")
-    assert validation.provider is not None and "::aws-us-east-1::" in validation.provider
+    assert region_of(each_stack, validation) == "us-east-1"
 
 
 def test_validation_base_names_fold_wildcards() -> None:

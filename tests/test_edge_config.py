@@ -107,12 +107,43 @@ def test_a_price_class_that_does_not_exist_is_refused(run_stack_with: Callable[.
         ({"targetGroup": {"deregistrationDelaySeconds": 4000}}, r"deregistrationDelaySeconds = 4000: must be between 0 and 3600"),
         ({"waf": {"enabled": False}}, r"waf\.enabled = False: production keeps the WAF on"),
         ({"accessLogs": {"retentionDays": 30}}, r"accessLogs\.retentionDays = 30: production keeps access logs at least 90 days"),
+        (
+            {"waf": {"webhookSourceCidrs": ["198.51.100.7/24"]}},
+            r"waf\.webhookSourceCidrs\[0\] = '198\.51\.100\.7/24': must be an IPv4 or IPv6 CIDR without host bits",
+        ),
+        (
+            {"waf": {"webhookSourceCidrs": ["mail.example.net"]}},
+            r"webhookSourceCidrs\[0\] = 'mail\.example\.net': must be an IPv4 or IPv6 CIDR",
+        ),
+        ({"waf": {"webhookSourceCidrs": ["10.0.0.0/8", "0.0.0.0/0"]}}, r"webhookSourceCidrs\[1\] = '0\.0\.0\.0/0': .*AWS WAF refuses /0"),
+        ({"waf": {"webhookSourceCidrs": ["::/0"]}}, r"webhookSourceCidrs\[0\] = '::/0': .*AWS WAF refuses /0"),
+        (
+            {"waf": {"webhookSourceCidrs": ["198.51.100.7"]}},
+            r"webhookSourceCidrs\[0\] = '198\.51\.100\.7': must be a CIDR with a prefix length",
+        ),
+        (
+            {"waf": {"webhookSourceCidrs": ["2001:db8::/32", "2001:DB8:0::/32"]}},
+            r"waf\.webhookSourceCidrs = \[.*\]: ranges must be distinct",
+        ),
+        (
+            {"waf": {"webhookSourceCidrs": [f"10.{i // 256}.{i % 256}.0/24" for i in range(10_001)]}},
+            r"webhookSourceCidrs = '10001 ranges': an AWS WAF IP set holds at most 10,000 IPv4 ranges",
+        ),
+        ({"waf": {"logRetentionDays": 10}}, r"waf\.logRetentionDays = 10: CloudWatch allows"),
         ({"sslPolicyy": "x"}, r"edge\.sslPolicyy = 'x': unknown key; did you mean 'sslPolicy'\?"),
     ],
 )
 def test_bad_edge_values_are_refused(values: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         edge(**values)
+
+
+def test_webhook_sources_are_read_as_aws_writes_them_and_logs_kept_like_the_others() -> None:
+    cidrs = ["198.51.100.0/24", "2001:DB8:0040:0000::/48", "203.0.113.9/32"]
+    settings = edge(waf={"webhookSourceCidrs": cidrs})
+    assert settings.waf_webhook_source_cidrs == ["198.51.100.0/24", "2001:db8:40::/48", "203.0.113.9/32"]
+    assert (settings.waf_log_retention_days, edge(STAGING).waf_log_retention_days) == (365, 30)
+    assert edge().waf_webhook_source_cidrs == []
 
 
 def test_rsa_3072_and_4096_are_accepted_for_the_internal_ca() -> None:

@@ -8,8 +8,9 @@ from typing import Any
 
 import pulumi
 import pytest
-from run_lookup import one
+from run_lookup import one, region_of
 
+from components.load_balancer import VPC_ORIGIN_ENDPOINT, vpc_origin_name
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
@@ -134,7 +135,7 @@ def test_access_logs_go_to_a_protected_sse_s3_bucket_only_elb_writes(each_stack:
 def test_the_web_acl_has_cloudfront_scope_and_guards_the_distribution(each_stack: Run) -> None:
     (acl,) = each_stack.of_type("aws:wafv2/webAcl:WebAcl")
     assert acl.inputs["scope"] == "CLOUDFRONT"
-    assert acl.provider is not None and "::aws-us-east-1::" in acl.provider, "a CLOUDFRONT-scope ACL lives in us-east-1"
+    assert region_of(each_stack, acl) == "us-east-1", "a CLOUDFRONT-scope ACL lives in us-east-1"
     groups = {
         r["statement"]["managedRuleGroupStatement"]["name"] for r in acl.inputs["rules"] if "managedRuleGroupStatement" in r["statement"]
     }
@@ -211,3 +212,60 @@ def test_alb_log_delivery_is_admitted_as_the_regions_elb_account_and_the_service
     principals = [s["Principal"] for s in json.loads(policy.inputs["policy"])["Statement"] if s["Effect"] == "Allow"]
     assert {"AWS": "arn:aws:iam::127311923021:root"} in principals  # us-east-1 predates August 2022
     assert {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"} in principals
+
+
+def _depends_on(run: Run, resource: Any, target_urn: str) -> bool:
+    """Whether `resource` waits for `target_urn`, through the dependency edges the engine sees (transitively)."""
+    by_urn = {r.urn: r for r in run.resources}
+    seen, todo = set(), list(resource.dependencies)
+    while todo:
+        urn = todo.pop()
+        if urn == target_urn:
+            return True
+        if urn not in seen and urn in by_urn:
+            seen.add(urn)
+            todo += by_urn[urn].dependencies + ([by_urn[urn].parent] if by_urn[urn].parent else [])
+    return False
+
+
+def test_the_cloudfront_ingress_waits_for_the_distribution(each_stack: Run) -> None:
+    """The VPC-origin group may exist only once the distribution is deployed (CDK's VPC-origin
+    sample orders its lookup after the distribution). The rule's group id is the lookup's output,
+    and an invoke's output carries the resources the invoke waited for: so the rule depending on
+    the distribution is the lookup having run after it."""
+    (group,) = [g for g in each_stack.of_type("aws:ec2/securityGroup:SecurityGroup") if g.name == "lb-sg"]
+    (rule,) = [
+        r
+        for r in each_stack.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.inputs["securityGroupId"] == group.id
+    ]
+    (distribution,) = each_stack.of_type("aws:cloudfront/distribution:Distribution")
+    (origin,) = each_stack.of_type("aws:cloudfront/vpcOrigin:VpcOrigin")
+    assert _depends_on(each_stack, rule, distribution.urn)
+    assert _depends_on(each_stack, distribution, origin.urn), "the distribution itself waits for its VPC origin"
+
+
+def test_the_vpc_origin_is_replaced_new_one_first_never_updated(each_stack: Run) -> None:
+    (origin,) = each_stack.of_type("aws:cloudfront/vpcOrigin:VpcOrigin")
+    assert origin.replace_on_changes == [VPC_ORIGIN_ENDPOINT] == ["vpcOriginEndpointConfig"]
+    assert origin.delete_before_replace is False, "create the new origin, move the distribution, then delete the old one"
+    config = dict(origin.inputs["vpcOriginEndpointConfig"])
+    name = config.pop("name")
+    endpoint = {
+        "arn": config["arn"],
+        "http_port": config["httpPort"],
+        "https_port": config["httpsPort"],
+        "origin_protocol_policy": config["originProtocolPolicy"],
+        "origin_ssl_protocols": config["originSslProtocols"]["items"],
+    }
+    host = "origin." + each_stack.stack_file.config["email-platform:domain"]
+    assert name == vpc_origin_name(host, endpoint), "the name is a digest of the settings it was made with"
+
+
+def test_vpc_origin_names_change_with_every_endpoint_setting_and_fit_cloudfront() -> None:
+    base = {"arn": "arn:aws:elasticloadbalancing:eu-west-1:210987654321:loadbalancer/app/x/1", "http_port": 80, "https_port": 443}
+    host = "origin." + "very-long-label." * 6 + "example.org"
+    name = vpc_origin_name(host, base)
+    assert len(name) <= 64 and name == vpc_origin_name(host, dict(reversed(base.items())))
+    for key, other in (("arn", base["arn"].replace("/1", "/2")), ("http_port", 8080), ("https_port", 8443)):
+        assert vpc_origin_name(host, {**base, key: other}) != name, f"a new {key} must give a name that can coexist with the old"

@@ -83,10 +83,16 @@ def build(monitor: RecordingMonitor, config: MonitoringSettings | None = None, r
         east = aws.Provider(EAST_PROVIDER, region="us-east-1")
         # The stack's own provider, as __main__ passes it; the default one when in us-east-1.
         regional = None if region == "us-east-1" else aws.Provider(f"aws-{region}", region=region)
+        chosen = config or settings()
+        # One provider per canary region other than the stack's, us-east-1's being `east` (as RegionalProviders hands them out).
+        canary_providers = {
+            r: east if r == "us-east-1" else aws.Provider(f"aws-{r}", region=r) for r in chosen.canaries.regions if r != region
+        }
         monitoring = Monitoring(
             "monitoring",
             MonitoringArgs(
-                settings=config or settings(),
+                settings=chosen,
+                canary_providers=canary_providers,
                 environment="production",
                 region=region,
                 domain=DOMAIN,

@@ -49,8 +49,9 @@ class MonitoringArgs:
     cdn_distribution_id: pulumi.Input[str]
     # None: no Container Insights (an existing cluster, or observability turned off).
     containers: ContainerWatch | None = None
-    # The stack's default tags, for the providers of the canaries' regions.
-    default_tags: Mapping[str, str] = field(default_factory=dict)
+    # Each canary region other than the stack's → that region's one provider (built once for the
+    # whole stack, so a region the backup copy also uses is not given a second provider).
+    canary_providers: Mapping[str, aws.Provider] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.target_group_arn_suffixes:
@@ -62,3 +63,9 @@ class MonitoringArgs:
             raise ValueError("the database needs at least one instance to watch")
         if self.redis_node_count < 1:
             raise ValueError("the cache needs at least one node to watch")
+        missing = [r for r in self.settings.canaries.regions if r != self.region and r not in self.canary_providers]
+        if missing:
+            raise ValueError(f"no provider for canary region(s) {', '.join(missing)}: pass the stack's provider for each")
+        east = self.canary_providers.get("us-east-1")
+        if east is not None and east is not self.us_east_1_provider:
+            raise ValueError("two providers for us-east-1: a region has one provider, shared by every component")

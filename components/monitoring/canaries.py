@@ -169,6 +169,11 @@ def region_canary(
         schedule=aws.synthetics.CanaryScheduleArgs(expression=schedule_expression(interval_minutes)),
         run_config=aws.synthetics.CanaryRunConfigArgs(timeout_in_seconds=TIMEOUT_SECONDS),
         start_canary=True,
+        # Deleting the canary deletes its Lambda function and layers too; the default (false) leaves
+        # them behind (pulumi-aws synthetics.Canary `delete_lambda`: "The default is `false`";
+        # botocore synthetics DeleteCanary.DeleteLambda). The deploy role needs
+        # lambda:DeleteFunction and lambda:DeleteLayerVersion for it.
+        delete_lambda=True,
         success_retention_period=ARTIFACT_DAYS,
         failure_retention_period=ARTIFACT_DAYS,
         tags={URL_TAG: url},  # what the script calls, readable in the console (and in a plan)

@@ -10,7 +10,7 @@ Who is told what:
   alarm's region (as must a composite's children), so that alarm lives in us-east-1 and
   notifies a topic there (the same topic when the stack itself is in us-east-1).
 - Uptime and latency come from a Synthetics canary per `monitoring.canaryRegions` region, each
-  through its own provider. The alarms of the stack region's canary join the composite; a
+  through that region's provider (the stack's one provider per region, handed in). The alarms of the stack region's canary join the composite; a
   canary elsewhere publishes in its own region, so its alarms notify that region's topic.
 
 This component only composes the pieces; each lives in its own module of this package.
@@ -31,7 +31,6 @@ from components.monitoring.canaries import RegionCanary, canary_role, region_can
 from components.monitoring.canary_alarms import canary_alarms
 from components.monitoring.dashboard import dashboard_body, dashboard_url
 from components.monitoring.notifications import alarm_topic
-from components.shared.tags import tagged_aws_provider
 from config.reader import PROJECT
 
 
@@ -63,7 +62,7 @@ class Monitoring(pulumi.ComponentResource):
             elif region == GLOBAL_REGION:
                 provider, topic, ready = args.us_east_1_provider, self.global_topic, global_ready
             else:
-                provider = tagged_aws_provider(f"aws-{region}", region, dict(args.default_tags))
+                provider = args.canary_providers[region]
                 topic, ready = alarm_topic(
                     f"{name}-{region}", prefix, args.settings, pulumi.ResourceOptions(parent=self, provider=provider)
                 )

@@ -190,6 +190,9 @@ REPEATED_BLOCKS = {
     ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "rules"): "rule",
     ("aws:wafv2/webAcl:WebAcl", "rules"): "rule",
     ("aws:wafv2/webAcl:WebAcl", "ruleActionOverrides"): "rule_action_override",
+    ("aws:wafv2/webAcl:WebAcl", "ruleLabels"): "rule_label",
+    ("aws:wafv2/webAcl:WebAcl", "statements"): "statement",
+    ("aws:wafv2/webAcl:WebAcl", "textTransformations"): "text_transformation",
     ("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "redactedFields"): "redacted_fields",
 }
 
