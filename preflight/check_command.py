@@ -151,6 +151,8 @@ def to_resource(record: Mapping[str, Any]) -> Resource:
         parent=str(record.get("parent") or ""),
         property_dependencies=_property_dependencies(record),
         id=str(resource_id),
+        dependencies=tuple(str(urn) for urn in record.get("dependencies") or ()),
+        aliases=tuple(str(urn) for urn in record.get("aliases") or () if isinstance(urn, str)),
     )
 
 
