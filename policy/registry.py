@@ -33,6 +33,7 @@ RESOURCE_POLICIES: list[ResourcePolicySpec] = [
     *tagging.RESOURCE_POLICIES,
     *workloads.RESOURCE_POLICIES,
     *integrations.RESOURCE_POLICIES,
+    *api_model.RESOURCE_POLICIES,
 ]
 STACK_POLICIES: list[StackPolicySpec] = [
     *edge.STACK_POLICIES,

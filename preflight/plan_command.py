@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config import PROJECT, ConfigError
+from policy.api_model import coverage
 from policy.placeholders import POLICY as PLACEHOLDERS
 from preflight.arguments import OneLineParser
 from preflight.check_command import Violation, check_resources
@@ -77,6 +78,8 @@ def main(argv: list[str]) -> int:
     print("\n".join(render_tree(run, width)))
     print("\nPolicy findings (the pack in policy/, as `pulumi preview --policy-pack policy` runs it):")
     print("\n".join(render_violations(violations, width)))
+    api_line = "  " + coverage((r["urn"], r["type"], r["inputs"]) for r in document["resources"]).line()
+    print("\n".join(textwrap.wrap(api_line, width, subsequent_indent="    ", break_on_hyphens=False) if width else [api_line]))
     print()
     print(text_report("Monthly cost estimate (on-demand list prices)", document["cost"], "stack config costUsage", width=width))
     print(f"Cheaper at the same availability ({environment}; `preflight cost --advise` on the plan document):")
