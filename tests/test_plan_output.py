@@ -48,6 +48,8 @@ def test_wide_prints_whole_lines_and_by_type_adds_the_counts(planned: Run, capsy
     eks = next(line for line in wide if "cluster-eks (aws:eks/cluster:Cluster)" in line)
     assert "publicAccessCidrs=[0.0.0.0/0]" in eks
     assert next(line for line in narrow if "cluster-eks (aws:eks/cluster:Cluster)" in line).endswith("…")
+    api = next(line for line in wide if line.startswith("  AWS API model: "))
+    assert " scalar AWS inputs (" in api and ", 0 unmapped; " in api and " service models read in " in api
     counts = wide[wide.index("Resources by type:") + 1 :]
     total = next(line for line in counts if line.split()[0] == "total")
     assert int(total.split()[1]) == sum(r.custom for r in planned.resources)
