@@ -136,6 +136,10 @@ def _account(props: Mapping[str, Any] | None) -> str:
 
 
 def _region(resource: Resource, providers: Mapping[str, Resource], default_region: str) -> str:
+    """The resource's own `region` (pulumi-aws v7 takes one per resource), else its provider's, else the stack's."""
+    own = resource.props.get("region")
+    if isinstance(own, str) and own and own != SECRET:
+        return own
     props = _provider_props(resource, providers)
     region = props.get("region") if props is not None else None
     if isinstance(region, str) and region and region != SECRET:

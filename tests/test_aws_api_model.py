@@ -219,6 +219,11 @@ def test_secrets_and_unknowns_are_not_seen() -> None:
     assert outcome.findings == [] and outcome.unseen == 1 and outcome.checked == 2
 
 
+def test_a_real_previews_bookkeeping_and_the_resource_region_are_not_api_members() -> None:
+    outcome = check("aws:cloudwatch/logGroup:LogGroup", {"name": "app", "region": "eu-west-1", "__defaults": ["skipDestroy"]})
+    assert outcome.findings == [] and outcome.not_api == ["region"] and outcome.unmapped == [] and outcome.checked == 1
+
+
 def test_an_unmapped_type_counts_every_input_unmapped() -> None:
     outcome = check("aws:lambda/function:Function", {"runtime": "python3.13", "environment": {"variables": {"A": "1"}}})
     assert outcome.unmapped == ["runtime", "environment.variables.A"] and outcome.checked == 0
@@ -336,3 +341,10 @@ def test_the_coverage_line_counts_the_plan_before_the_checks() -> None:
     seen = coverage(_aws_records(plan_before_checks()))
     assert seen.share >= GOAL and seen.unmapped == []
     assert seen.line().startswith(f"AWS API model: {seen.checked} of {seen.scalars} scalar AWS inputs")
+
+
+def test_the_models_read_are_the_pinned_botocore() -> None:
+    pins = dict(
+        line.split("==") for line in (Path(__file__).resolve().parent.parent / "requirements.txt").read_text().splitlines() if "==" in line
+    )
+    assert models.botocore_version() == pins["botocore"]

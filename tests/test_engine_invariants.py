@@ -150,6 +150,11 @@ def test_regional_names_collide_only_within_a_region() -> None:
     assert line.startswith("mandatory b: LogGroup '/app' in us-east-1 is also claimed by")
 
 
+def test_a_resource_of_its_own_region_claims_its_name_there() -> None:
+    doc = document(resource(LOG_GROUP, "a", {"name": "/app"}), resource(LOG_GROUP, "b", {"name": "/app", "region": "eu-west-1"}))
+    assert messages(doc, "aws-unique-physical-names") == []
+
+
 def test_the_default_provider_region_comes_from_the_stack() -> None:
     default = resource(LOG_GROUP, "a", {"name": "/app"})
     default["provider"] = f"{PREFIX}pulumi:providers:aws::default"

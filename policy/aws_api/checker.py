@@ -33,6 +33,9 @@ from policy.aws_api.service_rules import rules_for
 from policy.values import SECRET, UNKNOWN
 
 _SHOWN = 60  # characters of a value shown in a finding
+# Inputs every regional pulumi-aws type takes that no request carries: the per-resource `region`
+# (pulumi-aws v7) chooses the endpoint the provider calls.
+_EVERY_TYPE_NOT_API = frozenset({"region"})
 
 
 @dataclass
@@ -164,7 +167,9 @@ class _Walk:
         for key, item in value.items():
             item_path = f"{path}.{key}" if path else key
             key_path = _key(item_path)
-            if key_path in self.mapping.not_api:
+            if str(key).startswith("__"):
+                continue  # the engine's bookkeeping in a real preview (`__defaults`), not an input
+            if key_path in self.mapping.not_api or key_path in _EVERY_TYPE_NOT_API:
                 self.out.not_api += leaves(item, item_path)
                 continue
             resolved = self.target(structure, operation, key_path, key)

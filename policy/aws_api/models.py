@@ -15,9 +15,9 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import re
 import time
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,11 @@ def _data_root() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
+@cache
 def botocore_version() -> str:
-    return metadata.version("botocore")
+    """The installed botocore's version, read from its package (importlib.metadata scans every distribution)."""
+    found = re.search(r"""__version__ = ['"]([^'"]+)['"]""", (_data_root().parent / "__init__.py").read_text())
+    return found.group(1) if found else "?"
 
 
 @cache
