@@ -44,13 +44,26 @@ def resource_from_engine(resource: PolicyResource) -> Resource:
         provider=resource.provider.urn if resource.provider is not None else "",
         parent=resource.parent.urn if resource.parent is not None else "",
         property_dependencies={k: tuple(d.urn for d in v) for k, v in resource.property_dependencies.items()},
+        dependencies=tuple(d.urn for d in resource.dependencies),
     )
+
+
+def _providers_not_listed(engine_resources: Sequence[PolicyResource], resources: Sequence[Resource]) -> list[Resource]:
+    """The providers the resources name, for the policies that read a provider's settings (its region)."""
+    known = {resource.urn for resource in resources}
+    found: list[Resource] = []
+    for resource in engine_resources:
+        provider = resource.provider
+        if provider is not None and provider.urn not in known:
+            known.add(provider.urn)
+            found.append(Resource(type=provider.resource_type, urn=provider.urn, name=provider.name, props=normalize(provider.props)))
+    return found
 
 
 def _stack_validation(spec: StackPolicySpec) -> Callable[[StackValidationArgs, ReportViolation], None]:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         resources = [resource_from_engine(r) for r in args.resources]
-        for urn, message in spec.evaluate(resources, args.get_config()):
+        for urn, message in spec.evaluate(resources + _providers_not_listed(args.resources, resources), args.get_config()):
             report_violation(message, urn)
 
     return validate

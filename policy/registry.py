@@ -7,7 +7,21 @@ missing here or listed twice).
 
 from __future__ import annotations
 
-from policy import availability, cluster, cluster_support, cost, data, edge, integrations, placeholders, storage, tagging, workloads
+from policy import (
+    api_model,
+    availability,
+    cluster,
+    cluster_support,
+    cost,
+    data,
+    edge,
+    engine_invariants,
+    integrations,
+    placeholders,
+    storage,
+    tagging,
+    workloads,
+)
 from policy.crossguard import build_policies
 from policy.specs import ResourcePolicySpec, StackPolicySpec
 
@@ -21,6 +35,7 @@ RESOURCE_POLICIES: list[ResourcePolicySpec] = [
     *tagging.RESOURCE_POLICIES,
     *workloads.RESOURCE_POLICIES,
     *integrations.RESOURCE_POLICIES,
+    *api_model.RESOURCE_POLICIES,
 ]
 STACK_POLICIES: list[StackPolicySpec] = [
     *edge.STACK_POLICIES,
@@ -34,6 +49,7 @@ STACK_POLICIES: list[StackPolicySpec] = [
     *integrations.STACK_POLICIES,
     *cost.STACK_POLICIES,
     *placeholders.STACK_POLICIES,
+    *engine_invariants.STACK_POLICIES,
 ]
 ALL_SPECS: list[ResourcePolicySpec | StackPolicySpec] = [*RESOURCE_POLICIES, *STACK_POLICIES]
 ALL_POLICIES = build_policies(RESOURCE_POLICIES, STACK_POLICIES)

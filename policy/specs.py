@@ -32,6 +32,9 @@ class Resource:
     parent: str = ""
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     id: str = ""
+    # The resources it waits for, and the URNs it answers to besides its own (the engine checks both).
+    dependencies: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 StackFinding = tuple[str | None, str]  # (urn or None for the whole stack, message)

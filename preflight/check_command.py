@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from policy.api_model import coverage
 from policy.registry import ALL_SPECS
 from policy.resource_types import AWS_PROVIDER
 from policy.specs import Resource, ResourcePolicySpec, StackPolicySpec, provider_urn
@@ -151,6 +152,8 @@ def to_resource(record: Mapping[str, Any]) -> Resource:
         parent=str(record.get("parent") or ""),
         property_dependencies=_property_dependencies(record),
         id=str(resource_id),
+        dependencies=tuple(str(urn) for urn in record.get("dependencies") or ()),
+        aliases=tuple(str(urn) for urn in record.get("aliases") or () if isinstance(urn, str)),
     )
 
 
@@ -332,6 +335,7 @@ def main(argv: list[str]) -> int:
         for v in violations:
             print(f"{v.level} {v.policy} {v.urn}: {v.message}")
         advisory = len(violations) - mandatory
+        print(coverage((str(r["urn"]), str(r["type"]), r.get("inputs") or {}) for r in records).line())
         print(
             f"{resources_counted(records)} resources (components not counted) and {policies_evaluated(policy_config)} policies "
             f"evaluated in stack {stack or '?'}: {mandatory} mandatory, {advisory} advisory finding(s)"

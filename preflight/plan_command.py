@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config import PROJECT, ConfigError
+from policy.api_model import coverage
 from policy.placeholders import POLICY as PLACEHOLDERS
 from preflight.arguments import OneLineParser
 from preflight.check_command import Violation, check_resources
@@ -92,6 +93,8 @@ def main(argv: list[str]) -> int:
     if approved:
         who = f" by {args.approved_by}" if args.approved_by else ""
         print("\n".join(wrap(f"  {COST_POLICY}: approved{who} (label `{APPROVAL_LABEL}`): reported above, not enforced", width)))
+    api_line = "  " + coverage((r["urn"], r["type"], r["inputs"]) for r in document["resources"]).line()
+    print("\n".join(wrap(api_line, width)))
     print()
     print(text_report("Monthly cost estimate (on-demand list prices)", document["cost"], "stack config costUsage", width=width))
     for line in guardrail_warnings(guardrails, document["cost"]):

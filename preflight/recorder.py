@@ -3,6 +3,9 @@
 Parents, protect flags, providers and aliases come from the registration request itself,
 not from anything the program says about itself; secret values arrive wrapped by the SDK
 and are recorded as "[secret]", so no plaintext secret can reach a plan document.
+
+Every registration is kept, in order: a URN registered twice appears twice in the plan document,
+where the engine-invariant policy names both registrations (the real engine stops the preview).
 """
 
 from __future__ import annotations

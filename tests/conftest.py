@@ -76,3 +76,21 @@ def run_stack_with(tmp_path: Path) -> Callable[..., Run]:
         return run_program(load_stack_file(stack, root=tmp_path), monitor=monitor)
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print what tests/test_aws_api_model.py measured: the share of each committed stack's AWS inputs
+    the API model checked (recorded with `record_property`, which also crosses xdist workers)."""
+    lines = sorted(
+        {
+            str(value)
+            for reports in terminalreporter.stats.values()
+            for report in reports
+            for name, value in getattr(report, "user_properties", ())
+            if name == "aws-api-coverage"
+        }
+    )
+    if lines:
+        terminalreporter.write_sep("-", "AWS API model coverage")
+        for line in lines:
+            terminalreporter.write_line(line)

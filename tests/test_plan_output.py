@@ -51,6 +51,8 @@ def test_wide_prints_whole_lines_and_by_type_replaces_the_tree_with_the_counts(p
     _, by_type, _ = _plan(capsys, "--by-type")
     assert not any("cluster-eks (aws:eks/cluster:Cluster)" in line for line in by_type)  # no tree
     counts = by_type[by_type.index("Resources by type (the tree without --by-type):") + 1 :]
+    api = next(line for line in wide if line.startswith("  AWS API model: "))
+    assert " scalar AWS inputs (" in api and ", 0 unmapped; " in api and " service models read in " in api
     total = next(line for line in counts if line.split()[0] == "total")
     assert int(total.split()[1]) == sum(r.custom for r in planned.resources)
     assert "Summary of stack production:" in by_type  # the rest of the plan is there
