@@ -7,7 +7,7 @@ missing here or listed twice).
 
 from __future__ import annotations
 
-from policy import availability, cluster, cost, data, edge, integrations, placeholders, storage, tagging, workloads
+from policy import actors, availability, cluster, cost, data, edge, integrations, ordering, placeholders, storage, tagging, workloads
 from policy.crossguard import build_policies
 from policy.specs import ResourcePolicySpec, StackPolicySpec
 
@@ -32,6 +32,8 @@ STACK_POLICIES: list[StackPolicySpec] = [
     *integrations.STACK_POLICIES,
     *cost.STACK_POLICIES,
     *placeholders.STACK_POLICIES,
+    *actors.STACK_POLICIES,
+    *ordering.STACK_POLICIES,
 ]
 ALL_SPECS: list[ResourcePolicySpec | StackPolicySpec] = [*RESOURCE_POLICIES, *STACK_POLICIES]
 ALL_POLICIES = build_policies(RESOURCE_POLICIES, STACK_POLICIES)

@@ -32,6 +32,8 @@ class Resource:
     parent: str = ""
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     id: str = ""
+    # Every URN the engine makes this resource wait for (explicit depends_on and inputs' owners).
+    dependencies: tuple[str, ...] = ()
 
 
 StackFinding = tuple[str | None, str]  # (urn or None for the whole stack, message)

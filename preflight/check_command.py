@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from policy.actors import settings_from_stack_config
 from policy.registry import ALL_SPECS
 from policy.resource_types import AWS_PROVIDER
 from policy.specs import Resource, ResourcePolicySpec, StackPolicySpec, provider_urn
@@ -151,6 +152,7 @@ def to_resource(record: Mapping[str, Any]) -> Resource:
         parent=str(record.get("parent") or ""),
         property_dependencies=_property_dependencies(record),
         id=str(resource_id),
+        dependencies=tuple(str(u) for u in record.get("dependencies") or () if isinstance(u, str)),
     )
 
 
@@ -238,6 +240,8 @@ def check_resources(
     Multi-AZ policies' `environment` where the config leaves it out.
     """
     policy_config = dict(config or {})
+    document_config = stack_config if cost_config is None else cost_config
+    graph_settings = settings_from_stack_config({k: _config_value(v) for k, v in (document_config or {}).items()})
     resources = [to_resource(r) for r in records]
     resources += _default_providers(resources, stack_config or {})
     violations: list[Violation] = []
@@ -247,7 +251,7 @@ def check_resources(
             continue
         if environment is not None and "environment" in spec.config:
             settings.setdefault("environment", environment)
-        for key, value in cost_settings(stack_config if cost_config is None else cost_config).items():
+        for key, value in [*cost_settings(document_config).items(), *graph_settings.items()]:
             if key in spec.config:
                 settings.setdefault(key, value)
         if isinstance(spec, ResourcePolicySpec):
