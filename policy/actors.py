@@ -501,10 +501,10 @@ def service_buckets(graph: PlanGraph, settings: Config) -> Findings:
         logs = get(balancer.props, "accessLogs")
         if not isinstance(logs, Mapping) or logs.get("enabled") is False or not logs.get("bucket"):
             continue
-        bucket = resolve(graph, balancer, logs.get("bucket"), BUCKET, "bucket")
-        if bucket is None:
+        log_bucket = resolve(graph, balancer, logs.get("bucket"), BUCKET, "bucket")
+        if log_bucket is None:
             continue
-        statements = _bucket_policy_statements(graph, bucket)
+        statements = _bucket_policy_statements(graph, log_bucket)
         if statements is None:
             continue
         writers = granting(statements, "service:logdelivery.elasticloadbalancing.amazonaws.com", "s3:PutObject")
