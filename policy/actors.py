@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policy.plan_graph import PlanGraph, Statement, action_covers, allows, condition_values, document, granting, resolve, short
-from policy.specs import MANDATORY, Config, Resource, StackFinding, StackPolicySpec, schema
+from policy.specs import ADVISORY, MANDATORY, Config, Resource, StackFinding, StackPolicySpec, schema
 from policy.values import SECRET, UNKNOWN, as_list, get
 
 Findings = list[StackFinding]
@@ -126,23 +126,42 @@ def _cluster_in_stack(graph: PlanGraph) -> Resource | None:
     return clusters[0] if clusters else None
 
 
+NO_CI = (
+    "names no CI identities (email-platform:ci deployRole/previewRole/driftRole): the pull-request preview and the "
+    "drift check run as their own roles and get no EKS access entry, so they cannot read the cluster's objects, "
+    "and no row checks that whichever role the Kubernetes provider acts as trusts them (a role that assumes "
+    "itself must name itself in its trust policy)"
+)
+
+
+def ci_named(resources: Sequence[Resource], config: Config) -> Findings:
+    """Advisory: a stack that creates its cluster and names no CI identities (a stack without CI may)."""
+    cluster = _cluster_in_stack(PlanGraph(resources))
+    return [(cluster.urn, NO_CI)] if cluster is not None and not _settings_ci(config) else []
+
+
+def _secret_namespaces(graph: PlanGraph) -> set[str]:
+    return {str(get(s.props, "metadata.namespace") or "default") for s in graph.of_type("kubernetes:core/v1:Secret")}
+
+
+def _reads_secrets(associations: list[Resource], namespaces: set[str]) -> bool:
+    """An association that reads Secrets, cluster-wide or in every namespace that has some."""
+    for association in associations:
+        if _policy_name(association.props.get("policyArn")) not in READS_EVERYTHING:
+            continue
+        scoped = {n for n in as_list(get(association.props, "accessScope.namespaces")) if isinstance(n, str)}
+        if _cluster_scoped(association) or namespaces <= scoped:
+            return True
+    return False
+
+
 def ci_identities(graph: PlanGraph, settings: Config) -> Findings:
     cluster = _cluster_in_stack(graph)
-    if cluster is None:
-        return []  # an existing cluster: its access is granted where it was created
     ci = _settings_ci(settings)
-    if not ci:
-        return [
-            (
-                cluster.urn,
-                "names no CI identities (email-platform:ci deployRole/previewRole/driftRole): the pull-request preview and the "
-                "drift check run as their own roles and get no EKS access entry, so they cannot read the cluster's objects, "
-                "and no row checks that whichever role the Kubernetes provider acts as trusts them (a role that assumes "
-                "itself must name itself in its trust policy)",
-            )
-        ]
+    if cluster is None or not ci:
+        return []  # an existing cluster grants its access where it was created; no CI: the advisory says so
     findings: Findings = []
-    secrets = bool(graph.of_type("kubernetes:core/v1:Secret"))
+    secret_namespaces = _secret_namespaces(graph)
     for key, role in sorted(ci.items()):
         entry, associations = _access(graph, role)
         policies = {_policy_name(a.props.get("policyArn")) for a in associations if _cluster_scoped(a)}
@@ -157,7 +176,7 @@ def ci_identities(graph: PlanGraph, settings: Config) -> Findings:
             findings.append(
                 (entry.urn, f"CI identity {key} ({role}) has no read-only access policy (AmazonEKSViewPolicy) at cluster scope")
             )
-        elif secrets and not policies & READS_EVERYTHING and not _reads_secrets_through_rbac(graph, entry):
+        elif secret_namespaces and not _reads_secrets(associations, secret_namespaces) and not _reads_secrets_through_rbac(graph, entry):
             findings.append(
                 (
                     entry.urn,
@@ -765,5 +784,12 @@ STACK_POLICIES: list[StackPolicySpec] = [
             clusterAccess={"type": "object", "default": {}},
             kubernetesRole={"type": "string", "default": ""},
         ),
-    )
+    ),
+    StackPolicySpec(
+        "ci-identities-named",
+        "A stack that creates its cluster names its CI identities (email-platform:ci), so their access is checked.",
+        ADVISORY,
+        ci_named,
+        schema(ci={"type": "object", "default": {}}),
+    ),
 ]

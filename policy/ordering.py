@@ -365,10 +365,27 @@ def check_orderings(resources: Sequence[Resource], config: Config) -> Findings:
     return sorted(set(findings))
 
 
+# Types some ordering row looks at: a document with none of them has nothing to order.
+ORDERED_TYPES = frozenset(
+    {
+        POD_IDENTITY,
+        ACCESS_ENTRY,
+        K8S_PROVIDER,
+        BINDING,
+        VPC_ORIGIN,
+        TOPIC_POLICY,
+        KEY_POLICY,
+        QUEUE_POLICY,
+        LOG_RESOURCE_POLICY,
+        *LISTENER_RULE,
+    }
+)
+
+
 def check_settles(resources: Sequence[Resource], config: Config) -> Findings:
     graph = PlanGraph(resources)
     if not graph.has_edges:
-        return [(None, NO_EDGES)] if resources else []
+        return [(None, NO_EDGES)] if any(r.type in ORDERED_TYPES for r in resources) else []
     findings: Findings = []
     for ordering in SETTLES:
         findings += ordering.check(graph, config)

@@ -46,8 +46,9 @@ def test_every_row_says_what_who_and_where_it_is_written() -> None:
 # ── today's plan ──
 
 
-def test_todays_production_plan_lacks_the_ci_identities_read_access_and_self_trust() -> None:
-    assert findings(before_round3(), GRANTS) == [
+def test_todays_production_plan_names_no_ci_identities_so_their_read_access_and_self_trust_go_unchecked() -> None:
+    assert findings(before_round3(), GRANTS) == []
+    assert findings(before_round3(), "ci-identities-named") == [
         "cluster-eks: names no CI identities (email-platform:ci deployRole/previewRole/driftRole): the pull-request preview "
         "and the drift check run as their own roles and get no EKS access entry, so they cannot read the cluster's objects, "
         "and no row checks that whichever role the Kubernetes provider acts as trusts them (a role that assumes itself must "
@@ -232,9 +233,12 @@ def test_a_ci_identity_without_an_access_entry_is_found() -> None:
 
 def test_view_access_cannot_refresh_secrets_the_stack_declares() -> None:
     plan = _cluster_with_access({DEPLOY: CLUSTER_ADMIN, PREVIEW: VIEW, DRIFT: ADMIN_VIEW}, CI)
-    plan.add("kubernetes:core/v1:Secret", "app-secrets", {"metadata": {"name": "s"}})
+    plan.add("kubernetes:core/v1:Secret", "app-secrets", {"metadata": {"name": "s", "namespace": "app"}})
     (finding,) = findings(plan.document(), GRANTS)
     assert finding.startswith(f"entry-1: CI identity previewRole ({PREVIEW}) can read everything but Secrets")
+    scoped = {"principalArn": PREVIEW, "policyArn": ADMIN_VIEW, "accessScope": {"type": "namespace", "namespaces": ["app"]}}
+    plan.add("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "preview-secrets", scoped, waits=["entry-1"])
+    assert findings(plan.document(), GRANTS) == []
 
 
 def test_a_deploy_identity_without_cluster_admin_is_found() -> None:
@@ -267,6 +271,12 @@ def test_cluster_access_roles_get_the_policy_the_config_names() -> None:
     assert findings(plan.document(), GRANTS) == [
         "entry-3: cluster.access gives arn:aws:iam::1:role/oncall AmazonEKSAdminViewPolicy, but no association grants it"
     ]
+
+
+def test_a_stack_that_names_its_ci_identities_gets_no_advisory() -> None:
+    plan = _cluster_with_access({DEPLOY: CLUSTER_ADMIN, PREVIEW: VIEW, DRIFT: VIEW}, CI)
+    assert findings(plan.document(), "ci-identities-named") == []
+    assert len(findings(_cluster_with_access({DEPLOY: CLUSTER_ADMIN}, {}).document(), "ci-identities-named")) == 1
 
 
 def test_settings_come_from_the_stack_config_sections() -> None:
