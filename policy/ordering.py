@@ -8,8 +8,8 @@ the first: a path of dependencies from the second to the first. Each row of `ORD
 pairs it means, why, and where that is written; its check finds the pairs in the plan and reports
 each pair with no path as one line naming both ends.
 
-To add a row: a check `(graph, settings) -> findings` that finds the pairs (reuse `plan_graph` and
-`actors` to find who uses what), an `Ordering` with its source, and a test in
+To add a row: a check `(graph, settings) -> findings` that finds the pairs (reuse `plan_graph`,
+`pod_identity` and `service_grants` to find who uses what), an `Ordering` with its source, and a test in
 tests/policy/test_ordering.py that drops the edge from a small plan and sees the finding.
 
 Dependencies come from the plan document (`make plan`), from `pulumi preview --json` (each step's
@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from policy.actors import (
+from policy.grant_types import (
     ACCESS_ENTRY,
     ACCESS_POLICY,
     ADDON,
@@ -36,12 +36,10 @@ from policy.actors import (
     QUEUE_POLICY,
     TOPIC,
     TOPIC_POLICY,
-    associations_for,
-    policies_of,
-    service_account_uses,
-    topic_publisher_links,
 )
 from policy.plan_graph import PlanGraph, resolve, short
+from policy.pod_identity import associations_for, service_account_uses
+from policy.service_grants import policies_of, topic_publisher_links
 from policy.specs import ADVISORY, MANDATORY, Config, Resource, StackFinding, StackPolicySpec
 from policy.values import as_list, get
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from preflight import force_new, force_new_extract
-from preflight.force_new_extract import AwsSource, Found, attr_name, entries, kubernetes_table, pulumi_path, sdk_inputs
+from preflight.force_new_extract import AwsSource, Found, pulumi_path, sdk_inputs
+from preflight.go_literals import attr_name, entries, kubernetes_table
 from preflight.runner import Run
 
 ROOT = Path(__file__).resolve().parent.parent
