@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policy.grant_types import ACCESS_ENTRY, ACCESS_POLICY, CLUSTER_ADMIN, EKS, READS_ALL_BUT_SECRETS, READS_EVERYTHING, ROLE
-from policy.plan_graph import PlanGraph, allows, document
+from policy.plan_graph import PlanGraph, allows, document, graph_of
 from policy.pod_identity import controllers_have_pod_identity, pod_identity_roles
 from policy.service_grants import (
     event_targets,
@@ -113,7 +113,7 @@ NO_CI = (
 
 def ci_named(resources: Sequence[Resource], config: Config) -> Findings:
     """Advisory: a stack that creates its cluster and names no CI identities (a stack without CI may)."""
-    cluster = _cluster_in_stack(PlanGraph(resources))
+    cluster = _cluster_in_stack(graph_of(resources))
     return [(cluster.urn, NO_CI)] if cluster is not None and not _settings_ci(config) else []
 
 
@@ -313,7 +313,7 @@ ACTORS: tuple[Actor, ...] = (
 
 
 def check_actors(resources: Sequence[Resource], config: Config) -> Findings:
-    graph = PlanGraph(resources)
+    graph = graph_of(resources)
     findings: Findings = []
     for actor in ACTORS:
         findings += actor.check(graph, config)

@@ -37,7 +37,7 @@ from policy.grant_types import (
     TOPIC,
     TOPIC_POLICY,
 )
-from policy.plan_graph import PlanGraph, resolve, short
+from policy.plan_graph import PlanGraph, graph_of, resolve, short
 from policy.pod_identity import associations_for, service_account_uses
 from policy.service_grants import policies_of, topic_publisher_links
 from policy.specs import ADVISORY, MANDATORY, Config, Resource, StackFinding, StackPolicySpec
@@ -354,7 +354,7 @@ NO_EDGES = "the document carries no dependencies (an old plan document or a prev
 
 
 def check_orderings(resources: Sequence[Resource], config: Config) -> Findings:
-    graph = PlanGraph(resources)
+    graph = graph_of(resources)
     if not graph.has_edges:
         return []
     findings: Findings = []
@@ -381,7 +381,7 @@ ORDERED_TYPES = frozenset(
 
 
 def check_settles(resources: Sequence[Resource], config: Config) -> Findings:
-    graph = PlanGraph(resources)
+    graph = graph_of(resources)
     if not graph.has_edges:
         return [(None, NO_EDGES)] if any(r.type in ORDERED_TYPES for r in resources) else []
     findings: Findings = []

@@ -84,6 +84,19 @@ def _flat(deps: Mapping[str, tuple[str, ...]]) -> list[str]:
     return [u for urns in deps.values() for u in urns]
 
 
+_LAST: list[tuple[Sequence[Resource], PlanGraph]] = []
+
+
+def graph_of(resources: Sequence[Resource]) -> PlanGraph:
+    """The graph of this very list of resources, built once for every stack policy that asks
+    (`preflight check` hands each policy the same list; the engine hands each its own)."""
+    if _LAST and _LAST[0][0] is resources:
+        return _LAST[0][1]
+    graph = PlanGraph(resources)
+    _LAST[:] = [(resources, graph)]
+    return graph
+
+
 # ── which resource an input names ──
 
 
