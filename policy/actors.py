@@ -198,7 +198,8 @@ def human_admins(graph: PlanGraph, settings: Config) -> Findings:
         return []
     findings: Findings = []
     for principal, wanted in sorted((access or {}).items()):
-        policy = wanted.get("policy") if isinstance(wanted, Mapping) else wanted
+        # `Policy` or `Policy:ns1,ns2` (config/cluster_access.py)
+        policy = str(wanted.get("policy") if isinstance(wanted, Mapping) else wanted).partition(":")[0]
         entry, associations = _access(graph, principal)
         if entry is None:
             findings.append((cluster.urn, f"cluster.access lists {principal}, which has no EKS access entry"))

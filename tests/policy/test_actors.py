@@ -266,7 +266,7 @@ def test_the_provider_role_must_trust_itself_when_it_is_the_ci_identity_that_run
 
 
 def test_cluster_access_roles_get_the_policy_the_config_names() -> None:
-    config = {**CI, "email-platform:cluster": {"access": {"arn:aws:iam::1:role/oncall": "AmazonEKSAdminViewPolicy"}}}
+    config = {**CI, "email-platform:cluster": {"access": {"arn:aws:iam::1:role/oncall": "AmazonEKSAdminViewPolicy:app,ops"}}}
     plan = _cluster_with_access({DEPLOY: CLUSTER_ADMIN, PREVIEW: VIEW, DRIFT: VIEW, "arn:aws:iam::1:role/oncall": VIEW}, config)
     assert findings(plan.document(), GRANTS) == [
         "entry-3: cluster.access gives arn:aws:iam::1:role/oncall AmazonEKSAdminViewPolicy, but no association grants it"
