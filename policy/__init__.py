@@ -24,6 +24,8 @@ counts as present and compliant, because the real value is decided by code the t
 * `resource_types`: the type tokens the policies look at;
 * `edge`, `data`, `storage`, `cluster`, `availability`, `tagging`, `workloads`: the policies, each
   module with its `RESOURCE_POLICIES` and `STACK_POLICIES`;
+* `actors` (with `pod_identity`, `service_grants`, `grant_types`) and `ordering` (on `plan_graph`):
+  who must be able to do what, and what must be in effect before what, over the whole stack;
 * `registry`: every policy of the pack, the one list both runners read.
 
 The package imports nothing from the program and no module but `__main__` builds a `PolicyPack`

@@ -44,7 +44,7 @@ def resource_from_engine(resource: PolicyResource) -> Resource:
         provider=resource.provider.urn if resource.provider is not None else "",
         parent=resource.parent.urn if resource.parent is not None else "",
         property_dependencies={k: tuple(d.urn for d in v) for k, v in resource.property_dependencies.items()},
-        dependencies=tuple(d.urn for d in resource.dependencies),
+        dependencies=tuple(d.urn for d in resource.dependencies or ()),
     )
 
 

@@ -8,6 +8,7 @@ missing here or listed twice).
 from __future__ import annotations
 
 from policy import (
+    actors,
     api_model,
     availability,
     cluster,
@@ -17,6 +18,7 @@ from policy import (
     edge,
     engine_invariants,
     integrations,
+    ordering,
     placeholders,
     storage,
     tagging,
@@ -50,6 +52,8 @@ STACK_POLICIES: list[StackPolicySpec] = [
     *cost.STACK_POLICIES,
     *placeholders.STACK_POLICIES,
     *engine_invariants.STACK_POLICIES,
+    *actors.STACK_POLICIES,
+    *ordering.STACK_POLICIES,
 ]
 ALL_SPECS: list[ResourcePolicySpec | StackPolicySpec] = [*RESOURCE_POLICIES, *STACK_POLICIES]
 ALL_POLICIES = build_policies(RESOURCE_POLICIES, STACK_POLICIES)

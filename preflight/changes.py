@@ -1,10 +1,12 @@
 """What a pull request does to a stack's resources: added, changed, replaced, removed.
 
 Two documents are compared by URN. A resource whose inputs differ is *changed*; it is
-*replaced* when a property that the provider cannot update in place differs (the table
-below, a deliberately small subset of the AWS provider's force-new properties for the types
-this program declares), or when a preview says so (``op: replace``). Replacing or removing a
-protected or stateful resource loses data, so those are called out separately.
+*replaced* when a property that the provider cannot update in place differs (the providers' own
+replace-on-change schema for every type the program declares, committed as data:
+`preflight/force_new.py`), or when a preview says so (``op: replace``). A change to a property the
+provider replaces on only under a condition is kept as a change and marked "may replace".
+Replacing or removing a protected or stateful resource loses data, so those are called out
+separately.
 
 A head resource whose ``aliases`` list a base URN is that base resource renamed (the engine
 moves it, it does not re-create it): it is compared with the old record as a change, keyed by
@@ -17,32 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from preflight.force_new import maybe_replacing, replacing
 from pricing.documents import Document, Record
-
-# Properties whose change makes the provider delete and re-create the resource.
-REPLACE_FORCING: dict[str, frozenset[str]] = {
-    "aws:rds/cluster:Cluster": frozenset(
-        {"engine", "clusterIdentifier", "storageEncrypted", "kmsKeyId", "databaseName", "masterUsername", "dbSubnetGroupName", "engineMode"}
-    ),
-    "aws:rds/clusterInstance:ClusterInstance": frozenset({"identifier", "engine", "clusterIdentifier", "dbSubnetGroupName"}),
-    "aws:elasticache/replicationGroup:ReplicationGroup": frozenset(
-        {"engine", "replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId", "subnetGroupName", "port"}
-    ),
-    "aws:eks/cluster:Cluster": frozenset({"name", "roleArn", "kubernetesNetworkConfig", "bootstrapSelfManagedAddons"}),
-    "aws:eks/nodeGroup:NodeGroup": frozenset(
-        {"clusterName", "nodeGroupName", "nodeRoleArn", "subnetIds", "instanceTypes", "amiType", "capacityType", "diskSize", "remoteAccess"}
-    ),
-    "aws:s3/bucket:Bucket": frozenset({"bucket", "bucketPrefix", "objectLockEnabled"}),
-    "aws:s3/bucketV2:BucketV2": frozenset({"bucket", "bucketPrefix", "objectLockEnabled"}),
-    "aws:kms/key:Key": frozenset({"customerMasterKeySpec", "keyUsage", "multiRegion"}),
-    "aws:ec2/vpc:Vpc": frozenset({"cidrBlock", "instanceTenancy"}),
-    "aws:ec2/subnet:Subnet": frozenset({"vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId"}),
-    "aws:ec2/natGateway:NatGateway": frozenset({"subnetId", "allocationId", "connectivityType"}),
-    "aws:lb/loadBalancer:LoadBalancer": frozenset({"name", "namePrefix", "internal", "loadBalancerType"}),
-    "aws:cloudwatch/logGroup:LogGroup": frozenset({"name", "namePrefix", "logGroupClass"}),
-    "aws:route53/zone:Zone": frozenset({"name", "delegationSetId"}),
-    "aws:secretsmanager/secret:Secret": frozenset({"name", "namePrefix"}),
-}
 
 # Types that hold data: losing one loses the data, whether or not it is marked protect.
 STATEFUL_TYPES: frozenset[str] = frozenset(
@@ -71,6 +49,7 @@ class Change:
     protected: bool = False
     stateful: bool = False
     renamed_from: str = ""  # the base URN, when the head resource carries it as an alias
+    may_replace: tuple[str, ...] = ()  # changed properties the provider replaces on under a condition
 
     @property
     def loses_data(self) -> bool:
@@ -98,9 +77,16 @@ def _differing(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...
 
 
 def _change(
-    record: Record, kind: str, properties: tuple[str, ...] = (), *, protected: bool | None = None, renamed_from: str = ""
+    record: Record,
+    kind: str,
+    properties: tuple[str, ...] = (),
+    *,
+    protected: bool | None = None,
+    renamed_from: str = "",
+    may_replace: tuple[str, ...] = (),
 ) -> Change:
     return Change(
+        may_replace=may_replace,
         urn=record["urn"],
         type=record["type"],
         name=record["name"],
@@ -126,12 +112,13 @@ def compare(base: Document, head: Document) -> Changes:
             moved.add(renamed_from)
         before = old[previous]
         differing = _differing(before["inputs"], record["inputs"])
-        forcing = tuple(p for p in differing if p in REPLACE_FORCING.get(record["type"], frozenset()))
+        forcing = replacing(record["type"], before["inputs"], record["inputs"]) if differing else ()
         protected = bool(before.get("protect") or record.get("protect"))
         if forcing or head.ops.get(urn) in _REPLACE_OPS:
             changes.replaced.append(_change(record, "replaced", forcing or differing, protected=protected, renamed_from=renamed_from))
         elif differing or renamed_from:
-            changes.changed.append(_change(record, "changed", differing, protected=protected, renamed_from=renamed_from))
+            maybe = maybe_replacing(record["type"], before["inputs"], record["inputs"]) if differing else ()
+            changes.changed.append(_change(record, "changed", differing, protected=protected, renamed_from=renamed_from, may_replace=maybe))
     for urn, record in old.items():
         if urn not in new and urn not in moved:
             changes.removed.append(_change(record, "removed"))

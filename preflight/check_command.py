@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from policy.actors import settings_from_stack_config
 from policy.api_model import coverage
 from policy.registry import ALL_SPECS
 from policy.resource_types import AWS_PROVIDER
@@ -152,7 +153,7 @@ def to_resource(record: Mapping[str, Any]) -> Resource:
         parent=str(record.get("parent") or ""),
         property_dependencies=_property_dependencies(record),
         id=str(resource_id),
-        dependencies=tuple(str(urn) for urn in record.get("dependencies") or ()),
+        dependencies=tuple(str(u) for u in record.get("dependencies") or () if isinstance(u, str)),
         aliases=tuple(str(urn) for urn in record.get("aliases") or () if isinstance(urn, str)),
     )
 
@@ -244,6 +245,8 @@ def check_resources(
     Multi-AZ policies' `environment` where the config leaves it out.
     """
     policy_config = dict(config or {})
+    document_config = stack_config if cost_config is None else cost_config
+    graph_settings = settings_from_stack_config({k: _config_value(v) for k, v in (document_config or {}).items()})
     resources = [to_resource(r) for r in records]
     resources += _default_providers(resources, stack_config or {})
     violations: list[Violation] = []
@@ -253,7 +256,7 @@ def check_resources(
             continue
         if environment is not None and "environment" in spec.config:
             settings.setdefault("environment", environment)
-        for key, value in cost_settings(stack_config if cost_config is None else cost_config).items():
+        for key, value in [*cost_settings(document_config).items(), *graph_settings.items()]:
             if key in spec.config:
                 settings.setdefault(key, value)
         if isinstance(spec, ResourcePolicySpec):

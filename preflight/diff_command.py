@@ -5,7 +5,8 @@ removed), then the monthly cost before and after, then the resources by kind of 
 Exit 1 when something protected or stateful would be lost, unless ``--allow-delete-protected``,
 or when the head breaches the stack's ``costGuardrails`` (one line on stderr names the biggest
 contributors), or when a parameter-group family changes while its engine does not apply
-immediately. A resource the head cannot price is left out of both totals, never counted as a
+immediately, or when a change is one AWS refuses while the resource is in use or locked
+(`preflight/refused_changes.py`; called out in the text and the Markdown too). A resource the head cannot price is left out of both totals, never counted as a
 saving, and the delta says "partial".
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from preflight.arguments import OneLineParser
 from preflight.changes import Change, Changes, compare, family_changes_without_apply_immediately
+from preflight.refused_changes import Refusal, refusals
 from pricing.documents import DocumentError, load_document
 from pricing.estimate import estimate
 from pricing.guardrails import APPROVAL_LABEL, CostDelta, breaches, parse_guardrails
@@ -73,6 +75,11 @@ def _props(change: Change) -> str:
         renamed = f"renamed from `{change.renamed_from.rsplit('::', 1)[-1]}`"
         return f"{props}; {renamed}" if props else renamed
     return props or "(see preview)"
+
+
+def _maybe(change: Change) -> str:
+    """Changed properties the provider replaces the resource on under a condition of its own."""
+    return f" (may replace: {', '.join(change.may_replace)})" if change.may_replace else ""
 
 
 def _old(change: Change) -> str:
@@ -144,10 +151,15 @@ def render_markdown(
     breached: list[str],
     approval: Approval | None = None,
     warned: list[str] | None = None,
+    refused: list[Refusal] | None = None,
 ) -> str:
     old, new = _costs(base), _costs(head)
     approval = approval or Approval()
     out = [f"## {title}", ""]
+    if refused:
+        out += ["> [!CAUTION]", "> **Changes AWS refuses** (`pulumi up` would fail on these; the check fails):"]
+        out += [f"> - `{r.name}` (`{r.type}`): {r.reason}. <sub>Source: {r.source}</sub>" for r in refused]
+        out.append("")
     if breached and approval.approved:
         out += ["> [!NOTE]", f"> **Cost guardrails breached, {approval.line()}:** the workflow passes; what was approved:"]
         out += [f"> - {reason}" for reason in breached]
@@ -195,7 +207,7 @@ def render_markdown(
         out += [f"| `{c.name}` | `{c.type}` | {_props(c)} | {_delta(old(_old(c)), new(c.urn))} |" for c in changes.replaced]
     if changes.changed:
         out += ["", "#### ~ Changed", "", "| Resource | Type | Properties | Monthly delta |", "|---|---|---|---:|"]
-        out += [f"| `{c.name}` | `{c.type}` | {_props(c)} | {_delta(old(_old(c)), new(c.urn))} |" for c in changes.changed]
+        out += [f"| `{c.name}` | `{c.type}` | {_props(c)}{_maybe(c)} | {_delta(old(_old(c)), new(c.urn))} |" for c in changes.changed]
     if changes.removed:
         out += ["", "#### - Removed", "", "| Resource | Type | Monthly |", "|---|---|---:|"]
         out += [f"| `{c.name}` | `{c.type}` | {_delta(old(c.urn), 0.0)} |" for c in changes.removed]
@@ -223,10 +235,15 @@ def render_text(
     breached: list[str],
     approval: Approval | None = None,
     warned: list[str] | None = None,
+    refused: list[Refusal] | None = None,
 ) -> str:
     old, new = _costs(base), _costs(head)
     approval = approval or Approval()
     out = [title, ""]
+    for r in refused or []:
+        out.append(f"REFUSED BY AWS: {r.line()}")
+    if refused:
+        out.append("")
     for c in changes.dangerous:
         out.append(f"WARNING: {c.kind} {c.urn} ({_why(c)}){' [allowed]' if allowed else ''}")
     if changes.dangerous:
@@ -250,7 +267,7 @@ def render_text(
     for c in changes.replaced:
         out.append(f"+- {c.urn}  [{', '.join(c.properties)}]  {_delta(old(_old(c)), new(c.urn))}{_renamed(c)}")
     for c in changes.changed:
-        out.append(f"~ {c.urn}  [{', '.join(c.properties)}]  {_delta(old(_old(c)), new(c.urn))}{_renamed(c)}")
+        out.append(f"~ {c.urn}  [{', '.join(c.properties)}]{_maybe(c)}  {_delta(old(_old(c)), new(c.urn))}{_renamed(c)}")
     for c in changes.removed:
         out.append(f"- {c.urn}  {_delta(old(c.urn), 0.0)}")
     if not (changes.added or changes.replaced or changes.changed or changes.removed):
@@ -282,8 +299,9 @@ def main(argv: list[str]) -> int:
     title = f"{head_doc.project} · {head_doc.stack}"
     if not base_doc.records:
         title += " (a new stack: every resource is added)"
+    refused = refusals(changes, base_doc, head_doc)
     render = render_markdown if args.markdown else render_text
-    sys.stdout.write(render(title, changes, base, head, args.allow_delete_protected, delta, breached, approval, warned))
+    sys.stdout.write(render(title, changes, base, head, args.allow_delete_protected, delta, breached, approval, warned, refused))
     status = 0
     if changes.dangerous and not args.allow_delete_protected:
         print(f"refused: {len(changes.dangerous)} protected or stateful resource(s) would be lost", file=sys.stderr)
@@ -292,6 +310,9 @@ def main(argv: list[str]) -> int:
         print(f"{approval.line()}: cost guardrails of {head_doc.stack}: {'; '.join(breached)}", file=sys.stderr)
     elif breached:
         print(f"refused: cost guardrails of {head_doc.stack}: {'; '.join(breached)}", file=sys.stderr)
+        status = 1
+    for refusal in refused:
+        print(f"refused change: {refusal.line()}", file=sys.stderr)
         status = 1
     family = family_changes_without_apply_immediately(base_doc, head_doc)
     if family:

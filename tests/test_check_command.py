@@ -152,13 +152,14 @@ def test_bad_policy_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_a_preview_of_the_real_program_finds_what_its_plan_finds(production: Run, tmp_path: Path) -> None:
-    """A preview has no ids nor propertyDependencies: bucket companions are matched by name and parent."""
+    """A preview has no ids nor propertyDependencies: bucket companions are matched by name and parent.
+    It does carry each resource's dependencies (the engine's `newState.dependencies`)."""
     document = build_document(production)
     steps = [
         {
             "op": "create",
             "urn": r["urn"],
-            "newState": {k: r[k] for k in ("type", "urn", "parent", "inputs", "custom", "protect", "provider")},
+            "newState": {k: r[k] for k in ("type", "urn", "parent", "inputs", "custom", "protect", "provider", "dependencies") if k in r},
         }
         for r in document["resources"]
     ]

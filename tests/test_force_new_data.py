@@ -1,0 +1,162 @@
+"""The providers' replace-on-change schema as committed data (preflight/data/force_new.json).
+
+The file is written by `python -m preflight.force_new_extract` from the pinned providers' sources; these
+tests hold it to requirements.txt (a moved pin without regenerating fails here), to the program (every
+type it declares is covered), to the installed SDK (every path starts with a real input name), and the
+extractor's readers to small Go sources made in the test.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from preflight import force_new, force_new_extract
+from preflight.force_new_extract import AwsSource, Found, pulumi_path, sdk_inputs
+from preflight.go_literals import attr_name, entries, kubernetes_table
+from preflight.runner import Run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _requirement(name: str) -> str:
+    match = re.search(rf"(?m)^{name}==(\S+)$", (ROOT / "requirements.txt").read_text())
+    assert match, name
+    return match.group(1)
+
+
+@pytest.mark.parametrize("package", force_new_extract.PINNED)
+def test_the_data_was_extracted_for_the_pinned_provider_versions(package: str) -> None:
+    recorded = force_new.schema()["pins"][package]
+    assert recorded == _requirement(package), (
+        f"requirements.txt pins {package}=={_requirement(package)} but preflight/data/force_new.json was extracted for "
+        f"{recorded}: re-run `python -m preflight.force_new_extract` (its docstring says how) for the new version"
+    )
+
+
+def test_the_data_names_its_sources() -> None:
+    sources = force_new.schema()["sources"]
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", sources["aws"]["version"])
+    for name in ("kubernetes", "tls", "random"):
+        assert re.fullmatch(r"[0-9a-f]{40}", sources[name]["commit"]), name
+
+
+def test_every_type_the_program_declares_is_covered(each_stack: Run) -> None:
+    declared = {r.type for r in each_stack.resources if r.custom and not r.type.startswith("pulumi:providers:")}
+    assert sorted(t for t in declared if not force_new.covered(t)) == []
+
+
+def test_every_aws_path_starts_with_an_input_of_the_installed_sdk() -> None:
+    for token, entry in force_new.schema()["types"].items():
+        if not token.startswith("aws:"):
+            continue
+        inputs = sdk_inputs(token)
+        assert inputs, token
+        for path in [*entry["replaceOn"], *entry["replaceIf"]]:
+            assert path.split(".")[0] in inputs, f"{token}: {path}"
+        assert entry["unmapped"] == [], token
+
+
+def test_a_few_facts_read_from_upstream() -> None:
+    types = force_new.schema()["types"]
+    assert {"namespace", "serviceAccount", "clusterName"} <= set(
+        types["aws:eks/podIdentityAssociation:PodIdentityAssociation"]["replaceOn"]
+    )
+    assert "roleArn" not in types["aws:eks/podIdentityAssociation:PodIdentityAssociation"]["replaceOn"]
+    assert "accessConfig.bootstrapClusterCreatorAdminPermissions" in types["aws:eks/cluster:Cluster"]["replaceOn"]
+    assert "encryptionConfig" in types["aws:eks/cluster:Cluster"]["replaceIf"]
+    assert "spec.selector" in types["kubernetes:apps/v1:Deployment"]["replaceOn"]
+    assert types["kubernetes:core/v1:Secret"]["replaceUnless"] == "enableSecretMutable"
+
+
+def test_replacing_compares_nested_paths_through_lists() -> None:
+    old = {"vpcConfig": {"subnetIds": ["a", "b"]}, "name": "c", "accessConfig": {"bootstrapClusterCreatorAdminPermissions": False}}
+    new = {**old, "accessConfig": {"bootstrapClusterCreatorAdminPermissions": True}}
+    assert force_new.replacing("aws:eks/cluster:Cluster", old, new) == ("accessConfig.bootstrapClusterCreatorAdminPermissions",)
+    assert force_new.replacing("aws:eks/cluster:Cluster", old, {**old, "version": "1.35"}) == ()
+    assert force_new.maybe_replacing("aws:eks/cluster:Cluster", old, {**old, "encryptionConfig": {"resources": ["secrets"]}}) == (
+        "encryptionConfig",
+    )
+
+
+# ── the extractor's readers, on Go written in the test ──
+
+
+def test_go_literal_entries_and_attribute_names() -> None:
+    body = '"a": {Type: schema.TypeString, ForceNew: true}, names.AttrKMSKeyARN: {Optional: true}, // a comment\n"c": f(x, y)'
+    assert [(k, v[:8]) for k, v in entries(body)] == [('"a"', "{Type: s"), ("names.AttrKMSKeyARN", "{Optiona"), ('"c"', "f(x, y)")]
+    assert attr_name("names.AttrVPCOriginEndpointConfig") == "vpc_origin_endpoint_config"
+    assert attr_name("names.AttrSubnetIDs") == "subnet_ids"
+    assert pulumi_path("aws:cloudwatch/metricAlarm:MetricAlarm", "alarmName", {"name"}) == "name"
+
+
+class _FakeAws(AwsSource):
+    def __init__(self, functions: dict[str, str]) -> None:
+        self.functions = functions
+
+    def function(self, service: str, name: str) -> str | None:
+        return self.functions.get(name)
+
+
+def test_sdk_schemas_force_new_nested_blocks_and_helpers() -> None:
+    source = _FakeAws(
+        {
+            "nestedSchema": 'func nestedSchema() *schema.Schema { return &schema.Schema{Type: schema.TypeList, Elem: &schema.Resource{Schema: map[string]*schema.Schema{"inner": {ForceNew: true}}}} }'
+        }
+    )
+    body = '"top": {ForceNew: true}, "kept": {Optional: true, ValidateFunc: x(ForceNew)}, "block": nestedSchema(), "list": {Elem: &schema.Resource{Schema: map[string]*schema.Schema{"leaf": {ForceNew: true}, "soft": {}}}}'
+    found = Found()
+    source._sdk_attributes("svc", body, "", found)
+    assert sorted(found.replace) == ["block.inner", "list.leaf", "top"]
+
+
+def test_framework_schemas_requires_replace_and_conditions() -> None:
+    body = (
+        "Attributes: map[string]schema.Attribute{"
+        '"name": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},'
+        '"size": schema.Int64Attribute{PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(f, "", "")}},'
+        '"tags": tftags.TagsAttribute(),'
+        "}, Blocks: map[string]schema.Block{"
+        '"cfg": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{'
+        '"arn": schema.StringAttribute{PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured()}}}}},'
+        "}"
+    )
+    found = Found()
+    _FakeAws({})._framework_object("svc", body, "", found)
+    assert sorted(found.replace) == ["cfg.arn", "name"] and sorted(found.conditional) == ["size"]
+
+
+def test_kubernetes_table_is_evaluated_from_the_provider_source() -> None:
+    text = """
+func metadataForceNewProperties(prefix string) properties {
+	return properties{
+		prefix + ".name",
+	}
+}
+func containerForceNewProperties(prefixes ...string) properties { return properties{ prefix + ".image", } }
+func labelSelectorForceNewProperties(prefix string) properties {
+	return properties{
+		prefix + ".matchLabels",
+	}
+}
+var forceNew = _groups{
+	"apps": _versions{
+		"v1": _kinds{"Deployment": deployment},
+	},
+	"core": core,
+}
+var core = _versions{
+	"v1": _kinds{"Service": properties{".spec.clusterIP"}},
+}
+var deployment = append(
+	properties{
+		".spec.selector",
+	},
+	labelSelectorForceNewProperties(".spec.selector")...,
+)
+"""
+    table = kubernetes_table(text)
+    assert table["apps/v1:Deployment"] == ["spec.selector", "spec.selector.matchLabels"]
+    assert table["v1:Service"] == ["spec.clusterIP"] and table["*"] == ["metadata.name"]
