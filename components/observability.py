@@ -24,6 +24,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.shared.log_encryption import log_group_key
+from config import app_metrics
 from config.observability import ObservabilitySettings
 
 ADDON = "amazon-cloudwatch-observability"
@@ -94,6 +95,8 @@ class ContainerInsights(pulumi.ComponentResource):
             addon_version=self._latest_version(ADDON, args.cluster_version),
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
+            # Its defaults plus the EMF listener the app's delivery counters arrive on (config.app_metrics).
+            configuration_values=json.dumps(app_metrics.agent_configuration(), sort_keys=True),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[association, *log_groups, *args.nodes]),
         )
         self.register_outputs({"addonVersion": self.addon.addon_version})
