@@ -205,6 +205,7 @@ monitoring = Monitoring(
     "monitoring",
     MonitoringArgs(
         stack.monitoring,
+        slo=stack.slo,
         environment=basics.environment,
         region=basics.region,
         domain=basics.domain,
@@ -239,13 +240,24 @@ integrations = Integrations(
         stack.integrations,
         environment=basics.environment,
         alarm_topic_arn=monitoring.topic_arn,
-        service_degraded_alarm_arn=monitoring.service_degraded.arn,
+        rollback_alarm_arns=monitoring.slos.regional_fast_burn_arns,
         app_role_name=app.role_name,
     ),
     opts=aws_only,
 )
 pulumi.export("deploymentBusName", integrations.bus.name)  # the deploy workflow publishes here
-pulumi.export("serviceDegradedAlarmName", monitoring.service_degraded.alarm_name)  # the release gate reads it
+pulumi.export("serviceDegradedAlarmName", monitoring.service_degraded.alarm_name)
+# What the release gate checks before it moves traffic (.github/scripts/release.py, docs/releases.md):
+# each colour's target group and configured replicas, and each SLO's burn alarms and budget queries.
+pulumi.export(
+    "releaseGate",
+    {
+        "region": basics.region,
+        "targetGroupArns": {colour: group.arn for colour, group in load_balancer.target_groups.items()},
+        "replicas": {colour: settings.replicas for colour, settings in stack.app.colours.items()},
+        "slos": monitoring.slos.gate,
+    },
+)
 pulumi.export("releasePipelinePolicyArn", integrations.pipeline_policy.arn)  # attach to the deploy workflow's role
 pulumi.export(
     "featureFlags",

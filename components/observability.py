@@ -30,6 +30,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.shared.log_encryption import log_group_key
+from config import app_metrics
 from config.observability import ObservabilitySettings
 
 ADDON = "amazon-cloudwatch-observability"
@@ -95,6 +96,8 @@ class ContainerInsights(pulumi.ComponentResource):
             pod_identity_associations=[aws.eks.AddonPodIdentityAssociationArgs(role_arn=self.role.arn, service_account=SERVICE_ACCOUNT)],
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
+            # Its defaults plus the EMF listener the app's delivery counters arrive on (config.app_metrics).
+            configuration_values=json.dumps(app_metrics.agent_configuration(), sort_keys=True),
             # The agent on the nodes hands out the association's credentials; the role's policy is attached first.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[agent, attachment, *log_groups, *args.nodes]),
         )

@@ -39,6 +39,7 @@ from config.observability import OBSERVABILITY, ObservabilitySettings, parse_obs
 from config.reader import PROJECT, UNSHOWN, ConfigError, Section, did_you_mean
 from config.redis import REDIS, RedisSettings, parse_redis
 from config.registry import REGISTRY, RegistrySettings, parse_registry
+from config.slo import SLO, SloSettings, parse_slo
 
 __all__ = [
     "PROJECT",
@@ -73,7 +74,7 @@ _SECRET_KEYS = {spec.key for spec in SECRETS}
 
 # The stack file's top-level objects, in the order the config reference shows them.
 SECTIONS: tuple[Group, ...] = (
-    NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, INTEGRATIONS, OBSERVABILITY, BACKUP, REGISTRY,
+    NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, SLO, INTEGRATIONS, OBSERVABILITY, BACKUP, REGISTRY,
     COST_USAGE, COST_GUARDRAILS, COST_COMMITMENTS, CI,
 )  # fmt: skip
 # Config namespaces this program reads or whose providers it uses.
@@ -118,6 +119,7 @@ class StackConfig:
     cdn: CdnSettings
     app: AppSettings
     monitoring: MonitoringSettings
+    slo: SloSettings
     integrations: IntegrationsSettings
     backup: BackupSettings
     observability: ObservabilitySettings
@@ -181,8 +183,8 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
         edge=parse_edge(EDGE.open(top), basics),
         cdn=parse_cdn(CDN.open(top), basics),
         app=parse_app(APP.open(top), basics),
-        # The uptime canaries request the app's own health endpoint.
         monitoring=parse_monitoring(MONITORING.open(top), basics),
+        slo=parse_slo(SLO.open(top), basics),
         integrations=parse_integrations(INTEGRATIONS.open(top), basics, frozenset(reader.SECRET_KEYS)),
         backup=parse_backup(BACKUP.open(top), basics),
         observability=parse_observability(OBSERVABILITY.open(top), basics),

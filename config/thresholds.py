@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config.declare import Group, Key, number
-from config.reader import Section
+from config.reader import ConfigError, Section
 
 GIB = 1024**3
 
@@ -19,7 +19,6 @@ GIB = 1024**3
 class AlbThresholds:
     target_5xx_percent: float
     elb_5xx_percent: float
-    response_time_seconds: float
     unhealthy_hosts: float
 
 
@@ -56,11 +55,10 @@ def amount(name: str, description: str, default: float) -> Key[float]:
 
 TARGET_5XX_PERCENT = percent("target5xxPercent", "alarm above this share of requests answered 5xx by the app", 1.0)
 ELB_5XX_PERCENT = percent("elb5xxPercent", "alarm above this share of requests answered 5xx by the load balancer itself", 1.0)
-RESPONSE_TIME_SECONDS = number(
-    "responseTimeSeconds", "alarm above this average response time (the guide's < 200 ms)", default=0.2, minimum=0.001, maximum=60
-)
 UNHEALTHY_HOSTS = amount("unhealthyHosts", "alarm above this many failing targets of a colour", 0.0)
-ALB = Group("alb", "load balancer alarms", (TARGET_5XX_PERCENT, ELB_5XX_PERCENT, RESPONSE_TIME_SECONDS, UNHEALTHY_HOSTS))
+ALB = Group("alb", "load balancer alarms", (TARGET_5XX_PERCENT, ELB_5XX_PERCENT, UNHEALTHY_HOSTS))
+# The average response time's alarm fires above the latency objective: one setting, in config.slo.
+MOVED_RESPONSE_TIME = "responseTimeSeconds"
 
 DB_CPU_PERCENT = percent("cpuPercent", "alarm above this CPU on an instance", 80.0)
 FREEABLE_MEMORY_BYTES = amount("freeableMemoryBytes", "alarm below this much freeable memory on an instance (512 MiB)", 0.5 * GIB)
@@ -88,10 +86,15 @@ CDN = Group("cdn", "CloudFront alarm", (ERROR_5XX_PERCENT,))
 
 
 def read_alb(section: Section) -> AlbThresholds:
+    if section.has(MOVED_RESPONSE_TIME):
+        raise ConfigError(
+            section.key(MOVED_RESPONSE_TIME),
+            section.raw(MOVED_RESPONSE_TIME, None),
+            "no longer a setting: the average response time's alarm follows slo.latency.averageMilliseconds (in milliseconds)",
+        )
     result = AlbThresholds(
         target_5xx_percent=TARGET_5XX_PERCENT.read(section),
         elb_5xx_percent=ELB_5XX_PERCENT.read(section),
-        response_time_seconds=RESPONSE_TIME_SECONDS.read(section),
         unhealthy_hosts=UNHEALTHY_HOSTS.read(section),
     )
     section.finish()

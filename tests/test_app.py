@@ -19,6 +19,7 @@ from components.app import App
 from components.app.environment import SECRET_ENV, SSL_CERT_PATH, SSL_KEY_PATH
 from components.app.lb_controller import CHART_REPOSITORY, CHART_VERSION, READ_ACTIONS, TARGET_ACTIONS
 from components.app.pod import RUN_AS
+from config import app_metrics
 from config.reader import ConfigError
 from policy import workloads
 from preflight.recorder import RecordedResource, RecordingMonitor
@@ -357,7 +358,7 @@ def policies_resource(resource: RecordedResource) -> Any:
     return type("Resource", (), {"urn": resource.urn, "type": resource.type, "name": resource.name, "props": resource.inputs})()
 
 
-def test_network_policy_admits_3000_from_the_vpc_and_lets_out_only_dns_data_and_https(built: Built) -> None:
+def test_network_policy_admits_3000_from_the_vpc_and_lets_out_only_dns_data_metrics_and_https(built: Built) -> None:
     (policy,) = built.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
     spec = policy.inputs["spec"]
     vpc = [{"ipBlock": {"cidr": "10.40.0.0/16"}}]
@@ -383,6 +384,11 @@ def test_network_policy_admits_3000_from_the_vpc_and_lets_out_only_dns_data_and_
             ],
         },
         {"to": [{"ipBlock": {"cidr": "169.254.170.23/32"}}], "ports": [{"port": 80, "protocol": "TCP"}]},
+        # The delivery counters to the cluster's CloudWatch agent (config.app_metrics).
+        {
+            "to": [*vpc, {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": app_metrics.AGENT_NAMESPACE}}}],
+            "ports": [{"port": app_metrics.EMF_PORT, "protocol": "TCP"}],
+        },
         {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"port": 443, "protocol": "TCP"}]},
     ]
     for deployment in built.of_type(DEPLOYMENT):

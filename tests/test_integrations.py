@@ -5,7 +5,7 @@ Cross-service facts checked here (sources in docs/integrations.md):
   rules publish, and the key lets `events.amazonaws.com` use it;
 - EventBridge writes dashboard markers through the log group's resource policy (this bus's rules);
 - EventBridge invokes API destinations with a role it assumes, allowed on those destinations only;
-- AppConfig reads the composite alarm with a role it assumes, allowed DescribeAlarms on it only.
+- AppConfig reads the SLOs' fast-burn composite alarms with a role it assumes, allowed DescribeAlarms only.
 """
 
 from __future__ import annotations
@@ -102,13 +102,22 @@ def test_every_event_becomes_a_dashboard_marker(production: Run) -> None:
     assert [DEPLOYMENTS_NAMESPACE, DEPLOYMENTS_METRIC, "Environment", "production"] in [m[:4] for m in series]
 
 
-def test_flags_roll_back_on_the_service_degraded_alarm(production: Run) -> None:
-    composite = _one(production, COMPOSITE, "monitoring-service-degraded")
+def test_flags_roll_back_on_the_regional_fast_burn_alarms(production: Run) -> None:
+    """The fast-burn composites in the stack's region, within AppConfig's limit of monitors per
+    environment (botocore appconfig model, CreateEnvironment.Monitors: MonitorList max)."""
+    from components.integrations.feature_flags import MAX_MONITORS
+
+    region = production.outputs["releaseGate"]["region"]
+    in_region = {slo["fastBurnAlarm"] for slo in production.outputs["releaseGate"]["slos"] if slo["region"] == region}
+    fast = [c.outputs["arn"] for c in production.of_type(COMPOSITE) if c.inputs["alarmName"] in in_region]
+    assert len(fast) >= 3
     environment = _one(production, "aws:appconfig/environment:Environment", "integrations-flags")
-    (monitor,) = environment.inputs["monitors"]
-    assert monitor["alarmArn"] == composite.outputs["arn"]
+    monitors = environment.inputs["monitors"]
+    assert sorted(m["alarmArn"] for m in monitors) == sorted(fast)
+    limit = botocore.session.get_session().get_service_model("appconfig").shape_for("MonitorList").metadata["max"]
+    assert len(monitors) <= MAX_MONITORS == limit
     role = _one(production, "aws:iam/role:Role", "integrations-flags-monitor")
-    assert monitor["alarmRoleArn"] == role.outputs["arn"]
+    assert {m["alarmRoleArn"] for m in monitors} == {role.outputs["arn"]}
     # AppConfig assumes the role, and may only read alarms (scoped to *: composite alarms need it).
     assert _trusted_service(role) == "appconfig.amazonaws.com"
     (statement,) = _policy(_one(production, ROLE_POLICY, "integrations-flags-monitor"))["Statement"]
@@ -151,12 +160,19 @@ def test_the_app_actions_are_the_appconfig_data_api() -> None:
     assert {f"appconfig:{name}" for name in operations} == set(APP_ACTIONS)
 
 
-def test_the_pipeline_may_publish_to_the_bus_and_read_the_gate_alarm_only(production: Run) -> None:
+def test_the_pipeline_may_publish_to_the_bus_and_read_what_the_gate_checks_only(production: Run) -> None:
+    """The gate's reads are the operations release.py calls, named as botocore names them."""
     bus = _one(production, BUS, "integrations-bus")
     composite = _one(production, COMPOSITE, "monitoring-service-degraded")
     policy = _one(production, "aws:iam/policy:Policy", "integrations-pipeline")
-    statements = {(s["Action"], s["Resource"]) for s in _policy(policy)["Statement"]}
-    assert statements == {("events:PutEvents", bus.outputs["arn"]), ("cloudwatch:DescribeAlarms", "*")}
+    statements = {(json.dumps(s["Action"]), s["Resource"]) for s in _policy(policy)["Statement"]}
+    reads = ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "elasticloadbalancing:DescribeTargetHealth"]
+    assert statements == {(json.dumps("events:PutEvents"), bus.outputs["arn"]), (json.dumps(reads), "*")}
+    session = botocore.session.get_session()
+    for action in reads:
+        service, operation = action.split(":")
+        model = session.get_service_model({"elasticloadbalancing": "elbv2"}.get(service, service))
+        assert operation in model.operation_names, action
     assert production.outputs["releasePipelinePolicyArn"] == policy.outputs["arn"]
     assert production.outputs["serviceDegradedAlarmName"] == composite.inputs["alarmName"]
 

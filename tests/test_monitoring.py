@@ -13,107 +13,31 @@ from collections.abc import Callable
 from typing import Any
 
 import botocore.session
-import pulumi
-import pulumi_aws as aws
 import pytest
+from monitoring_build import (
+    ALARM,
+    ALB,
+    DB_CLUSTER,
+    DB_INSTANCES,
+    DISTRIBUTION,
+    DOMAIN,
+    HEALTH_PATH,
+    MEMBERS,
+    REPLICATION_GROUP,
+    TARGET_GROUPS,
+    Built,
+    build,
+    objectives,
+    settings,
+)
 
-from components.monitoring import Monitoring, MonitoringArgs
+from components.monitoring import MonitoringArgs
 from components.monitoring.alarms import alarm_rule
 from components.monitoring.alarms_data import member_cluster
 from config.basics import Basics
-from config.monitoring import MonitoringSettings, parse_monitoring
 from config.reader import Section
+from config.slo import parse_slo
 from preflight.recorder import RecordedResource, RecordingMonitor
-
-ALB = "app/email-platform-production/50dc6c495c0c9188"
-TARGET_GROUPS = {"blue": "targetgroup/email-blue/6d0ecf831eec9f09", "green": "targetgroup/email-green/943f017f100becff"}
-DB_CLUSTER = "email-platform-production"
-DB_INSTANCES = ["email-platform-production-1", "email-platform-production-2"]
-REPLICATION_GROUP = "email-platform-production"
-# As ElastiCache lists them: not in order.
-MEMBERS = [
-    f"{REPLICATION_GROUP}-0002-001",
-    f"{REPLICATION_GROUP}-0001-002",
-    f"{REPLICATION_GROUP}-0001-001",
-    f"{REPLICATION_GROUP}-0002-002",
-]
-DISTRIBUTION = "E2QWRUHAPOMQZL"
-DOMAIN = "mail.example.com"
-HEALTH_PATH = "/health"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-EAST_PROVIDER = "aws-us-east-1"
-
-BASE_CONFIG: dict[str, Any] = {
-    "notifications": {"emails": ["oncall@example.com"], "webhooks": ["https://hooks.example.com/alarms"]},
-    "budget": {"monthlyUsd": 3000, "emails": ["finance@example.com"]},
-    "canaryRegions": ["us-east-1"],
-}
-
-
-def settings(**changes: Any) -> MonitoringSettings:
-    raw = json.loads(json.dumps(BASE_CONFIG))
-    raw.update(changes)
-    basics = Basics("production", "us-east-1", DOMAIN, "platform-team", "email-platform", {})
-    return parse_monitoring(Section("email-platform:monitoring", raw), basics)
-
-
-class Built:
-    def __init__(self, resources: list[RecordedResource]) -> None:
-        self.resources = resources
-
-    def of_type(self, type_token: str) -> list[RecordedResource]:
-        return [r for r in self.resources if r.type == type_token]
-
-    def named(self, name: str) -> RecordedResource:
-        (match,) = [r for r in self.resources if r.name == name]
-        return match
-
-    def alarm(self, role: str) -> RecordedResource:
-        return self.named(f"monitoring-{role}")
-
-    def is_east(self, resource: RecordedResource) -> bool:
-        return resource.provider is not None and f"::{EAST_PROVIDER}::" in resource.provider
-
-
-def build(monitor: RecordingMonitor, config: MonitoringSettings | None = None, region: str = "us-east-1") -> Built:
-    """Build the component with realistic identifiers; return what it registered."""
-
-    @pulumi.runtime.test
-    def program() -> Any:
-        east = aws.Provider(EAST_PROVIDER, region="us-east-1")
-        # The stack's own provider, as __main__ passes it; the default one when in us-east-1.
-        regional = None if region == "us-east-1" else aws.Provider(f"aws-{region}", region=region)
-        chosen = config or settings()
-        # One provider per canary region other than the stack's, us-east-1's being `east` (as RegionalProviders hands them out).
-        canary_providers = {
-            r: east if r == "us-east-1" else aws.Provider(f"aws-{r}", region=r) for r in chosen.canaries.regions if r != region
-        }
-        monitoring = Monitoring(
-            "monitoring",
-            MonitoringArgs(
-                settings=chosen,
-                canary_providers=canary_providers,
-                environment="production",
-                region=region,
-                domain=DOMAIN,
-                health_check_path=HEALTH_PATH,
-                us_east_1_provider=east,
-                alb_arn_suffix=ALB,
-                target_group_arn_suffixes=TARGET_GROUPS,
-                db_cluster_identifier=DB_CLUSTER,
-                db_instance_identifiers=DB_INSTANCES,
-                redis_replication_group_id=REPLICATION_GROUP,
-                # An Output, as the replication group hands it over.
-                redis_member_clusters=pulumi.Output.from_input(MEMBERS),
-                redis_node_count=len(MEMBERS),
-                cdn_distribution_id=DISTRIBUTION,
-            ),
-            opts=pulumi.ResourceOptions(providers={"aws": regional} if regional else None),
-        )
-        return pulumi.Output.all(monitoring.topic_arn, monitoring.dashboard_url).apply(lambda _: None)
-
-    program()
-    return Built(list(monitor.recorded))
 
 
 @pytest.fixture
@@ -129,13 +53,17 @@ def metric(alarm: RecordedResource) -> tuple[str, str, dict[str, str], str]:
 # ── ALB: the guide's response-time target, 5xx and target health ───────────────────────────
 
 
-def test_response_time_alarm_is_the_guides_200_ms_average_on_the_load_balancer(built: Built) -> None:
+def test_response_time_alarm_is_the_latency_objectives_average_on_the_load_balancer(built: Built, pulumi_mocks: RecordingMonitor) -> None:
     alarm = built.alarm("alb-response-time")
     assert metric(alarm) == ("AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer": ALB}, "Average")
-    assert alarm.inputs["threshold"] == 0.2
+    assert alarm.inputs["threshold"] == objectives().latency.average_milliseconds / 1000
     assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
     assert alarm.inputs["evaluationPeriods"] == 3
     assert alarm.inputs["period"] == 60
+    pulumi_mocks.recorded.clear()
+    staging = Basics("staging", "us-east-1", DOMAIN, "o", "c", {})
+    looser = parse_slo(Section("email-platform:slo", {"latency": {"averageMilliseconds": 350}}), staging)
+    assert build(pulumi_mocks, slo=looser).alarm("alb-response-time").inputs["threshold"] == 0.35
 
 
 @pytest.mark.parametrize(
@@ -236,9 +164,12 @@ def test_the_canary_calls_the_health_url_over_tls13_and_its_alarms_join_the_comp
     assert metric(success) == ("CloudWatchSynthetics", "SuccessPercent", dims, "Average")
     assert (success.inputs["comparisonOperator"], success.inputs["threshold"]) == ("LessThanThreshold", 99.9)
     assert metric(duration) == ("CloudWatchSynthetics", "Duration", dims, "Average")
-    assert (duration.inputs["comparisonOperator"], duration.inputs["threshold"]) == ("GreaterThanThreshold", 200)
+    # The whole run's budget, derived for a canary beside the stack (config.canaries), never the server's 200 ms.
+    budget = settings().canaries.duration_budgets["us-east-1"]
+    assert (duration.inputs["comparisonOperator"], duration.inputs["threshold"]) == ("GreaterThanThreshold", budget)
+    assert budget != objectives().latency.average_milliseconds
     assert success.inputs["period"] == 300, "one period per run"
-    (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    composite = built.named_typed("aws:cloudwatch/compositeAlarm:CompositeAlarm", "monitoring-service-degraded")
     for alarm in (success, duration):
         assert f'ALARM("{alarm.inputs["name"]}")' in composite.inputs["alarmRule"]
         assert alarm.inputs["alarmActions"] == []
@@ -263,9 +194,24 @@ def test_a_canary_per_region_each_through_its_own_provider(pulumi_mocks: Recordi
     assert runs["filter"]["prefix"] == "runs/" and runs["expiration"]["days"] == 30
 
 
+def test_each_canary_regions_duration_alarm_holds_its_configured_whole_run_budget(pulumi_mocks: RecordingMonitor) -> None:
+    from config.canaries import derived_budget_milliseconds
+
+    built = build(
+        pulumi_mocks, settings(canaryRegions=["us-east-1", "ap-southeast-2"], canaryDurationMilliseconds={"ap-southeast-2": 4200})
+    )
+    assert built.alarm("canary-ap-southeast-2-duration").inputs["threshold"] == 4200
+    body = json.loads(built.of_type("aws:cloudwatch/dashboard:Dashboard")[0].inputs["dashboardBody"])
+    lines = {w["properties"]["title"]: w["properties"]["annotations"]["horizontal"][0]["value"] for w in body["widgets"]
+             if w["properties"].get("title", "").startswith("Whole canary run")}  # fmt: skip
+    derived = derived_budget_milliseconds("us-east-1", "us-east-1")
+    assert lines == {"Whole canary run from ap-southeast-2 (ms)": 4200, "Whole canary run from us-east-1 (ms)": derived}
+    assert built.alarm("canary-us-east-1-duration").inputs["threshold"] == derived
+
+
 def test_in_another_region_the_us_east_1_alarms_notify_a_us_east_1_topic(pulumi_mocks: RecordingMonitor) -> None:
     built = build(pulumi_mocks, region="eu-west-1")
-    topics = {t.outputs["arn"]: t for t in built.of_type("aws:sns/topic:Topic")}
+    topics = {t.outputs["arn"]: t for t in built.of_type("aws:sns/topic:Topic") if t.inputs["name"].endswith("-alarms")}
     assert len(topics) == 2
     for role in ("cdn-5xx-rate",):
         (action,) = built.alarm(role).inputs["alarmActions"]
@@ -274,12 +220,14 @@ def test_in_another_region_the_us_east_1_alarms_notify_a_us_east_1_topic(pulumi_
     assert not built.is_east(topics[regional])
     keys = {k.outputs["arn"]: k for k in built.of_type("aws:kms/key:Key")}
     assert built.is_east(keys[topics[action].inputs["kmsMasterKeyId"]]), "a topic's key is in the topic's region"
-    east_subscriptions = [s for s in built.of_type("aws:sns/topicSubscription:TopicSubscription") if built.is_east(s)]
+    east_subscriptions = [
+        s for s in built.of_type("aws:sns/topicSubscription:TopicSubscription") if built.is_east(s) and s.inputs["topic"] == action
+    ]
     assert {s.inputs["endpoint"] for s in east_subscriptions} == {"oncall@example.com", "[secret]"}
 
 
 def test_in_us_east_1_one_topic_serves_every_alarm(built: Built) -> None:
-    (topic,) = built.of_type("aws:sns/topic:Topic")
+    topic = built.named_typed("aws:sns/topic:Topic", "monitoring-alarms")
     assert built.alarm("cdn-5xx-rate").inputs["alarmActions"] == [topic.outputs["arn"]]
 
 
@@ -287,8 +235,8 @@ def test_in_us_east_1_one_topic_serves_every_alarm(built: Built) -> None:
 
 
 def test_service_degraded_composite_covers_the_symptoms_and_alone_notifies_for_them(built: Built) -> None:
-    (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
-    (topic,) = built.of_type("aws:sns/topic:Topic")
+    composite = built.named_typed("aws:cloudwatch/compositeAlarm:CompositeAlarm", "monitoring-service-degraded")
+    topic = built.named_typed("aws:sns/topic:Topic", "monitoring-alarms")
     symptoms = ["alb-target-5xx-rate", "alb-elb-5xx-rate", "alb-response-time", "alb-blue-unhealthy-hosts", "alb-green-unhealthy-hosts"]
     symptoms += ["canary-us-east-1-success", "canary-us-east-1-duration"]
     names = re.findall(r'ALARM\("([^"]+)"\)', composite.inputs["alarmRule"])
@@ -302,18 +250,18 @@ def test_service_degraded_composite_covers_the_symptoms_and_alone_notifies_for_t
         assert built.alarm(cause).inputs["name"] not in names
 
 
-def test_every_alarm_is_either_in_the_composite_or_notifies(built: Built) -> None:
-    (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+def test_every_alarm_is_either_in_a_composite_or_notifies(built: Built) -> None:
+    rules = " ".join(c.inputs["alarmRule"] for c in built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm"))
     for alarm in built.of_type(ALARM):
-        assert alarm.inputs["alarmActions"] or f'ALARM("{alarm.inputs["name"]}")' in composite.inputs["alarmRule"], alarm.name
+        assert alarm.inputs["alarmActions"] or f'ALARM("{alarm.inputs["name"]}")' in rules, alarm.name
 
 
 def test_topic_is_encrypted_with_a_key_cloudwatch_budgets_and_deployment_events_may_use(built: Built) -> None:
-    (topic,) = built.of_type("aws:sns/topic:Topic")
-    (key,) = built.of_type("aws:kms/key:Key")
+    topic = built.named_typed("aws:sns/topic:Topic", "monitoring-alarms")
+    key = built.named_typed("aws:kms/key:Key", "monitoring-topic")
     assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]
     assert key.inputs["enableKeyRotation"] is True
-    (key_policy,) = built.of_type("aws:kms/keyPolicy:KeyPolicy")
+    key_policy = built.named_typed("aws:kms/keyPolicy:KeyPolicy", "monitoring-topic")
     assert key_policy.inputs["keyId"] == key.outputs["keyId"]
     statements = json.loads(key_policy.inputs["policy"])["Statement"]
     services = [s for s in statements if "Service" in s["Principal"]]
@@ -321,7 +269,7 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_budgets_and_deployment_events_
     assert services[0]["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"]
     assert set(services[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
     assert any(s["Principal"].get("AWS") == "arn:aws:iam::123456789012:root" for s in statements), "the account keeps control"
-    (topic_policy,) = built.of_type("aws:sns/topicPolicy:TopicPolicy")
+    topic_policy = built.named_typed("aws:sns/topicPolicy:TopicPolicy", "monitoring-alarms")
     publish, events, findings, backup_jobs = json.loads(topic_policy.inputs["policy"])["Statement"]
     assert publish["Resource"] == topic.outputs["arn"] == topic_policy.inputs["arn"]
     assert publish["Principal"]["Service"] == ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]
@@ -344,12 +292,12 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_budgets_and_deployment_events_
 
 
 def test_subscriptions_come_from_config(built: Built) -> None:
-    (topic,) = built.of_type("aws:sns/topic:Topic")
-    subscriptions = {(s.inputs["protocol"], s.inputs["endpoint"]) for s in built.of_type("aws:sns/topicSubscription:TopicSubscription")}
+    topic = built.named_typed("aws:sns/topic:Topic", "monitoring-alarms")
+    on_topic = [s for s in built.of_type("aws:sns/topicSubscription:TopicSubscription") if s.inputs["topic"] == topic.outputs["arn"]]
+    subscriptions = {(s.inputs["protocol"], s.inputs["endpoint"]) for s in on_topic}
     # A webhook URL may carry a token: secret in state, and not in the resource name either.
     assert subscriptions == {("email", "oncall@example.com"), ("https", "[secret]")}
     assert not [s for s in built.resources if "hooks" in s.urn]
-    assert {s.inputs["topic"] for s in built.of_type("aws:sns/topicSubscription:TopicSubscription")} == {topic.outputs["arn"]}
 
 
 # ── thresholds, optional alarms ─────────────────────────────────────────────────────────
@@ -359,13 +307,12 @@ def test_thresholds_and_evaluation_come_from_config(pulumi_mocks: RecordingMonit
     config = settings(
         evaluationPeriods=5,
         periodSeconds=300,
-        alb={"responseTimeSeconds": 0.5, "target5xxPercent": 2.5},
+        alb={"target5xxPercent": 2.5},
         database={"cpuPercent": 70, "connections": 400},
         cache={"engineCpuPercent": 65, "evictions": 100},
         cdn={"error5xxPercent": 3},
     )
     built = build(pulumi_mocks, config)
-    assert built.alarm("alb-response-time").inputs["threshold"] == 0.5
     assert built.alarm("alb-response-time").inputs["evaluationPeriods"] == 5
     assert built.alarm("alb-response-time").inputs["period"] == 300
     assert built.alarm("alb-target-5xx-rate").inputs["threshold"] == 2.5
@@ -377,33 +324,12 @@ def test_thresholds_and_evaluation_come_from_config(pulumi_mocks: RecordingMonit
     assert built.alarm("cdn-5xx-rate").inputs["threshold"] == 3
 
 
-def test_delivery_rate_alarm_is_off_by_default(built: Built) -> None:
-    assert not [a for a in built.of_type(ALARM) if a.name == "monitoring-delivery-rate"]
-
-
-def test_delivery_rate_alarm_watches_the_apps_metric_and_joins_the_composite(pulumi_mocks: RecordingMonitor) -> None:
-    config = settings(
-        deliveryRate={
-            "enabled": True,
-            "namespace": "EmailPlatform",
-            "metricName": "DeliveryRate",
-            "dimensions": {"Environment": "production"},
-        }
-    )
-    built = build(pulumi_mocks, config)
-    alarm = built.alarm("delivery-rate")
-    assert metric(alarm) == ("EmailPlatform", "DeliveryRate", {"Environment": "production"}, "Average")
-    assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == ("LessThanThreshold", 99)
-    (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
-    assert f'ALARM("{alarm.inputs["name"]}")' in composite.inputs["alarmRule"]
-
-
 # ── budget and cost-allocation tags ─────────────────────────────────────────────────────
 
 
 def test_monthly_cost_budget_warns_at_80_forecast_and_100_actual(built: Built) -> None:
     (budget,) = built.of_type("aws:budgets/budget:Budget")
-    (topic,) = built.of_type("aws:sns/topic:Topic")
+    topic = built.named_typed("aws:sns/topic:Topic", "monitoring-alarms")
     assert (budget.inputs["budgetType"], budget.inputs["timeUnit"]) == ("COST", "MONTHLY")
     assert (budget.inputs["limitAmount"], budget.inputs["limitUnit"]) == ("3000.00", "USD")
     notes = {(n["notificationType"], n["threshold"]): n for n in budget.inputs["notifications"]}
@@ -502,11 +428,20 @@ def _all_alarm_values(built: Built) -> dict[str, set[str]]:
     }
 
 
-def test_alarm_enumerations_are_in_the_cloudwatch_model(pulumi_mocks: RecordingMonitor) -> None:
-    config = settings(deliveryRate={"enabled": True, "namespace": "EmailPlatform", "metricName": "DeliveryRate"})
-    used = _all_alarm_values(build(pulumi_mocks, config))
+def _extended_statistic_forms() -> str:
+    """The extended statistics PutMetricAlarm's documentation lists (`PR(n:m) where n and m are values of the metric`)."""
+    doc = _SESSION.get_service_model("cloudwatch").operation_model("PutMetricAlarm").input_shape.members["ExtendedStatistic"].documentation
+    return re.sub(r"<[^>]+>", "", doc)
+
+
+def test_alarm_enumerations_are_in_the_cloudwatch_model(built: Built) -> None:
+    used = _all_alarm_values(built)
     assert used["ComparisonOperator"] <= set(_enum("cloudwatch", "ComparisonOperator"))
-    assert used["Statistic"] <= set(_enum("cloudwatch", "Statistic"))
+    extended = {stat for stat in used["Statistic"] if stat.startswith("PR(")}
+    assert used["Statistic"] - extended <= set(_enum("cloudwatch", "Statistic"))
+    # The latency SLO's percentile rank: the one-sided form of `PR(n:m)`, a value of the metric (seconds).
+    threshold = objectives().latency.threshold_milliseconds / 1000
+    assert extended == {f"PR(:{threshold:g})"} and "PR(n:m) where n and m are values of the metric" in _extended_statistic_forms()
     assert used["TreatMissingData"] <= _treat_missing_data_values() == {"breaching", "notBreaching", "ignore", "missing"}
     assert used["TreatMissingData"] == {"missing", "notBreaching", "breaching"}
 
@@ -528,7 +463,7 @@ def test_budget_health_check_and_tag_enumerations_are_in_their_models(pulumi_moc
 
 
 def test_composite_rule_fits_the_models_limit(built: Built) -> None:
-    (composite,) = built.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    composite = built.named_typed("aws:cloudwatch/compositeAlarm:CompositeAlarm", "monitoring-service-degraded")
     limit = _SESSION.get_service_model("cloudwatch").operation_model("PutCompositeAlarm").input_shape.members["AlarmRule"].metadata
     assert len(composite.inputs["alarmRule"]) <= limit["max"]
 
@@ -544,7 +479,7 @@ def test_composite_rule_fits_the_models_limit(built: Built) -> None:
 )
 def test_args_refuse_what_cannot_be_watched(change: Callable[[dict[str, Any]], None], message: str) -> None:
     values: dict[str, Any] = {
-        "settings": settings(), "environment": "production", "region": "us-east-1", "domain": DOMAIN, "health_check_path": HEALTH_PATH,
+        "settings": settings(), "slo": objectives(), "environment": "production", "region": "us-east-1", "domain": DOMAIN, "health_check_path": HEALTH_PATH,
         "us_east_1_provider": None, "alb_arn_suffix": ALB, "target_group_arn_suffixes": TARGET_GROUPS,
         "db_cluster_identifier": DB_CLUSTER, "db_instance_identifiers": DB_INSTANCES, "redis_replication_group_id": REPLICATION_GROUP,
         "redis_member_clusters": MEMBERS, "redis_node_count": 4, "cdn_distribution_id": DISTRIBUTION,
@@ -576,7 +511,8 @@ def test_publishers_wait_for_the_topics_policy_and_key_policy(pulumi_mocks: Reco
     built = build(pulumi_mocks, region=region)
     topics = {t.outputs["arn"]: t for t in built.of_type("aws:sns/topic:Topic")}
     topic_policies = {p.inputs["arn"]: p.urn for p in built.of_type("aws:sns/topicPolicy:TopicPolicy")}
-    key_policies = {k.name: k.urn for k in built.of_type("aws:kms/keyPolicy:KeyPolicy")}
+    key_ids = {k.outputs["arn"]: k.outputs["keyId"] for k in built.of_type("aws:kms/key:Key")}
+    key_policies = {k.inputs["keyId"]: k.urn for k in built.of_type("aws:kms/keyPolicy:KeyPolicy")}
     (budget,) = built.of_type("aws:budgets/budget:Budget")
     notifying = {budget.name: (budget, budget.inputs["notifications"][0]["subscriberSnsTopicArns"][0])}
     notifying.update({a.name: (a, a.inputs["alarmActions"][0]) for a in built.of_type(ALARM) if a.inputs.get("alarmActions")})
@@ -584,4 +520,25 @@ def test_publishers_wait_for_the_topics_policy_and_key_policy(pulumi_mocks: Reco
     for name, (publisher, topic_arn) in notifying.items():
         topic = topics[topic_arn]
         assert topic_policies[topic_arn] in publisher.dependencies, name
-        assert key_policies[topic.name.removesuffix("-alarms") + "-topic"] in publisher.dependencies, name
+        assert key_policies[key_ids[topic.inputs["kmsMasterKeyId"]]] in publisher.dependencies, name
+
+
+def test_the_dashboard_shows_each_slos_budget_left_over_its_window(pulumi_mocks: RecordingMonitor) -> None:
+    """One single-value widget per SLO series over the whole window, computed from the burn-rate alarms'
+    own metrics and expression, in the region those metrics live in."""
+    slo = objectives(windowDays=28)
+    built = build(pulumi_mocks, region="eu-west-1", slo=slo)
+    body = json.loads(built.of_type("aws:cloudwatch/dashboard:Dashboard")[0].inputs["dashboardBody"])
+    budgets = {
+        w["properties"]["title"].split(":")[0]: w["properties"] for w in body["widgets"] if w["properties"].get("view") == "singleValue"
+    }
+    alarms = {a.inputs["name"]: a for a in built.of_type(ALARM)}
+    assert set(budgets) == {"availability", "availability-edge", "latency", "delivery"}
+    for series, widget in budgets.items():
+        fast = alarms[f"email-platform-production-slo-{series}-fast-1h"]
+        (burn,) = [q["expression"] for q in fast.inputs["metricQueries"] if q.get("returnData")]
+        *metrics, (expression,) = widget["metrics"]
+        assert expression["expression"] == f"100 * (1 - ({burn}))"
+        assert {m[-1]["id"] for m in metrics} == {q["id"] for q in fast.inputs["metricQueries"] if q.get("metric")}
+        assert widget["setPeriodToTimeRange"] and widget["start"] == "-P28D" and widget["period"] == 28 * 86_400
+        assert widget["region"] == ("us-east-1" if built.is_east(fast) else "eu-west-1")

@@ -43,7 +43,6 @@ def _minimal(environment: str = "staging") -> MonitoringSettings:
 
 def test_defaults_follow_the_guide_and_aws_recommendations() -> None:
     settings = _minimal()
-    assert settings.alb.response_time_seconds == 0.2  # "< 200 ms average response"
     assert settings.alb.unhealthy_hosts == 0
     assert (settings.alb.target_5xx_percent, settings.alb.elb_5xx_percent, settings.cdn.error_5xx_percent) == (1, 1, 1)
     assert (settings.database.cpu_percent, settings.database.freeable_memory_bytes) == (80, 512 * 1024**2)
@@ -53,8 +52,8 @@ def test_defaults_follow_the_guide_and_aws_recommendations() -> None:
     assert (settings.period_seconds, settings.evaluation_periods) == (60, 3)
     assert (settings.budget.forecasted_percent, settings.budget.actual_percent) == (80, 100)
     assert (settings.canaries.regions, settings.canaries.interval_minutes) == (["us-east-1", "us-west-2"], 5)
-    assert (settings.canaries.success_percent, settings.canaries.duration_milliseconds) == (99.9, 200)
-    assert settings.delivery_rate is None
+    assert settings.canaries.success_percent == 99.9
+    assert set(settings.canaries.duration_budgets) == set(settings.canaries.regions)
     assert settings.cost_allocation_tags == ()
     assert settings.emails == settings.webhooks == []
 
@@ -65,7 +64,6 @@ def test_committed_production_stack() -> None:
     assert settings.webhooks == []  # webhooks carry tokens: set as secrets, never committed
     assert settings.budget.monthly_usd == 3000
     assert settings.budget.emails == ["finance@example.com", "platform-leads@example.com"]
-    assert settings.alb.response_time_seconds == 0.2
     assert settings.evaluation_periods == 3
     assert settings.cost_allocation_tags == ()  # only from the payer account, once AWS has seen the tags
 
@@ -84,24 +82,10 @@ def test_the_switch_activates_exactly_the_cost_tags_the_provider_stamps() -> Non
     assert set(COST_ALLOCATION_TAG_KEYS) <= set(basics.default_tags)
 
 
-def test_delivery_rate_alarm_reads_the_apps_metric() -> None:
-    basics = Basics("staging", "us-east-1", "mail.example.com", "o", "c", {})
-    raw = {"budget": {"monthlyUsd": 100}, "deliveryRate": {"enabled": True, "namespace": "EmailPlatform", "metricName": "DeliveryRate",
-                                                            "dimensions": {"Environment": "staging"}, "minimumPercent": 98.5}}  # fmt: skip
-    rate = parse_monitoring(Section(KEY, raw), basics).delivery_rate
-    assert rate is not None
-    assert (rate.namespace, rate.metric_name, rate.dimensions, rate.minimum_percent) == (
-        "EmailPlatform",
-        "DeliveryRate",
-        {"Environment": "staging"},
-        98.5,
-    )
-
-
 REJECTS = [
     ("production", _set("alb.target5xxPercent", 150), "monitoring.alb.target5xxPercent", "between 0 and 100"),
     ("production", _set("alb.elb5xxPercent", -1), "monitoring.alb.elb5xxPercent", "between 0 and 100"),
-    ("production", _set("alb.responseTimeSeconds", -0.2), "monitoring.alb.responseTimeSeconds", "between 0.001 and 60"),
+    ("production", _set("alb.responseTimeSeconds", 0.2), "monitoring.alb.responseTimeSeconds", "follows slo.latency.averageMilliseconds"),
     ("production", _set("alb.unhealthyHosts", -1), "monitoring.alb.unhealthyHosts", "at least 0"),
     ("production", _set("database.cpuPercent", 101), "monitoring.database.cpuPercent", "between 0 and 100"),
     ("production", _set("database.freeableMemoryBytes", -5), "monitoring.database.freeableMemoryBytes", "at least 0"),
@@ -137,18 +121,14 @@ REJECTS = [
     ),
     ("production", _set("canaryRegions", ["us-east-1", "us-east-1"]), "monitoring.canaryRegions", "distinct"),
     ("staging", _set("canaryIntervalMinutes", 0), "monitoring.canaryIntervalMinutes", "between 1 and 60"),
+    ("production", _set("deliveryRate", {"enabled": False}), "monitoring.deliveryRate", "slo.delivery.objectivePercent"),
+    ("production", _set("canaryDurationMilliseconds", {"us-west-2": 200}), "canaryDurationMilliseconds.us-west-2", "between 1000 and"),
+    ("production", _set("canaryDurationMilliseconds", {"us-west-2": 60000}), "canaryDurationMilliseconds.us-west-2", "between 1000 and"),
     (
         "production",
-        _set("deliveryRate", {"enabled": True, "namespace": "AWS/SES", "metricName": "Delivery"}),
-        "deliveryRate.namespace",
-        "reserved for AWS",
-    ),
-    ("production", _set("deliveryRate", {"enabled": True, "namespace": "EmailPlatform"}), "deliveryRate.metricName", "required"),
-    (
-        "production",
-        _set("deliveryRate", {"enabled": True, "namespace": "E", "metricName": "D", "minimumPercent": 101}),
-        "deliveryRate.minimumPercent",
-        "between 0 and 100",
+        _set("canaryDurationMilliseconds", {"eu-west-1": 3000}),
+        "canaryDurationMilliseconds.eu-west-1",
+        "not one of canaryRegions",
     ),
     ("staging", _set("activateCostAllocationTags", "yes"), "monitoring.activateCostAllocationTags", "true or false"),
 ]

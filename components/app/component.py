@@ -33,7 +33,7 @@ import pulumi_kubernetes as k8s
 
 from components.app.args import AppArgs, check_args
 from components.app.colour import ColourResources, Prerequisites, colour_resources
-from components.app.environment import plain_settings, webhook_url
+from components.app.environment import metrics_settings, plain_settings, webhook_url
 from components.app.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from components.app.names import APP_LABELS, NAMESPACE, READINESS_GATE_LABEL, SERVICE_ACCOUNT, colour_labels
 from components.app.network_policy import network_policy_spec
@@ -206,7 +206,10 @@ class App(pulumi.ComponentResource):
     ) -> PodReferences:
         """The colour's ConfigMap, app Secret and TLS Secret: immutable and auto-named, so a change rolls only this colour."""
         labels = colour_labels(colour)
-        settings = plain_settings(args.settings, args.settings.colours[colour], args.environment, args.domain, args.redis_cluster)
+        settings: dict[str, pulumi.Input[str]] = {
+            **plain_settings(args.settings, args.settings.colours[colour], args.environment, args.domain, args.redis_cluster),
+            **metrics_settings(args.cluster_name),
+        }
         config_map = k8s.core.v1.ConfigMap(
             f"{name}-{colour}-settings",
             metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=labels),

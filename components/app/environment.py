@@ -10,6 +10,7 @@ import posixpath
 import pulumi
 import pulumi_kubernetes as k8s
 
+from config import app_metrics
 from config.app import AppSettings, Colour
 
 # The TLS key pair at the paths the guide names. The key's directory is a volume of ours:
@@ -48,6 +49,12 @@ def plain_settings(settings: AppSettings, colour: Colour, environment: str, doma
         # system is read-only, so point npm at the writable /tmp.
         "npm_config_cache": "/tmp/.npm",
     }
+
+
+def metrics_settings(cluster_name: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
+    """The variables that point the app's EMF library at the cluster's CloudWatch agent (config.app_metrics)."""
+    log_group = pulumi.Output.from_input(cluster_name).apply(app_metrics.log_group)
+    return {**app_metrics.APP_ENVIRONMENT, app_metrics.LOG_GROUP_VARIABLE: log_group}
 
 
 def env_vars(config_map_name: pulumi.Output[str], secret_name: pulumi.Output[str], plain: list[str]) -> list[k8s.core.v1.EnvVarArgs]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi_kubernetes as k8s
 
 from components.app.names import APP_LABELS
+from config import app_metrics
 from config.app import APP_PORT
 
 # The EKS Pod Identity agent serves the pods' AWS credentials on this link-local address of
@@ -14,7 +15,7 @@ POD_IDENTITY_AGENT = ("169.254.170.23/32", 80)
 
 def network_policy_spec(vpc_cidr: str, db_port: int, redis_port: int) -> k8s.networking.v1.NetworkPolicySpecArgs:
     """In: the app port from the VPC (the ALB's nodes). Out: DNS, Postgres and Redis in the VPC; the
-    Pod Identity agent; HTTPS anywhere."""
+    Pod Identity agent; the CloudWatch agent's EMF port (the delivery counters); HTTPS anywhere."""
     vpc = [k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr=vpc_cidr))]
 
     def port(number: int, protocol: str = "TCP") -> k8s.networking.v1.NetworkPolicyPortArgs:
@@ -42,6 +43,19 @@ def network_policy_spec(vpc_cidr: str, db_port: int, redis_port: int) -> k8s.net
             k8s.networking.v1.NetworkPolicyEgressRuleArgs(
                 to=[k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr=POD_IDENTITY_AGENT[0]))],
                 ports=[port(POD_IDENTITY_AGENT[1])],
+            ),
+            # The add-on's CloudWatch agent runs on the host network (its node's VPC address) behind a
+            # Service in its namespace: both peers, so the rule holds whichever the policy agent sees.
+            k8s.networking.v1.NetworkPolicyEgressRuleArgs(
+                to=[
+                    *vpc,
+                    k8s.networking.v1.NetworkPolicyPeerArgs(
+                        namespace_selector=k8s.meta.v1.LabelSelectorArgs(
+                            match_labels={"kubernetes.io/metadata.name": app_metrics.AGENT_NAMESPACE}
+                        )
+                    ),
+                ],
+                ports=[port(app_metrics.EMF_PORT)],
             ),
             k8s.networking.v1.NetworkPolicyEgressRuleArgs(
                 to=[k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr="0.0.0.0/0"))],

@@ -2,13 +2,15 @@
 
 Two least-privilege grants leave this component:
 - the release pipeline's policy (attach it to the deploy workflow's OIDC role): publish to this
-  stack's bus, and read the "service degraded" alarm for the release gate; nothing else;
+  stack's bus, and what the release gate reads (alarm states, the SLOs' metrics, the target groups'
+  health); nothing else;
 - the app's role: read its own flag profile through AppConfig; nothing else.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -25,8 +27,8 @@ class IntegrationsArgs:
     settings: IntegrationsSettings
     environment: str
     alarm_topic_arn: pulumi.Input[str]
-    # The "service degraded" composite alarm: the flags' rollback monitor and the release gate.
-    service_degraded_alarm_arn: pulumi.Input[str]
+    # The SLOs' fast-burn composite alarms in the stack's region: what flag rollouts roll back on.
+    rollback_alarm_arns: Sequence[pulumi.Input[str]]
     # The app pods' IAM role (its name), which gets read access to the flag profile.
     app_role_name: pulumi.Input[str]
 
@@ -56,12 +58,12 @@ class Integrations(pulumi.ComponentResource):
         self.pipeline_policy = aws.iam.Policy(
             f"{name}-pipeline",
             name=f"{prefix}-release-pipeline",
-            description=f"The deploy workflow's rights for {prefix} events: publish to the bus, read the release gate's alarm",
-            policy=pulumi.Output.all(self.bus.arn, args.service_degraded_alarm_arn).apply(lambda arns: pipeline_policy(arns[0], arns[1])),
+            description=f"The deploy workflow's rights for {prefix}: publish events to the bus, read what the release gate checks",
+            policy=self.bus.arn.apply(pipeline_policy),
             opts=child,
         )
 
-        flags = feature_flags(name, prefix, args.environment, settings.strategy, args.service_degraded_alarm_arn, child)
+        flags = feature_flags(name, prefix, args.environment, settings.strategy, args.rollback_alarm_arns, child)
         aws.iam.RolePolicy(
             f"{name}-app-reads-flags",
             role=args.app_role_name,
@@ -86,23 +88,22 @@ class Integrations(pulumi.ComponentResource):
         )
 
 
-def pipeline_policy(bus_arn: str, alarm_arn: str) -> str:
-    """PutEvents on this bus only; DescribeAlarms for the release gate's composite alarm.
+# What the release gate (.github/scripts/release.py) reads. None of these actions takes a resource
+# narrower than `*`: DescribeAlarms returns composite alarms only to a permission scoped to `*`
+# (CloudWatch API reference, DescribeAlarms; botocore's cloudwatch model says the same), and the
+# Service Authorization Reference lists no resource type for cloudwatch:GetMetricData or
+# elasticloadbalancing:DescribeTargetHealth. All three only read.
+GATE_READS = ("cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "elasticloadbalancing:DescribeTargetHealth")
 
-    DescribeAlarms returns composite alarms only to a permission scoped to `*` (CloudWatch API
-    reference, DescribeAlarms; botocore's cloudwatch model says the same): it is read-only.
-    """
+
+def pipeline_policy(bus_arn: str) -> str:
+    """PutEvents on this bus only; the release gate's reads."""
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
                 {"Sid": "PublishDeploymentEvents", "Effect": "Allow", "Action": "events:PutEvents", "Resource": bus_arn},
-                {
-                    "Sid": "ReadReleaseGateAlarm",
-                    "Effect": "Allow",
-                    "Action": "cloudwatch:DescribeAlarms",
-                    "Resource": COMPOSITE_ALARM_READ_SCOPE,
-                },
+                {"Sid": "ReadReleaseGate", "Effect": "Allow", "Action": list(GATE_READS), "Resource": COMPOSITE_ALARM_READ_SCOPE},
             ],
         },
         sort_keys=True,

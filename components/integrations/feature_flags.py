@@ -2,8 +2,13 @@
 
 The flags themselves are app data that product teams publish as hosted configuration versions
 (docs/integrations.md); the stack owns only where they live and how a rollout proceeds. The
-environment watches the "service degraded" composite alarm: while a rollout or its bake time
-runs, AppConfig rolls the flags back on its own when that alarm goes to ALARM.
+environment watches the SLOs' fast-burn composite alarms (components/monitoring/slos.py): while a
+rollout or its bake time runs, AppConfig rolls the flags back on its own when one goes to ALARM,
+that is when an error budget burns at 14.4x over the last hour and the last five minutes, not on a
+blip. An environment takes at most five monitors (botocore appconfig model, CreateEnvironment
+`Monitors`: MonitorList max 5); the stack's region has three or four fast-burn alarms (availability
+at the origin, latency, delivery, and CloudFront's availability when the stack is in us-east-1,
+where CloudFront publishes; elsewhere the release gate alone reads that one).
 
 AppConfig reads the alarm with a role it assumes that may only `cloudwatch:DescribeAlarms`, scoped
 to `*`: DescribeAlarms returns composite alarms only to a permission scoped to `*` (CloudWatch API
@@ -15,6 +20,7 @@ Source: the AppConfig user guide, "Configure permissions for automatic rollback"
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -30,6 +36,8 @@ HOSTED = "hosted"
 APPCONFIG = "appconfig.amazonaws.com"
 # What the app may do with the profile: open a session and poll it (the AppConfig agent does both).
 APP_ACTIONS = ("appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration")
+# The most alarms an AppConfig environment watches (botocore appconfig model, MonitorList max).
+MAX_MONITORS = 5
 
 
 @dataclass(frozen=True)
@@ -48,13 +56,15 @@ def feature_flags(
     prefix: str,
     environment_name: str,
     strategy: RolloutStrategy,
-    alarm_arn: pulumi.Input[str],
+    rollback_alarm_arns: Sequence[pulumi.Input[str]],
     opts: pulumi.ResourceOptions,
 ) -> FeatureFlagResources:
+    if not 1 <= len(rollback_alarm_arns) <= MAX_MONITORS:
+        raise ValueError(f"an AppConfig environment watches 1 to {MAX_MONITORS} alarms; given {len(rollback_alarm_arns)}")
     application = aws.appconfig.Application(f"{name}-flags", name=prefix, description=f"{prefix} feature flags", opts=opts)
     monitor_role = aws.iam.Role(
         f"{name}-flags-monitor",
-        description=f"AppConfig reads the {prefix} service-degraded alarm to roll flags back",
+        description=f"AppConfig reads the {prefix} fast-burn SLO alarms to roll flags back",
         assume_role_policy=assume_role_policy(APPCONFIG),
         opts=opts,
     )
@@ -68,8 +78,8 @@ def feature_flags(
         f"{name}-flags",
         application_id=application.id,
         name=environment_name,
-        description="Rolls back on its own while the service-degraded alarm is in ALARM",
-        monitors=[aws.appconfig.EnvironmentMonitorArgs(alarm_arn=alarm_arn, alarm_role_arn=monitor_role.arn)],
+        description="Rolls back on its own while an SLO's error budget burns fast",
+        monitors=[aws.appconfig.EnvironmentMonitorArgs(alarm_arn=arn, alarm_role_arn=monitor_role.arn) for arn in rollback_alarm_arns],
         opts=opts,
     )
     profile = aws.appconfig.ConfigurationProfile(
@@ -85,7 +95,7 @@ def feature_flags(
         f"{name}-flags",
         name=f"{prefix}-flags",
         description=f"{strategy.growth_type.lower()} {strategy.growth_factor:g} % steps over {strategy.duration_minutes} min, "
-        f"then {strategy.final_bake_time_minutes} min watching the alarm",
+        f"then {strategy.final_bake_time_minutes} min watching the fast-burn alarms",
         growth_type=strategy.growth_type,
         growth_factor=strategy.growth_factor,
         deployment_duration_in_minutes=strategy.duration_minutes,

@@ -1,8 +1,7 @@
-"""App alarms: the delivery rate the app itself reports (the guide's 99 %), when config turns it on,
-and the app's containers as Container Insights sees them (restarts, CPU at the limit).
+"""App alarms: the app's containers as Container Insights sees them (restarts, CPU at the limit).
 
-The delivery rate is a symptom users feel: it joins the "service degraded" composite rather than
-notifying alone. Restarts and throttling are causes: they notify on their own.
+Restarts and throttling are causes: they notify on their own. The delivery rate (the guide's 99 %)
+is an SLO with burn-rate alarms (slo_alarms.py), measured from the app's own counters.
 """
 
 from __future__ import annotations
@@ -11,23 +10,6 @@ import pulumi_aws as aws
 
 from components.monitoring.alarms import AlarmMaker, Metric
 from components.monitoring.args import ContainerWatch
-from config.monitoring import MonitoringSettings
-
-
-def delivery_rate_alarms(maker: AlarmMaker, settings: MonitoringSettings) -> dict[str, aws.cloudwatch.MetricAlarm]:
-    """The delivery-rate alarm, or nothing while the app does not export the metric."""
-    rate = settings.delivery_rate
-    if rate is None:
-        return {}
-    alarm = maker.alarm(
-        "delivery-rate",
-        f"Email delivery rate below {rate.minimum_percent:g} % (the guide's 99 % target), as the app reports it",
-        Metric(rate.namespace, rate.metric_name, rate.dimensions, "Average"),
-        "LessThanThreshold",
-        rate.minimum_percent,
-    )
-    return {"delivery-rate": alarm}
-
 
 CONTAINER_INSIGHTS = "ContainerInsights"
 

@@ -17,6 +17,7 @@ from components.monitoring.args import MonitoringArgs
 def load_balancer_alarms(maker: AlarmMaker, args: MonitoringArgs) -> dict[str, aws.cloudwatch.MetricAlarm]:
     """5xx rates (the app's and the load balancer's own), response time, and unhealthy targets per colour."""
     t = args.settings.alb
+    average_seconds = args.slo.latency.average_milliseconds / 1000
     lb = {"LoadBalancer": args.alb_arn_suffix}
     requests = Metric(ALB, "RequestCount", lb, "Sum")
     symptoms = {
@@ -38,10 +39,10 @@ def load_balancer_alarms(maker: AlarmMaker, args: MonitoringArgs) -> dict[str, a
         ),
         "alb-response-time": maker.alarm(
             "alb-response-time",
-            f"Average response time above {t.response_time_seconds * 1000:g} ms (the guide's target is < 200 ms)",
+            f"Average response time above {args.slo.latency.average_milliseconds:g} ms (slo.latency.averageMilliseconds; the guide's < 200 ms)",
             Metric(ALB, "TargetResponseTime", lb, "Average"),
             "GreaterThanThreshold",
-            t.response_time_seconds,
+            average_seconds,
             treat_missing="notBreaching",
         ),
     }

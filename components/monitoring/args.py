@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from config.monitoring import MonitoringSettings
+from config.slo import SloSettings
 
 _COLOUR = r"[a-z][a-z0-9-]{0,20}"
 
@@ -30,6 +31,8 @@ class ContainerWatch:
 @dataclass
 class MonitoringArgs:
     settings: MonitoringSettings
+    # The objectives: the burn-rate alarms, and the load balancer's average response-time alarm.
+    slo: SloSettings
     environment: str
     region: str
     domain: str

@@ -19,6 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.shared.buckets import abort_incomplete_uploads_rule, deny_insecure_transport, private_bucket
+from config.canaries import SCRIPT_TIMEOUT_MILLISECONDS
 
 # The Node.js runtime without a browser (CloudWatch "Runtime versions using Node.js": syn-nodejs-3.1,
 # Lambda Node.js 20.x); a test checks the name's shape against the SDK's documented examples.
@@ -40,7 +41,7 @@ def canary_script(url: str) -> str:
 const URL_TO_CHECK = {json.dumps(url)};
 exports.handler = async () => new Promise((resolve, reject) => {{
   // A User-Agent: the web ACL's common rule set blocks requests without one (NoUserAgent_HEADER).
-  const options = {{ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3', timeout: 10000, headers: {{ 'User-Agent': 'email-platform-canary/1' }} }};
+  const options = {{ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3', timeout: {SCRIPT_TIMEOUT_MILLISECONDS}, headers: {{ 'User-Agent': 'email-platform-canary/1' }} }};
   const request = https.get(URL_TO_CHECK, options, (response) => {{
     response.resume();
     if (response.statusCode === 200) {{ resolve('ok'); }} else {{ reject(new Error('status ' + response.statusCode)); }}

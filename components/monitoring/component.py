@@ -1,9 +1,12 @@
 """Operations: alarms for the guide's success metrics, who hears of them, a dashboard, a budget.
 
 Who is told what:
-- Symptoms users feel (ALB 5xx rates, response time, unhealthy targets, the app's delivery
-  rate) feed one composite "service degraded" alarm, which alone notifies: one message per
-  incident rather than one per symptom.
+- Symptoms users feel (ALB 5xx rates, response time, unhealthy targets, the local canary) feed
+  one composite "service degraded" alarm, which alone notifies: one message per incident rather
+  than one per symptom.
+- The SLOs (availability at the origin and the edge, latency, delivery) page when their error
+  budget burns fast, and open a ticket when it burns steadily (slos.py); the release gate and the
+  feature flags' rollback read those, not the threshold alarms.
 - Causes (Aurora, ElastiCache) notify on their own, so a hot database does not keep the
   composite in ALARM and hide a second, user-facing symptom.
 - CloudFront publishes its metrics in us-east-1 only, and an alarm's actions must be in the
@@ -22,7 +25,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.monitoring.alarms import GLOBAL_REGION, AlarmMaker, service_degraded
-from components.monitoring.alarms_app import container_alarms, delivery_rate_alarms
+from components.monitoring.alarms_app import container_alarms
 from components.monitoring.alarms_data import cache_alarms, database_alarms
 from components.monitoring.alarms_edge import cdn_alarm, load_balancer_alarms
 from components.monitoring.args import MonitoringArgs
@@ -31,6 +34,8 @@ from components.monitoring.canaries import RegionCanary, canary_role, region_can
 from components.monitoring.canary_alarms import canary_alarms
 from components.monitoring.dashboard import dashboard_body, dashboard_url
 from components.monitoring.notifications import alarm_topic
+from components.monitoring.slo_alarms import SloAlarms
+from components.monitoring.slos import Home, Slos, build_slos
 from config.reader import PROJECT
 
 
@@ -42,6 +47,7 @@ class Monitoring(pulumi.ComponentResource):
     service_degraded: aws.cloudwatch.CompositeAlarm
     canaries: dict[str, RegionCanary]
     canary_alarms: dict[str, aws.cloudwatch.MetricAlarm]
+    slos: Slos
     dashboard: aws.cloudwatch.Dashboard
     budget: aws.budgets.Budget
     cost_allocation_tags: list[aws.costexplorer.CostAllocationTag]
@@ -95,13 +101,22 @@ class Monitoring(pulumi.ComponentResource):
             **cache_alarms(maker, args, self.topic),
             **container_alarms(maker, args.containers, self.topic),
         }
-        app_symptoms = delivery_rate_alarms(maker, settings)
         self._canaries(name, prefix, args, maker, global_ready)
         local_canary = {role: alarm for role, alarm in self.canary_alarms.items() if role.startswith(f"canary-{args.region}-")}
-        self.alarms = {**symptoms, **causes, **app_symptoms, **local_canary}
-        user_facing = [*symptoms.values(), *app_symptoms.values(), *local_canary.values()]
+        self.alarms = {**symptoms, **causes, **local_canary}
+        user_facing = [*symptoms.values(), *local_canary.values()]
         self.service_degraded = service_degraded(maker, user_facing, self.topic, self)
         self.global_alarms = {"cdn-5xx-rate": cdn_alarm(maker, args, self.global_topic, notifying_in_us_east_1)}
+        regional_home = Home(args.region, None, self.topic, topic_ready)
+        homes = {
+            "regional": regional_home,
+            GLOBAL_REGION: regional_home
+            if args.region == GLOBAL_REGION
+            else Home(GLOBAL_REGION, args.us_east_1_provider, self.global_topic, global_ready),
+        }
+        self.slos = build_slos(name, prefix, args, homes, self)
+        slo_regional = [arn for s in self.slos.alarms.values() if s.series.home == "regional" for arn in _arns(s)]
+        slo_east = [arn for s in self.slos.alarms.values() if s.series.home != "regional" for arn in _arns(s)]
 
         self.dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
@@ -109,8 +124,8 @@ class Monitoring(pulumi.ComponentResource):
             dashboard_body=dashboard_body(
                 args,
                 {region: c.canary.name for region, c in self.canaries.items()},
-                regional_alarms=[*(alarm.arn for alarm in self.alarms.values()), self.service_degraded.arn],
-                us_east_1_alarms=[alarm.arn for alarm in self.global_alarms.values()],
+                regional_alarms=[*(alarm.arn for alarm in self.alarms.values()), self.service_degraded.arn, *slo_regional],
+                us_east_1_alarms=[*(alarm.arn for alarm in self.global_alarms.values()), *slo_east],
             ),
             opts=regional,
         )
@@ -133,5 +148,11 @@ class Monitoring(pulumi.ComponentResource):
                 "serviceDegradedAlarm": self.service_degraded.alarm_name,
                 "dashboardUrl": self.dashboard_url,
                 "budgetName": self.budget.name,
+                "slos": self.slos.gate,
             }
         )
+
+
+def _arns(slo: SloAlarms) -> list[pulumi.Output[str]]:
+    """A series' alarms for the dashboard: its composites and every window alarm."""
+    return [slo.fast.arn, slo.slow.arn, *(alarm.arn for alarm in slo.windows.values())]

@@ -11,7 +11,10 @@ import pulumi_aws as aws
 
 from components.monitoring.alarms import ALB, CLOUDFRONT, ELASTICACHE, GLOBAL_REGION, RDS
 from components.monitoring.args import MonitoringArgs
+from components.monitoring.burn_rates import BURN_ALERTS, DAY
 from components.monitoring.canaries import NAMESPACE as SYNTHETICS
+from components.monitoring.slo_series import SloSeries, slo_series
+from config import app_metrics
 from config.integrations import DEPLOYMENTS_METRIC, DEPLOYMENTS_NAMESPACE
 from config.reader import PROJECT
 
@@ -94,7 +97,13 @@ def dashboard(p: Mapping[str, Any], args: MonitoringArgs) -> dict[str, Any]:
             ],
             stat="Sum",
         ),
-        _graph("Response time (s)", region, [[ALB, "TargetResponseTime", *lb]], stat="Average", threshold=s.alb.response_time_seconds),
+        _graph(
+            "Response time (s)",
+            region,
+            [[ALB, "TargetResponseTime", *lb]],
+            stat="Average",
+            threshold=args.slo.latency.average_milliseconds / 1000,
+        ),
         _graph(
             "Targets by colour",
             region,
@@ -117,11 +126,11 @@ def dashboard(p: Mapping[str, Any], args: MonitoringArgs) -> dict[str, Any]:
                     threshold=s.canaries.success_percent,
                 ),
                 _graph(
-                    f"Response time seen from {canary_region} (ms)",
+                    f"Whole canary run from {canary_region} (ms)",
                     canary_region,
                     [[SYNTHETICS, "Duration", "CanaryName", canary]],
                     stat="Average",
-                    threshold=s.canaries.duration_milliseconds,
+                    threshold=s.canaries.duration_budgets[canary_region],
                 ),
             )
         ),
@@ -178,9 +187,86 @@ def dashboard(p: Mapping[str, Any], args: MonitoringArgs) -> dict[str, Any]:
         widgets.append(_graph("App CPU of its limit (%)", region,
                               [["ContainerInsights", "pod_cpu_utilization_over_pod_limit", *d] for d in pods], stat="Maximum",
                               threshold=args.containers.cpu_over_limit_percent if args.containers else None))  # fmt: skip
-    rate = s.delivery_rate
-    if rate is not None:
-        dims = [part for key, value in sorted(rate.dimensions.items()) for part in (key, value)]
-        widgets.append(_graph("Delivery rate (%)", region, [[rate.namespace, rate.metric_name, *dims]], stat="Average",
-                              threshold=rate.minimum_percent))  # fmt: skip
+    widgets += slo_widgets(args, p)
     return {"widgets": widgets}
+
+
+def _series_metrics(series: SloSeries) -> list[list[Any]]:
+    """The series' metrics as dashboard rows, hidden, with the ids its burn expression names."""
+    rows: list[list[Any]] = []
+    for query_id, metric in series.metrics.items():
+        dims = [part for key, value in sorted(metric.dimensions.items()) for part in (key, value)]
+        rows.append([metric.namespace, metric.name, *dims, {"id": query_id, "stat": metric.statistic, "visible": False}])
+    return rows
+
+
+def slo_widgets(args: MonitoringArgs, p: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Per SLO series: the error budget left over the SLO's window, and its burn rate hour by hour."""
+    window_days = args.slo.window_days
+    widgets: list[dict[str, Any]] = [
+        {
+            "type": "text",
+            "width": 24,
+            "height": 2,
+            "properties": {
+                "markdown": f"## Service-level objectives ({window_days}-day window)\n"
+                + "; ".join(f"{a.action} at {a.factor:g}x burn over {' and '.join(w.label for w in a.windows)}" for a in BURN_ALERTS)
+                + " (docs/operations.md)"
+            },
+        }
+    ]
+    for series in slo_series(args.slo, args.environment, p["alb"], p["distribution"]):
+        region = args.region if series.home == "regional" else GLOBAL_REGION
+        rows = _series_metrics(series)
+        widgets.append(
+            {
+                "type": "metric",
+                "width": 6,
+                "height": 4,
+                "properties": {
+                    "title": f"{series.name}: error budget left (%), objective {series.objective.percent:g} %",
+                    "region": region,
+                    "view": "singleValue",
+                    "setPeriodToTimeRange": True,
+                    "start": f"-P{window_days}D",
+                    "period": window_days * DAY,
+                    "metrics": [*rows, [{"expression": f"100 * (1 - ({series.burn}))", "label": "budget left (%)", "id": "left"}]],
+                },
+            }
+        )
+        widgets.append(
+            {
+                "type": "metric",
+                "width": 18,
+                "height": 4,
+                "properties": {
+                    "title": f"{series.name}: burn rate per hour",
+                    "region": region,
+                    "view": "timeSeries",
+                    "period": 3600,
+                    "metrics": [*rows, [{"expression": series.burn, "label": "burn rate", "id": "burn"}]],
+                    "annotations": {
+                        "horizontal": [{"label": f"{alert.name} ({alert.long.label})", "value": alert.factor} for alert in BURN_ALERTS]
+                    },
+                },
+            }
+        )
+    search = (
+        f"SEARCH('{{{app_metrics.NAMESPACE},{app_metrics.ENVIRONMENT_DIMENSION},{app_metrics.PROVIDER_DIMENSION}}} "
+        f"{app_metrics.ENVIRONMENT_DIMENSION}=\"{args.environment}\"', 'Sum', 300)"
+    )
+    widgets.append(
+        {
+            "type": "metric",
+            "width": 24,
+            "height": 6,
+            "properties": {
+                "title": "Emails attempted and delivered, by provider",
+                "region": args.region,
+                "view": "timeSeries",
+                "period": 300,
+                "metrics": [[{"expression": search, "label": "", "id": "byProvider"}]],
+            },
+        }
+    )
+    return widgets
