@@ -24,6 +24,7 @@ from components.shared.tags import RegionalProviders, provider_name
 from config.basics import Basics
 from config.monitoring import parse_monitoring
 from config.reader import Section
+from config.slo import parse_slo
 from preflight.recorder import RecordedResource
 from preflight.runner import Run, run_program
 from preflight.stack_files import load_stack_file
@@ -117,8 +118,10 @@ def _monitoring_args(canary_providers: dict[str, aws.Provider], us_east_1: aws.P
         ),
         Basics("production", SHARED_REGION, "mail.example.com", "platform-team", "email-platform", {}),
     )
+    basics = Basics("production", SHARED_REGION, "mail.example.com", "platform-team", "email-platform", {})
     return MonitoringArgs(
         settings=settings,
+        slo=parse_slo(Section("email-platform:slo", {}), basics),
         environment="production",
         region=SHARED_REGION,
         domain="mail.example.com",
