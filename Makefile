@@ -68,12 +68,12 @@ unit: tools
 # on two workers; the tests print their progress as they go, the type check's report follows them.
 test: lint
 	@echo "== mypy: started in the background (its report follows the tests)"
-	@rm -f $(VENV)/mypy.log; \
-	$(VENV)/bin/mypy > $(VENV)/mypy.log 2>&1 & mypy_pid=$$!; \
+	@mkdir -p .mypy_cache; rm -f .mypy_cache/make-test.log; \
+	$(VENV)/bin/mypy > .mypy_cache/make-test.log 2>&1 & mypy_pid=$$!; \
 	echo "== pytest: two workers"; \
 	$(PY) -m pytest -n 2; tests=$$?; \
 	wait $$mypy_pid; types=$$?; \
-	echo "== mypy"; cat $(VENV)/mypy.log; \
+	echo "== mypy"; cat .mypy_cache/make-test.log; \
 	if [ $$types -ne 0 ] || [ $$tests -ne 0 ]; then exit 1; fi
 
 bench: tools
