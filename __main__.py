@@ -239,6 +239,7 @@ integrations = Integrations(
         stack.integrations,
         environment=basics.environment,
         alarm_topic_arn=monitoring.topic_arn,
+        alarm_topic_ready=monitoring.topic_ready,
         service_degraded_alarm_arn=monitoring.service_degraded.arn,
         app_role_name=app.role_name,
     ),
@@ -280,6 +281,7 @@ backup = Backup(
         prefix=basics.name_prefix,
         database_cluster_arn=database.cluster.arn,
         alarm_topic_arn=monitoring.topic_arn,  # failed backup, copy and restore jobs
+        alarm_topic_ready=monitoring.topic_ready,
         copy_provider=copy_provider,
     ),
     opts=aws_only,
@@ -287,7 +289,11 @@ backup = Backup(
 
 # ── release: the app image's registry, scanned; CRITICAL findings reach the alarm topic ──
 registry = (
-    Registry("registry", RegistryArgs(stack.registry, alarm_topic_arn=monitoring.topic_arn), opts=aws_only)
+    Registry(
+        "registry",
+        RegistryArgs(stack.registry, alarm_topic_arn=monitoring.topic_arn, alarm_topic_ready=monitoring.topic_ready),
+        opts=aws_only,
+    )
     if stack.registry.enabled
     else None
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from run_lookup import region_of
+from run_lookup import publish_grants, region_of
 
 from components.backup import BACKUP_SERVICE, SERVICE_POLICIES
 from preflight.runner import Run
@@ -70,3 +70,8 @@ def test_the_backup_plan_is_priced_with_its_copies(production: Run) -> None:
     names = [c["name"] for c in plan["components"]]
     assert names == ["recovery points (warm storage)", "copied recovery points (1 region)", "cross-region copy transfer"]
     assert plan["monthly"] > 0
+
+
+def test_the_failed_jobs_target_waits_for_the_topic_and_key_policies(each_stack: Run) -> None:
+    (target,) = [t for t in each_stack.of_type("aws:cloudwatch/eventTarget:EventTarget") if t.name == "backup-failed-jobs"]
+    assert {g.urn for g in publish_grants(each_stack, target.inputs["arn"])} <= set(target.dependencies)

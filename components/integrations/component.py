@@ -9,6 +9,7 @@ Two least-privilege grants leave this component:
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -29,6 +30,8 @@ class IntegrationsArgs:
     service_degraded_alarm_arn: pulumi.Input[str]
     # The app pods' IAM role (its name), which gets read access to the flag profile.
     app_role_name: pulumi.Input[str]
+    # The alarm topic's and its key's policies: the on-call rule's target waits for them.
+    alarm_topic_ready: Sequence[pulumi.Resource] = ()
 
 
 class Integrations(pulumi.ComponentResource):
@@ -50,7 +53,9 @@ class Integrations(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         self.bus, self.archive = deployment_bus(name, prefix, settings.archive_retention_days, child)
-        self.on_call_rule = on_call_rule(name, prefix, self.bus, settings.alarm_topic_detail_types, args.alarm_topic_arn, child)
+        self.on_call_rule = on_call_rule(
+            name, prefix, self.bus, settings.alarm_topic_detail_types, args.alarm_topic_arn, args.alarm_topic_ready, child
+        )
         self.destinations = destinations(name, prefix, self.bus, settings.destinations, child)
         self.markers = deployment_markers(name, prefix, self.bus, child)
         self.pipeline_policy = aws.iam.Policy(
