@@ -67,6 +67,9 @@ class Prerequisites:
     network_policy: k8s.networking.v1.NetworkPolicy
     # The Load Balancer Controller's chart: its CRD and webhook serve the binding.
     controller_release: pulumi.Resource
+    # The settle after the pods' Pod Identity association (components/shared/iam.py): a pod that
+    # starts before the association is in effect runs without AWS credentials until restarted.
+    pod_identity: pulumi.Resource
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,14 @@ def colour_resources(
         opts=pulumi.ResourceOptions(
             parent=parent,
             provider=provider,
-            depends_on=[first.namespace, first.service_account, binding, first.network_policy, *(park_after if replicas == 0 else ())],
+            depends_on=[
+                first.namespace,
+                first.service_account,
+                first.pod_identity,
+                binding,
+                first.network_policy,
+                *(park_after if replicas == 0 else ()),
+            ],
             custom_timeouts=pulumi.CustomTimeouts(create=ROLLOUT_TIMEOUT, update=ROLLOUT_TIMEOUT),
         ),
     )
