@@ -183,6 +183,7 @@ app = App(
         cluster_ready=cluster.workload_ready,
         registry_credentials=stack.secrets.registry_credentials,
         traffic_step=traffic_step,
+        colour_route=load_balancer.route_colour,
     ),
     opts=aws_only,
 )

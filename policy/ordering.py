@@ -307,7 +307,8 @@ ORDERINGS: tuple[Ordering, ...] = (
     ),
     Ordering(
         "a target group's TargetGroupBinding",
-        "a listener rule that forwards to the target group with a non-zero weight",
+        "a listener rule that forwards to the target group with a non-zero weight (the weighted traffic rule, and each "
+        "colour's header rule, which exists so the ALB health-checks the colour's targets: its pods wait for it in turn)",
         "until the AWS Load Balancer Controller registers the pods, the target group has no targets and the ALB answers 503",
         "kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/targetgroupbinding/targetgroupbinding/ "
         "(the controller registers the Service's endpoints as targets); docs.aws.amazon.com/elasticloadbalancing/latest/"

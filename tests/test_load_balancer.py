@@ -12,11 +12,13 @@ from run_lookup import one, region_of
 
 from components.load_balancer import VPC_ORIGIN_ENDPOINT, vpc_origin_name
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
+from config.edge import COLOUR_HEADER
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
 
 LISTENER = "aws:lb/listener:Listener"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding"
 
 
 def test_alb_is_internal_in_every_private_subnet_with_protection_and_header_hygiene(each_stack: Run) -> None:
@@ -192,18 +194,29 @@ def test_traffic_waits_for_the_colours_to_be_ready(pulumi_mocks: RecordingMonito
     return pulumi.Output.all(rollout.urn, split.rule.arn).apply(check)
 
 
-def test_both_target_groups_are_on_the_listener_before_any_rollout(each_stack: Run) -> None:
-    """A target group no listener uses marks its targets unused: readiness gates would never pass."""
+def test_each_target_group_is_on_the_listener_once_its_binding_exists_and_before_its_pods(each_stack: Run) -> None:
+    """The ALB health-checks only targets of a target group a listener rule forwards to (a group no rule
+    uses reports its targets unused, so readiness gates would never pass): each colour's header rule
+    waits for the colour's binding (no traffic to a group before its targets are registered), and the
+    colour's Deployment waits for the rule (its pods are health-checked from the start). The binding
+    waits for neither, so there is no cycle."""
     groups = {tg.name.rsplit("-", 1)[1]: tg for tg in each_stack.of_type(TARGET_GROUP)}
     rules = [r for r in each_stack.of_type("aws:lb/listenerRule:ListenerRule") if r.name.endswith("-by-header")]
-    deployments = {d.urn for d in each_stack.of_type("kubernetes:apps/v1:Deployment")}
-    assert len(rules) == 2
+    bindings = {b.inputs["spec"]["targetGroupARN"]: b for b in each_stack.of_type(BINDING)}
+    deployments = {d.inputs["metadata"]["name"]: d for d in each_stack.of_type("kubernetes:apps/v1:Deployment")}
+    assert len(rules) == len(groups) == 2
     for rule in rules:
         colour = rule.name.split("-")[-3]
         (header,) = [c["httpHeader"] for c in rule.inputs["conditions"] if "httpHeader" in c]
-        assert header == {"httpHeaderName": "X-Email-Platform-Colour", "values": [colour]}
-        assert rule.inputs["actions"][0]["targetGroupArn"] == groups[colour].outputs["arn"]
-        assert not deployments & set(rule.dependencies), "attached up front, not after a rollout"
+        assert header == {"httpHeaderName": COLOUR_HEADER, "values": [colour]}
+        group_arn = rule.inputs["actions"][0]["targetGroupArn"]
+        assert group_arn == groups[colour].outputs["arn"]
+        binding = bindings[group_arn]
+        assert _depends_on(each_stack, rule, binding.urn), "the rule would send to a group with no targets registered"
+        assert not _depends_on(each_stack, binding, rule.urn)
+        deployment = deployments[binding.inputs["spec"]["serviceRef"]["name"]]
+        assert _depends_on(each_stack, deployment, rule.urn), f"{deployment.name}'s pods would start unchecked by the ALB"
+        assert not _depends_on(each_stack, rule, deployment.urn)
         assert rule.inputs["priority"] < 100  # ahead of the weighted rule
 
 

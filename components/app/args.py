@@ -44,6 +44,11 @@ class AppArgs:
     # traffic must wait for (`App.ready`), it returns what takes traffic away from a parked colour
     # (the listener rule); a parked colour's Deployment waits for that. None: the App built alone.
     traffic_step: Callable[[Mapping[str, Sequence[pulumi.Resource]]], pulumi.Resource] | None = None
+    # Puts a colour's target group on the listener once its binding exists (LoadBalancer.route_colour):
+    # given the colour and its binding, it returns the rule; the colour's Deployment waits for it, since
+    # the ALB health-checks (and so passes the pods' readiness gates) only targets a rule forwards to.
+    # None: the App built alone.
+    colour_route: Callable[[str, pulumi.Resource], pulumi.Resource] | None = None
 
 
 def check_args(args: AppArgs) -> None:
