@@ -184,6 +184,7 @@ app = App(
         registry_credentials=stack.secrets.registry_credentials,
         traffic_step=traffic_step,
         colour_route=load_balancer.route_colour,
+        target_group_scope=list(load_balancer.target_group_arn_patterns.values()),
     ),
     opts=aws_only,
 )

@@ -46,6 +46,19 @@ VPC_ORIGIN_NAME_LENGTH = 64
 COLOUR_RULE_PRIORITIES = {colour: 10 + index for index, colour in enumerate(COLOURS)}
 
 
+def target_group_arn_pattern(target_group_arn: str, logical_name: str) -> str:
+    """An IAM resource pattern for a target group and every replacement of it.
+
+    The target groups carry no `name`: Pulumi auto-names each `<logical name>-<random suffix>` ("Pulumi
+    auto-names most resources by default, using the logical name and a random suffix", Pulumi docs,
+    concepts/resources/names), and a target group's ARN is `…:targetgroup/<name>/<id>` (ELB API
+    reference, TargetGroup). A replacement gets a new suffix and id but keeps the logical name, so the
+    pattern names it too, in the same partition, region and account.
+    """
+    prefix = target_group_arn.split(":targetgroup/", 1)[0]
+    return f"{prefix}:targetgroup/{logical_name}-*/*"
+
+
 @dataclass
 class LoadBalancerArgs:
     settings: EdgeSettings
@@ -72,6 +85,8 @@ class LoadBalancer(pulumi.ComponentResource):
     colour_rules: dict[str, aws.lb.ListenerRule]
     target_groups: dict[str, aws.lb.TargetGroup]
     target_group_arn_suffixes: dict[str, pulumi.Output[str]]
+    # Per colour: an IAM resource pattern for the target group and any replacement of it.
+    target_group_arn_patterns: dict[str, pulumi.Output[str]]
     log_bucket: aws.s3.Bucket
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -90,6 +105,10 @@ class LoadBalancer(pulumi.ComponentResource):
         self.zone_id = self.alb.zone_id
         self.target_groups = self._target_groups(name, args)
         self.target_group_arn_suffixes = {colour: tg.arn_suffix for colour, tg in self.target_groups.items()}
+        self.target_group_arn_patterns = {
+            colour: tg.arn.apply(lambda arn, logical=f"{name}-{colour}": target_group_arn_pattern(arn, logical))
+            for colour, tg in self.target_groups.items()
+        }
         self._listeners(name, args)
         self._vpc_origin(name, settings)
         # `origin.<domain>` resolves to the load balancer's private addresses: the name CloudFront

@@ -4,13 +4,14 @@ blue/green target groups and the traffic split."""
 from __future__ import annotations
 
 import json
+from fnmatch import fnmatchcase
 from typing import Any
 
 import pulumi
 import pytest
 from run_lookup import one, region_of
 
-from components.load_balancer import VPC_ORIGIN_ENDPOINT, vpc_origin_name
+from components.load_balancer import VPC_ORIGIN_ENDPOINT, target_group_arn_pattern, vpc_origin_name
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from config.edge import COLOUR_HEADER
 from preflight.recorder import RecordingMonitor
@@ -282,3 +283,33 @@ def test_vpc_origin_names_change_with_every_endpoint_setting_and_fit_cloudfront(
     assert len(name) <= 64 and name == vpc_origin_name(host, dict(reversed(base.items())))
     for key, other in (("arn", base["arn"].replace("/1", "/2")), ("http_port", 8080), ("https_port", 8443)):
         assert vpc_origin_name(host, {**base, key: other}) != name, f"a new {key} must give a name that can coexist with the old"
+
+
+def test_the_lb_controller_may_deregister_from_a_replaced_target_group(each_stack: Run) -> None:
+    """A replaced target group's old binding is deleted at the end of the update, after the controller's
+    policy has moved to the new group: the policy names each colour's groups by a pattern on the name
+    Pulumi gives them, which a replacement keeps (only the random suffix and the id change)."""
+    (policy,) = [p for p in each_stack.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "app-lb-controller-targets"]
+    (register,) = [s for s in json.loads(policy.inputs["policy"])["Statement"] if s["Sid"] == "RegisterPods"]
+    patterns = register["Resource"]
+    groups = each_stack.of_type(TARGET_GROUP)
+    assert len(patterns) == len(groups)
+    for group in groups:
+        arn = group.outputs["arn"]
+        prefix, _, rest = arn.partition(":targetgroup/")
+        name, _, _ = rest.partition("/")
+        replaced = f"{prefix}:targetgroup/{group.name}-ffffff0/0123456789abcdef"
+        assert [p for p in patterns if fnmatchcase(arn, p)] == [p for p in patterns if fnmatchcase(replaced, p)]
+        assert len([p for p in patterns if fnmatchcase(arn, p)]) == 1, f"{name} is named by one pattern"
+    for binding in each_stack.of_type(BINDING):
+        assert any(fnmatchcase(binding.inputs["spec"]["targetGroupARN"], p) for p in patterns)
+
+
+def test_a_target_group_pattern_keeps_the_partition_region_and_account_and_the_logical_name() -> None:
+    arn = "arn:aws-cn:elasticloadbalancing:cn-north-1:210987654321:targetgroup/edge-blue-1a2b3c4/50dc6c495c0c9188"
+    pattern = target_group_arn_pattern(arn, "edge-blue")
+    assert pattern == "arn:aws-cn:elasticloadbalancing:cn-north-1:210987654321:targetgroup/edge-blue-*/*"
+    assert fnmatchcase(arn, pattern)
+    assert fnmatchcase(arn.replace("1a2b3c4/50dc6c495c0c9188", "9f8e7d6/0000000000000001"), pattern)
+    assert not fnmatchcase(arn.replace("edge-blue", "edge-green"), pattern)
+    assert not fnmatchcase(arn.replace("210987654321", "123456789012"), pattern)

@@ -49,6 +49,10 @@ class AppArgs:
     # the ALB health-checks (and so passes the pods' readiness gates) only targets a rule forwards to.
     # None: the App built alone.
     colour_route: Callable[[str, pulumi.Resource], pulumi.Resource] | None = None
+    # What the Load Balancer Controller may register targets in (IAM resource ARNs or patterns): every
+    # target group of the colours, replacements included (LoadBalancer.target_group_arn_patterns), so
+    # a replaced group's old binding can still deregister its targets. None: the target groups' ARNs.
+    target_group_scope: Sequence[pulumi.Input[str]] | None = None
 
 
 def check_args(args: AppArgs) -> None:

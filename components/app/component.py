@@ -79,7 +79,9 @@ class App(pulumi.ComponentResource):
                 cluster_name=args.cluster_name,
                 region=args.region,
                 vpc_id=args.vpc_id,
-                target_group_arns=args.target_group_arns,
+                target_group_scope=(
+                    list(args.target_group_scope) if args.target_group_scope is not None else list(args.target_group_arns.values())
+                ),
                 k8s_provider=args.k8s_provider,
                 app_pod_labels=APP_LABELS,
                 cluster_ready=args.cluster_ready,

@@ -13,7 +13,11 @@ requests, health checks test nodes rather than pods, and nothing ties pod readin
 ALB. With `ip` targets the ALB talks to the pod itself.
 
 Least privilege: the controller gets read access plus Register/DeregisterTargets on the
-app's target groups only. It cannot create or change load balancers, listeners, security
+app's target groups only, named by a pattern that also covers a replacement of each
+(`target_group_scope`): when a target group is replaced, the old binding is deleted at the end of the
+update, after this policy has moved to the new group, and its finalizer must still deregister the
+old group's targets (the controller's own reference policy, docs/install/iam_policy.json, names these
+two actions by the pattern `targetgroup/*/*`). It cannot create or change load balancers, listeners, security
 groups, WAF or Shield, so Ingress/Service(LoadBalancer) reconciling is switched off too.
 The IMDS hop limit is 1 on the nodes, so the chart gets the VPC id and region explicitly, and
 the controller gets its role by EKS Pod Identity (supported since controller v2.7). The chart
@@ -73,13 +77,13 @@ READ_ACTIONS = (
 TARGET_ACTIONS = ("elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets")
 
 
-def controller_policy(target_group_arns: list[str]) -> str:
+def controller_policy(target_group_scope: list[str]) -> str:
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
                 {"Sid": "Discover", "Effect": "Allow", "Action": list(READ_ACTIONS), "Resource": "*"},
-                {"Sid": "RegisterPods", "Effect": "Allow", "Action": list(TARGET_ACTIONS), "Resource": sorted(target_group_arns)},
+                {"Sid": "RegisterPods", "Effect": "Allow", "Action": list(TARGET_ACTIONS), "Resource": sorted(target_group_scope)},
             ],
         }
     )
@@ -90,7 +94,9 @@ class LoadBalancerControllerArgs:
     cluster_name: pulumi.Input[str]
     region: str
     vpc_id: pulumi.Input[str]
-    target_group_arns: Mapping[str, pulumi.Input[str]]
+    # The target groups (ARNs or IAM patterns) the controller may register targets in and deregister
+    # them from: each colour's, replacements included (LoadBalancer.target_group_arn_patterns).
+    target_group_scope: Sequence[pulumi.Input[str]]
     k8s_provider: k8s.Provider
     # The labels every pod of the app carries: the readiness-gate webhook acts on those pods only.
     app_pod_labels: Mapping[str, str] = field(default_factory=dict)
@@ -117,7 +123,7 @@ class LoadBalancerController(pulumi.ComponentResource):
         policy = aws.iam.RolePolicy(
             f"{name}-targets",
             role=self.role.id,
-            policy=pulumi.Output.all(*args.target_group_arns.values()).apply(lambda arns: controller_policy([str(a) for a in arns])),
+            policy=pulumi.Output.all(*args.target_group_scope).apply(lambda scope: controller_policy([str(a) for a in scope])),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.release = k8s.helm.v4.Chart(
