@@ -5,7 +5,7 @@
 404 fails the refresh (`provider.go`, `Read`: "If `liveObj == nil` at this point … We should fail in
 this case"). `AmazonEKSViewPolicy` reads most kinds but not Secrets, CRDs, RBAC objects, webhook
 configurations or custom resources (EKS User Guide, "Review access policy permissions",
-AmazonEKSViewPolicy: its rules are listed in ``VIEW_POLICY_READS`` below). The stack owns all of
+AmazonEKSViewPolicy: its rules are listed in ``VIEW_POLICY_READS``, policy/kubernetes_reads.py). The stack owns all of
 those: the app's Secrets, the TargetGroupBindings, Karpenter's NodePool and EC2NodeClass, and what
 the two charts render (CRDs, ClusterRoles and bindings, Roles and bindings, the controller's
 webhook configurations and their TLS Secret).
@@ -31,24 +31,11 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-# AmazonEKSViewPolicy's reads (get, list, watch), by API group: the EKS User Guide's table for the
-# policy (awsdocs/amazon-eks-user-guide `latest/ug/manage-access/k8s-access/access-policy-reference.adoc`).
-VIEW_POLICY_READS: dict[str, frozenset[str]] = {
-    "apps": frozenset(
-        {"controllerrevisions", "daemonsets", "deployments", "replicasets", "statefulsets"}
-        | {"daemonsets/status", "deployments/scale", "deployments/status", "replicasets/scale", "replicasets/status"}
-        | {"statefulsets/scale", "statefulsets/status"}
-    ),
-    "autoscaling": frozenset({"horizontalpodautoscalers", "horizontalpodautoscalers/status"}),
-    "batch": frozenset({"cronjobs", "cronjobs/status", "jobs", "jobs/status"}),
-    "discovery.k8s.io": frozenset({"endpointslices"}),
-    "networking.k8s.io": frozenset({"ingresses", "ingresses/status", "networkpolicies"}),
-    "policy": frozenset({"poddisruptionbudgets", "poddisruptionbudgets/status"}),
-    "": frozenset(
-        {"configmaps", "endpoints", "persistentvolumeclaims", "pods", "replicationcontrollers", "serviceaccounts", "services"}
-        | {"bindings", "events", "limitranges", "resourcequotas", "namespaces", "namespaces/status", "pods/log", "pods/status"}
-    ),
-}
+from policy import kubernetes_reads
+
+# AmazonEKSViewPolicy's reads, by API group: the EKS User Guide's table for the policy, kept with the
+# policy pack (policy/kubernetes_reads.py), whose actors check derives the drift role's reads the same way.
+VIEW_POLICY_READS = kubernetes_reads.VIEW_POLICY_READS
 
 
 @dataclass(frozen=True)
