@@ -31,7 +31,7 @@ import pulumi_aws as aws
 
 from components.shared.buckets import abort_incomplete_uploads_rule, deny_insecure_transport, private_bucket
 from components.shared.tags import name_tag
-from config.app import APP_PORT, COLOURS
+from config.app import APP_PORT, COLOURS, ColourName
 from config.edge import COLOUR_HEADER, EdgeSettings
 from config.tls_hops import ORIGIN_SSL_PROTOCOLS
 
@@ -106,7 +106,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.target_groups = self._target_groups(name, args)
         self.target_group_arn_suffixes = {colour: tg.arn_suffix for colour, tg in self.target_groups.items()}
         self.target_group_arn_patterns = {
-            colour: tg.arn.apply(lambda arn, logical=f"{name}-{colour}": target_group_arn_pattern(arn, logical))
+            colour: pulumi.Output.all(tg.arn, f"{name}-{colour}").apply(lambda parts: target_group_arn_pattern(parts[0], parts[1]))
             for colour, tg in self.target_groups.items()
         }
         self._listeners(name, args)
@@ -304,7 +304,7 @@ class LoadBalancer(pulumi.ComponentResource):
             opts=child,
         )
 
-    def route_colour(self, colour: str, binding: pulumi.Resource) -> aws.lb.ListenerRule:
+    def route_colour(self, colour: ColourName, binding: pulumi.Resource) -> aws.lb.ListenerRule:
         """Put a colour's target group on the listener, by a rule that matches the colour's header,
         once the colour's TargetGroupBinding is reconciled (its targets registered).
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from config.app import COLOURS, AppSettings, check_pre_stop
+from config.app import COLOURS, AppSettings, ColourName, check_pre_stop
 
 
 @dataclass
@@ -48,7 +48,7 @@ class AppArgs:
     # given the colour and its binding, it returns the rule; the colour's Deployment waits for it, since
     # the ALB health-checks (and so passes the pods' readiness gates) only targets a rule forwards to.
     # None: the App built alone.
-    colour_route: Callable[[str, pulumi.Resource], pulumi.Resource] | None = None
+    colour_route: Callable[[ColourName, pulumi.Resource], pulumi.Resource] | None = None
     # What the Load Balancer Controller may register targets in (IAM resource ARNs or patterns): every
     # target group of the colours, replacements included (LoadBalancer.target_group_arn_patterns), so
     # a replaced group's old binding can still deregister its targets. None: the target groups' ARNs.
