@@ -9,6 +9,7 @@ from typing import Any
 
 import pulumi
 import pytest
+from committed_stacks import app_settings, stack_config
 from run_lookup import one, region_of
 
 from components.load_balancer import VPC_ORIGIN_ENDPOINT, target_group_arn_pattern, vpc_origin_name
@@ -76,12 +77,12 @@ def test_the_app_traffic_goes_through_one_weighted_rule(each_stack: Run) -> None
     assert rule.inputs["listenerArn"] == https.outputs["arn"]
     assert rule.inputs["priority"] == 100
     (condition,) = rule.inputs["conditions"]
-    domain = "mail.example.com" if each_stack.stack == "production" else "staging.mail.example.com"
+    domain = stack_config(each_stack.stack)["email-platform:domain"]
     assert condition["hostHeader"]["values"] == [f"origin.{domain}"], "the Host CloudFront sends: the origin domain name"
     (action,) = rule.inputs["actions"]
     arns = {g.name.removeprefix("lb-"): g.outputs["arn"] for g in each_stack.of_type(TARGET_GROUP)}
     weights = {t["arn"]: t["weight"] for t in action["forward"]["targetGroups"]}
-    assert weights == {arns["blue"]: 100, arns["green"]: 0}
+    assert weights == {arns[colour]: weight for colour, weight in app_settings(each_stack.stack).weights.items()}
     assert action["forward"]["stickiness"]["enabled"] is False
 
 
