@@ -12,7 +12,7 @@ from components.backup import Backup, BackupArgs
 from components.cdn import Cdn, CdnArgs
 from components.certificates import Certificates, CertificatesArgs
 from components.cluster import Cluster, ClusterArgs
-from components.cluster.state_readers import StateReaders, StateReadersArgs
+from components.cluster.state_readers import ChartLookupReaders, ChartLookupReadersArgs, StateReaders, StateReadersArgs
 from components.cost_estimate import CostCollector
 from components.database import Database, DatabaseArgs
 from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
@@ -198,6 +198,15 @@ if cluster.refresh_group is not None:
             namespaces={"app": app.namespace.metadata.name, "kube-system": "kube-system"},
             k8s_provider=cluster.provider,
         ),
+        opts=aws_only,
+    )
+
+# The preview renders the charts, whose templates read some Secrets back (Helm lookup): the preview
+# role may get exactly those.
+if cluster.chart_lookup_group is not None:
+    ChartLookupReaders(
+        "chart-lookup-readers",
+        ChartLookupReadersArgs(group=cluster.chart_lookup_group, secrets=app.controller.render_lookups, k8s_provider=cluster.provider),
         opts=aws_only,
     )
 

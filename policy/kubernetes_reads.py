@@ -78,6 +78,7 @@ CLUSTER_SCOPED_KINDS = frozenset(
         "NodeClaim",
     }
 )
+CHART_V4 = "kubernetes:helm.sh/v4:Chart"
 RBAC = "kubernetes:rbac.authorization.k8s.io/v1:"
 ROLE_KINDS = {"Role": (f"{RBAC}Role",), "ClusterRole": (f"{RBAC}ClusterRole",)}
 BINDINGS = (f"{RBAC}ClusterRoleBinding", f"{RBAC}RoleBinding")
@@ -88,14 +89,17 @@ _NOT_OBJECTS = re.compile(r"^kubernetes:(helm\.sh|yaml|kustomize)/|Patch$|List$"
 
 @dataclass(frozen=True)
 class Object:
-    """One kind of object the stack declares, where it lives (None: cluster-scoped)."""
+    """One kind of object the stack declares, where it lives (None: cluster-scoped); with a name when
+    one object is meant (a chart's lookup), not every object of the kind."""
 
     group: str
     resource: str
     namespace: str | None
+    name: str | None = None
 
     def __str__(self) -> str:
         kind = f"{self.group}/{self.resource}" if self.group else self.resource
+        kind = f"{kind} {self.name}" if self.name else kind
         return f"{kind} in {self.namespace}" if self.namespace else kind
 
 
@@ -128,15 +132,19 @@ def declared_objects(graph: PlanGraph) -> set[Object]:
 
 @dataclass(frozen=True)
 class Grant:
-    """Read access to (group, resource) pairs, everywhere (namespaces None) or in some namespaces."""
+    """Read access to (group, resource) pairs, everywhere (namespaces None) or in some namespaces, and
+    to single objects a rule names by `resourceNames` (group, resource, name)."""
 
     reads: frozenset[tuple[str, str]] | None  # None: every kind
     namespaces: frozenset[str] | None  # None: cluster-wide, cluster-scoped kinds included
+    named: frozenset[tuple[str, str, str]] = frozenset()
 
     def covers(self, obj: Object) -> bool:
         if self.namespaces is not None and (obj.namespace is None or obj.namespace not in self.namespaces):
             return False
-        return self.reads is None or (obj.group, obj.resource) in self.reads or ("*", obj.resource) in self.reads
+        if self.reads is None or (obj.group, obj.resource) in self.reads or ("*", obj.resource) in self.reads:
+            return True
+        return obj.name is not None and (obj.group, obj.resource, obj.name) in self.named
 
 
 def _policy_name(arn: object) -> str:
@@ -161,18 +169,24 @@ def access_policy_grants(associations: Iterable[Resource]) -> list[Grant]:
     return grants
 
 
-def _rule_reads(rules: object) -> frozenset[tuple[str, str]] | None:
-    """The (group, resource) pairs a role's rules may `get`; None when a rule covers every group and resource."""
+def _rule_reads(rules: object) -> tuple[frozenset[tuple[str, str]] | None, frozenset[tuple[str, str, str]]]:
+    """The (group, resource) pairs a role's rules may `get` (None when a rule covers every group and
+    resource), and the single objects rules limited by `resourceNames` may `get`."""
     reads: set[tuple[str, str]] = set()
+    named: set[tuple[str, str, str]] = set()
     for rule in as_list(rules):
         if not isinstance(rule, Mapping) or not {"get", "*"} & set(as_list(rule.get("verbs"))):
             continue
         groups = [g for g in as_list(rule.get("apiGroups")) if isinstance(g, str)]
         resources = [r for r in as_list(rule.get("resources")) if isinstance(r, str)]
+        names = [n for n in as_list(rule.get("resourceNames")) if isinstance(n, str)]
+        if names:  # "the request is restricted to individual instances of a resource" (Kubernetes RBAC)
+            named |= {(g, r, n) for g in groups for r in resources for n in names}
+            continue
         if "*" in groups and "*" in resources:
-            return None
+            return None, frozenset(named)
         reads |= {(g, r) for g in groups for r in resources}  # a "*" stays as written: `_expand` resolves it
-    return frozenset(reads)
+    return frozenset(reads), frozenset(named)
 
 
 def _expand(reads: frozenset[tuple[str, str]] | None, wanted: Iterable[Object]) -> frozenset[tuple[str, str]] | None:
@@ -212,13 +226,49 @@ def rbac_grants(graph: PlanGraph, groups: Sequence[str], wanted: Iterable[Object
         role = _role_of(graph, binding)
         if role is None:
             continue
-        reads = _expand(_rule_reads(role.props.get("rules")), wanted)
+        reads, named = _rule_reads(role.props.get("rules"))
+        reads = _expand(reads, wanted)
         if binding.type.endswith(":ClusterRoleBinding"):
-            grants.append(Grant(reads, None))
+            grants.append(Grant(reads, None, named))
         else:
             namespace = get(binding.props, "metadata.namespace")
-            grants.append(Grant(reads, frozenset({namespace if isinstance(namespace, str) else "default"})))
+            grants.append(Grant(reads, frozenset({namespace if isinstance(namespace, str) else "default"}), named))
     return grants
+
+
+def _lb_controller_lookups(values: Mapping[str, object]) -> list[tuple[str, str, str]]:
+    """aws-load-balancer-controller v2.17.1, templates/_helpers.tpl: `webhookCerts` starts with `lookup "v1"
+    "Secret" .Release.Namespace <namePrefix>-tls`; namePrefix is `nameOverride` or the chart's name without
+    "-controller", truncated to 42 characters and without a trailing "-"."""
+    override = values.get("nameOverride")
+    prefix = (override if isinstance(override, str) and override else "aws-load-balancer")[:42].rstrip("-")
+    return [("", "secrets", f"{prefix}-tls")]
+
+
+# The objects a chart's templates read with Helm's `lookup` while they render, by chart name (a chart
+# not listed looks up nothing: karpenter v1.14.1's templates have no `lookup`).
+CHART_LOOKUPS = {"aws-load-balancer-controller": _lb_controller_lookups}
+
+
+def chart_lookups(graph: PlanGraph) -> set[Object]:
+    """Every object the plan's Helm charts look up while they render, in the namespace each chart installs to.
+
+    pulumi-kubernetes renders a `helm.sh/v4:Chart` with lookups live, as whoever runs `pulumi`
+    (`provider/pkg/provider/helm/v4/chart.go`: "use server-side dry-run to enable the lookup
+    function"), and Helm hands the template any error but a 404 (`pkg/engine/lookup_func.go`): a
+    refused lookup fails the preview.
+    """
+    found: set[Object] = set()
+    for chart in graph.of_type(CHART_V4):
+        name = chart.props.get("chart")
+        reader = CHART_LOOKUPS.get(name.rstrip("/").rsplit("/", 1)[-1] if isinstance(name, str) else "")
+        if reader is None:
+            continue
+        values = chart.props.get("values")
+        namespace = chart.props.get("namespace")
+        for group, resource, object_name in reader(values if isinstance(values, Mapping) else {}):
+            found.add(Object(group, resource, namespace if isinstance(namespace, str) else "default", object_name))
+    return found
 
 
 def unreadable(objects: Iterable[Object], grants: Sequence[Grant]) -> list[Object]:

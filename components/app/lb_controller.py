@@ -58,6 +58,13 @@ CHART_REPOSITORY = "https://aws.github.io/eks-charts"
 CHART_VERSION = "1.17.1"
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "aws-load-balancer-controller"
+# The chart keeps its webhook's TLS certificate in this Secret and, rendering, reads it back to reuse
+# it (`keepTLSSecret: true` by default): its `webhookCerts` helper starts with `lookup "v1" "Secret"
+# .Release.Namespace <namePrefix>-tls`, namePrefix being the chart's name without "-controller"
+# (helm/aws-load-balancer-controller/templates/_helpers.tpl at v2.17.1). Pulumi renders a v4 Chart
+# with that lookup live (a server dry run), as whoever runs `pulumi`: the preview role must be able
+# to read it (components/cluster/state_readers.py, ChartLookupReaders).
+WEBHOOK_TLS_SECRET = f"{CHART.removesuffix('-controller')}-tls"
 
 # What the controller calls to resolve a TargetGroupBinding's pods into targets.
 READ_ACTIONS = (
@@ -107,6 +114,8 @@ class LoadBalancerControllerArgs:
 class LoadBalancerController(pulumi.ComponentResource):
     role: aws.iam.Role
     release: k8s.helm.v4.Chart
+    # Namespace -> the Secrets the chart reads while it renders (whoever previews needs `get` on them).
+    render_lookups: dict[str, tuple[str, ...]]
 
     def __init__(self, name: str, args: LoadBalancerControllerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:app:LoadBalancerController", name, None, opts)
@@ -156,6 +165,7 @@ class LoadBalancerController(pulumi.ComponentResource):
             # The association and its settle: the controller's pods must start with their credentials.
             opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[policy, identity.ready, *args.cluster_ready]),
         )
+        self.render_lookups = {NAMESPACE: (WEBHOOK_TLS_SECRET,)}
         self.register_outputs({"roleArn": self.role.arn})
 
 

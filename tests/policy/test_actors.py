@@ -258,12 +258,46 @@ def test_a_ci_identity_without_an_access_entry_is_found() -> None:
     assert findings(plan.document(), GRANTS) == [f"eks: CI identity driftRole ({DRIFT}) has no EKS access entry"]
 
 
-def test_the_preview_identity_needs_the_view_policy_and_no_secrets_read() -> None:
-    """`pulumi preview` does not refresh, and a refused dry run previews from the inputs: view is enough."""
+LB_CHART = {
+    "chart": "aws-load-balancer-controller",
+    "namespace": "kube-system",
+    "values": {"serviceAccount": {"name": "aws-load-balancer-controller"}},
+}
+
+
+def _preview_findings(plan: Plan) -> list[str]:
+    return [f for f in findings(plan.document(), GRANTS) if "previewRole" in f]
+
+
+def test_the_preview_identity_reads_no_secrets_but_those_a_chart_looks_up() -> None:
+    """`pulumi preview` does not refresh and a refused dry run previews from the inputs, so the app's
+    Secrets need no read; the LB controller chart reads its webhook's TLS Secret back while it renders."""
     plan = _cluster_with_access({DEPLOY: CLUSTER_ADMIN, PREVIEW: VIEW, DRIFT: ADMIN_VIEW}, CI)
     plan.add("kubernetes:core/v1:Secret", "app-secrets", {"metadata": {"name": "s", "namespace": "app"}})
     assert findings(plan.document(), GRANTS) == []
-    plan.records["association-1"]["inputs"]["policyArn"] = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy"
+    plan.add("kubernetes:helm.sh/v4:Chart", "lbc-chart", LB_CHART)
+    assert _preview_findings(plan) == [
+        f"entry-1: CI identity previewRole ({PREVIEW}) cannot get secrets aws-load-balancer-tls in kube-system, which a chart "
+        "looks up while the preview renders it (a refused lookup fails the preview): bind its access entry's Kubernetes "
+        "groups to a role that may get them"
+    ]
+    plan.records["entry-1"]["inputs"]["kubernetesGroups"] = ["chart-lookups"]
+    role = {"metadata": {"name": "lookups", "namespace": "kube-system"}, "rules": [{**_SECRET_BY_NAME, "resourceNames": ["other"]}]}
+    plan.add(f"{RBAC}:Role", "lookups-role", role)
+    subject = [{"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "chart-lookups"}]
+    binding = {"metadata": {"namespace": "kube-system"}, "roleRef": {"kind": "Role", "name": "lookups"}, "subjects": subject}
+    plan.add(f"{RBAC}:RoleBinding", "lookups", binding, waits=["lookups-role"])
+    assert len(_preview_findings(plan)) == 1, "a Role for another Secret's name grants nothing here"
+    plan.records["lookups-role"]["inputs"]["rules"] = [{**_SECRET_BY_NAME, "resourceNames": ["aws-load-balancer-tls"]}]
+    assert _preview_findings(plan) == []
+    plan.records["lbc-chart"]["inputs"]["values"]["nameOverride"] = "lbc"
+    (finding,) = _preview_findings(plan)
+    assert "cannot get secrets lbc-tls in kube-system" in finding
+
+
+def test_a_preview_identity_without_a_read_only_policy_is_found() -> None:
+    plan = _cluster_with_access({DEPLOY: CLUSTER_ADMIN, PREVIEW: VIEW, DRIFT: ADMIN_VIEW}, CI)
+    del plan.records["association-1"]
     assert findings(plan.document(), GRANTS) == [
         f"entry-1: CI identity previewRole ({PREVIEW}) has no read-only access policy (AmazonEKSViewPolicy) at cluster scope"
     ]
@@ -271,6 +305,7 @@ def test_the_preview_identity_needs_the_view_policy_and_no_secrets_read() -> Non
 
 READERS = "email-platform:refresh-readers"
 RBAC = "kubernetes:rbac.authorization.k8s.io/v1"
+_SECRET_BY_NAME = {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}
 
 
 def _drift_with_view(*objects: tuple[str, str, dict[str, object]]) -> Plan:
