@@ -12,7 +12,7 @@ from components.backup import Backup, BackupArgs
 from components.cdn import Cdn, CdnArgs
 from components.certificates import Certificates, CertificatesArgs
 from components.cluster import Cluster, ClusterArgs
-from components.cluster.state_readers import StateReaders, StateReadersArgs
+from components.cluster.state_readers import ChartLookupReaders, ChartLookupReadersArgs, StateReaders, StateReadersArgs
 from components.cost_estimate import CostCollector
 from components.database import Database, DatabaseArgs
 from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
@@ -183,6 +183,8 @@ app = App(
         cluster_ready=cluster.workload_ready,
         registry_credentials=stack.secrets.registry_credentials,
         traffic_step=traffic_step,
+        colour_route=load_balancer.route_colour,
+        target_group_scope=list(load_balancer.target_group_arn_patterns.values()),
     ),
     opts=aws_only,
 )
@@ -196,6 +198,15 @@ if cluster.refresh_group is not None:
             namespaces={"app": app.namespace.metadata.name, "kube-system": "kube-system"},
             k8s_provider=cluster.provider,
         ),
+        opts=aws_only,
+    )
+
+# The preview renders the charts, whose templates read some Secrets back (Helm lookup): the preview
+# role may get exactly those.
+if cluster.chart_lookup_group is not None:
+    ChartLookupReaders(
+        "chart-lookup-readers",
+        ChartLookupReadersArgs(group=cluster.chart_lookup_group, secrets=app.controller.render_lookups, k8s_provider=cluster.provider),
         opts=aws_only,
     )
 
@@ -241,6 +252,7 @@ integrations = Integrations(
         environment=basics.environment,
         alarm_topic_arn=monitoring.topic_arn,
         rollback_alarm_arns=monitoring.slos.regional_fast_burn_arns,
+        alarm_topic_ready=monitoring.topic_ready,
         app_role_name=app.role_name,
     ),
     opts=aws_only,
@@ -292,6 +304,7 @@ backup = Backup(
         prefix=basics.name_prefix,
         database_cluster_arn=database.cluster.arn,
         alarm_topic_arn=monitoring.topic_arn,  # failed backup, copy and restore jobs
+        alarm_topic_ready=monitoring.topic_ready,
         copy_provider=copy_provider,
     ),
     opts=aws_only,
@@ -299,7 +312,11 @@ backup = Backup(
 
 # ── release: the app image's registry, scanned; CRITICAL findings reach the alarm topic ──
 registry = (
-    Registry("registry", RegistryArgs(stack.registry, alarm_topic_arn=monitoring.topic_arn), opts=aws_only)
+    Registry(
+        "registry",
+        RegistryArgs(stack.registry, alarm_topic_arn=monitoring.topic_arn, alarm_topic_ready=monitoring.topic_ready),
+        opts=aws_only,
+    )
     if stack.registry.enabled
     else None
 )

@@ -30,6 +30,7 @@ destination by ARN (botocore ``backup``) — so the rule in the stack's region s
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -61,6 +62,8 @@ class BackupArgs:
     alarm_topic_arn: pulumi.Input[str]
     # A provider for settings.copy_region (None when there is no copy region).
     copy_provider: aws.Provider | None = None
+    # The alarm topic's and its key's policies: EventBridge publishes only once both admit it.
+    alarm_topic_ready: Sequence[pulumi.Resource] = ()
 
 
 def failed_jobs_pattern() -> str:
@@ -143,7 +146,12 @@ class Backup(pulumi.ComponentResource):
             event_pattern=failed_jobs_pattern(),
             opts=here,
         )
-        aws.cloudwatch.EventTarget(f"{name}-failed-jobs", rule=self.jobs_rule.name, arn=args.alarm_topic_arn, opts=here)
+        aws.cloudwatch.EventTarget(
+            f"{name}-failed-jobs",
+            rule=self.jobs_rule.name,
+            arn=args.alarm_topic_arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.alarm_topic_ready)),
+        )
         self.register_outputs(
             {"vaultArn": self.vault.arn, "copyVaultArn": self.copy_vault.arn if self.copy_vault else None, "planId": self.plan.id}
         )

@@ -31,7 +31,7 @@ import pulumi_aws as aws
 
 from components.shared.buckets import abort_incomplete_uploads_rule, deny_insecure_transport, private_bucket
 from components.shared.tags import name_tag
-from config.app import APP_PORT, COLOURS
+from config.app import APP_PORT, COLOURS, ColourName
 from config.edge import COLOUR_HEADER, EdgeSettings
 from config.tls_hops import ORIGIN_SSL_PROTOCOLS
 
@@ -44,6 +44,19 @@ VPC_ORIGIN_ENDPOINT = "vpcOriginEndpointConfig"
 VPC_ORIGIN_NAME_LENGTH = 64
 # Ahead of the traffic split's weighted rule (priority 100), which takes every other request for the domain.
 COLOUR_RULE_PRIORITIES = {colour: 10 + index for index, colour in enumerate(COLOURS)}
+
+
+def target_group_arn_pattern(target_group_arn: str, logical_name: str) -> str:
+    """An IAM resource pattern for a target group and every replacement of it.
+
+    The target groups carry no `name`: Pulumi auto-names each `<logical name>-<random suffix>` ("Pulumi
+    auto-names most resources by default, using the logical name and a random suffix", Pulumi docs,
+    concepts/resources/names), and a target group's ARN is `…:targetgroup/<name>/<id>` (ELB API
+    reference, TargetGroup). A replacement gets a new suffix and id but keeps the logical name, so the
+    pattern names it too, in the same partition, region and account.
+    """
+    prefix = target_group_arn.split(":targetgroup/", 1)[0]
+    return f"{prefix}:targetgroup/{logical_name}-*/*"
 
 
 @dataclass
@@ -72,12 +85,16 @@ class LoadBalancer(pulumi.ComponentResource):
     colour_rules: dict[str, aws.lb.ListenerRule]
     target_groups: dict[str, aws.lb.TargetGroup]
     target_group_arn_suffixes: dict[str, pulumi.Output[str]]
+    # Per colour: an IAM resource pattern for the target group and any replacement of it.
+    target_group_arn_patterns: dict[str, pulumi.Output[str]]
     log_bucket: aws.s3.Bucket
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:edge:LoadBalancer", name, None, opts)
         settings = args.settings
         self._name = name
+        self._origin_host = settings.origin_host
+        self.colour_rules = {}
         group = self._security_group(name, args)
         self.security_group = group
         self.security_group_id = group.id
@@ -88,6 +105,10 @@ class LoadBalancer(pulumi.ComponentResource):
         self.zone_id = self.alb.zone_id
         self.target_groups = self._target_groups(name, args)
         self.target_group_arn_suffixes = {colour: tg.arn_suffix for colour, tg in self.target_groups.items()}
+        self.target_group_arn_patterns = {
+            colour: pulumi.Output.all(tg.arn, f"{name}-{colour}").apply(lambda parts: target_group_arn_pattern(parts[0], parts[1]))
+            for colour, tg in self.target_groups.items()
+        }
         self._listeners(name, args)
         self._vpc_origin(name, settings)
         # `origin.<domain>` resolves to the load balancer's private addresses: the name CloudFront
@@ -257,7 +278,8 @@ class LoadBalancer(pulumi.ComponentResource):
         }
 
     def _listeners(self, name: str, args: LoadBalancerArgs) -> None:
-        """HTTPS with a 404 default and a rule per colour; no plain HTTP (CloudFront redirects viewers)."""
+        """HTTPS with a 404 default; no plain HTTP (CloudFront redirects viewers). The rule per colour
+        comes with the colour (`route_colour`)."""
         settings = args.settings
         child = pulumi.ResourceOptions(parent=self)
         self.https_listener = aws.lb.Listener(
@@ -281,27 +303,38 @@ class LoadBalancer(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        # Both target groups are attached to the listener from the start, by a rule per colour
-        # that matches a header. A target group no listener uses reports its targets "unused",
-        # so pods' readiness gates would never pass and the first rollout would never finish
-        # (the weighted rule waits for it). CloudFront, the listener's only client, never forwards a
-        # viewer's colour header (components.cdn's origin request policy): nobody outside picks a colour.
-        self.colour_rules = {
-            colour: aws.lb.ListenerRule(
-                f"{name}-{colour}-by-header",
-                listener_arn=self.https_listener.arn,
-                priority=COLOUR_RULE_PRIORITIES[colour],
-                conditions=[
-                    aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[settings.origin_host])),
-                    aws.lb.ListenerRuleConditionArgs(
-                        http_header=aws.lb.ListenerRuleConditionHttpHeaderArgs(http_header_name=COLOUR_HEADER, values=[colour])
-                    ),
-                ],
-                actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=self.target_groups[colour].arn)],
-                opts=child,
-            )
-            for colour in COLOURS
-        }
+
+    def route_colour(self, colour: ColourName, binding: pulumi.Resource) -> aws.lb.ListenerRule:
+        """Put a colour's target group on the listener, by a rule that matches the colour's header,
+        once the colour's TargetGroupBinding is reconciled (its targets registered).
+
+        The ALB health-checks only the targets of a target group that a listener rule forwards to
+        ("Health checks are performed on all targets registered to a target group that is specified
+        in a listener rule for your load balancer", ELB User Guide, load-balancer-target-groups.html);
+        a target group no rule uses reports its targets `unused`, so the pods' readiness gates would
+        never pass and the colour's rollout would never finish. The colour's Deployment therefore
+        waits for this rule (AppArgs.colour_route), and the rule waits for the binding, which waits
+        for neither the pods nor the rule (no cycle): a rule that forwards to a target group waits
+        for the binding that fills it, like every rule (policy/ordering.py). CloudFront, the
+        listener's only client, never forwards a viewer's colour header (components.cdn's origin
+        request policy), so nobody outside picks a colour: the weighted rule (the traffic split)
+        carries the traffic.
+        """
+        rule = aws.lb.ListenerRule(
+            f"{self._name}-{colour}-by-header",
+            listener_arn=self.https_listener.arn,
+            priority=COLOUR_RULE_PRIORITIES[colour],
+            conditions=[
+                aws.lb.ListenerRuleConditionArgs(host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=[self._origin_host])),
+                aws.lb.ListenerRuleConditionArgs(
+                    http_header=aws.lb.ListenerRuleConditionHttpHeaderArgs(http_header_name=COLOUR_HEADER, values=[colour])
+                ),
+            ],
+            actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=self.target_groups[colour].arn)],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[binding]),
+        )
+        self.colour_rules[colour] = rule
+        return rule
 
     def _log_bucket(self, name: str, settings: EdgeSettings) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         child = pulumi.ResourceOptions(parent=self)

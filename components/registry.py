@@ -19,6 +19,7 @@ told of every CRITICAL finding.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -35,6 +36,8 @@ INSPECTOR_DETAIL_TYPE = "Inspector2 Finding"
 class RegistryArgs:
     settings: RegistrySettings
     alarm_topic_arn: pulumi.Input[str]
+    # The alarm topic's and its key's policies: EventBridge publishes only once both admit it.
+    alarm_topic_ready: Sequence[pulumi.Resource] = ()
 
 
 def critical_findings_pattern(repository_name: str) -> str:
@@ -108,6 +111,11 @@ class Registry(pulumi.ComponentResource):
             event_pattern=critical_findings_pattern(settings.repository_name),
             opts=child,
         )
-        aws.cloudwatch.EventTarget(f"{name}-critical-findings", rule=rule.name, arn=args.alarm_topic_arn, opts=child)
+        aws.cloudwatch.EventTarget(
+            f"{name}-critical-findings",
+            rule=rule.name,
+            arn=args.alarm_topic_arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.alarm_topic_ready)),
+        )
         self.repository_url = self.repository.repository_url
         self.register_outputs({"repositoryUrl": self.repository_url})

@@ -4,7 +4,9 @@ Each is optional and is an IAM role ARN. On a cluster the stack creates they get
 entries (config/cluster_access.py merges them with `cluster.access`):
 
 - `deployRole` (deploy.yml, `pulumi up`): `AmazonEKSClusterAdminPolicy`, cluster-wide;
-- `previewRole` (pull-request.yml, `pulumi preview`): `AmazonEKSViewPolicy`, cluster-wide;
+- `previewRole` (pull-request.yml, `pulumi preview`): `AmazonEKSViewPolicy`, cluster-wide, plus
+  the stack's chart-lookup group: `get` on the Secret the LB controller chart reads back while it
+  renders (components/cluster/state_readers.py, `ChartLookupReaders`);
 - `driftRole` (drift.yml, `pulumi refresh --preview-only`): `AmazonEKSViewPolicy` plus the
   stack's refresh-read group, which reads the kinds the view policy leaves out (Secrets, CRDs,
   RBAC, webhook configurations, the controllers' custom resources; components/cluster/state_readers.py).
@@ -45,7 +47,8 @@ DEPLOY_ROLE = optional_string(
 )
 PREVIEW_ROLE = optional_string(
     "previewRole",
-    "the read-only role pull-request.yml runs `pulumi preview` as (vars.AWS_PREVIEW_ROLE_ARN); gets AmazonEKSViewPolicy",
+    "the read-only role pull-request.yml runs `pulumi preview` as (vars.AWS_PREVIEW_ROLE_ARN); gets AmazonEKSViewPolicy and "
+    "the chart-lookup group",
     pattern=ROLE_ARN_PATTERN,
     meaning=ROLE_ARN_MEANING,
 )

@@ -29,6 +29,9 @@ VIEW = "AmazonEKSViewPolicy"
 # The Kubernetes group the drift role's entry carries; components/cluster/state_readers.py binds
 # it to the reads a refresh needs beyond AmazonEKSViewPolicy. Not `system:`-prefixed (reserved).
 REFRESH_READ_GROUP = "email-platform:refresh-readers"
+# The Kubernetes group the preview role's entry carries: bound to `get` on the objects the charts look
+# up while Pulumi renders them (components/cluster/state_readers.py, `ChartLookupReaders`).
+CHART_LOOKUP_GROUP = "email-platform:chart-lookup-readers"
 # The EKS access policies this program grants; ClusterAdmin is cluster-wide by nature.
 ACCESS_POLICIES = (CLUSTER_ADMIN, "AmazonEKSAdminPolicy", "AmazonEKSEditPolicy", "AmazonEKSViewPolicy")
 ACCESS_POLICY_ARN_PREFIX = "arn:aws:eks::aws:cluster-access-policy/"
@@ -100,6 +103,11 @@ class ClusterAccess:
         """The refresh-read group when some entry carries it (a drift role is configured)."""
         return REFRESH_READ_GROUP if any(REFRESH_READ_GROUP in e.kubernetes_groups for e in self.entries) else None
 
+    @property
+    def chart_lookup_group(self) -> str | None:
+        """The chart-lookup group when some entry carries it (a preview role is configured)."""
+        return CHART_LOOKUP_GROUP if any(CHART_LOOKUP_GROUP in e.kubernetes_groups for e in self.entries) else None
+
     def entry(self, role_arn: str) -> AccessEntrySpec | None:
         return next((e for e in self.entries if e.role_arn == role_arn), None)
 
@@ -133,7 +141,7 @@ def merge_access(access_key: str, grants: list[AccessGrant], ci: CiSettings, ci_
     A CI role listed in `cluster.access` keeps that entry, which must already give what the job
     needs: the deploy role cluster admin, the preview and drift roles a cluster-wide policy (every
     access policy includes the view policy's reads). The drift role's entry also carries the
-    refresh-read group."""
+    refresh-read group, the preview role's the chart-lookup group."""
     listed = {g.role_arn: g for g in grants}
     entries: dict[str, AccessEntrySpec] = {g.role_arn: AccessEntrySpec(g.role_arn, (g,)) for g in grants}
     needs = {"deployRole": CLUSTER_ADMIN, "previewRole": VIEW, "driftRole": VIEW}
@@ -157,9 +165,10 @@ def merge_access(access_key: str, grants: list[AccessGrant], ci: CiSettings, ci_
             entries[role_arn] = AccessEntrySpec(role_arn, (AccessGrant(role_arn, wanted, ()),))
         elif wanted == CLUSTER_ADMIN:  # the same role as preview or drift, added above with the view policy
             entries[role_arn] = AccessEntrySpec(role_arn, (AccessGrant(role_arn, CLUSTER_ADMIN, ()),))
-        if ci_name == "driftRole":
+        group = {"driftRole": REFRESH_READ_GROUP, "previewRole": CHART_LOOKUP_GROUP}.get(ci_name)
+        if group is not None:
             entry = entries[role_arn]
-            entries[role_arn] = AccessEntrySpec(role_arn, entry.grants, (REFRESH_READ_GROUP,))
+            entries[role_arn] = AccessEntrySpec(role_arn, entry.grants, tuple(sorted({*entry.kubernetes_groups, group})))
     return tuple(entries.values())
 
 

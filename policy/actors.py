@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policy.grant_types import ACCESS_ENTRY, ACCESS_POLICY, CLUSTER_ADMIN, EKS, READS_ALL_BUT_SECRETS, READS_EVERYTHING, ROLE
+from policy.kubernetes_reads import access_policy_grants, chart_lookups, declared_objects, rbac_grants, unreadable
 from policy.plan_graph import PlanGraph, allows, document, graph_of
 from policy.pod_identity import controllers_have_pod_identity, pod_identity_roles
 from policy.service_grants import (
@@ -76,28 +77,6 @@ def _cluster_scoped(association: Resource) -> bool:
     return get(association.props, "accessScope.type") in ("cluster", UNKNOWN)
 
 
-def _reads_secrets_through_rbac(graph: PlanGraph, entry: Resource) -> bool:
-    """The entry's Kubernetes groups are bound to a role that may read Secrets."""
-    groups = {g for g in as_list(entry.props.get("kubernetesGroups")) if isinstance(g, str)}
-    if not groups:
-        return False
-    roles = {
-        get(b.props, "roleRef.name")
-        for b in graph.of_type(
-            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
-        )
-        if any(s.get("kind") == "Group" and s.get("name") in groups for s in as_list(b.props.get("subjects")) if isinstance(s, Mapping))
-    }
-    for role in graph.of_type("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "kubernetes:rbac.authorization.k8s.io/v1:Role"):
-        if get(role.props, "metadata.name") not in roles:
-            continue
-        for rule in as_list(role.props.get("rules")):
-            reads = isinstance(rule, Mapping) and {"get", "list", "*"} & set(as_list(rule.get("verbs")))
-            if reads and {"secrets", "*"} & set(as_list(rule.get("resources"))):
-                return True
-    return False
-
-
 def _cluster_in_stack(graph: PlanGraph) -> Resource | None:
     clusters = graph.of_type(EKS)
     return clusters[0] if clusters else None
@@ -117,19 +96,23 @@ def ci_named(resources: Sequence[Resource], config: Config) -> Findings:
     return [(cluster.urn, NO_CI)] if cluster is not None and not _settings_ci(config) else []
 
 
-def _secret_namespaces(graph: PlanGraph) -> set[str]:
-    return {str(get(s.props, "metadata.namespace") or "default") for s in graph.of_type("kubernetes:core/v1:Secret")}
-
-
-def _reads_secrets(associations: list[Resource], namespaces: set[str]) -> bool:
-    """An association that reads Secrets, cluster-wide or in every namespace that has some."""
-    for association in associations:
-        if _policy_name(association.props.get("policyArn")) not in READS_EVERYTHING:
-            continue
-        scoped = {n for n in as_list(get(association.props, "accessScope.namespaces")) if isinstance(n, str)}
-        if _cluster_scoped(association) or namespaces <= scoped:
-            return True
-    return False
+# What the preview identity needs beyond the view policy: `pulumi preview` does not refresh (the
+# pull-request workflow runs it without `--refresh`; tests/test_state_readers.py holds that), so the
+# provider reads none of the stack's objects by name; it asks for a server-side dry run of each change,
+# which the API server authorizes as the change itself, and where that is refused it previews from the
+# program's inputs (pulumi-kubernetes `provider/pkg/provider/provider.go`, Create: `if req.GetPreview()
+# { if apierrors.IsForbidden(awaitErr) { … "unable to compute Server-side dry-run and defaulting to
+# client-side" … return … req.GetProperties()`; Update: `if req.GetPreview() &&
+# apierrors.IsForbidden(awaitErr) { … return … req.News`). But it renders each v4 Chart with Helm's
+# lookups live, and a refused lookup fails the render: the objects charts look up
+# (policy/kubernetes_reads.py, `chart_lookups`) must be readable. The drift identity refreshes: it
+# must `get` every object of the state (pulumi-kubernetes `await.go`, `Read`), wherever it lives.
+_WHY = {
+    "driftRole": "which a refresh reads (it gets every object of the state): bind its access entry's Kubernetes groups to a "
+    "role that may get them there, or add AmazonEKSAdminViewPolicy",
+    "previewRole": "which a chart looks up while the preview renders it (a refused lookup fails the preview): bind its "
+    "access entry's Kubernetes groups to a role that may get them",
+}
 
 
 def ci_identities(graph: PlanGraph, settings: Config) -> Findings:
@@ -138,7 +121,7 @@ def ci_identities(graph: PlanGraph, settings: Config) -> Findings:
     if cluster is None or not ci:
         return []  # an existing cluster grants its access where it was created; no CI: the advisory says so
     findings: Findings = []
-    secret_namespaces = _secret_namespaces(graph)
+    objects, lookups = declared_objects(graph), chart_lookups(graph)
     for key, role in sorted(ci.items()):
         entry, associations = _access(graph, role)
         policies = {_policy_name(a.props.get("policyArn")) for a in associations if _cluster_scoped(a)}
@@ -153,14 +136,13 @@ def ci_identities(graph: PlanGraph, settings: Config) -> Findings:
             findings.append(
                 (entry.urn, f"CI identity {key} ({role}) has no read-only access policy (AmazonEKSViewPolicy) at cluster scope")
             )
-        elif secret_namespaces and not _reads_secrets(associations, secret_namespaces) and not _reads_secrets_through_rbac(graph, entry):
-            findings.append(
-                (
-                    entry.urn,
-                    f"CI identity {key} ({role}) can read everything but Secrets (AmazonEKSViewPolicy), and the stack declares "
-                    "Secrets a refresh reads: add AmazonEKSAdminViewPolicy or an RBAC role for secrets bound to its group",
-                )
-            )
+        else:
+            wanted = objects if key == "driftRole" else lookups
+            groups = [g for g in as_list(entry.props.get("kubernetesGroups")) if isinstance(g, str)]
+            grants = [*access_policy_grants(associations), *rbac_grants(graph, groups, wanted)]
+            missing = ", ".join(str(o) for o in unreadable(wanted, grants))
+            if missing:
+                findings.append((entry.urn, f"CI identity {key} ({role}) cannot get {missing}, {_WHY[key]}"))
     return findings
 
 
@@ -216,12 +198,18 @@ _SNS_KMS = (
 ACTORS: tuple[Actor, ...] = (
     Actor(
         "CI identities: deploy, preview, drift (email-platform:ci)",
-        "deploy changes every Kubernetes object; preview and drift read every object the stack declares",
-        "access entry + AmazonEKSClusterAdminPolicy (deploy) / AmazonEKSViewPolicy, plus a Secrets read grant when the stack "
-        "declares Secrets (preview, drift)",
-        "docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html (access policies 'are similar to the "
-        "permissions in the Kubernetes user-facing cluster roles'); kubernetes.io/docs/reference/access-authn-authz/rbac/"
-        "#user-facing-roles (view: 'This role does not allow viewing Secrets')",
+        "deploy changes every Kubernetes object; preview reads the cluster without refreshing (a refused dry run previews "
+        "from the inputs) and renders the charts, whose lookups must succeed; drift gets every object the stack declares, "
+        "where it lives",
+        "access entry + AmazonEKSClusterAdminPolicy (deploy) / AmazonEKSViewPolicy plus get on each object a chart looks up "
+        "(preview) / AmazonEKSViewPolicy plus, for each declared kind the view leaves out, a get grant in its namespace "
+        "(drift); beyond the view: an access policy, or RBAC bound to the entry's kubernetesGroups",
+        "docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html (AmazonEKSViewPolicy's rules); "
+        "docs.aws.amazon.com/eks/latest/userguide/access-entries.html (Kubernetes groups on an access entry, bound by RBAC); "
+        "kubernetes.io/docs/reference/access-authn-authz/rbac/ (a RoleBinding grants a ClusterRole's rules in its own "
+        "namespace only); pulumi-kubernetes provider/pkg/provider/provider.go (Create/Update: a forbidden preview dry run "
+        "previews from the inputs) and provider/pkg/provider/helm/v4/chart.go (lookups rendered live); helm "
+        "pkg/engine/lookup_func.go (any error but a 404 fails the template)",
         ci_identities,
     ),
     Actor(

@@ -307,7 +307,8 @@ ORDERINGS: tuple[Ordering, ...] = (
     ),
     Ordering(
         "a target group's TargetGroupBinding",
-        "a listener rule that forwards to the target group with a non-zero weight",
+        "a listener rule that forwards to the target group with a non-zero weight (the weighted traffic rule, and each "
+        "colour's header rule, which exists so the ALB health-checks the colour's targets: its pods wait for it in turn)",
         "until the AWS Load Balancer Controller registers the pods, the target group has no targets and the ALB answers 503",
         "kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/targetgroupbinding/targetgroupbinding/ "
         "(the controller registers the Service's endpoints as targets); docs.aws.amazon.com/elasticloadbalancing/latest/"
@@ -363,27 +364,17 @@ def check_orderings(resources: Sequence[Resource], config: Config) -> Findings:
     return sorted(set(findings))
 
 
-# Types some ordering row looks at: a document with none of them has nothing to order.
-ORDERED_TYPES = frozenset(
-    {
-        POD_IDENTITY,
-        ACCESS_ENTRY,
-        K8S_PROVIDER,
-        BINDING,
-        VPC_ORIGIN,
-        TOPIC_POLICY,
-        KEY_POLICY,
-        QUEUE_POLICY,
-        LOG_RESOURCE_POLICY,
-        *LISTENER_RULE,
-    }
-)
+def _rows_apply(graph: PlanGraph, config: Config) -> bool:
+    """Whether some ordering row finds pairs to order in a document: without edges, a row reports every
+    pair it finds, so any finding means the document has something the missing edges leave unchecked
+    (a Kubernetes provider alone, with no access entry to wait for, has nothing to order)."""
+    return any(ordering.check(graph, config) for ordering in ORDERINGS)
 
 
 def check_settles(resources: Sequence[Resource], config: Config) -> Findings:
     graph = graph_of(resources)
     if not graph.has_edges:
-        return [(None, NO_EDGES)] if any(r.type in ORDERED_TYPES for r in resources) else []
+        return [(None, NO_EDGES)] if _rows_apply(graph, config) else []
     findings: Findings = []
     for ordering in SETTLES:
         findings += ordering.check(graph, config)

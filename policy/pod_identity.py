@@ -120,8 +120,27 @@ def pod_identity_roles(graph: PlanGraph, settings: Config) -> Findings:
             continue
         if not any(u.namespace == ns and u.service_account == sa for u in uses):
             findings.append((association.urn, f"gives a role to {ns}/{sa}, which no chart, add-on or workload of the stack runs under"))
+    # An add-on may hand out roles itself: its `podIdentityAssociations` (EKS CreateAddon: "Each
+    # association maps a Kubernetes service account to an IAM role"; pulumi-aws eks.Addon's
+    # `podIdentityAssociations`) create associations EKS owns for the add-on's service accounts.
+    for addon in graph.of_type(ADDON):
+        for item in as_list(addon.props.get("podIdentityAssociations")):
+            if not isinstance(item, Mapping):
+                continue
+            role = resolve(graph, addon, item.get("roleArn"), ROLE, "name")
+            if role is None:
+                continue
+            handed.add(role.urn)
+            if not _trusts_pod_identity(role):
+                findings.append(
+                    (
+                        role.urn,
+                        f"is handed out by {addon.name}'s podIdentityAssociations but does not trust pods.eks.amazonaws.com "
+                        "(sts:AssumeRole, sts:TagSession)",
+                    )
+                )
     for role in graph.of_type(*ROLE):
         statements = document(role.props.get("assumeRolePolicy")) or []
         if granting(statements, "service:pods.eks.amazonaws.com", "sts:AssumeRole") and role.urn not in handed:
-            findings.append((role.urn, "trusts Pod Identity, but no association hands it to a service account"))
+            findings.append((role.urn, "trusts Pod Identity, but no association (standalone or an add-on's) hands it to a service account"))
     return findings

@@ -5,6 +5,7 @@
         --kubernetes PATH/pulumi-kubernetes.git [--kubernetes-rev REV] \\
         --tls PATH/terraform-provider-tls.git [--tls-rev REV] \\
         --random PATH/terraform-provider-random.git [--random-rev REV] \\
+        --time PATH/terraform-provider-time.git [--time-rev REV] \\
         --plan PLAN.json [--plan PLAN.json …]
 
 What it reads, all from git repositories given by path (nothing is fetched):
@@ -18,7 +19,15 @@ What it reads, all from git repositories given by path (nothing is fetched):
   walked, following helper functions of the same package.
 * pulumi-kubernetes keeps its own table per group/version/kind (provider/pkg/provider/diff.go):
   `metadata.name` and `metadata.namespace` for every kind, plus the kind's fields.
-* tls and random are bridged plugin-framework providers: `RequiresReplace` on their attributes.
+* tls, random and time are bridged plugin-framework providers: `RequiresReplace` on their
+  attributes. pulumiverse-time is bridged from hashicorp/terraform-provider-time: give `--time-rev`
+  the tag its `provider/go.mod` names for the pinned release (pulumiverse/pulumi-time v0.1.1:
+  terraform-provider-time v0.12.1).
+
+The plan documents name the types to extract: give the committed stacks' (`make plan JSON=…`) and
+one of a stack file with the optional features on (`make plan ARGS="--stack-file …"`: webhook source
+ranges, a vault lock, an outside deployment listener, cost-allocation tags), so that a type only some
+config declares is covered too.
 
 Attribute names become Pulumi property paths by the bridge's rule (snake_case to camelCase, nested
 blocks as nested objects); `names.AttrFooBar` constants are read as `foo_bar`. Every path's first
@@ -43,11 +52,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from preflight.go_literals import attr_name, camel, entries, field_value, kubernetes_table, kubernetes_token_paths, literal_body, matching
+from preflight.go_literals import (
+    attr_name,
+    camel,
+    entries,
+    field_value,
+    kubernetes_table,
+    kubernetes_token_paths,
+    literal_body,
+    matching,
+    outer_literal_bodies,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "data" / "force_new.json"
-PINNED = ("pulumi-aws", "pulumi-kubernetes", "pulumi-tls", "pulumi-random")
+PINNED = ("pulumi-aws", "pulumi-kubernetes", "pulumi-tls", "pulumi-random", "pulumiverse-time")
 
 
 # ── reading git ──
@@ -106,9 +125,12 @@ class AwsSource:
         if kind == "sdk":
             text = self.function(service, factory) or ""
             found.helpers.add(factory)
-            body = literal_body(text, "map[string]*schema.Schema{")
-            if body is not None:
-                self._sdk_attributes(service, body, "", found)
+            # The resource's own schema map: the largest one not nested in another. A `SchemaFunc` may
+            # first define closures with schema maps of their own (nested blocks it reuses), then return
+            # the resource's map; the first map in the text is then a closure's.
+            bodies = outer_literal_bodies(text, "map[string]*schema.Schema{")
+            if bodies:
+                self._sdk_attributes(service, max(bodies, key=len), "", found)
             for path in re.findall(r'ForceNewIfChange\(\s*"([\w.]+)"', text):
                 found.conditional.add(".".join(p for p in path.split(".") if not p.isdigit()))
         else:
@@ -204,6 +226,7 @@ TERRAFORM_NAMES = {
     "aws:rds/cluster:Cluster": "aws_rds_cluster",
     "aws:rds/clusterInstance:ClusterInstance": "aws_rds_cluster_instance",
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": "aws_rds_cluster_parameter_group",
+    "aws:costexplorer/costAllocationTag:CostAllocationTag": "aws_ce_cost_allocation_tag",
 }
 
 
@@ -234,7 +257,7 @@ def sdk_inputs(token: str) -> set[str] | None:
     return {camel(name) for name in parameters if name not in ("__self__", "resource_name", "opts", "__props__")}
 
 
-# ── tls and random (plugin framework, one file per resource) ──
+# ── tls, random and time (plugin framework, one file per resource) ──
 
 
 def framework_provider(git: Git, files: dict[str, str]) -> dict[str, Any]:
@@ -309,11 +332,17 @@ RANDOM_FILES = {
     "random:index/randomId:RandomId": "internal/provider/resource_id.go",
     "random:index/randomString:RandomString": "internal/provider/resource_string.go",
 }
+TIME_FILES = {
+    "time:index/sleep:Sleep": "internal/provider/resource_time_sleep.go",
+    "time:index/offset:Offset": "internal/provider/resource_time_offset.go",
+    "time:index/rotating:Rotating": "internal/provider/resource_time_rotating.go",
+    "time:index/static:Static": "internal/provider/resource_time_static.go",
+}
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m preflight.force_new_extract", description=__doc__.splitlines()[0] if __doc__ else None)
-    for name in ("aws-index", "kubernetes", "tls", "random"):
+    for name in ("aws-index", "kubernetes", "tls", "random", "time"):
         parser.add_argument(f"--{name}", type=Path, required=True, help="a git directory (bare or .git)")
         parser.add_argument(f"--{name}-rev", default="HEAD")
     parser.add_argument("--plan", type=Path, action="append", required=True, help="a plan document of a stack (make plan JSON=…)")
@@ -322,11 +351,13 @@ def main(argv: list[str]) -> int:
 
     aws_git, k8s_git = Git(args.aws_index, args.aws_index_rev), Git(args.kubernetes, args.kubernetes_rev)
     tls_git, random_git = Git(args.tls, args.tls_rev), Git(args.random, args.random_rev)
+    time_git = Git(args.time, args.time_rev)
     aws = AwsSource(aws_git)
     k8s_table = kubernetes_table(k8s_git.show("provider/pkg/provider/diff.go") or "")
     types: dict[str, Any] = {}
     not_extracted: dict[str, str] = {}
     tls, random = framework_provider(tls_git, TLS_FILES), framework_provider(random_git, RANDOM_FILES)
+    time = framework_provider(time_git, TIME_FILES)
     for token in sorted(declared_types(args.plan)):
         package = token.split(":")[0]
         if package == "aws":
@@ -361,6 +392,8 @@ def main(argv: list[str]) -> int:
             types[token] = tls[token]
         elif package == "random" and token in random:
             types[token] = random[token]
+        elif package == "time" and token in time:
+            types[token] = time[token]
         else:
             not_extracted[token] = "no extractor for this provider"
     document = {
@@ -380,6 +413,12 @@ def main(argv: list[str]) -> int:
             },
             "tls": {"repository": "hashicorp/terraform-provider-tls", "commit": tls_git.commit, "at": tls_git.subject()},
             "random": {"repository": "hashicorp/terraform-provider-random", "commit": random_git.commit, "at": random_git.subject()},
+            "time": {
+                "repository": "hashicorp/terraform-provider-time",
+                "commit": time_git.commit,
+                "at": time_git.subject(),
+                "bridgedBy": "pulumiverse/pulumi-time",
+            },
         },
         "types": types,
         "notExtracted": not_extracted,

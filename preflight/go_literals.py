@@ -87,6 +87,18 @@ def literal_body(text: str, opener: str) -> str | None:
     return text[brace + 1 : matching(text, brace) - 1]
 
 
+def outer_literal_bodies(text: str, opener: str) -> list[str]:
+    """The bodies of the composite literals starting with `opener` that no earlier one contains, in order."""
+    bodies: list[str] = []
+    at = text.find(opener)
+    while at >= 0:
+        brace = at + len(opener) - 1
+        end = matching(text, brace)
+        bodies.append(text[brace + 1 : end - 1])
+        at = text.find(opener, end)
+    return bodies
+
+
 def field_value(body: str, name: str) -> str | None:
     for key, value in entries(body):
         if key == name:

@@ -42,7 +42,7 @@ _PRODUCTION = """\
     natGateways: perAz
     flowLogRetentionDays: 365
   email-platform:cluster:
-    version: "1.34"
+    version: "1.35"
     upgradePolicy: STANDARD
     # Who may use the Kubernetes API (EKS access entries). Whoever runs `pulumi up` must be able
     # to assume the AmazonEKSClusterAdminPolicy role (docs/cluster.md).
@@ -165,7 +165,7 @@ _STAGING = """\
     natGateways: single
     flowLogRetentionDays: 30
   email-platform:cluster:
-    version: "1.34"
+    version: "1.35"
     upgradePolicy: STANDARD
     access:
       "arn:aws:iam::123456789012:role/email-platform-deploy": AmazonEKSClusterAdminPolicy

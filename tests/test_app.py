@@ -422,6 +422,14 @@ def test_the_controller_may_register_targets_only_in_the_apps_target_groups(buil
     assert not any(verb in a for a in actions for verb in ("Create", "Delete", "Modify", "Authorize", "Revoke"))
 
 
+def test_the_controller_may_register_targets_in_the_scope_it_is_given(pulumi_mocks: RecordingMonitor) -> None:
+    scope = [arn.rsplit("/", 2)[0] + "/*" for arn in TARGET_GROUPS.values()]
+    built = build_app(pulumi_mocks, target_group_scope=scope)
+    (policy,) = built.of_type("aws:iam/rolePolicy:RolePolicy")
+    statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+    assert statements["RegisterPods"]["Resource"] == sorted(scope)
+
+
 def test_every_controller_action_is_a_real_aws_api_operation() -> None:
     session = botocore.session.get_session()
     operations = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from run_lookup import region_of
+from committed_stacks import stack_config
+from run_lookup import publish_grants, region_of
 
 from components.backup import BACKUP_SERVICE, SERVICE_POLICIES
 from preflight.runner import Run
@@ -21,11 +22,13 @@ def test_production_keeps_a_protected_vault_in_its_region_and_in_the_copy_region
     vaults = _vaults(production)
     assert sorted(vaults) == ["backup-copy-vault", "backup-vault"]
     assert all(v["protect"] for v in vaults.values())
-    assert ":us-east-1:" in str(vaults["backup-vault"]["arn"]) and ":us-west-2:" in str(vaults["backup-copy-vault"]["arn"])
+    config = stack_config("production")
+    region, copy_region = config["aws:region"], config["email-platform:backup"]["copyRegion"]
+    assert f":{region}:" in str(vaults["backup-vault"]["arn"]) and f":{copy_region}:" in str(vaults["backup-copy-vault"]["arn"])
     keys = {k.name: k for k in production.of_type("aws:kms/key:Key") if k.name.startswith("backup")}
     assert all(key.protect and key.inputs["enableKeyRotation"] for key in keys.values())
     copy_key = keys["backup-copy-vault"]
-    assert region_of(production, copy_key) == "us-west-2", "a KMS key never leaves its region"
+    assert region_of(production, copy_key) == copy_region, "a KMS key never leaves its region"
 
 
 def test_the_plan_copies_each_recovery_point_to_the_copy_vault_and_keeps_both(production: Run) -> None:
@@ -70,3 +73,8 @@ def test_the_backup_plan_is_priced_with_its_copies(production: Run) -> None:
     names = [c["name"] for c in plan["components"]]
     assert names == ["recovery points (warm storage)", "copied recovery points (1 region)", "cross-region copy transfer"]
     assert plan["monthly"] > 0
+
+
+def test_the_failed_jobs_target_waits_for_the_topic_and_key_policies(each_stack: Run) -> None:
+    (target,) = [t for t in each_stack.of_type("aws:cloudwatch/eventTarget:EventTarget") if t.name == "backup-failed-jobs"]
+    assert {g.urn for g in publish_grants(each_stack, target.inputs["arn"])} <= set(target.dependencies)

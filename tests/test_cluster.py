@@ -74,7 +74,7 @@ def test_control_plane_logs_are_on_and_retained(production: Run) -> None:
 def test_cluster_version_and_endpoint_access_come_from_config(production: Run) -> None:
     (cluster,) = production.of_type("aws:eks/cluster:Cluster")
     vpc = cluster.inputs["vpcConfig"]
-    assert cluster.inputs["version"] == "1.34"
+    assert cluster.inputs["version"] == json.loads(production.stack_file.config["email-platform:cluster"])["version"]
     assert vpc["endpointPrivateAccess"] is True
     assert vpc["endpointPublicAccess"] is True
     assert vpc["publicAccessCidrs"] == ["0.0.0.0/0"]

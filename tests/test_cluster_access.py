@@ -14,6 +14,7 @@ from config_edits import set_key
 from config.cluster_access import (
     ACCESS_POLICIES,
     ACCESS_POLICY_ARN_PREFIX,
+    CHART_LOOKUP_GROUP,
     CLUSTER_ADMIN,
     REFRESH_READ_GROUP,
     VIEW,
@@ -52,13 +53,14 @@ def test_the_creator_gets_no_admin_and_access_is_by_entries_only(each_stack: Run
 
 
 def test_each_ci_role_gets_the_access_its_job_needs(pulumi_mocks: RecordingMonitor) -> None:
-    """Deploy: cluster admin. Preview: the view policy only. Drift: the view policy and the refresh-read group."""
+    """Deploy: cluster admin. Preview: the view policy and the chart-lookup group. Drift: the view policy and the
+    refresh-read group."""
     built = build_cluster(pulumi_mocks, cluster_settings(cluster_config(access={ONCALL: VIEW}), CI_ROLES))
     entries = {e.inputs["principalArn"]: e for e in built.of_type(ENTRY) if e.inputs["type"] == "STANDARD"}
     assert set(entries) == {ONCALL, *CI_ROLES.values()}
     assert _policies(built) == {ONCALL: {VIEW}, DEPLOY: {CLUSTER_ADMIN}, PREVIEW: {VIEW}, DRIFT: {VIEW}}
     groups = {arn: entry.inputs.get("kubernetesGroups") for arn, entry in entries.items()}
-    assert groups == {ONCALL: None, DEPLOY: None, PREVIEW: None, DRIFT: [REFRESH_READ_GROUP]}
+    assert groups == {ONCALL: None, DEPLOY: None, PREVIEW: [CHART_LOOKUP_GROUP], DRIFT: [REFRESH_READ_GROUP]}
     assert all(a.inputs["accessScope"] == {"type": "cluster"} for a in built.of_type(ASSOCIATION))
 
 
@@ -101,11 +103,17 @@ def test_a_ci_role_listed_in_cluster_access_keeps_one_entry() -> None:
 def test_one_role_for_preview_and_drift_is_one_entry() -> None:
     access = _access({ADMIN: CLUSTER_ADMIN}, {"previewRole": PREVIEW, "driftRole": PREVIEW})
     (entry,) = [e for e in access.entries if e.role_arn == PREVIEW]
-    assert [g.policy for g in entry.grants] == [VIEW] and entry.kubernetes_groups == (REFRESH_READ_GROUP,)
+    assert [g.policy for g in entry.grants] == [VIEW]
+    assert set(entry.kubernetes_groups) == {REFRESH_READ_GROUP, CHART_LOOKUP_GROUP}
 
 
 def test_without_a_drift_role_there_is_no_refresh_group() -> None:
     assert _access({ADMIN: CLUSTER_ADMIN}, {"previewRole": PREVIEW}).refresh_group is None
+
+
+def test_without_a_preview_role_there_is_no_chart_lookup_group() -> None:
+    assert _access({ADMIN: CLUSTER_ADMIN}, {"driftRole": DRIFT}).chart_lookup_group is None
+    assert _access({ADMIN: CLUSTER_ADMIN}, {"previewRole": PREVIEW}).chart_lookup_group == CHART_LOOKUP_GROUP
 
 
 @pytest.mark.parametrize(

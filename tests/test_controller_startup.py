@@ -2,7 +2,7 @@
 
 - Pod Identity associations "are eventually consistent, and may take several seconds to be
   effective" (EKS API, CreatePodIdentityAssociation): each controller's chart waits for its
-  association and a settle after it.
+  association and a settle after it, and so does each of the app's Deployments.
 - Karpenter without a region asks IMDS, which the nodes' hop limit of 1 keeps from pods
   (karpenter-provider-aws `pkg/operator/operator.go`): it is given `AWS_REGION`.
 - The Load Balancer Controller's pod webhook fails closed, for the app's pods only
@@ -48,6 +48,17 @@ def test_the_lb_controller_waits_for_its_pod_identity(pulumi_mocks: RecordingMon
     built = build_app(pulumi_mocks)
     (chart,) = [c for c in built.of_type(CHART) if c.name.endswith("lb-controller-chart")]
     _waits_for_its_association_and_a_settle(built, chart, LB_SERVICE_ACCOUNT)
+
+
+def test_the_apps_pods_wait_for_their_pod_identity_and_a_settle(pulumi_mocks: RecordingMonitor) -> None:
+    """Every colour's Deployment, running or parked, starts its pods only once the association of the
+    service account they run under is in effect (EKS adds the credentials at pod creation)."""
+    built = build_app(pulumi_mocks)
+    deployments = built.of_type("kubernetes:apps/v1:Deployment")
+    assert deployments
+    for deployment in deployments:
+        service_account = deployment.inputs["spec"]["template"]["spec"]["serviceAccountName"]
+        _waits_for_its_association_and_a_settle(built, deployment, service_account)
 
 
 def test_the_readiness_gate_webhook_fails_closed_for_the_apps_pods_only(pulumi_mocks: RecordingMonitor) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from preflight import force_new, force_new_extract
 from preflight.force_new_extract import AwsSource, Found, pulumi_path, sdk_inputs
-from preflight.go_literals import attr_name, entries, kubernetes_table
+from preflight.go_literals import attr_name, entries, kubernetes_table, outer_literal_bodies
 from preflight.runner import Run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def test_the_data_was_extracted_for_the_pinned_provider_versions(package: str) -
 def test_the_data_names_its_sources() -> None:
     sources = force_new.schema()["sources"]
     assert re.fullmatch(r"v\d+\.\d+\.\d+", sources["aws"]["version"])
-    for name in ("kubernetes", "tls", "random"):
+    for name in ("kubernetes", "tls", "random", "time"):
         assert re.fullmatch(r"[0-9a-f]{40}", sources[name]["commit"]), name
 
 
@@ -69,6 +69,10 @@ def test_a_few_facts_read_from_upstream() -> None:
     assert "encryptionConfig" in types["aws:eks/cluster:Cluster"]["replaceIf"]
     assert "spec.selector" in types["kubernetes:apps/v1:Deployment"]["replaceOn"]
     assert types["kubernetes:core/v1:Secret"]["replaceUnless"] == "enableSecretMutable"
+    # terraform-provider-time: only `triggers` replaces a sleep (a changed duration is an update).
+    assert types["time:index/sleep:Sleep"]["replaceOn"] == ["triggers"]
+    assert "roleRef" in types["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"]["replaceOn"]
+    assert "name" in types["aws:cloudwatch/eventConnection:EventConnection"]["replaceOn"]
 
 
 def test_replacing_compares_nested_paths_through_lists() -> None:
@@ -110,6 +114,21 @@ def test_sdk_schemas_force_new_nested_blocks_and_helpers() -> None:
     found = Found()
     source._sdk_attributes("svc", body, "", found)
     assert sorted(found.replace) == ["block.inner", "list.leaf", "top"]
+
+
+def test_the_resource_schema_is_found_behind_closures_that_define_schemas_of_their_own() -> None:
+    """A SchemaFunc may define closures with schema maps first and return the resource's map last."""
+    factory = (
+        "func resourceConnection() *schema.Resource { return &schema.Resource{ SchemaFunc: func() map[string]*schema.Schema {"
+        ' params := func() *schema.Resource { return &schema.Resource{Schema: map[string]*schema.Schema{"key": {ForceNew: true}}} };'
+        ' return map[string]*schema.Schema{"name": {Required: true, ForceNew: true}, "auth": {Optional: true, Elem: params()}, '
+        '"description": {Optional: true}} } } }'
+    )
+    source = _FakeAws({"resourceConnection": factory})
+    source._registrations = {"aws_cloudwatch_event_connection": ("events", "resourceConnection", "sdk")}
+    found, _ = source.schema("aws_cloudwatch_event_connection")
+    assert sorted(found.replace) == ["name"]
+    assert len(outer_literal_bodies(factory, "map[string]*schema.Schema{")) == 2
 
 
 def test_framework_schemas_requires_replace_and_conditions() -> None:

@@ -7,6 +7,7 @@ import json
 from fnmatch import fnmatchcase
 
 import botocore.session
+from run_lookup import publish_grants
 
 from components.registry import INSPECTOR_DETAIL_TYPE, INSPECTOR_SOURCE
 from preflight.recorder import RecordedResource
@@ -79,3 +80,9 @@ def test_critical_findings_reach_the_alarm_topic_which_admits_eventbridge(each_s
 def test_nodes_can_pull_from_ecr(each_stack: Run) -> None:
     attached = {a.inputs["policyArn"] for a in each_stack.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
     assert "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly" in attached
+
+
+def test_the_findings_target_waits_for_the_topic_and_key_policies(each_stack: Run) -> None:
+    """EventBridge may publish to the encrypted topic only once both policies admit it; an event it cannot deliver is lost."""
+    (target,) = [t for t in each_stack.of_type("aws:cloudwatch/eventTarget:EventTarget") if t.name == "registry-critical-findings"]
+    assert {g.urn for g in publish_grants(each_stack, target.inputs["arn"])} <= set(target.dependencies)

@@ -16,6 +16,7 @@ from typing import Any
 
 import botocore.session
 import pytest
+from run_lookup import publish_grants
 
 from config.integrations import DEPLOYMENTS_METRIC, DEPLOYMENTS_NAMESPACE, DETAIL_TYPES, EVENT_SOURCE
 from preflight.document import build_document
@@ -229,3 +230,16 @@ def test_an_outside_listener_gets_a_secret_connection_a_destination_and_a_rule(w
     assert {"email-platform:integrations.destinations.crm.url", "email-platform:integrations.destinations.crm.apiKey"} <= set(
         run.stack_file.placeholders
     )
+
+
+def test_the_on_call_and_marker_targets_wait_for_the_policies_that_let_eventbridge_deliver(production: Run) -> None:
+    on_call = _one(production, TARGET, "integrations-on-call")
+    grants = publish_grants(production, on_call.inputs["arn"])
+    assert {g.urn for g in grants} <= set(on_call.dependencies)
+    markers = _one(production, TARGET, "integrations-markers")
+    (log_policy,) = [
+        p
+        for p in production.of_type("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
+        if markers.inputs["arn"] in p.inputs["policyDocument"]
+    ]
+    assert log_policy.urn in markers.dependencies

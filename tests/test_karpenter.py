@@ -126,3 +126,17 @@ def test_custom_resources_wait_for_the_chart_that_serves_their_crds(production: 
     (resource,) = production.of_type(kind)
     chart = _one(production, "kubernetes:helm.sh/v4:Chart", "cluster-karpenter-chart")
     assert chart.urn in resource.dependencies
+
+
+def test_interruption_targets_wait_for_the_queue_policy(each_stack: Run) -> None:
+    """EventBridge delivers to the queue only as its policy allows: a target created first drops events."""
+    (policy,) = each_stack.of_type("aws:sqs/queuePolicy:QueuePolicy")
+    queues = {q.outputs["url"]: q for q in each_stack.of_type("aws:sqs/queue:Queue")}
+    targets = [
+        t
+        for t in each_stack.of_type("aws:cloudwatch/eventTarget:EventTarget")
+        if t.inputs["arn"] == queues[policy.inputs["queueUrl"]].outputs["arn"]
+    ]
+    assert len(targets) == len(INTERRUPTION_EVENTS)
+    for target in targets:
+        assert policy.urn in target.dependencies, target.name

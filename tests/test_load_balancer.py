@@ -4,19 +4,23 @@ blue/green target groups and the traffic split."""
 from __future__ import annotations
 
 import json
+from fnmatch import fnmatchcase
 from typing import Any
 
 import pulumi
 import pytest
+from committed_stacks import app_settings, stack_config
 from run_lookup import one, region_of
 
-from components.load_balancer import VPC_ORIGIN_ENDPOINT, vpc_origin_name
+from components.load_balancer import VPC_ORIGIN_ENDPOINT, target_group_arn_pattern, vpc_origin_name
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
+from config.edge import COLOUR_HEADER
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
 
 LISTENER = "aws:lb/listener:Listener"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding"
 
 
 def test_alb_is_internal_in_every_private_subnet_with_protection_and_header_hygiene(each_stack: Run) -> None:
@@ -73,12 +77,12 @@ def test_the_app_traffic_goes_through_one_weighted_rule(each_stack: Run) -> None
     assert rule.inputs["listenerArn"] == https.outputs["arn"]
     assert rule.inputs["priority"] == 100
     (condition,) = rule.inputs["conditions"]
-    domain = "mail.example.com" if each_stack.stack == "production" else "staging.mail.example.com"
+    domain = stack_config(each_stack.stack)["email-platform:domain"]
     assert condition["hostHeader"]["values"] == [f"origin.{domain}"], "the Host CloudFront sends: the origin domain name"
     (action,) = rule.inputs["actions"]
     arns = {g.name.removeprefix("lb-"): g.outputs["arn"] for g in each_stack.of_type(TARGET_GROUP)}
     weights = {t["arn"]: t["weight"] for t in action["forward"]["targetGroups"]}
-    assert weights == {arns["blue"]: 100, arns["green"]: 0}
+    assert weights == {arns[colour]: weight for colour, weight in app_settings(each_stack.stack).weights.items()}
     assert action["forward"]["stickiness"]["enabled"] is False
 
 
@@ -192,18 +196,29 @@ def test_traffic_waits_for_the_colours_to_be_ready(pulumi_mocks: RecordingMonito
     return pulumi.Output.all(rollout.urn, split.rule.arn).apply(check)
 
 
-def test_both_target_groups_are_on_the_listener_before_any_rollout(each_stack: Run) -> None:
-    """A target group no listener uses marks its targets unused: readiness gates would never pass."""
+def test_each_target_group_is_on_the_listener_once_its_binding_exists_and_before_its_pods(each_stack: Run) -> None:
+    """The ALB health-checks only targets of a target group a listener rule forwards to (a group no rule
+    uses reports its targets unused, so readiness gates would never pass): each colour's header rule
+    waits for the colour's binding (no traffic to a group before its targets are registered), and the
+    colour's Deployment waits for the rule (its pods are health-checked from the start). The binding
+    waits for neither, so there is no cycle."""
     groups = {tg.name.rsplit("-", 1)[1]: tg for tg in each_stack.of_type(TARGET_GROUP)}
     rules = [r for r in each_stack.of_type("aws:lb/listenerRule:ListenerRule") if r.name.endswith("-by-header")]
-    deployments = {d.urn for d in each_stack.of_type("kubernetes:apps/v1:Deployment")}
-    assert len(rules) == 2
+    bindings = {b.inputs["spec"]["targetGroupARN"]: b for b in each_stack.of_type(BINDING)}
+    deployments = {d.inputs["metadata"]["name"]: d for d in each_stack.of_type("kubernetes:apps/v1:Deployment")}
+    assert len(rules) == len(groups) == 2
     for rule in rules:
         colour = rule.name.split("-")[-3]
         (header,) = [c["httpHeader"] for c in rule.inputs["conditions"] if "httpHeader" in c]
-        assert header == {"httpHeaderName": "X-Email-Platform-Colour", "values": [colour]}
-        assert rule.inputs["actions"][0]["targetGroupArn"] == groups[colour].outputs["arn"]
-        assert not deployments & set(rule.dependencies), "attached up front, not after a rollout"
+        assert header == {"httpHeaderName": COLOUR_HEADER, "values": [colour]}
+        group_arn = rule.inputs["actions"][0]["targetGroupArn"]
+        assert group_arn == groups[colour].outputs["arn"]
+        binding = bindings[group_arn]
+        assert _depends_on(each_stack, rule, binding.urn), "the rule would send to a group with no targets registered"
+        assert not _depends_on(each_stack, binding, rule.urn)
+        deployment = deployments[binding.inputs["spec"]["serviceRef"]["name"]]
+        assert _depends_on(each_stack, deployment, rule.urn), f"{deployment.name}'s pods would start unchecked by the ALB"
+        assert not _depends_on(each_stack, rule, deployment.urn)
         assert rule.inputs["priority"] < 100  # ahead of the weighted rule
 
 
@@ -269,3 +284,33 @@ def test_vpc_origin_names_change_with_every_endpoint_setting_and_fit_cloudfront(
     assert len(name) <= 64 and name == vpc_origin_name(host, dict(reversed(base.items())))
     for key, other in (("arn", base["arn"].replace("/1", "/2")), ("http_port", 8080), ("https_port", 8443)):
         assert vpc_origin_name(host, {**base, key: other}) != name, f"a new {key} must give a name that can coexist with the old"
+
+
+def test_the_lb_controller_may_deregister_from_a_replaced_target_group(each_stack: Run) -> None:
+    """A replaced target group's old binding is deleted at the end of the update, after the controller's
+    policy has moved to the new group: the policy names each colour's groups by a pattern on the name
+    Pulumi gives them, which a replacement keeps (only the random suffix and the id change)."""
+    (policy,) = [p for p in each_stack.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "app-lb-controller-targets"]
+    (register,) = [s for s in json.loads(policy.inputs["policy"])["Statement"] if s["Sid"] == "RegisterPods"]
+    patterns = register["Resource"]
+    groups = each_stack.of_type(TARGET_GROUP)
+    assert len(patterns) == len(groups)
+    for group in groups:
+        arn = group.outputs["arn"]
+        prefix, _, rest = arn.partition(":targetgroup/")
+        name, _, _ = rest.partition("/")
+        replaced = f"{prefix}:targetgroup/{group.name}-ffffff0/0123456789abcdef"
+        assert [p for p in patterns if fnmatchcase(arn, p)] == [p for p in patterns if fnmatchcase(replaced, p)]
+        assert len([p for p in patterns if fnmatchcase(arn, p)]) == 1, f"{name} is named by one pattern"
+    for binding in each_stack.of_type(BINDING):
+        assert any(fnmatchcase(binding.inputs["spec"]["targetGroupARN"], p) for p in patterns)
+
+
+def test_a_target_group_pattern_keeps_the_partition_region_and_account_and_the_logical_name() -> None:
+    arn = "arn:aws-cn:elasticloadbalancing:cn-north-1:210987654321:targetgroup/edge-blue-1a2b3c4/50dc6c495c0c9188"
+    pattern = target_group_arn_pattern(arn, "edge-blue")
+    assert pattern == "arn:aws-cn:elasticloadbalancing:cn-north-1:210987654321:targetgroup/edge-blue-*/*"
+    assert fnmatchcase(arn, pattern)
+    assert fnmatchcase(arn.replace("1a2b3c4/50dc6c495c0c9188", "9f8e7d6/0000000000000001"), pattern)
+    assert not fnmatchcase(arn.replace("edge-blue", "edge-green"), pattern)
+    assert not fnmatchcase(arn.replace("210987654321", "123456789012"), pattern)

@@ -7,6 +7,7 @@ readable by `AmazonEKSViewPolicy` or by the refresh-read group's rules, in the n
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,12 @@ import yaml
 
 from components.app.lb_controller import CHART_VERSION as LB_CHART_VERSION
 from components.app.lb_controller import NAMESPACE as LB_NAMESPACE
+from components.app.lb_controller import WEBHOOK_TLS_SECRET
 from components.cluster.karpenter import CHART_VERSION as KARPENTER_CHART_VERSION
 from components.cluster.karpenter import NAMESPACE as KARPENTER_NAMESPACE
 from components.cluster.state_readers import CLUSTER_SCOPED_READS, NAMESPACED_READS, VIEW_POLICY_READS
-from config.cluster_access import REFRESH_READ_GROUP
+from config.cluster_access import CHART_LOOKUP_GROUP, REFRESH_READ_GROUP
+from policy.kubernetes_reads import CHART_LOOKUPS
 from preflight.runner import Run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +105,21 @@ def test_the_refresh_can_read_every_kind_the_charts_render() -> None:
             assert _readable(group, plural, namespaced), f"{chart}: {group}/{plural} is not readable"
 
 
+def _entry_groups(run: Run, role: str) -> set[str]:
+    """The Kubernetes groups of a CI role's access entry (the role named by the stack's `ci` section)."""
+    arn = json.loads(run.stack_file.config["email-platform:ci"])[role]
+    (entry,) = [e for e in run.of_type("aws:eks/accessEntry:AccessEntry") if e.inputs["principalArn"] == arn]
+    return set(entry.inputs.get("kubernetesGroups") or [])
+
+
+def _bound_to(run: Run, groups: set[str]) -> list[Any]:
+    bindings = [
+        *run.of_type("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"),
+        *run.of_type("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
+    ]
+    return [b for b in bindings if {s["name"] for s in b.inputs["subjects"]} & groups]
+
+
 def test_the_reads_beyond_the_view_policy_are_get_only_for_the_drift_roles_group(each_stack: Run) -> None:
     roles = {r.urn: r for r in each_stack.of_type("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")}
     assert len(roles) == 2
@@ -109,15 +127,27 @@ def test_the_reads_beyond_the_view_policy_are_get_only_for_the_drift_roles_group
         assert {verb for rule in role.inputs["rules"] for verb in rule["verbs"]} == {"get"}
     granted = {(g, res) for role in roles.values() for rule in role.inputs["rules"] for g in rule["apiGroups"] for res in rule["resources"]}
     assert granted == _refresh_reads(True) | _refresh_reads(False)
-    drift_groups = {
-        group for e in each_stack.of_type("aws:eks/accessEntry:AccessEntry") for group in (e.inputs.get("kubernetesGroups") or [])
-    }
-    bindings = [
-        *each_stack.of_type("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"),
-        *each_stack.of_type("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
-    ]
-    assert {s["name"] for b in bindings for s in b.inputs["subjects"]} == drift_groups == {REFRESH_READ_GROUP}
-    assert all(s["kind"] == "Group" for b in bindings for s in b.inputs["subjects"])
+    drift_groups = _entry_groups(each_stack, "driftRole")
+    assert drift_groups == {REFRESH_READ_GROUP}
+    cluster_role_bindings = [b for b in _bound_to(each_stack, drift_groups) if b.inputs["roleRef"]["kind"] == "ClusterRole"]
+    assert {b.inputs["roleRef"]["name"] for b in cluster_role_bindings} == {r.outputs["metadata"]["name"] for r in roles.values()}
+    bindings = _bound_to(each_stack, drift_groups)
+    assert all(s["kind"] == "Group" and s["name"] in drift_groups for b in bindings for s in b.inputs["subjects"])
+
+
+def test_the_preview_role_may_get_exactly_the_secret_the_lb_controller_chart_looks_up(each_stack: Run) -> None:
+    """Pulumi renders the chart with Helm's lookups live, as the preview role; the chart reads its webhook's
+    TLS Secret back (templates/_helpers.tpl, `webhookCerts`), and a refused lookup fails the preview."""
+    groups = _entry_groups(each_stack, "previewRole")
+    assert groups == {CHART_LOOKUP_GROUP}
+    (binding,) = _bound_to(each_stack, groups)
+    assert binding.inputs["roleRef"]["kind"] == "Role"
+    (role,) = [r for r in each_stack.of_type("kubernetes:rbac.authorization.k8s.io/v1:Role") if r.urn in binding.dependencies]
+    assert binding.inputs["metadata"]["namespace"] == role.inputs["metadata"]["namespace"] == LB_NAMESPACE
+    assert role.inputs["rules"] == [{"apiGroups": [""], "resources": ["secrets"], "resourceNames": [WEBHOOK_TLS_SECRET], "verbs": ["get"]}]
+    # The same Secret the actors check derives from the chart in the plan (policy/kubernetes_reads.py).
+    (chart,) = [c for c in each_stack.of_type("kubernetes:helm.sh/v4:Chart") if c.inputs["chart"] == "aws-load-balancer-controller"]
+    assert CHART_LOOKUPS["aws-load-balancer-controller"](chart.inputs["values"]) == [("", "secrets", WEBHOOK_TLS_SECRET)]
 
 
 def test_secrets_and_other_namespaced_reads_are_granted_only_where_the_stack_keeps_objects(each_stack: Run) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from config.app import COLOURS, AppSettings, check_pre_stop
+from config.app import COLOURS, AppSettings, ColourName, check_pre_stop
 
 
 @dataclass
@@ -44,6 +44,15 @@ class AppArgs:
     # traffic must wait for (`App.ready`), it returns what takes traffic away from a parked colour
     # (the listener rule); a parked colour's Deployment waits for that. None: the App built alone.
     traffic_step: Callable[[Mapping[str, Sequence[pulumi.Resource]]], pulumi.Resource] | None = None
+    # Puts a colour's target group on the listener once its binding exists (LoadBalancer.route_colour):
+    # given the colour and its binding, it returns the rule; the colour's Deployment waits for it, since
+    # the ALB health-checks (and so passes the pods' readiness gates) only targets a rule forwards to.
+    # None: the App built alone.
+    colour_route: Callable[[ColourName, pulumi.Resource], pulumi.Resource] | None = None
+    # What the Load Balancer Controller may register targets in (IAM resource ARNs or patterns): every
+    # target group of the colours, replacements included (LoadBalancer.target_group_arn_patterns), so
+    # a replaced group's old binding can still deregister its targets. None: the target groups' ARNs.
+    target_group_scope: Sequence[pulumi.Input[str]] | None = None
 
 
 def check_args(args: AppArgs) -> None:

@@ -25,6 +25,9 @@ parallelism). Defaults to unbounded"), so every "after" below is a dependency ed
   on the traffic step given as `park_after`, so the rule has taken the colour's weight away before
   its pods stop. The two never form a cycle: a parked colour has no weight (config refuses weight
   without replicas), so the rule does not wait for it.
+- The colour's header rule waits for its binding, and the colour's pods wait for the rule: the ALB
+  health-checks a target group only once a listener rule forwards to it, and a pod's readiness gate
+  passes only on a healthy target (`AppArgs.colour_route`). The binding waits for neither.
 - A new target group gets a new binding first: the binding is named after its target group
   (`names.binding_name`), so Pulumi creates the new one beside the old (create-before-delete; the
   Kubernetes provider deletes first only when the name stays the same) and deletes the old one
@@ -67,6 +70,9 @@ class Prerequisites:
     network_policy: k8s.networking.v1.NetworkPolicy
     # The Load Balancer Controller's chart: its CRD and webhook serve the binding.
     controller_release: pulumi.Resource
+    # The settle after the pods' Pod Identity association (components/shared/iam.py): a pod that
+    # starts before the association is in effect runs without AWS credentials until restarted.
+    pod_identity: pulumi.Resource
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,10 @@ def colour_resources(
             replace_on_changes=["spec.targetGroupARN"],
         ),
     )
+    # The colour's target group goes on the listener once the binding exists, and before the pods:
+    # their readiness gates pass only when the ALB health-checks them, which it does only for a target
+    # group a listener rule forwards to (LoadBalancer.route_colour).
+    route = [args.colour_route(colour, binding)] if args.colour_route is not None else []
     replicas = args.settings.colours[colour].replicas
     deployment = k8s.apps.v1.Deployment(
         f"{name}-{colour}",
@@ -175,7 +185,15 @@ def colour_resources(
         opts=pulumi.ResourceOptions(
             parent=parent,
             provider=provider,
-            depends_on=[first.namespace, first.service_account, binding, first.network_policy, *(park_after if replicas == 0 else ())],
+            depends_on=[
+                first.namespace,
+                first.service_account,
+                first.pod_identity,
+                binding,
+                *route,
+                first.network_policy,
+                *(park_after if replicas == 0 else ()),
+            ],
             custom_timeouts=pulumi.CustomTimeouts(create=ROLLOUT_TIMEOUT, update=ROLLOUT_TIMEOUT),
         ),
     )

@@ -38,7 +38,7 @@ from components.app.lb_controller import LoadBalancerController, LoadBalancerCon
 from components.app.names import APP_LABELS, NAMESPACE, READINESS_GATE_LABEL, SERVICE_ACCOUNT, colour_labels
 from components.app.network_policy import network_policy_spec
 from components.app.pod import PodReferences
-from components.shared.iam import pod_identity_role
+from components.shared.iam import pod_identity
 from components.shared.secrets import generated_key
 from config.app import COLOURS, ColourName
 
@@ -64,6 +64,8 @@ class App(pulumi.ComponentResource):
     network_policy: k8s.networking.v1.NetworkPolicy
     role_arn: pulumi.Output[str]
     role_name: pulumi.Output[str]
+    # The settle after the pods' Pod Identity association: every colour's Deployment waits for it.
+    identity_ready: pulumi.Resource
     webhook_url: str
 
     def __init__(self, name: str, args: AppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -77,7 +79,9 @@ class App(pulumi.ComponentResource):
                 cluster_name=args.cluster_name,
                 region=args.region,
                 vpc_id=args.vpc_id,
-                target_group_arns=args.target_group_arns,
+                target_group_scope=(
+                    list(args.target_group_scope) if args.target_group_scope is not None else list(args.target_group_arns.values())
+                ),
                 k8s_provider=args.k8s_provider,
                 app_pod_labels=APP_LABELS,
                 cluster_ready=args.cluster_ready,
@@ -103,6 +107,7 @@ class App(pulumi.ComponentResource):
             service_account=self.service_account,
             network_policy=self.network_policy,
             controller_release=self.controller.release,
+            pod_identity=self.identity_ready,
         )
         # Running colours first, then the traffic step that waits for them, then the parked colours,
         # whose Deployments wait for the traffic step (components/app/colour.py, "Order").
@@ -154,8 +159,12 @@ class App(pulumi.ComponentResource):
         )
 
     def _identity(self, name: str, args: AppArgs, in_namespace: pulumi.ResourceOptions) -> None:
-        """The pods' IAM role (EKS Pod Identity) and the service account it is associated with."""
-        role = pod_identity_role(
+        """The pods' IAM role (EKS Pod Identity), its association and settle, and the service account.
+
+        The pods get credentials only if the association is in effect when they start (EKS adds
+        them at pod creation): the Deployments wait for the settle after it (`identity_ready`).
+        """
+        identity = pod_identity(
             f"{name}-role",
             args.cluster_name,
             NAMESPACE,
@@ -164,8 +173,9 @@ class App(pulumi.ComponentResource):
             self,
             depends_on=list(args.cluster_ready),
         )
-        self.role_arn = role.arn
-        self.role_name = role.name
+        self.role_arn = identity.role.arn
+        self.role_name = identity.role.name
+        self.identity_ready = identity.ready
         self.service_account = k8s.core.v1.ServiceAccount(
             f"{name}-service-account",
             metadata=k8s.meta.v1.ObjectMetaArgs(

@@ -13,7 +13,11 @@ requests, health checks test nodes rather than pods, and nothing ties pod readin
 ALB. With `ip` targets the ALB talks to the pod itself.
 
 Least privilege: the controller gets read access plus Register/DeregisterTargets on the
-app's target groups only. It cannot create or change load balancers, listeners, security
+app's target groups only, named by a pattern that also covers a replacement of each
+(`target_group_scope`): when a target group is replaced, the old binding is deleted at the end of the
+update, after this policy has moved to the new group, and its finalizer must still deregister the
+old group's targets (the controller's own reference policy, docs/install/iam_policy.json, names these
+two actions by the pattern `targetgroup/*/*`). It cannot create or change load balancers, listeners, security
 groups, WAF or Shield, so Ingress/Service(LoadBalancer) reconciling is switched off too.
 The IMDS hop limit is 1 on the nodes, so the chart gets the VPC id and region explicitly, and
 the controller gets its role by EKS Pod Identity (supported since controller v2.7). The chart
@@ -54,6 +58,13 @@ CHART_REPOSITORY = "https://aws.github.io/eks-charts"
 CHART_VERSION = "1.17.1"
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "aws-load-balancer-controller"
+# The chart keeps its webhook's TLS certificate in this Secret and, rendering, reads it back to reuse
+# it (`keepTLSSecret: true` by default): its `webhookCerts` helper starts with `lookup "v1" "Secret"
+# .Release.Namespace <namePrefix>-tls`, namePrefix being the chart's name without "-controller"
+# (helm/aws-load-balancer-controller/templates/_helpers.tpl at v2.17.1). Pulumi renders a v4 Chart
+# with that lookup live (a server dry run), as whoever runs `pulumi`: the preview role must be able
+# to read it (components/cluster/state_readers.py, ChartLookupReaders).
+WEBHOOK_TLS_SECRET = f"{CHART.removesuffix('-controller')}-tls"
 
 # What the controller calls to resolve a TargetGroupBinding's pods into targets.
 READ_ACTIONS = (
@@ -73,13 +84,13 @@ READ_ACTIONS = (
 TARGET_ACTIONS = ("elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets")
 
 
-def controller_policy(target_group_arns: list[str]) -> str:
+def controller_policy(target_group_scope: list[str]) -> str:
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
                 {"Sid": "Discover", "Effect": "Allow", "Action": list(READ_ACTIONS), "Resource": "*"},
-                {"Sid": "RegisterPods", "Effect": "Allow", "Action": list(TARGET_ACTIONS), "Resource": sorted(target_group_arns)},
+                {"Sid": "RegisterPods", "Effect": "Allow", "Action": list(TARGET_ACTIONS), "Resource": sorted(target_group_scope)},
             ],
         }
     )
@@ -90,7 +101,9 @@ class LoadBalancerControllerArgs:
     cluster_name: pulumi.Input[str]
     region: str
     vpc_id: pulumi.Input[str]
-    target_group_arns: Mapping[str, pulumi.Input[str]]
+    # The target groups (ARNs or IAM patterns) the controller may register targets in and deregister
+    # them from: each colour's, replacements included (LoadBalancer.target_group_arn_patterns).
+    target_group_scope: Sequence[pulumi.Input[str]]
     k8s_provider: k8s.Provider
     # The labels every pod of the app carries: the readiness-gate webhook acts on those pods only.
     app_pod_labels: Mapping[str, str] = field(default_factory=dict)
@@ -101,6 +114,8 @@ class LoadBalancerControllerArgs:
 class LoadBalancerController(pulumi.ComponentResource):
     role: aws.iam.Role
     release: k8s.helm.v4.Chart
+    # Namespace -> the Secrets the chart reads while it renders (whoever previews needs `get` on them).
+    render_lookups: dict[str, tuple[str, ...]]
 
     def __init__(self, name: str, args: LoadBalancerControllerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:app:LoadBalancerController", name, None, opts)
@@ -117,7 +132,7 @@ class LoadBalancerController(pulumi.ComponentResource):
         policy = aws.iam.RolePolicy(
             f"{name}-targets",
             role=self.role.id,
-            policy=pulumi.Output.all(*args.target_group_arns.values()).apply(lambda arns: controller_policy([str(a) for a in arns])),
+            policy=pulumi.Output.all(*args.target_group_scope).apply(lambda scope: controller_policy([str(a) for a in scope])),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.release = k8s.helm.v4.Chart(
@@ -150,6 +165,7 @@ class LoadBalancerController(pulumi.ComponentResource):
             # The association and its settle: the controller's pods must start with their credentials.
             opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[policy, identity.ready, *args.cluster_ready]),
         )
+        self.render_lookups = {NAMESPACE: (WEBHOOK_TLS_SECRET,)}
         self.register_outputs({"roleArn": self.role.arn})
 
 

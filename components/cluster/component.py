@@ -21,6 +21,10 @@ What each CI identity needs from the Kubernetes API:
   preview would need write rights. A pull request's identity gets none; the provider answers a
   refused dry run with the program's inputs instead (`provider.go`, `Create`/`Update`: `if
   req.GetPreview() && apierrors.IsForbidden(awaitErr)` → the inputs), so the preview still runs.
+  It does render the charts, with Helm's `lookup` live (`helm/v4/chart.go`), and the LB
+  controller's chart reads its webhook's TLS Secret back: the preview role's entry carries a group
+  bound to `get` on exactly that Secret (state_readers.py, `ChartLookupReaders`), since a refused
+  lookup fails the whole preview.
 - drift (`pulumi refresh`): the view policy plus `get` on the stack's kinds it leaves out
   (components/cluster/state_readers.py).
 
@@ -83,6 +87,8 @@ class Cluster(pulumi.ComponentResource):
     karpenter: Karpenter | None = None
     # The Kubernetes group of the drift role's entry (None without a drift role): components/cluster/state_readers.py binds it.
     refresh_group: str | None = None
+    # The group the preview role's entry carries: bound to the charts' render-time lookups (None: no preview role).
+    chart_lookup_group: str | None = None
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:cluster:Cluster", name, None, opts)
@@ -134,6 +140,7 @@ class Cluster(pulumi.ComponentResource):
         self.security_group_id = cluster.vpc_config.cluster_security_group_id.apply(_required("clusterSecurityGroupId"))
         self.access_entries = self._access(name, cluster, settings.access)
         self.refresh_group = settings.access.refresh_group
+        self.chart_lookup_group = settings.access.chart_lookup_group
         parts = pulumi.Output.all(cluster.name, cluster.endpoint, cluster.certificate_authority.data)
         self.kubeconfig = pulumi.Output.secret(parts.apply(lambda p: _kubeconfig(p[0], p[1], p[2], args.region)))
         role = settings.access.kubernetes_role

@@ -154,7 +154,7 @@ class Karpenter(pulumi.ComponentResource):
             sqs_managed_sse_enabled=True,
             opts=child,
         )
-        aws.sqs.QueuePolicy(f"{name}-interruptions", queue_url=queue.url, policy=queue.arn.apply(queue_policy), opts=child)
+        queue_access = aws.sqs.QueuePolicy(f"{name}-interruptions", queue_url=queue.url, policy=queue.arn.apply(queue_policy), opts=child)
         for event, pattern in INTERRUPTION_EVENTS.items():
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{event}",
@@ -162,7 +162,13 @@ class Karpenter(pulumi.ComponentResource):
                 event_pattern=pulumi.Output.json_dumps(pattern),
                 opts=child,
             )
-            aws.cloudwatch.EventTarget(f"{name}-{event}", rule=rule.name, arn=queue.arn, opts=child)
+            # EventBridge delivers to SQS only as the queue policy allows; events sent before it is in effect are dropped.
+            aws.cloudwatch.EventTarget(
+                f"{name}-{event}",
+                rule=rule.name,
+                arn=queue.arn,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[queue_access]),
+            )
         return queue
 
 

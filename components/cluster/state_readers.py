@@ -5,7 +5,7 @@
 404 fails the refresh (`provider.go`, `Read`: "If `liveObj == nil` at this point … We should fail in
 this case"). `AmazonEKSViewPolicy` reads most kinds but not Secrets, CRDs, RBAC objects, webhook
 configurations or custom resources (EKS User Guide, "Review access policy permissions",
-AmazonEKSViewPolicy: its rules are listed in ``VIEW_POLICY_READS`` below). The stack owns all of
+AmazonEKSViewPolicy: its rules are listed in ``VIEW_POLICY_READS``, policy/kubernetes_reads.py). The stack owns all of
 those: the app's Secrets, the TargetGroupBindings, Karpenter's NodePool and EC2NodeClass, and what
 the two charts render (CRDs, ClusterRoles and bindings, Roles and bindings, the controller's
 webhook configurations and their TLS Secret).
@@ -20,7 +20,8 @@ every kind, Secrets in every namespace included), which is more than a refresh n
 
 The preview role needs none of this: `pulumi preview` does not refresh (pull-request.yml runs it
 without `--refresh`), and where the provider's server-side dry run is refused it previews from the
-program's inputs instead (components/cluster/component.py says why).
+program's inputs instead (components/cluster/component.py says why). It does render the charts,
+and a chart's template may read a Secret back (`ChartLookupReaders` below grants exactly those).
 """
 
 from __future__ import annotations
@@ -31,24 +32,11 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-# AmazonEKSViewPolicy's reads (get, list, watch), by API group: the EKS User Guide's table for the
-# policy (awsdocs/amazon-eks-user-guide `latest/ug/manage-access/k8s-access/access-policy-reference.adoc`).
-VIEW_POLICY_READS: dict[str, frozenset[str]] = {
-    "apps": frozenset(
-        {"controllerrevisions", "daemonsets", "deployments", "replicasets", "statefulsets"}
-        | {"daemonsets/status", "deployments/scale", "deployments/status", "replicasets/scale", "replicasets/status"}
-        | {"statefulsets/scale", "statefulsets/status"}
-    ),
-    "autoscaling": frozenset({"horizontalpodautoscalers", "horizontalpodautoscalers/status"}),
-    "batch": frozenset({"cronjobs", "cronjobs/status", "jobs", "jobs/status"}),
-    "discovery.k8s.io": frozenset({"endpointslices"}),
-    "networking.k8s.io": frozenset({"ingresses", "ingresses/status", "networkpolicies"}),
-    "policy": frozenset({"poddisruptionbudgets", "poddisruptionbudgets/status"}),
-    "": frozenset(
-        {"configmaps", "endpoints", "persistentvolumeclaims", "pods", "replicationcontrollers", "serviceaccounts", "services"}
-        | {"bindings", "events", "limitranges", "resourcequotas", "namespaces", "namespaces/status", "pods/log", "pods/status"}
-    ),
-}
+from policy import kubernetes_reads
+
+# AmazonEKSViewPolicy's reads, by API group: the EKS User Guide's table for the policy, kept with the
+# policy pack (policy/kubernetes_reads.py), whose actors check derives the drift role's reads the same way.
+VIEW_POLICY_READS = kubernetes_reads.VIEW_POLICY_READS
 
 
 @dataclass(frozen=True)
@@ -116,6 +104,49 @@ class StateReaders(pulumi.ComponentResource):
                 role_ref=k8s.rbac.v1.RoleRefArgs(
                     api_group="rbac.authorization.k8s.io", kind="ClusterRole", name=self.namespaced_role.metadata.name
                 ),
+                subjects=[subject],
+                opts=child,
+            )
+        self.register_outputs({"group": args.group})
+
+
+@dataclass
+class ChartLookupReadersArgs:
+    # The Kubernetes group the preview role's access entry carries.
+    group: str
+    # Namespace -> the Secrets the charts read while they render (LoadBalancerController.render_lookups).
+    secrets: Mapping[str, Sequence[str]]
+    k8s_provider: k8s.Provider
+    depends_on: Sequence[pulumi.Resource] = field(default_factory=list)
+
+
+class ChartLookupReaders(pulumi.ComponentResource):
+    """`get` on exactly the Secrets a chart looks up while Pulumi renders it, for the preview role.
+
+    A `kubernetes.helm.v4.Chart` is rendered with Helm's `lookup` function live (pulumi-kubernetes
+    `provider/pkg/provider/helm/v4/chart.go`: "use server-side dry-run to enable the lookup function",
+    `DryRunOption = "server"`; Helm v3.20 `pkg/action/install.go` then talks to the cluster), as the
+    identity that runs `pulumi preview`. Helm's lookup returns an empty object only for a 404 and any
+    other error to the template (`pkg/engine/lookup_func.go`: `if apierrors.IsNotFound(err) { return
+    …, nil }; return …, err`), so a lookup the view policy refuses (Secrets) fails the whole preview.
+    One Role per namespace names the Secrets by `resourceNames`: nothing else is readable.
+    """
+
+    def __init__(self, name: str, args: ChartLookupReadersArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("email:cluster:ChartLookupReaders", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=list(args.depends_on))
+        subject = k8s.rbac.v1.SubjectArgs(kind="Group", name=args.group, api_group="rbac.authorization.k8s.io")
+        for namespace, secrets in sorted(args.secrets.items()):
+            role = k8s.rbac.v1.Role(
+                f"{name}-{namespace}",
+                metadata=k8s.meta.v1.ObjectMetaArgs(namespace=namespace),
+                rules=[k8s.rbac.v1.PolicyRuleArgs(api_groups=[""], resources=["secrets"], resource_names=sorted(secrets), verbs=["get"])],
+                opts=child,
+            )
+            k8s.rbac.v1.RoleBinding(
+                f"{name}-{namespace}",
+                metadata=k8s.meta.v1.ObjectMetaArgs(namespace=namespace),
+                role_ref=k8s.rbac.v1.RoleRefArgs(api_group="rbac.authorization.k8s.io", kind="Role", name=role.metadata.name),
                 subjects=[subject],
                 opts=child,
             )

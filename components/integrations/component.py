@@ -31,6 +31,8 @@ class IntegrationsArgs:
     rollback_alarm_arns: Sequence[pulumi.Input[str]]
     # The app pods' IAM role (its name), which gets read access to the flag profile.
     app_role_name: pulumi.Input[str]
+    # The alarm topic's and its key's policies: the on-call rule's target waits for them.
+    alarm_topic_ready: Sequence[pulumi.Resource] = ()
 
 
 class Integrations(pulumi.ComponentResource):
@@ -52,7 +54,9 @@ class Integrations(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         self.bus, self.archive = deployment_bus(name, prefix, settings.archive_retention_days, child)
-        self.on_call_rule = on_call_rule(name, prefix, self.bus, settings.alarm_topic_detail_types, args.alarm_topic_arn, child)
+        self.on_call_rule = on_call_rule(
+            name, prefix, self.bus, settings.alarm_topic_detail_types, args.alarm_topic_arn, args.alarm_topic_ready, child
+        )
         self.destinations = destinations(name, prefix, self.bus, settings.destinations, child)
         self.markers = deployment_markers(name, prefix, self.bus, child)
         self.pipeline_policy = aws.iam.Policy(

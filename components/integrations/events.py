@@ -69,14 +69,24 @@ def on_call_rule(
     bus: aws.cloudwatch.EventBus,
     detail_types: Sequence[str],
     topic_arn: pulumi.Input[str],
+    topic_ready: Sequence[pulumi.Resource],
     opts: pulumi.ResourceOptions,
 ) -> aws.cloudwatch.EventRule | None:
-    """The events on-call hears of (failures, rollbacks by default), on the alarm topic."""
+    """The events on-call hears of (failures, rollbacks by default), on the alarm topic.
+
+    The target waits for the topic's policy and its key's policy (`topic_ready`): EventBridge may
+    publish to the encrypted topic only once both let it, and an event it cannot deliver is lost.
+    """
     if not detail_types:
         return None
     rule = _rule(f"{name}-on-call", f"{prefix}-deployments-on-call", bus, detail_types, "Deployment events on-call hears of", opts)
     aws.cloudwatch.EventTarget(
-        f"{name}-on-call", rule=rule.name, event_bus_name=bus.name, arn=topic_arn, target_id="alarm-topic", opts=opts
+        f"{name}-on-call",
+        rule=rule.name,
+        event_bus_name=bus.name,
+        arn=topic_arn,
+        target_id="alarm-topic",
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=list(topic_ready))),
     )
     return rule
 
@@ -175,7 +185,8 @@ def deployment_markers(
         kms_key_id=log_group_key(f"{name}-logs", f"Encrypts the {prefix} deployment markers", opts),
         opts=opts,
     )
-    aws.cloudwatch.LogResourcePolicy(
+    # EventBridge writes to the group only as this resource policy allows: the target waits for it.
+    writes = aws.cloudwatch.LogResourcePolicy(
         f"{name}-markers",
         policy_name=f"{prefix}-deployment-markers",
         policy_document=pulumi.Output.all(group.arn, bus.arn).apply(lambda arns: _log_policy(arns[0], arns[1])),
@@ -183,7 +194,12 @@ def deployment_markers(
     )
     rule = _rule(f"{name}-markers", f"{prefix}-deployments-markers", bus, DETAIL_TYPES, "Deployment markers for the dashboard", opts)
     aws.cloudwatch.EventTarget(
-        f"{name}-markers", rule=rule.name, event_bus_name=bus.name, arn=group.arn, target_id="dashboard-markers", opts=opts
+        f"{name}-markers",
+        rule=rule.name,
+        event_bus_name=bus.name,
+        arn=group.arn,
+        target_id="dashboard-markers",
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[writes])),
     )
     return aws.cloudwatch.LogMetricFilter(
         f"{name}-markers",

@@ -52,6 +52,8 @@ class Monitoring(pulumi.ComponentResource):
     budget: aws.budgets.Budget
     cost_allocation_tags: list[aws.costexplorer.CostAllocationTag]
     topic_arn: pulumi.Output[str]
+    # The alarm topic's policy and its key's policy: a publisher elsewhere waits for these too.
+    topic_ready: list[pulumi.Resource]
     dashboard_url: pulumi.Output[str]
 
     def _canaries(self, name: str, prefix: str, args: MonitoringArgs, maker: AlarmMaker, global_ready: list[pulumi.Resource]) -> None:
@@ -90,6 +92,7 @@ class Monitoring(pulumi.ComponentResource):
         else:
             self.global_topic, global_ready = alarm_topic(f"{name}-{GLOBAL_REGION}", prefix, settings, in_us_east_1)
         self.topic_arn = self.topic.arn
+        self.topic_ready = topic_ready
         # Publishers wait for the topic's and key's policies, not only for the topic's ARN.
         notifying = pulumi.ResourceOptions(parent=self, depends_on=topic_ready)
         notifying_in_us_east_1 = pulumi.ResourceOptions(parent=self, provider=args.us_east_1_provider, depends_on=global_ready)

@@ -87,19 +87,6 @@ def settle(name: str, association: aws.eks.PodIdentityAssociation, parent: pulum
     )
 
 
-def pod_identity_role(
-    name: str,
-    cluster_name: pulumi.Input[str],
-    namespace: str,
-    service_account: str,
-    description: str,
-    parent: pulumi.Resource,
-    depends_on: list[pulumi.Resource] | None = None,
-) -> aws.iam.Role:
-    """The role and its association, without a settle: the caller orders its pods itself."""
-    return _role_and_association(name, cluster_name, namespace, service_account, description, parent, depends_on)[0]
-
-
 def _role_and_association(
     name: str,
     cluster_name: pulumi.Input[str],

@@ -168,6 +168,33 @@ def test_a_pod_identity_role_that_does_not_trust_pods_eks_is_found() -> None:
     ]
 
 
+def test_an_addon_hands_out_its_role_through_its_own_pod_identity_associations() -> None:
+    """eks.Addon's `podIdentityAssociations` (EKS CreateAddon): no standalone association is needed."""
+    plan = controller_stack()
+    plan.add("aws:iam/role:Role", "agent-role", {"assumeRolePolicy": POD_IDENTITY_TRUST})
+    association = {"serviceAccount": "cloudwatch-agent", "roleArn": "arn:aws:iam::1:role/agent-role-0c1d2e3"}
+    addon = {"addonName": "amazon-cloudwatch-observability", "clusterName": "c", "podIdentityAssociations": [association]}
+    plan.add("aws:eks/addon:Addon", "insights", addon, waits=["agent", "agent-role"])
+    assert findings(plan.document(), GRANTS) == []
+    plan.records["insights"]["inputs"]["podIdentityAssociations"] = []
+    assert findings(plan.document(), GRANTS) == [
+        "agent-role: trusts Pod Identity, but no association (standalone or an add-on's) hands it to a service account",
+        "insights: runs as amazon-cloudwatch/cloudwatch-agent, which no Pod Identity association gives a role: its AWS calls fail",
+    ]
+
+
+def test_an_addons_role_must_trust_pod_identity_too() -> None:
+    plan = controller_stack()
+    plan.add("aws:iam/role:Role", "agent-role", {"assumeRolePolicy": policy_doc(allow({"Service": "ec2.amazonaws.com"}, "sts:AssumeRole"))})
+    association = {"serviceAccount": "cloudwatch-agent", "roleArn": "arn:aws:iam::1:role/agent-role-0c1d2e3"}
+    addon = {"addonName": "amazon-cloudwatch-observability", "clusterName": "c", "podIdentityAssociations": [association]}
+    plan.add("aws:eks/addon:Addon", "insights", addon, waits=["agent", "agent-role"])
+    assert findings(plan.document(), GRANTS) == [
+        "agent-role: is handed out by insights's podIdentityAssociations but does not trust pods.eks.amazonaws.com "
+        "(sts:AssumeRole, sts:TagSession)"
+    ]
+
+
 def test_controllers_need_the_pod_identity_agent() -> None:
     plan = controller_stack()
     del plan.records["agent"]
@@ -231,14 +258,143 @@ def test_a_ci_identity_without_an_access_entry_is_found() -> None:
     assert findings(plan.document(), GRANTS) == [f"eks: CI identity driftRole ({DRIFT}) has no EKS access entry"]
 
 
-def test_view_access_cannot_refresh_secrets_the_stack_declares() -> None:
+LB_CHART = {
+    "chart": "aws-load-balancer-controller",
+    "namespace": "kube-system",
+    "values": {"serviceAccount": {"name": "aws-load-balancer-controller"}},
+}
+
+
+def _preview_findings(plan: Plan) -> list[str]:
+    return [f for f in findings(plan.document(), GRANTS) if "previewRole" in f]
+
+
+def test_the_preview_identity_reads_no_secrets_but_those_a_chart_looks_up() -> None:
+    """`pulumi preview` does not refresh and a refused dry run previews from the inputs, so the app's
+    Secrets need no read; the LB controller chart reads its webhook's TLS Secret back while it renders."""
     plan = _cluster_with_access({DEPLOY: CLUSTER_ADMIN, PREVIEW: VIEW, DRIFT: ADMIN_VIEW}, CI)
     plan.add("kubernetes:core/v1:Secret", "app-secrets", {"metadata": {"name": "s", "namespace": "app"}})
-    (finding,) = findings(plan.document(), GRANTS)
-    assert finding.startswith(f"entry-1: CI identity previewRole ({PREVIEW}) can read everything but Secrets")
-    scoped = {"principalArn": PREVIEW, "policyArn": ADMIN_VIEW, "accessScope": {"type": "namespace", "namespaces": ["app"]}}
-    plan.add("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "preview-secrets", scoped, waits=["entry-1"])
     assert findings(plan.document(), GRANTS) == []
+    plan.add("kubernetes:helm.sh/v4:Chart", "lbc-chart", LB_CHART)
+    assert _preview_findings(plan) == [
+        f"entry-1: CI identity previewRole ({PREVIEW}) cannot get secrets aws-load-balancer-tls in kube-system, which a chart "
+        "looks up while the preview renders it (a refused lookup fails the preview): bind its access entry's Kubernetes "
+        "groups to a role that may get them"
+    ]
+    plan.records["entry-1"]["inputs"]["kubernetesGroups"] = ["chart-lookups"]
+    role = {"metadata": {"name": "lookups", "namespace": "kube-system"}, "rules": [{**_SECRET_BY_NAME, "resourceNames": ["other"]}]}
+    plan.add(f"{RBAC}:Role", "lookups-role", role)
+    subject = [{"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "chart-lookups"}]
+    binding = {"metadata": {"namespace": "kube-system"}, "roleRef": {"kind": "Role", "name": "lookups"}, "subjects": subject}
+    plan.add(f"{RBAC}:RoleBinding", "lookups", binding, waits=["lookups-role"])
+    assert len(_preview_findings(plan)) == 1, "a Role for another Secret's name grants nothing here"
+    plan.records["lookups-role"]["inputs"]["rules"] = [{**_SECRET_BY_NAME, "resourceNames": ["aws-load-balancer-tls"]}]
+    assert _preview_findings(plan) == []
+    plan.records["lbc-chart"]["inputs"]["values"]["nameOverride"] = "lbc"
+    (finding,) = _preview_findings(plan)
+    assert "cannot get secrets lbc-tls in kube-system" in finding
+
+
+def test_a_preview_identity_without_a_read_only_policy_is_found() -> None:
+    plan = _cluster_with_access({DEPLOY: CLUSTER_ADMIN, PREVIEW: VIEW, DRIFT: ADMIN_VIEW}, CI)
+    del plan.records["association-1"]
+    assert findings(plan.document(), GRANTS) == [
+        f"entry-1: CI identity previewRole ({PREVIEW}) has no read-only access policy (AmazonEKSViewPolicy) at cluster scope"
+    ]
+
+
+READERS = "email-platform:refresh-readers"
+RBAC = "kubernetes:rbac.authorization.k8s.io/v1"
+_SECRET_BY_NAME = {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}
+
+
+def _drift_with_view(*objects: tuple[str, str, dict[str, object]]) -> Plan:
+    """CI identities with view access; the drift role's entry carries the readers' group; the objects given."""
+    plan = _cluster_with_access({DEPLOY: CLUSTER_ADMIN, PREVIEW: VIEW, DRIFT: VIEW}, CI)
+    plan.records["entry-2"]["inputs"]["kubernetesGroups"] = [READERS]
+    for kind, name, metadata in objects:
+        plan.add(kind, name, {"metadata": metadata})
+    # The RBAC objects are objects of the state too: the refresh reads them (granted cluster-wide here).
+    _readers(plan, "readers-rbac", [RBAC_GET], None)
+    return plan
+
+
+def _readers(plan: Plan, name: str, rules: list[dict[str, object]], namespace: str | None) -> None:
+    """A ClusterRole with `rules` bound to the readers' group: by a RoleBinding in `namespace`, or cluster-wide."""
+    plan.add(f"{RBAC}:ClusterRole", f"{name}-role", {"rules": rules})
+    subject = [{"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": READERS}]
+    ref = {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": f"{name}-role-5d2c1b0a"}
+    if namespace is None:
+        plan.add(f"{RBAC}:ClusterRoleBinding", name, {"roleRef": ref, "subjects": subject}, waits=[f"{name}-role"])
+    else:
+        binding = {"metadata": {"namespace": namespace}, "roleRef": ref, "subjects": subject}
+        plan.add(f"{RBAC}:RoleBinding", name, binding, waits=[f"{name}-role"])
+
+
+SECRETS_GET = {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}
+RBAC_GET = {
+    "apiGroups": ["rbac.authorization.k8s.io"],
+    "resources": ["clusterroles", "clusterrolebindings", "roles", "rolebindings"],
+    "verbs": ["get"],
+}
+NODE_POOLS_GET = {"apiGroups": ["karpenter.sh"], "resources": ["nodepools"], "verbs": ["get"]}
+
+
+def test_the_drift_identity_must_get_every_kind_the_stack_declares_where_it_lives() -> None:
+    plan = _drift_with_view(
+        ("kubernetes:core/v1:Secret", "app-secrets", {"name": "s", "namespace": "app"}),
+        ("kubernetes:apps/v1:Deployment", "app", {"name": "d", "namespace": "app"}),
+        ("kubernetes:karpenter.sh/v1:NodePool", "pool", {"name": "default"}),
+    )
+    (finding,) = findings(plan.document(), GRANTS)
+    assert finding.startswith(f"entry-2: CI identity driftRole ({DRIFT}) cannot get karpenter.sh/nodepools, secrets in app, ")
+    # Secrets read where they live, by a RoleBinding of the entry's group; the NodePool (cluster-scoped)
+    # by a ClusterRoleBinding. Deployments are the view policy's.
+    _readers(plan, "readers-app", [SECRETS_GET], "app")
+    _readers(plan, "readers-cluster", [NODE_POOLS_GET], None)
+    assert findings(plan.document(), GRANTS) == []
+
+
+def test_a_rolebinding_grants_only_in_its_own_namespace_and_never_cluster_scoped_kinds() -> None:
+    plan = _drift_with_view(
+        ("kubernetes:core/v1:Secret", "app-secrets", {"name": "s", "namespace": "app"}),
+        ("kubernetes:karpenter.sh/v1:NodePool", "pool", {"name": "default"}),
+    )
+    _readers(plan, "readers-ops", [SECRETS_GET, NODE_POOLS_GET], "ops")
+    (finding,) = findings(plan.document(), GRANTS)
+    assert "cannot get karpenter.sh/nodepools, secrets in app, " in finding
+
+
+def test_rbac_counts_only_for_the_entrys_groups_and_the_get_verb() -> None:
+    plan = _drift_with_view(("kubernetes:core/v1:Secret", "app-secrets", {"name": "s", "namespace": "app"}))
+    _readers(plan, "readers-app", [{**SECRETS_GET, "verbs": ["list", "watch"]}], "app")
+    assert len(findings(plan.document(), GRANTS)) == 1, "list and watch are not get"
+    plan.records["readers-app-role"]["inputs"]["rules"] = [SECRETS_GET]
+    assert findings(plan.document(), GRANTS) == []
+    plan.records["entry-2"]["inputs"]["kubernetesGroups"] = ["someone-else"]
+    assert len(findings(plan.document(), GRANTS)) == 1, "a binding for a group the entry does not carry grants nothing"
+
+
+def test_the_rbac_objects_are_objects_the_refresh_reads_and_a_role_may_grant_in_its_namespace() -> None:
+    plan = _drift_with_view(("kubernetes:core/v1:Secret", "app-secrets", {"name": "s", "namespace": "app"}))
+    plan.add(f"{RBAC}:Role", "secrets-reader", {"metadata": {"name": "secrets-reader", "namespace": "app"}, "rules": [SECRETS_GET]})
+    subject = [{"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": READERS}]
+    ref = {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "secrets-reader"}
+    binding = {"metadata": {"namespace": "app"}, "roleRef": ref, "subjects": subject}
+    plan.add(f"{RBAC}:RoleBinding", "secrets-readers", binding, waits=["secrets-reader"])
+    assert findings(plan.document(), GRANTS) == []
+    plan.records["readers-rbac-role"]["inputs"]["rules"] = [{**RBAC_GET, "resources": ["clusterroles", "clusterrolebindings"]}]
+    (finding,) = findings(plan.document(), GRANTS)
+    assert "cannot get rbac.authorization.k8s.io/rolebindings in app, rbac.authorization.k8s.io/roles in app, " in finding
+
+
+def test_a_namespace_scoped_admin_view_reads_secrets_in_those_namespaces() -> None:
+    plan = _drift_with_view(("kubernetes:core/v1:Secret", "app-secrets", {"name": "s", "namespace": "app"}))
+    scoped = {"principalArn": DRIFT, "policyArn": ADMIN_VIEW, "accessScope": {"type": "namespace", "namespaces": ["app"]}}
+    plan.add("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "drift-secrets", scoped, waits=["entry-2"])
+    assert findings(plan.document(), GRANTS) == []
+    plan.records["drift-secrets"]["inputs"]["accessScope"]["namespaces"] = ["ops"]
+    assert len(findings(plan.document(), GRANTS)) == 1
 
 
 def test_a_deploy_identity_without_cluster_admin_is_found() -> None:

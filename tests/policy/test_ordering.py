@@ -215,6 +215,16 @@ def test_a_document_without_dependencies_is_said_once_not_reported_edge_by_edge(
     assert findings(document, SETTLE) == [f"(stack): {NO_EDGES}"]
 
 
+def test_a_document_without_dependencies_and_nothing_to_order_gets_no_note() -> None:
+    """A Kubernetes provider on a cluster made elsewhere (no access entry for it to wait for) has no pair to order."""
+    plan = Plan()
+    plan.add("pulumi:providers:kubernetes", "k8s", {"kubeconfig": "{}"})
+    plan.add("aws:kms/key:Key", "data-key", {"enableKeyRotation": True})
+    assert findings(plan.document(), SETTLE) == []
+    plan.add("aws:eks/accessEntry:AccessEntry", "admin", {"principalArn": f"arn:aws:iam::{ACCOUNT}:role/admin", "type": "STANDARD"})
+    assert findings(plan.document(), SETTLE) == [f"(stack): {NO_EDGES}"]
+
+
 def test_a_preview_carries_the_same_edges(tmp_path: Path, capsys: object) -> None:
     plan = controller_stack()
     plan.unwait("lbc-chart", "lbc-identity")

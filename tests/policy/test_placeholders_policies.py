@@ -57,3 +57,16 @@ def test_each_kind_is_one_finding_however_many_resources_carry_it() -> None:
 
 def test_every_placeholders_policy_is_tested() -> None:
     assert names(placeholders.STACK_POLICIES) == {placeholders.POLICY}
+
+
+def test_a_role_the_stack_creates_is_not_an_example_account_whatever_the_mocks_call_its_account() -> None:
+    """Offline, the mocks compute role ARNs in the example account: only ARNs typed into the stack
+    config are the user's to change, and those wait for no role of the stack."""
+    role = res("aws:iam/role:Role", "karpenter-nodes", {"assumeRolePolicy": "{}"}, id="karpenter-nodes-c557cc9")
+    computed = "arn:aws:iam::123456789012:role/karpenter-nodes-c557cc9"
+    entry = res(placeholders.ACCESS_ENTRY, "nodes", {"principalArn": computed, "type": "EC2_LINUX"}, dependencies=(role.urn,))
+    spec = stack_spec(placeholders.POLICY)
+    assert spec.evaluate([*GOOD_STACK, *OWN, role, entry], {}) == []
+    typed = res(placeholders.ACCESS_ENTRY, "nodes", {"principalArn": computed, "type": "EC2_LINUX"})
+    (finding,) = spec.evaluate([*GOOD_STACK, *OWN, role, typed], {})
+    assert finding[1].startswith(f"example account still set ({computed})")
