@@ -69,5 +69,23 @@ def run(argv: list[str]) -> int:
         return 1
 
 
+def end(code: int) -> None:
+    """End the process with `code` once stdout and stderr are flushed, without tearing the interpreter down.
+
+    After a plan the interpreter holds a few million objects (the provider SDKs' modules, the
+    program's resources and outputs); a normal exit runs a full collection and frees them one by
+    one, about 1.5 s of CPU after the last line is printed. Nothing at exit is ours to wait for:
+    the files the commands write are closed when written, and the exit handlers left are the SDK's
+    idle executor threads and logging's flush of handlers we do not use. mypy ends the same way
+    (`mypy.util.hard_exit`, its default `--fast-exit`).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader that left, or a stream already closed
+            code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(run(sys.argv[1:]))
+    end(run(sys.argv[1:]))

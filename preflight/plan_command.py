@@ -19,7 +19,6 @@ from preflight.arguments import OneLineParser
 from preflight.check_command import Violation, check_resources
 from preflight.document import build_document
 from preflight.runner import Run, run_program
-from preflight.scan.command import main as scan_main
 from preflight.stack_files import StackFileError, load_stack_file
 from preflight.summary import PlanSummary
 from preflight.tree import render_counts, render_secrets, render_tree
@@ -143,6 +142,8 @@ def evaluate(run: Run, *, cost_approved: bool = False) -> tuple[dict[str, Any], 
 
 def scan_summary(document: dict[str, object]) -> int:
     """Scan the plan document with checkov and print the summary; 1 when a finding is open, 2 when it cannot run."""
+    from preflight.scan.command import main as scan_main  # only with --scan: `make plan` does not load the scanner's modules
+
     with tempfile.TemporaryDirectory(prefix="preflight-plan-") as scratch:
         path = Path(scratch) / "plan.json"
         path.write_text(json.dumps(document))

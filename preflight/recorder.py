@@ -79,9 +79,10 @@ def secret_strings(value: Any, inside_secret: bool = False) -> set[str]:
     return found
 
 
-def _struct_to_json(struct: Any) -> dict[str, Any]:
+def _wire(struct: Any) -> dict[str, Any]:
+    """A protobuf Struct of properties as a dict, still in the wire form (secrets wrapped)."""
     result = json_format.MessageToDict(struct, preserving_proto_field_name=True)
-    return redact(result) if isinstance(result, dict) else {}
+    return result if isinstance(result, dict) else {}
 
 
 class RecordingMonitor(MockMonitor):
@@ -105,7 +106,10 @@ class RecordingMonitor(MockMonitor):
         if request.type == STACK_TYPE:
             self._stack_urn = urn
         state = self.resources.get(urn)
-        self.secret_values |= secret_strings(json_format.MessageToDict(request.object))
+        # The request's properties are turned into JSON once; the secrets, the inputs and the
+        # secret outputs are all read from that one copy.
+        wire = _wire(request.object)
+        self.secret_values |= secret_strings(wire)
         if state is not None:
             for key in request.additionalSecretOutputs:
                 self.secret_values |= secret_strings({rpc._special_sig_key: rpc._special_secret_sig, "value": state.state.get(key)})
@@ -113,6 +117,7 @@ class RecordingMonitor(MockMonitor):
         if provider is None and request.custom and not request.type.startswith("pulumi:providers:"):
             package = request.type.split(":")[0]
             provider = f"urn:pulumi:{get_stack()}::{get_project()}::pulumi:providers:{package}::default"
+        inputs = redact(wire)
         self.recorded.append(
             RecordedResource(
                 urn=urn,
@@ -122,8 +127,8 @@ class RecordingMonitor(MockMonitor):
                 custom=bool(request.custom),
                 protect=bool(request.protect),
                 provider=provider,
-                inputs=_struct_to_json(request.object),
-                outputs=_outputs_json(state.state if state is not None else {}, request),
+                inputs=inputs,
+                outputs=_outputs_json(state.state if state is not None else {}, inputs, request),
                 id=(state.id or None) if state is not None and request.custom else None,
                 aliases=self._alias_urns(request, urn),
                 dependencies=sorted(set(request.dependencies)),
@@ -153,14 +158,15 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
         if request.urn == self._stack_urn:
-            self.stack_outputs = _struct_to_json(request.outputs)
-            self.secret_values |= secret_strings(json_format.MessageToDict(request.outputs))
+            wire = _wire(request.outputs)
+            self.stack_outputs = redact(wire)
+            self.secret_values |= secret_strings(wire)
         return super().RegisterResourceOutputs(request)
 
 
-def _outputs_json(state: dict[str, Any], request: Any) -> dict[str, Any]:
-    """The mock's computed outputs, with inputs that were secret kept secret."""
-    secret_inputs = {key for key, value in _struct_to_json(request.object).items() if value == SECRET}
+def _outputs_json(state: dict[str, Any], inputs: dict[str, Any], request: Any) -> dict[str, Any]:
+    """The mock's computed outputs, with inputs that were secret (`inputs` as recorded) kept secret."""
+    secret_inputs = {key for key, value in inputs.items() if value == SECRET}
     secret_inputs |= set(request.additionalSecretOutputs)
     return {key: (SECRET if key in secret_inputs else _plain(value)) for key, value in state.items()}
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gc
 import runpy
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,8 +71,68 @@ def configure_mocks(stack: str, region: str, monitor: RecordingMonitor | None = 
 _NO_STACK = object()
 
 
+@contextlib.contextmanager
+def _collections_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the program runs; what it made goes to the oldest generation.
+
+    A run allocates a few million long-lived objects (the provider SDKs' generated input types as
+    their modules load, every resource's inputs, outputs and tasks) and little cyclic garbage. Each
+    full collection walks all of them to free almost nothing: a production plan spent about 2 s of
+    its 6 s of CPU in eight of them (peak memory 283 MiB with collections, 287 MiB without).
+    Reference counting still frees everything outside a cycle. At the end, `gc.freeze()` then
+    `gc.unfreeze()` moves every tracked object into the oldest generation without walking it (what
+    mypy does after loading its graph, mypy/build.py), so the next young collections do not walk the
+    run's objects either; cycles among them are still freed by a later full collection.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
 def _run_path(program: Path) -> None:
     runpy.run_path(str(program), run_name="__main__")
+
+
+def _run_and_settle(program: Path) -> Any:
+    """Run the program, then hand run_in_stack the wait for everything it started (`_settle`)."""
+    _run_path(program)
+    return _settle()
+
+
+async def _settle() -> None:
+    """Wait until every RPC and output task the program started has finished: the offline runner's wait.
+
+    The SDK's own wait (pulumi.runtime.stack.wait_for_rpcs, run by run_in_stack after the program
+    and its stack's `_finish`) waits for the pending outputs with `asyncio.wait(FIRST_COMPLETED)`
+    in a loop, handing every still-pending task a new done callback on each pass: quadratic in the
+    outputs a plan holds open (about 170,000 callbacks and a second of CPU for production). This
+    waits for the same work, each task once, in the order the tasks finish: every RPC and output
+    task is awaited, the first that fails raises its own error as soon as it finishes (the SDK also
+    raises an RPC's recorded unhandled error), and RPCs and outputs started meanwhile are picked up
+    until none is left. The SDK's wait then finds only the stack outputs' registration to wait for.
+    Only the offline runner waits this way: the program, and the SDK under a real engine, are as they were.
+    """
+    settings = runtime_settings.SETTINGS
+    manager = settings.rpc_manager
+    while True:
+        with settings.lock:
+            # Tasks finished successfully remove themselves from `outputs`; failed ones stay (the SDK's
+            # Output._track), so a failure is raised here even when it happened before this wait.
+            pending: list[Any] = list(settings.outputs)
+            settings.outputs.clear()
+        rpcs, manager.rpcs = manager.rpcs, []
+        if not pending and not rpcs:
+            break
+        for finished in asyncio.as_completed([*rpcs, *pending]):
+            await finished
+        if manager.unhandled_exception is not None:
+            raise manager.unhandled_exception.with_traceback(manager.exception_traceback)
 
 
 def run_program(stack_file: StackFile, program: Path = PROGRAM, monitor: RecordingMonitor | None = None) -> Run:
@@ -81,7 +145,8 @@ def run_program(stack_file: StackFile, program: Path = PROGRAM, monitor: Recordi
     monitor = configure_mocks(stack_file.stack, stack_file.region, monitor)
     runtime_config.set_all_config(dict(stack_file.config), list(stack_file.secret_keys))
     try:
-        _sync_await(run_in_stack(lambda: _run_path(program)))
+        with _collections_paused():
+            _sync_await(run_in_stack(lambda: _run_and_settle(program)))
     finally:
         runtime_settings.SETTINGS.rpc_manager.clear()
         runtime_settings.SETTINGS.outputs.clear()

@@ -24,7 +24,7 @@ from policy.api_model import coverage
 from policy.aws_api import models
 from policy.aws_api.checker import check, leaves, resolve, root_shape
 from policy.aws_api.mappings import MAPPINGS
-from policy.aws_api.models import input_shape, service_model, shape
+from policy.aws_api.models import input_shape, service_model
 from policy.aws_api.patterns import compiled, matches
 from policy.aws_api.service_rules import RULES
 from preflight.check_command import main
@@ -286,7 +286,7 @@ def test_the_table_names_real_inputs_of_each_type(type_: str) -> None:
 
 
 def _documentation(service: str, shape_name: str, member: str) -> str:
-    text = shape(service, shape_name)["members"][member].get("documentation", "")
+    text = service_model(service)["shapes"][shape_name]["members"][member].get("documentation", "")
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
 
 
@@ -327,6 +327,7 @@ def test_every_pattern_of_the_mapped_services_compiles() -> None:
 
 def test_models_load_only_for_the_services_a_plan_uses() -> None:
     service_model.cache_clear()
+    models._checked.cache_clear()
     models.LOAD_MS.clear()
     check("aws:cloudwatch/logGroup:LogGroup", {"name": "app", "retentionInDays": 30})
     assert set(models.LOAD_MS) == {"logs"}

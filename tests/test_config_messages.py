@@ -9,13 +9,14 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from pulumi.runtime import config as runtime_config
 
 from config import ConfigError, load_stack_config
 from preflight.new_stack_command import main as new_stack
 from preflight.plan_command import main as plan
 from preflight.runner import configure_mocks
-from preflight.stack_files import StackFileError, load_stack_file
+from preflight.stack_files import StackFileError, load_stack_file, yaml_error
 
 STACK = "london"
 
@@ -95,6 +96,18 @@ def test_a_yaml_error_gives_line_column_and_reason(tmp_path: Path, stack_text: s
     error = capsys.readouterr().err.strip()
     assert error.startswith(f"error: Pulumi.{STACK}.yaml is not valid YAML at line ")
     assert ", column " in error and "expected ',' or ']'" in error and "\n" not in error
+
+
+def test_the_yaml_reason_is_pyyamls_own_whichever_parser_read_the_file(tmp_path: Path, stack_text: str) -> None:
+    """Stack files parse with libyaml when PyYAML has it; its reasons are worded otherwise ("did not
+    find expected …"), so a file that does not parse is read again by PyYAML for the message."""
+    text = stack_text.replace("config:\n", "config:\n  broken: [1, 2\n", 1)
+    (tmp_path / f"Pulumi.{STACK}.yaml").write_text(text)
+    with pytest.raises(StackFileError) as raised:
+        load_stack_file(STACK, root=tmp_path)
+    with pytest.raises(yaml.YAMLError) as pure:
+        yaml.load(text, Loader=yaml.SafeLoader)
+    assert str(raised.value) == yaml_error(f"Pulumi.{STACK}.yaml", pure.value)
 
 
 def test_the_written_text_is_shown_only_when_it_is_the_refused_value(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ stand-in root. The test named after that piece says what the runner assumed of i
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib.metadata
 import inspect
 import re
@@ -150,6 +151,55 @@ def test_pending_work_left_by_a_failed_run_fails_the_next_until_cleared() -> Non
     sync_await._sync_await(runtime_stack.wait_for_rpcs())  # nothing left: returns
 
 
+# ── waiting for the program's work: what preflight/runner.py's _settle reads ───────────────────
+
+
+def test_outputs_are_tracked_until_they_finish_and_failed_ones_stay() -> None:
+    """_settle takes the pending output tasks from SETTINGS.outputs and waits for each itself."""
+    assumption = (
+        "every Output's task is added to pulumi.runtime.settings.SETTINGS.outputs (a set, guarded by SETTINGS.lock); "
+        "a task that finishes removes itself, one that fails stays until someone awaits it"
+    )
+    settings = runtime_settings.SETTINGS
+    holds(isinstance(settings.outputs, set) and hasattr(settings.lock, "__enter__"), assumption)
+
+    def fails(_: int) -> int:
+        raise LookupError("an apply failed")
+
+    async def outputs() -> tuple[bool, bool, bool, bool]:
+        ok = pulumi.Output.from_input(1).apply(lambda x: x + 1)
+        bad = pulumi.Output.from_input(1).apply(fails)
+        tracked = ok._data in settings.outputs and bad._data in settings.outputs
+        await asyncio.wait([ok._data, bad._data])
+        await asyncio.sleep(0)  # the done callbacks run
+        return tracked, ok._data in settings.outputs, bad._data in settings.outputs, isinstance(bad._data.exception(), LookupError)
+
+    tracked, ok_stays, bad_stays, bad_failed = sync_await._sync_await(outputs())
+    settings.outputs.clear()
+    holds(tracked, f"{assumption} (tracked when made)")
+    holds(not ok_stays, f"{assumption} (a finished task leaves the set)")
+    holds(bad_stays and bad_failed, f"{assumption} (a failed task stays, with its error)")
+
+
+def test_run_in_stack_awaits_what_the_program_returns_before_finishing_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_settle runs as the awaitable the program function returns: before the stack registers its outputs."""
+    assumption = "run_in_stack awaits an awaitable returned by the program function before Stack._finish"
+    order: list[str] = []
+    finish = runtime_stack.Stack._finish
+
+    def finishing(stack: Any) -> None:
+        order.append("stack finished")
+        finish(stack)
+
+    async def program_work() -> None:
+        await asyncio.sleep(0)
+        order.append("program's work awaited")
+
+    monkeypatch.setattr(runtime_stack.Stack, "_finish", finishing)
+    sync_await._sync_await(runtime_stack.run_in_stack(program_work))
+    holds(order == ["program's work awaited", "stack finished"], assumption)
+
+
 def test_set_all_config_sets_values_and_which_are_secret() -> None:
     assumption = "pulumi.runtime.config.set_all_config(config, secret_keys) replaces the config and its secret keys"
     holds(parameters(runtime_config.set_all_config) == ["config", "secret_keys"], assumption)
@@ -198,6 +248,77 @@ def test_a_failed_run_raises_the_programs_error_and_the_next_run_records_everyth
         "preflight/recorder.py",
     )
     holds(run.outputs == {"greeting": "hello", "token": SECRET}, "stack exports reach RegisterResourceOutputs on the root stack")
+
+
+CHAINED_PROGRAM = """
+import gc
+import pulumi
+
+config = pulumi.Config()
+
+
+def chain(depth):
+    # Each link registers a resource from inside an apply, once the previous one has its URN:
+    # work the program starts while the runner is already waiting.
+    if depth == 0:
+        return "end of the chain"
+    thing = pulumi.CustomResource("test:index:Thing", f"link-{depth}", {"depth": depth})
+    return thing.urn.apply(lambda _: chain(depth - 1))
+
+
+def fail(_):
+    raise LookupError("an apply failed on purpose")
+
+
+pulumi.export("chain", pulumi.Output.from_input(5).apply(chain))
+if config.get("fail"):
+    pulumi.Output.from_input(1).apply(fail)  # nothing else awaits it: only the runner's wait sees it fail
+pulumi.export("collecting", gc.isenabled())
+"""
+
+
+def test_the_runner_waits_for_work_started_while_it_waits_and_leaves_none_to_the_sdk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """preflight/runner.py's _settle waits for every RPC and output until none is left, so the SDK's
+    own wait (quadratic in the pending outputs) finds nothing left when the stack finishes."""
+    program = tmp_path / "program.py"
+    program.write_text(CHAINED_PROGRAM)
+    left_at_finish: list[tuple[int, int]] = []
+    finish = runtime_stack.Stack._finish
+
+    def finishing(stack: Any) -> None:
+        settings = runtime_settings.SETTINGS
+        left_at_finish.append((len(settings.outputs), len(settings.rpc_manager.rpcs)))
+        finish(stack)
+
+    monkeypatch.setattr(runtime_stack.Stack, "_finish", finishing)
+    run = run_program(_stack_file(tmp_path), program=program)
+    assert sorted(r.name for r in run.of_type("test:index:Thing")) == [f"link-{depth}" for depth in range(1, 6)]
+    assert run.outputs["chain"] == "end of the chain"
+    assert left_at_finish == [(0, 0)], "outputs or RPCs were left for the SDK's own wait"
+
+
+def test_an_apply_that_fails_fails_the_run_with_its_own_error(tmp_path: Path) -> None:
+    program = tmp_path / "program.py"
+    program.write_text(CHAINED_PROGRAM)
+    with pytest.raises(LookupError, match="an apply failed on purpose"):
+        run_program(_stack_file(tmp_path, **{"email-platform:fail": "yes"}), program=program)
+
+
+def test_no_collection_runs_while_the_program_runs_and_the_collector_is_left_as_found(tmp_path: Path) -> None:
+    program = tmp_path / "program.py"
+    program.write_text(CHAINED_PROGRAM)
+    assert gc.isenabled()
+    run = run_program(_stack_file(tmp_path), program=program)
+    assert run.outputs["collecting"] is False
+    assert gc.isenabled() and gc.get_freeze_count() == 0, "the collector is back on and nothing stays frozen"
+    gc.disable()
+    try:
+        run_program(_stack_file(tmp_path), program=program)
+        assert not gc.isenabled(), "a caller's disabled collector stays disabled"
+    finally:
+        gc.enable()
 
 
 # ── what the recorder and the documents read ─────────────────────────────────────────────────
