@@ -62,7 +62,7 @@ typecheck: tools
 	$(VENV)/bin/mypy
 
 unit: tools
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 # The cold type check (about a minute: pulumi_aws is large) runs in the background beside the tests
 # on two workers; the tests print their progress as they go, the type check's report follows them.
@@ -71,7 +71,7 @@ test: lint
 	@mkdir -p .mypy_cache; rm -f .mypy_cache/make-test.log; \
 	$(VENV)/bin/mypy > .mypy_cache/make-test.log 2>&1 & mypy_pid=$$!; \
 	echo "== pytest: two workers"; \
-	$(PY) -m pytest -n 2; tests=$$?; \
+	$(PY) -m pytest -n 2 --dist loadgroup; tests=$$?; \
 	wait $$mypy_pid; types=$$?; \
 	echo "== mypy"; cat .mypy_cache/make-test.log; \
 	if [ $$types -ne 0 ] || [ $$tests -ne 0 ]; then exit 1; fi

@@ -14,8 +14,8 @@ from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
-from committed_stacks import app_settings, deregistration_delay
 from dependency_graph import reaches
+from owned_stacks import app_settings, deregistration_delay
 
 from components.app import App, AppArgs
 from config.app import AppSettings

@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 from app_build import Built
-from committed_stacks import PRODUCTION
+from owned_stacks import PRODUCTION
 
 from components.cluster import Cluster, ClusterArgs
 from config.basics import Basics

@@ -2,9 +2,10 @@
 
 - `pulumi_mocks` (autouse): fresh mocks before every test, preview=False so every apply runs.
   No test file calls set_mocks itself: the last caller would win during collection.
-- `production` / `staging`: the real program run once per session on the committed stack
-  file; tests assert on what it registered.
-- `run_stack_with`: the program run on a stack file with some keys changed (guardrail tests).
+- `production` / `staging`: the real program run once per session (per worker) on the tests' own
+  stack files (`tests/stacks/`, read through tests/owned_stacks.py); tests assert on what it
+  registered. The example stacks at the repository's root are not read here.
+- `run_stack_with`: the program run on a test stack with some keys changed (guardrail tests).
 - `load_config_with`: only the config step on such a file (for values that must be accepted).
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from committed_stacks import stack_config
+from owned_stacks import stack_config, stack_file
 from pulumi.runtime import config as runtime_config
 
 from config import StackConfig, load_stack_config
@@ -34,12 +35,26 @@ def pulumi_mocks() -> Iterator[RecordingMonitor]:
 
 @pytest.fixture(scope="session")
 def production() -> Run:
-    return run_program(load_stack_file("production"))
+    return run_program(stack_file("production"))
 
 
 @pytest.fixture(scope="session")
 def staging() -> Run:
-    return run_program(load_stack_file("staging"))
+    return run_program(stack_file("staging"))
+
+
+@pytest.fixture(scope="session")
+def committed_run() -> Callable[[str], Run]:
+    """The program run on a stack file committed at the repository's root, once per stack and worker:
+    only for the tests whose point is the committed stack itself (grouped on one worker)."""
+    runs: dict[str, Run] = {}
+
+    def run(stack: str) -> Run:
+        if stack not in runs:
+            runs[stack] = run_program(load_stack_file(stack))
+        return runs[stack]
+
+    return run
 
 
 @pytest.fixture(scope="session", params=["production", "staging"])
@@ -50,7 +65,7 @@ def each_stack(request: pytest.FixtureRequest) -> Run:
 
 @pytest.fixture
 def load_config_with(tmp_path: Path) -> Callable[..., StackConfig]:
-    """Only the config step on an edited copy of a stack file: for values that must be accepted,
+    """Only the config step on an edited copy of a test stack: for values that must be accepted,
     without the cost of running the whole program."""
 
     def load(stack: str, edit: Callable[[dict[str, Any]], None]) -> StackConfig:
@@ -67,7 +82,7 @@ def load_config_with(tmp_path: Path) -> Callable[..., StackConfig]:
 
 @pytest.fixture
 def run_stack_with(tmp_path: Path) -> Callable[..., Run]:
-    """Run the program on a copy of a stack file after `edit(config)` changed it in place."""
+    """Run the program on a copy of a test stack after `edit(config)` changed it in place."""
 
     def run(stack: str, edit: Callable[[dict[str, Any]], None], monitor: RecordingMonitor | None = None) -> Run:
         config = stack_config(stack)
@@ -79,7 +94,7 @@ def run_stack_with(tmp_path: Path) -> Callable[..., Run]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Print what tests/test_aws_api_model.py measured: the share of each committed stack's AWS inputs
+    """Print what tests/test_aws_api_model.py measured: the share of each test stack's AWS inputs
     the API model checked (recorded with `record_property`, which also crosses xdist workers)."""
     lines = sorted(
         {

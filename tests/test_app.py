@@ -13,7 +13,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 from app_build import TARGET_GROUPS, Built, app_args, build_app
-from committed_stacks import app_settings, deregistration_delay
+from owned_stacks import app_settings, deregistration_delay
 
 from components.app import App
 from components.app.environment import SECRET_ENV, SSL_CERT_PATH, SSL_KEY_PATH

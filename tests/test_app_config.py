@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from committed_stacks import app_settings, deregistration_delay
 from config_edits import Edit, set_key
+from owned_stacks import app_settings, deregistration_delay
 
 from config.app import check_pre_stop, cpu_millicores, memory_bytes
 from config.reader import ConfigError

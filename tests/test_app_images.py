@@ -6,8 +6,8 @@ from typing import Any
 
 import pulumi
 from app_build import build_app
-from committed_stacks import app_settings
 from config_edits import set_key
+from owned_stacks import app_settings
 
 from config.capacity import node_architectures
 from preflight.recorder import RecordingMonitor

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from committed_stacks import stack_config
+from owned_stacks import stack_config
 from run_lookup import publish_grants, region_of
 
 from components.backup import BACKUP_SERVICE, SERVICE_POLICIES

@@ -8,10 +8,10 @@ from typing import Any
 
 import pulumi
 import pytest
-from committed_stacks import PRODUCTION
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from owned_stacks import PRODUCTION
 from run_lookup import one, region_of
 
 from components.certificates import Certificates, CertificatesArgs, spki_sha256_pin, validation_base_names

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from committed_stacks import PRODUCTION, STAGING
+from owned_stacks import PRODUCTION, STAGING
 
 from config.basics import Basics
 from config.cdn import parse_cdn

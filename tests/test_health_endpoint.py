@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from committed_stacks import stack_config
 from config_edits import set_key
+from owned_stacks import stack_config
 
 from preflight.runner import Run, run_program
 from preflight.stack_files import load_stack_file

@@ -27,7 +27,7 @@ import kubernetes_validate
 import pytest
 import yaml
 from app_build import build_app
-from committed_stacks import app_settings
+from owned_stacks import app_settings
 
 from components.app.environment import SECRET_ENV
 from preflight.recorder import RecordedResource, RecordingMonitor

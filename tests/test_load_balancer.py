@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from committed_stacks import app_settings, stack_config
+from owned_stacks import app_settings, stack_config
 from run_lookup import one, region_of
 
 from components.load_balancer import VPC_ORIGIN_ENDPOINT, target_group_arn_pattern, vpc_origin_name

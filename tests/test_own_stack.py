@@ -15,16 +15,17 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from owned_stacks import committed
 
 from config.aws_regions import PARTNERS
 from preflight.new_stack_command import main as new_stack
 from preflight.plan_command import COST_POLICY, evaluate
-from preflight.runner import Run, run_program
-from preflight.stack_files import load_stack_file
+from preflight.runner import Run
 from preflight.stacks import discover
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,15 +131,11 @@ def test_make_plan_prices_every_resource_of_a_london_stack_and_exits_0(london: P
     assert any("secondary" in note and f"prices import --region {LONDON}" in note for note in document["cost"]["notes"])
 
 
-def _committed(stack: str, request: pytest.FixtureRequest) -> Run:
-    run: Run = request.getfixturevalue(stack) if stack in ("production", "staging") else run_program(load_stack_file(stack))
-    return run
-
-
-@pytest.mark.parametrize("stack", discover())
-def test_every_stack_file_passes_the_pack_as_make_plan_checks_it(stack: str, request: pytest.FixtureRequest) -> None:
+@pytest.mark.xdist_group("committed-stacks")
+@pytest.mark.parametrize("stack", committed())
+def test_every_stack_file_passes_the_pack_as_make_plan_checks_it(stack: str, committed_run: Callable[[str], Run]) -> None:
     """The same call as `make plan`: the stack's environment and its own costGuardrails settings."""
-    _, violations = evaluate(_committed(stack, request))
+    _, violations = evaluate(committed_run(stack))
     assert [v for v in violations if v.level == "mandatory"] == []
 
 

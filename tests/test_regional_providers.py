@@ -16,7 +16,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 import yaml
-from committed_stacks import stack_config
+from owned_stacks import stack_config
 from run_lookup import one, region_of
 
 from components.monitoring import MonitoringArgs

@@ -50,7 +50,7 @@ def green_ready(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
 
 def _run_edited(tmp_path_factory: pytest.TempPathFactory, edit: Callable[[dict[str, Any]], None]) -> Run:
     import yaml
-    from committed_stacks import stack_config
+    from owned_stacks import stack_config
 
     from preflight.runner import run_program
     from preflight.stack_files import load_stack_file

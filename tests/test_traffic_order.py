@@ -20,8 +20,8 @@ from typing import Any
 import pulumi
 import pytest
 from app_build import TARGET_GROUPS, Built, build_app
-from committed_stacks import app_settings
 from dependency_graph import dependency_map, reaches
+from owned_stacks import app_settings
 
 from components.app.colour import BINDING_WAIT_FOR
 from components.app.names import BINDING_ANNOTATION

@@ -26,7 +26,7 @@ MAJOR_UPGRADE = both(
 @pytest.fixture(scope="module")
 def upgraded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     import yaml
-    from committed_stacks import stack_config
+    from owned_stacks import stack_config
 
     from preflight.runner import run_program
     from preflight.stack_files import load_stack_file
