@@ -1,27 +1,26 @@
-"""The app component built alone, with realistic inputs, under the session's recording mocks.
+"""The app component built alone, with realistic inputs, under the recording mocks.
 
-`build_app` constructs `App` inside `@pulumi.runtime.test` and returns what was registered
-(inputs camelCase, secrets "[secret]") plus each resource's dependencies, so a test reads as one
-property of the app's Kubernetes objects.
+`build_app` constructs `App` (tests/component_build.py) and returns what was registered (inputs
+camelCase, secrets "[secret]", each resource's dependencies), so a test reads as one property of
+the app's Kubernetes objects.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
-from dependency_graph import reaches
+from component_build import Built, build
 from owned_stacks import app_settings, deregistration_delay
 
 from components.app import App, AppArgs
 from config.app import AppSettings
 from config.database import PORT as DATABASE_PORT
 from config.redis import PORT as REDIS_PORT
-from preflight.recorder import RecordedResource, RecordingMonitor
+from preflight.recorder import RecordingMonitor
 
 TARGET_GROUPS = {
     colour: f"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/email-production-{colour}/{suffix}"
@@ -29,24 +28,6 @@ TARGET_GROUPS = {
 }
 
 
-@dataclass
-class Built:
-    resources: list[RecordedResource]
-    dependencies: dict[str, list[str]]  # urn -> urns it depends on
-
-    def of_type(self, type_token: str) -> list[RecordedResource]:
-        return [r for r in self.resources if r.type == type_token]
-
-    def one(self, type_token: str, name: str) -> RecordedResource:
-        (found,) = [r for r in self.resources if r.type == type_token and r.name == name]
-        return found
-
-    def depends_on(self, resource: RecordedResource, target: RecordedResource) -> bool:
-        return target.urn in self.dependencies[resource.urn]
-
-    def waits_for(self, resource: RecordedResource, target: RecordedResource) -> bool:
-        """`resource` waits for `target` through any chain of dependencies (tests/dependency_graph.py)."""
-        return reaches(self.dependencies, resource.urn, target.urn)
 
 
 def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
@@ -82,25 +63,12 @@ def build_app(
     check: Callable[[App], pulumi.Output[Any] | None] | None = None,
     **overrides: Any,
 ) -> Built:
-    """Build App (production settings unless given) and return what the engine would have seen."""
-    dependencies: dict[str, list[str]] = {}
-    register = monitor.RegisterResource
+    """Build App (production settings unless given) and return what the engine would have seen;
+    `check(app)` may return an Output whose apply asserts (it is awaited with the rest)."""
 
-    def recording(request: Any) -> Any:
-        response = register(request)
-        dependencies[response.urn] = list(request.dependencies)
-        return response
-
-    monitor.RegisterResource = recording  # type: ignore[method-assign]
-    start = len(monitor.recorded)
-
-    @pulumi.runtime.test
-    def program() -> pulumi.Output[Any] | None:
+    def program() -> None:
         app = App("app", app_args(settings or app_settings("production"), **overrides))
-        return check(app) if check else pulumi.Output.all(*(d.urn for d in app.rollouts.values()))
+        if check is not None:
+            check(app)
 
-    try:
-        program()
-    finally:
-        monitor.RegisterResource = register  # type: ignore[method-assign]
-    return Built(list(monitor.recorded[start:]), dependencies)
+    return build(monitor, program)

@@ -2,6 +2,7 @@
 
 - `pulumi_mocks` (autouse): fresh mocks before every test, preview=False so every apply runs.
   No test file calls set_mocks itself: the last caller would win during collection.
+- `module_mocks`: mocks for a component built once for a module's tests (tests/component_build.py).
 - `production` / `staging`: the real program run once per session (per worker) on the tests' own
   stack files (`tests/stacks/`, read through tests/owned_stacks.py); tests assert on what it
   registered. The example stacks at the repository's root are not read here.
@@ -31,6 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def pulumi_mocks() -> Iterator[RecordingMonitor]:
     yield configure_mocks("test", "us-east-1")
+
+
+@pytest.fixture(scope="module")
+def module_mocks() -> RecordingMonitor:
+    """Fresh mocks for a build shared by a module's tests (tests/component_build.py: what it returns is
+    plain data); the autouse fixture still gives each test its own."""
+    return configure_mocks("test", "us-east-1")
 
 
 @pytest.fixture(scope="session")

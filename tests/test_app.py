@@ -12,7 +12,8 @@ import botocore.session
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
-from app_build import TARGET_GROUPS, Built, app_args, build_app
+from app_build import TARGET_GROUPS, app_args, build_app
+from component_build import Built
 from owned_stacks import app_settings, deregistration_delay
 
 from components.app import App

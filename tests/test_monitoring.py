@@ -40,9 +40,16 @@ from config.slo import parse_slo
 from preflight.recorder import RecordedResource, RecordingMonitor
 
 
-@pytest.fixture
-def built(pulumi_mocks: RecordingMonitor) -> Built:
-    return build(pulumi_mocks)
+@pytest.fixture(scope="module")
+def built(module_mocks: RecordingMonitor) -> Built:
+    """The component as most tests here see it, built once (plain records)."""
+    return build(module_mocks)
+
+
+@pytest.fixture(scope="module")
+def activated(module_mocks: RecordingMonitor) -> Built:
+    """The same with the cost-allocation tags activated."""
+    return build(module_mocks, settings(activateCostAllocationTags=True))
 
 
 def metric(alarm: RecordedResource) -> tuple[str, str, dict[str, str], str]:
@@ -60,7 +67,6 @@ def test_response_time_alarm_is_the_latency_objectives_average_on_the_load_balan
     assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
     assert alarm.inputs["evaluationPeriods"] == 3
     assert alarm.inputs["period"] == 60
-    pulumi_mocks.recorded.clear()
     staging = Basics("staging", "us-east-1", DOMAIN, "o", "c", {})
     looser = parse_slo(Section("email-platform:slo", {"latency": {"averageMilliseconds": 350}}), staging)
     assert build(pulumi_mocks, slo=looser).alarm("alb-response-time").inputs["threshold"] == 0.35
@@ -348,10 +354,8 @@ def test_budget_amount_and_thresholds_follow_config(pulumi_mocks: RecordingMonit
     assert all("subscriberEmailAddresses" not in n for n in budget.inputs["notifications"])
 
 
-def test_cost_allocation_tags_are_activated_only_when_config_says_so(built: Built, pulumi_mocks: RecordingMonitor) -> None:
+def test_cost_allocation_tags_are_activated_only_when_config_says_so(built: Built, activated: Built) -> None:
     assert built.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag") == []
-    pulumi_mocks.recorded.clear()
-    activated = build(pulumi_mocks, settings(activateCostAllocationTags=True))
     tags = activated.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag")
     assert sorted(t.inputs["tagKey"] for t in tags) == ["CostCenter", "Environment", "Owner", "Project"]
     assert all(t.inputs["status"] == "Active" and activated.is_east(t) for t in tags)
@@ -359,11 +363,9 @@ def test_cost_allocation_tags_are_activated_only_when_config_says_so(built: Buil
     assert {t.inputs["tagKey"] for t in tags} <= set(basics.default_tags), "only tags the provider actually stamps"
 
 
-def test_the_budget_sees_only_its_environment_once_the_tag_is_active(built: Built, pulumi_mocks: RecordingMonitor) -> None:
+def test_the_budget_sees_only_its_environment_once_the_tag_is_active(built: Built, activated: Built) -> None:
     (account_wide,) = built.of_type("aws:budgets/budget:Budget")
     assert "costFilters" not in account_wide.inputs, "before activation Budgets cannot see the tag: the whole account"
-    pulumi_mocks.recorded.clear()
-    activated = build(pulumi_mocks, settings(activateCostAllocationTags=True))
     (budget,) = activated.of_type("aws:budgets/budget:Budget")
     assert budget.inputs["costFilters"] == [{"name": "TagKeyValue", "values": ["user:Environment$production"]}]
     basics = Basics("production", "us-east-1", DOMAIN, "o", "c", {})
@@ -446,8 +448,8 @@ def test_alarm_enumerations_are_in_the_cloudwatch_model(built: Built) -> None:
     assert used["TreatMissingData"] == {"missing", "notBreaching", "breaching"}
 
 
-def test_budget_health_check_and_tag_enumerations_are_in_their_models(pulumi_mocks: RecordingMonitor) -> None:
-    built = build(pulumi_mocks, settings(activateCostAllocationTags=True))
+def test_budget_health_check_and_tag_enumerations_are_in_their_models(activated: Built) -> None:
+    built = activated
     (budget,) = built.of_type("aws:budgets/budget:Budget")
     assert budget.inputs["budgetType"] in _enum("budgets", "BudgetType")
     assert budget.inputs["timeUnit"] in _enum("budgets", "TimeUnit")
@@ -493,7 +495,8 @@ def test_the_plan_tree_lists_each_alarm_with_its_metric_and_threshold(built: Bui
     from preflight.runner import Run
     from preflight.tree import render_tree
 
-    lines = render_tree(Run(stack_file=None, resources=built.resources, outputs={}))  # type: ignore[arg-type]
+    assert built.root is not None
+    lines = render_tree(Run(stack_file=None, resources=[built.root, *built.resources], outputs={}))  # type: ignore[arg-type]
     response = next(line for line in lines if "monitoring-alb-response-time " in line)
     assert "metricName=TargetResponseTime" in response and "threshold=0.2" in response
     assert "comparisonOperator=GreaterThanThreshold" in response

@@ -19,7 +19,8 @@ from typing import Any
 
 import pulumi
 import pytest
-from app_build import TARGET_GROUPS, Built, build_app
+from app_build import TARGET_GROUPS, build_app
+from component_build import Built
 from dependency_graph import dependency_map, reaches
 from owned_stacks import app_settings
 
