@@ -28,8 +28,6 @@ TARGET_GROUPS = {
 }
 
 
-
-
 def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
     provider = k8s.Provider("cluster-k8s", kubeconfig="{}")
     args = AppArgs(

@@ -6,6 +6,8 @@
 - `production` / `staging`: the real program run once per session (per worker) on the tests' own
   stack files (`tests/stacks/`, read through tests/owned_stacks.py); tests assert on what it
   registered. The example stacks at the repository's root are not read here.
+- `production_elsewhere`: the production test stack moved out of us-east-1, once per session.
+- `committed_run`: the program on a stack file committed at the root (the tests about those files).
 - `run_stack_with`: the program run on a test stack with some keys changed (guardrail tests).
 - `load_config_with`: only the config step on such a file (for values that must be accepted).
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from owned_stacks import stack_config, stack_file
+from owned_stacks import elsewhere, stack_config, stack_file
 from pulumi.runtime import config as runtime_config
 
 from config import StackConfig, load_stack_config
@@ -49,6 +51,17 @@ def production() -> Run:
 @pytest.fixture(scope="session")
 def staging() -> Run:
     return run_program(stack_file("staging"))
+
+
+@pytest.fixture(scope="session")
+def production_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The production test stack moved out of us-east-1 (owned_stacks.elsewhere): the program's
+    cross-region path, run once per session and worker."""
+    config = stack_config("production")
+    elsewhere(config)
+    folder = tmp_path_factory.mktemp("elsewhere")
+    (folder / "Pulumi.production.yaml").write_text(yaml.safe_dump({"config": config}))
+    return run_program(load_stack_file("production", root=folder))
 
 
 @pytest.fixture(scope="session")

@@ -83,6 +83,22 @@ def deregistration_delay(stack: str) -> int:
     return int(_raw(stack).get("email-platform:edge", {}).get("targetGroup", {}).get("deregistrationDelaySeconds", 30))
 
 
+# The production test stack moved out of us-east-1 (the program's other path): a stack region of its
+# own, whose backup copy region is also a canary region, with a canary in us-east-1 too, where
+# CloudFront's certificate, web ACL and logs live. Each of those regions is then needed by two components.
+ELSEWHERE = "eu-west-1"
+SHARED_REGION = "eu-central-1"  # the backup copy region and a canary region
+GLOBAL_REGION = "us-east-1"  # CloudFront's resources and a canary
+
+
+def elsewhere(config: dict[str, Any]) -> None:
+    """Edit a test stack's config mapping into ELSEWHERE with the shared regions above."""
+    config["aws:region"] = ELSEWHERE
+    config["email-platform:network"]["availabilityZones"] = [f"{ELSEWHERE}{zone}" for zone in "abc"]
+    config["email-platform:backup"]["copyRegion"] = SHARED_REGION
+    config["email-platform:monitoring"]["canaryRegions"] = [ELSEWHERE, SHARED_REGION, GLOBAL_REGION]
+
+
 def committed() -> list[Any]:
     """The stack files committed at the repository's root, as pytest parameters; none is a skip, with its reason."""
     names = discover(ROOT)

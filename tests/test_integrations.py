@@ -48,11 +48,11 @@ def _trusted_service(role: RecordedResource) -> str:
 
 def test_the_bus_and_its_archive(each_stack: Run) -> None:
     bus = _one(each_stack, BUS, "integrations-bus")
-    environment = "production" if each_stack.stack == "production" else "staging"
-    assert bus.inputs["name"] == f"email-platform-{environment}-deployments"
+    stack = settings(each_stack.stack)
+    assert bus.inputs["name"] == f"{stack.basics.name_prefix}-deployments"
     archive = _one(each_stack, "aws:cloudwatch/eventArchive:EventArchive", "integrations-archive")
     assert archive.inputs["eventSourceArn"] == bus.outputs["arn"]
-    assert archive.inputs["retentionDays"] == (365 if environment == "production" else 30)
+    assert archive.inputs["retentionDays"] == stack.integrations.archive_retention_days
     assert each_stack.outputs["deploymentBusName"] == bus.outputs["name"]
 
 
@@ -60,7 +60,8 @@ def test_failures_and_rollbacks_reach_on_call_through_the_alarm_topic(production
     bus = _one(production, BUS, "integrations-bus")
     rule = _one(production, RULE, "integrations-on-call")
     assert rule.inputs["eventBusName"] == bus.outputs["name"]
-    assert json.loads(rule.inputs["eventPattern"]) == {"source": [EVENT_SOURCE], "detail-type": ["Deployment Failed", "Rolled Back"]}
+    detail_types = settings("production").integrations.alarm_topic_detail_types
+    assert json.loads(rule.inputs["eventPattern"]) == {"source": [EVENT_SOURCE], "detail-type": detail_types}
     target = _one(production, TARGET, "integrations-on-call")
     (topic,) = [t for t in production.of_type("aws:sns/topic:Topic") if t.name == "monitoring-alarms"]
     assert target.inputs["arn"] == topic.outputs["arn"] == production.outputs["alarmTopicArn"]
