@@ -16,10 +16,8 @@ import pulumi_kubernetes as k8s
 from component_build import Built, build
 from owned_stacks import app_settings, deregistration_delay
 
-from components.app import App, AppArgs
+from components.app import App, AppArgs, AppCluster, AppSecrets, AppTraffic
 from config.app import AppSettings
-from config.database import PORT as DATABASE_PORT
-from config.redis import PORT as REDIS_PORT
 from preflight.recorder import RecordingMonitor
 
 TARGET_GROUPS = {
@@ -29,30 +27,38 @@ TARGET_GROUPS = {
 
 
 def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
-    provider = k8s.Provider("cluster-k8s", kubeconfig="{}")
-    args = AppArgs(
-        settings=settings,
-        environment="production",
-        domain="mail.example.com",
-        k8s_provider=provider,
-        cluster_name="email-platform-production",
-        region="us-east-1",
-        vpc_id="vpc-0abc1234def567890",
-        vpc_cidr="10.40.0.0/16",
-        target_group_arns=TARGET_GROUPS,
-        deregistration_delay_seconds=deregistration_delay(overrides.get("environment", "production")),
-        database_url=pulumi.Output.secret(
-            "postgresql://email_admin:pw@db.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/email_db?sslmode=verify-full"
+    """AppArgs with realistic inputs; `overrides` name a field of AppArgs or of one of its records
+    (AppCluster, AppSecrets, AppTraffic: `step=` is the traffic step)."""
+    records: dict[str, Any] = {
+        "cluster": AppCluster(
+            k8s_provider=k8s.Provider("cluster-k8s", kubeconfig="{}"),
+            name="email-platform-production",
+            region="us-east-1",
+            vpc_id="vpc-0abc1234def567890",
+            vpc_cidr="10.40.0.0/16",
         ),
-        redis_url=pulumi.Output.secret("rediss://:token@clustercfg.email-redis.abc123.use1.cache.amazonaws.com:6379"),
-        redis_cluster=True,
-        email_api_key=pulumi.Output.secret("prod_api_key"),
-        tls_cert_pem=pulumi.Output.secret("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
-        tls_key_pem=pulumi.Output.secret("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
-        db_port=DATABASE_PORT,
-        redis_port=REDIS_PORT,
-    )
-    return dataclasses.replace(args, **overrides)
+        "secrets": AppSecrets(
+            email_api_key=pulumi.Output.secret("prod_api_key"),
+            database_url=pulumi.Output.secret(
+                "postgresql://email_admin:pw@db.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/email_db?sslmode=verify-full"
+            ),
+            redis_url=pulumi.Output.secret("rediss://:token@clustercfg.email-redis.abc123.use1.cache.amazonaws.com:6379"),
+            tls_cert_pem=pulumi.Output.secret("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
+            tls_key_pem=pulumi.Output.secret("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
+        ),
+        "traffic": AppTraffic(
+            target_group_arns=TARGET_GROUPS,
+            deregistration_delay_seconds=deregistration_delay(overrides.get("environment", "production")),
+        ),
+    }
+    top: dict[str, Any] = {"environment": "production", "domain": "mail.example.com"}
+    for key, value in overrides.items():
+        record = next((name for name, made in records.items() if key in {f.name for f in dataclasses.fields(made)}), None)
+        if record is None:
+            top[key] = value
+        else:
+            records[record] = dataclasses.replace(records[record], **{key: value})
+    return AppArgs(settings=settings, **top, **records)
 
 
 def build_app(

@@ -219,3 +219,10 @@ def test_every_known_version_maps_to_a_family_of_its_engine(engine: str) -> None
     for version, family in ENGINE_VERSIONS[engine].items():  # type: ignore[index]
         assert family.startswith(engine)
         assert family.removeprefix(engine).startswith(version.split(".")[0])
+
+
+def test_the_app_opens_a_cluster_client_because_the_cache_runs_in_cluster_mode(each_stack: Run) -> None:
+    """REDIS_URL is the configuration endpoint of a cluster-mode group: every colour's REDIS_CLUSTER says so."""
+    assert _group(each_stack).inputs["clusterMode"] == "enabled"
+    config_maps = each_stack.of_type("kubernetes:core/v1:ConfigMap")
+    assert config_maps and {c.inputs["data"]["REDIS_CLUSTER"] for c in config_maps} == {"true"}

@@ -66,7 +66,7 @@ def _traffic_step(settings: AppSettings) -> Callable[[Mapping[str, Sequence[pulu
 
 def _build(monitor: RecordingMonitor, running: str, **overrides: Any) -> Built:
     settings = _serving(running)
-    return build_app(monitor, settings, traffic_step=_traffic_step(settings), **overrides)
+    return build_app(monitor, settings, step=_traffic_step(settings), **overrides)
 
 
 @pytest.mark.parametrize("running", COLOURS)
