@@ -175,6 +175,9 @@ def test_the_canary_calls_the_health_url_over_tls13_and_its_alarms_join_the_comp
     assert (duration.inputs["comparisonOperator"], duration.inputs["threshold"]) == ("GreaterThanThreshold", budget)
     assert budget != objectives().latency.average_milliseconds
     assert success.inputs["period"] == 300, "one period per run"
+    # A canary that stops reporting is not a healthy one: the success alarm counts silence against it;
+    # the duration alarm does not, so a stopped canary is one alarm, not two.
+    assert (success.inputs["treatMissingData"], duration.inputs["treatMissingData"]) == ("breaching", "notBreaching")
     composite = built.named_typed("aws:cloudwatch/compositeAlarm:CompositeAlarm", "monitoring-service-degraded")
     for alarm in (success, duration):
         assert f'ALARM("{alarm.inputs["name"]}")' in composite.inputs["alarmRule"]
@@ -304,6 +307,14 @@ def test_subscriptions_come_from_config(built: Built) -> None:
     # A webhook URL may carry a token: secret in state, and not in the resource name either.
     assert subscriptions == {("email", "oncall@example.com"), ("https", "[secret]")}
     assert not [s for s in built.resources if "hooks" in s.urn]
+
+
+def test_a_webhook_subscription_is_confirmed_by_its_receiver_not_awaited(built: Built) -> None:
+    """The receiver visits SNS's SubscribeURL itself: with `endpointAutoConfirms` the provider would wait for a
+    confirmation (pulumi_aws sns.TopicSubscription: "the endpoint is capable of auto confirming") that may never
+    come while the subscription stays pending."""
+    webhooks = [s for s in built.of_type("aws:sns/topicSubscription:TopicSubscription") if s.inputs["protocol"] == "https"]
+    assert webhooks and all(s.inputs["endpointAutoConfirms"] is False for s in webhooks)
 
 
 # ── thresholds, optional alarms ─────────────────────────────────────────────────────────
