@@ -184,6 +184,14 @@ def test_a_pre_stop_shorter_than_the_target_groups_delay_is_refused(pulumi_mocks
         build_app(pulumi_mocks, deregistration_delay_seconds=60)
 
 
+def test_every_start_resolves_the_image_tag_again(built: Built) -> None:
+    """pod.py: "a pinned tag moved by mistake is caught". With `Always` "every time the kubelet launches a
+    container, the kubelet queries the container image registry to resolve the name to an image digest"
+    (Kubernetes documentation, Images, "Image pull policy"); a digest-pinned image is then pulled only once."""
+    for deployment in built.of_type(DEPLOYMENT):
+        assert _container(deployment)["imagePullPolicy"] == "Always"
+
+
 def test_pods_run_locked_down(built: Built) -> None:
     for deployment in built.of_type(DEPLOYMENT):
         pod = _pod(deployment)
