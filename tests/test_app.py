@@ -192,6 +192,23 @@ def test_every_start_resolves_the_image_tag_again(built: Built) -> None:
         assert _container(deployment)["imagePullPolicy"] == "Always"
 
 
+def test_a_pod_that_is_not_ready_never_blocks_a_node_drain(built: Built) -> None:
+    """colour.py: only healthy pods count against the budget ("AlwaysAllow policy means that all running
+    pods ... but not yet healthy are considered disrupted and can be evicted", PodDisruptionBudgetSpec)."""
+    for budget in built.of_type("kubernetes:policy/v1:PodDisruptionBudget"):
+        assert budget.inputs["spec"]["unhealthyPodEvictionPolicy"] == "AlwaysAllow"
+
+
+def test_the_autoscalers_scale_down_slowly(built: Built) -> None:
+    """colour.py: after five minutes of lower load, one pod a minute. Kubernetes' own scale-down window is
+    300 s ("If not set ... For scale down: 300", HPAScalingRules); the test holds both the window and the pace."""
+    for hpa in built.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler"):
+        down = hpa.inputs["spec"]["behavior"]["scaleDown"]
+        assert down["stabilizationWindowSeconds"] >= 300
+        assert down["policies"] == [{"type": "Pods", "value": 1, "periodSeconds": 60}]
+        assert "scaleUp" not in hpa.inputs["spec"]["behavior"], "scaling up is not held back"
+
+
 def test_pods_run_locked_down(built: Built) -> None:
     for deployment in built.of_type(DEPLOYMENT):
         pod = _pod(deployment)

@@ -219,6 +219,9 @@ def colour_resources(
         spec=k8s.policy.v1.PodDisruptionBudgetSpecArgs(
             max_unavailable=1,
             selector=k8s.meta.v1.LabelSelectorArgs(match_labels=labels),
+            # A pod that is running but not ready (crash-looping, say) never blocks a node drain: under
+            # AlwaysAllow such pods "can be evicted regardless of whether the criteria in a PDB is met"
+            # (PodDisruptionBudgetSpec); healthy pods stay under the budget.
             unhealthy_pod_eviction_policy="AlwaysAllow",
         ),
         opts=in_namespace,
@@ -277,6 +280,7 @@ def _autoscaler(
                 _utilization("memory", scaling.memory_target_percent),
             ],
             behavior=k8s.autoscaling.v2.HorizontalPodAutoscalerBehaviorArgs(
+                # Down slowly: after five minutes of lower load, one pod a minute (scaling up is not held back).
                 scale_down=k8s.autoscaling.v2.HPAScalingRulesArgs(
                     stabilization_window_seconds=300,
                     policies=[k8s.autoscaling.v2.HPAScalingPolicyArgs(type="Pods", value=1, period_seconds=60)],
