@@ -30,13 +30,14 @@ from config.cost_commitments import CostCommitments
 from config.cost_guardrails import CostGuardrailSettings
 from config.cost_usage import COST_USAGE, CostUsage
 from config.database import DatabaseSettings
-from config.declare import Reading, computed, read, rule, section
+from config.declare import computed, rule, section
 from config.edge import EdgeSettings
 from config.integrations import IntegrationsSettings
 from config.monitoring import MonitoringSettings
 from config.network import NetworkSettings
 from config.observability import ObservabilitySettings
 from config.reader import PROJECT, UNSHOWN, ConfigError, Section, did_you_mean
+from config.reading import Reading, read
 from config.redis import RedisSettings
 from config.registry import RegistrySettings
 from config.slo import SloSettings

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.declare import OPTIONAL, At, string
+from config.declare import OPTIONAL, string
 from config.reader import ConfigError
+from config.reading import At
 
 # Recorded 2026-11; re-check with describe-addon-versions before relying on a row.
 TABLE_DATE = "2026-11"

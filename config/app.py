@@ -17,25 +17,10 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from config.declare import (
-    REQUIRED,
-    At,
-    Derived,
-    PerEnvironment,
-    Reading,
-    computed,
-    inherit,
-    integer,
-    key_path,
-    parser,
-    rule,
-    section,
-    sibling,
-    string,
-    strings,
-)
+from config.declare import REQUIRED, Derived, PerEnvironment, computed, inherit, integer, key_path, rule, section, sibling, string, strings
 from config.instance_types import Architecture
 from config.reader import PROJECT, ConfigError
+from config.reading import At, Reading, parser
 from config.resources import Resources, cpu_millicores, memory_bytes
 
 __all__ = ["COLOURS", "AppSettings", "Colour", "ColourName", "check_pre_stop", "cpu_millicores", "memory_bytes", "parse_app"]

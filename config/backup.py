@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.declare import OPTIONAL, REQUIRED, At, PerEnvironment, boolean, computed, integer, parser, sibling, string
+from config.declare import OPTIONAL, REQUIRED, PerEnvironment, boolean, computed, integer, sibling, string
+from config.reading import At, parser
 
 __all__ = ["BackupSettings", "backup_jobs_rule_name", "parse_backup"]
 

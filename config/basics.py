@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from config.aws_regions import AWS_REGIONS, closest_region
-from config.declare import At, Reading, computed, read, section, string, string_map
+from config.declare import computed, section, string, string_map
 from config.reader import PROJECT, ConfigError, Section
+from config.reading import At, Reading, read
 
 Environment = Literal["production", "staging", "development"]
 ENVIRONMENTS: tuple[Environment, ...] = ("production", "staging", "development")

@@ -24,7 +24,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from config.declare import At, Derived, entries, integer, key, sibling, strings
+from config.declare import Derived, entries, integer, key, sibling, strings
+from config.reading import At
 from config.slo import GUIDE_AVERAGE_MILLISECONDS
 
 # Regions where CloudWatch Synthetics runs (commercial partition; a test holds this against

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 from config.app import AppSettings, cpu_millicores
 from config.cluster import ClusterSettings
-from config.declare import Reading
 from config.instance_types import Architecture
 from config.reader import ConfigError
+from config.reading import Reading
 
 if TYPE_CHECKING:
     from config import StackConfig

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.declare import PerEnvironment, boolean, computed, parser, section, string, strings
+from config.declare import PerEnvironment, boolean, computed, section, string, strings
 from config.network import log_retention
+from config.reading import parser
 from config.tls_hops import VIEWER_POLICY_VERSIONS
 
 # CloudFront PriceClass enum minus "None", which belongs to flat-rate pricing plans.

@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from config.declare import OPTIONAL, key_path, read, string
+from config.declare import OPTIONAL, key_path, string
 from config.reader import Section
+from config.reading import read
 
 # An IAM role ARN (any partition); the name may carry a path.
 ROLE_ARN_PATTERN = r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+"

@@ -13,7 +13,6 @@ from config.ci import ROLE_ARN_MEANING, ROLE_ARN_PATTERN, CiSettings
 from config.cluster_access import ACCESS_POLICIES, NO_ACCESS, ClusterAccess, check_kubernetes_role, parse_cluster_access
 from config.declare import (
     OPTIONAL,
-    At,
     Nested,
     PerEnvironment,
     When,
@@ -22,7 +21,6 @@ from config.declare import (
     entries,
     integer,
     key_path,
-    read,
     rule,
     section,
     sibling,
@@ -41,6 +39,7 @@ from config.instance_types import (
 from config.network import log_retention
 from config.node_pool import NodePoolSettings
 from config.reader import PROJECT, Section, nearest
+from config.reading import At, read
 from policy.eks_calendar import EKS_VERSIONS
 
 ClusterMode = Literal["create", "existing"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from config.declare import At, entries, key
+from config.declare import entries, key
 from config.reader import ConfigError
+from config.reading import At
 
 # What pricing/services.py reads, per type (a test holds the two together).
 USAGE_FIGURES: dict[str, tuple[str, ...]] = {

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.declare import At, Derived, PerEnvironment, boolean, computed, integer, number, parser, rule, section, sibling, string
+from config.declare import Derived, PerEnvironment, boolean, computed, integer, number, rule, section, sibling, string
 from config.network import log_retention
 from config.reader import nearest
+from config.reading import At, parser
 from config.windows import daily_window, weekly_window, windows_overlap
 
 __all__ = ["DATABASE_NAME", "DEFAULT_CA_BUNDLE_PATH", "ENGINE", "PORT", "DatabaseSettings", "parse_database", "windows_overlap"]

@@ -16,23 +16,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from config.basics import _DNS_NAME
-from config.declare import (
-    OPTIONAL,
-    At,
-    Derived,
-    PerEnvironment,
-    When,
-    boolean,
-    computed,
-    integer,
-    parser,
-    rule,
-    section,
-    sibling,
-    string,
-    strings,
-)
+from config.declare import OPTIONAL, Derived, PerEnvironment, When, boolean, computed, integer, rule, section, sibling, string, strings
 from config.network import log_retention
+from config.reading import At, parser
 from config.tls_hops import origin_policy_problem
 
 # ELB security policies for HTTPS listeners (`aws elbv2 describe-ssl-policies`, November 2026),

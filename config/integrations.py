@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from config.declare import At, Nested, PerEnvironment, computed, entries, integer, number, parser, section, string, strings
+from config.declare import Nested, PerEnvironment, computed, entries, integer, number, section, string, strings
+from config.reading import At, parser
 
 # The event types the deploy pipeline publishes (its `detail-type`); docs/integrations.md shows the schema.
 DETAIL_TYPES = ("Deployment Started", "Deployment Succeeded", "Deployment Failed", "Traffic Shifted", "Rolled Back")

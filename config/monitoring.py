@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from config.canaries import CANARY_REGIONS, CanarySettings, default_canary_regions
-from config.declare import At, Reading, boolean, inline, integer, number, parser, rule, section
+from config.declare import boolean, inline, integer, number, rule, section
 from config.reader import ConfigError
+from config.reading import At, Reading, parser
 from config.recipients import email_addresses, webhook_urls
 from config.thresholds import AlbThresholds, CacheThresholds, CdnThresholds, DatabaseThresholds
 

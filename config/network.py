@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from config.declare import At, PerEnvironment, cidr, integer, rule, string, strings
+from config.declare import PerEnvironment, cidr, integer, rule, string, strings
+from config.reading import At
 
 NatMode = Literal["perAz", "single"]
 

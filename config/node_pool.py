@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.declare import At, Derived, PerEnvironment, integer, strings
+from config.declare import Derived, PerEnvironment, integer, strings
 from config.instance_types import Architecture
+from config.reading import At
 
 # Karpenter's capacity-type values (the karpenter.sh/capacity-type label).
 CAPACITY_TYPES = ("on-demand", "spot")

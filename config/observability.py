@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.declare import PerEnvironment, boolean, integer, number, parser
+from config.declare import PerEnvironment, boolean, integer, number
 from config.network import log_retention
+from config.reading import parser
 
 __all__ = ["ObservabilitySettings", "parse_observability"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from config.declare import At, strings
+from config.declare import strings
+from config.reading import At
 
 # Deliberately loose: SNS and Budgets validate the address; this catches "oncall" and "a@b".
 EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s.]+"

@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from config.declare import At, Derived, PerEnvironment, Reading, boolean, computed, integer, parser, string
+from config.declare import Derived, PerEnvironment, boolean, computed, integer, string
 from config.network import log_retention
 from config.reader import nearest
+from config.reading import At, Reading, parser
 from config.windows import daily_window, weekly_window
 
 Engine = Literal["valkey", "redis"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config.basics import PROJECT
-from config.declare import boolean, computed, integer, parser
+from config.declare import boolean, computed, integer
+from config.reading import parser
 
 
 def findings_rule_name(prefix: str) -> str:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from config.declare import At, Check, quantity, section
+from config.declare import Check, quantity, section
 from config.reader import ConfigError
+from config.reading import At
 
 _CPU = re.compile(r"(?P<number>\d+(?:\.\d+)?)(?P<unit>m?)")
 _CPU_MEANING = 'must be a CPU quantity such as "500m" or "2"'

@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from config.declare import PerEnvironment, inline, integer, number, parser, section, sibling
+from config.declare import PerEnvironment, inline, integer, number, section, sibling
+from config.reading import parser
 from config.recipients import email_addresses, webhook_urls
 
 # The guide's success metrics: production's floors (and the latency ceiling).

@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from config.declare import At, Check, camel, rule, string
+from config.declare import Check, camel, rule, string
+from config.reading import At
 
 _DAILY = r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)"
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -13,9 +13,10 @@ from config_edits import Edit
 from config_edits import set_key as _set
 from config_stacks import edited, load, refused
 
-from config.declare import declaration, read
+from config.declare import declaration
 from config.integrations import DESTINATION_NAME_MAX, MAX_DEPLOYMENT_MINUTES, EventSettings, IntegrationsSettings, RolloutStrategy
 from config.reader import Section
+from config.reading import read
 
 SECRET = {"secure": "v1:c2VjcmV0"}
 CRM = "integrations.destinations.crm"
