@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from config.cost_commitments import CostCommitments
 from config.cost_guardrails import CostGuardrailSettings
 from config.cost_usage import COST_USAGE, CostUsage
 from config.database import DatabaseSettings
-from config.declare import computed, rule, section
+from config.declare import computed, rule, section, walk
 from config.edge import EdgeSettings
 from config.integrations import IntegrationsSettings
 from config.monitoring import MonitoringSettings
@@ -155,8 +156,8 @@ class StackConfig:
     secrets: StackSecrets = computed(lambda reading: _read_secrets(reading["cluster"]))
 
 
+@functools.cache
 def _top_level_keys() -> frozenset[str]:
-    from config.declare import walk
 
     return frozenset(
         {path for path, _ in walk(Basics) if "." not in path} | {path for path, _ in walk(StackConfig) if "." not in path} | _SECRET_KEYS

@@ -169,6 +169,13 @@ _CREATED = When("mode", "create", why="an existing cluster brings its own nodes 
 @dataclass(frozen=True)
 class ClusterSettings:
     mode: ClusterMode = string("create an EKS cluster, or deploy into an existing one", default="create", choices=("create", "existing"))
+    # Read before the objects only a created cluster has: a stack switching to `existing` hears first what it lacks.
+    existing: ExistingCluster | None = section(
+        ExistingCluster,
+        "the cluster this stack deploys into instead of creating one (its kubeconfig is a secret; it runs eks-pod-identity-agent)",
+        required=True,
+        only_with=When("mode", "existing"),
+    )
     # `make plan` warns as a version's end of support nears (policy/eks_calendar.py).
     version: str = string("the EKS Kubernetes version (EKS's release calendar, `policy/eks_calendar.py`)", choices=EKS_VERSIONS)
     upgrade_policy: UpgradePolicy = string(
@@ -218,12 +225,6 @@ class ClusterSettings:
         "Karpenter's NodePool: nodes added on demand above the node group (≥ 4 vCPU, ≥ 8 GiB each)",
         required=True,
         only_with=_CREATED,
-    )
-    existing: ExistingCluster | None = section(
-        ExistingCluster,
-        "the cluster this stack deploys into instead of creating one (its kubeconfig is a secret; it runs eks-pod-identity-agent)",
-        required=True,
-        only_with=When("mode", "existing"),
     )
     name: str = computed(lambda reading: reading.basics.name_prefix)
     # The CI roles: on a cluster the stack creates they get access entries.
