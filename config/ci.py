@@ -4,7 +4,9 @@ Each is optional and is an IAM role ARN. On a cluster the stack creates they get
 entries (config/cluster_access.py merges them with `cluster.access`):
 
 - `deployRole` (deploy.yml, `pulumi up`): `AmazonEKSClusterAdminPolicy`, cluster-wide;
-- `previewRole` (pull-request.yml, `pulumi preview`): `AmazonEKSViewPolicy`, cluster-wide;
+- `previewRole` (pull-request.yml, `pulumi preview`): `AmazonEKSViewPolicy`, cluster-wide, plus
+  the stack's chart-lookup group: `get` on the Secret the LB controller chart reads back while it
+  renders (components/cluster/state_readers.py, `ChartLookupReaders`);
 - `driftRole` (drift.yml, `pulumi refresh --preview-only`): `AmazonEKSViewPolicy` plus the
   stack's refresh-read group, which reads the kinds the view policy leaves out (Secrets, CRDs,
   RBAC, webhook configurations, the controllers' custom resources; components/cluster/state_readers.py).
@@ -35,7 +37,8 @@ def _role(description: str) -> Any:
 class CiSettings:
     deploy_role: str | None = _role("the role deploy.yml runs `pulumi up` as (vars.AWS_DEPLOY_ROLE_ARN); gets AmazonEKSClusterAdminPolicy")
     preview_role: str | None = _role(
-        "the read-only role pull-request.yml runs `pulumi preview` as (vars.AWS_PREVIEW_ROLE_ARN); gets AmazonEKSViewPolicy"
+        "the read-only role pull-request.yml runs `pulumi preview` as (vars.AWS_PREVIEW_ROLE_ARN); gets AmazonEKSViewPolicy and "
+        "the chart-lookup group"
     )
     drift_role: str | None = _role(
         "the read-only role drift.yml refreshes as (vars.AWS_DRIFT_ROLE_ARN); gets AmazonEKSViewPolicy and the refresh-read group"
