@@ -158,7 +158,7 @@ class StackConfig:
 
 @functools.cache
 def _top_level_keys() -> frozenset[str]:
-
+    """The keys a stack file may set at the top of `email-platform:`: the stack-wide ones, the sections, the secrets."""
     return frozenset(
         {path for path, _ in walk(Basics) if "." not in path} | {path for path, _ in walk(StackConfig) if "." not in path} | _SECRET_KEYS
     )
@@ -204,16 +204,7 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
     # The root's keys print as `email-platform:network`, nested ones as `email-platform:network.cidr`.
     top = Section(PROJECT, public, separator=":")
     basics = read_basics(top, read_region(region))
-    stack = read(
-        StackConfig,
-        top,
-        production=basics.is_production,
-        basics=basics,
-        secret_keys=frozenset(reader.SECRET_KEYS),
-        finish=False,
-    )
-    top.finish()
-    return stack
+    return read(StackConfig, top, production=basics.is_production, basics=basics, secret_keys=frozenset(reader.SECRET_KEYS))
 
 
 def _refuse_unknown_top_level_keys(values: Mapping[str, Any]) -> None:
