@@ -105,7 +105,7 @@ load_balancer = LoadBalancer(
 )
 firewall = (
     EdgeFirewall("edge", EdgeFirewallArgs(stack.edge, us_east_1=aws_us_east_1, api_paths=stack.cdn.api_paths), opts=aws_only)
-    if stack.edge.waf_enabled
+    if stack.edge.waf.enabled
     else None
 )
 cdn = Cdn(
@@ -169,7 +169,7 @@ app = App(
         vpc_id=network.vpc_id,
         vpc_cidr=network.vpc_cidr,
         target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
-        deregistration_delay_seconds=stack.edge.deregistration_delay_seconds,
+        deregistration_delay_seconds=stack.edge.target_group.deregistration_delay_seconds,
         database_url=database.database_url,
         redis_url=redis.redis_url,
         redis_cluster=REDIS_CLUSTER_MODE == "enabled",

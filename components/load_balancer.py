@@ -258,8 +258,8 @@ class LoadBalancer(pulumi.ComponentResource):
                 port=APP_PORT,
                 protocol="HTTPS",  # end-to-end TLS: the pods serve the internal CA's certificate
                 protocol_version="HTTP1",
-                deregistration_delay=settings.deregistration_delay_seconds,
-                slow_start=settings.slow_start_seconds,
+                deregistration_delay=settings.target_group.deregistration_delay_seconds,
+                slow_start=settings.target_group.slow_start_seconds,
                 health_check=aws.lb.TargetGroupHealthCheckArgs(
                     enabled=True,
                     protocol="HTTPS",
@@ -339,7 +339,7 @@ class LoadBalancer(pulumi.ComponentResource):
     def _log_bucket(self, name: str, settings: EdgeSettings) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         child = pulumi.ResourceOptions(parent=self)
         bucket = private_bucket(f"{name}-logs", self)
-        days = settings.access_log_retention_days
+        days = settings.access_logs.retention_days
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-logs",
             bucket=bucket.id,

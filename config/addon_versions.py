@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.declare import Group, Key, optional_string
-from config.reader import ConfigError, Section
+from config.declare import OPTIONAL, string
+from config.reader import ConfigError
+from config.reading import At
 
 # Recorded 2026-11; re-check with describe-addon-versions before relying on a row.
 TABLE_DATE = "2026-11"
@@ -93,21 +94,11 @@ VERSION_PATTERN = r"v\d+\.\d+\.\d+-eksbuild\.\d+"
 _VERSION_MEANING = "must be an EKS add-on build, e.g. v1.12.3-eksbuild.1 (aws eks describe-addon-versions lists them)"
 
 
-def _version_key(addon: str) -> Key[str | None]:
-    return optional_string(
-        "version",
-        f"the {addon} build to run instead of the table's for `cluster.version`",
-        pattern=VERSION_PATTERN,
-        meaning=_VERSION_MEANING,
+@dataclass(frozen=True)
+class AddonOverride:
+    version: str | None = string(
+        "the build to run instead of the table's for `cluster.version`", default=OPTIONAL, pattern=VERSION_PATTERN, meaning=_VERSION_MEANING
     )
-
-
-ADDON_VERSION_KEYS = {addon: _version_key(addon) for addon in MANAGED_ADDONS}
-ADDONS = Group(
-    "addons",
-    "EKS managed add-ons: each runs the build `config/addon_versions.py` pins for `cluster.version`, or the one given here",
-    tuple(Group(addon, f"the {addon} add-on", (ADDON_VERSION_KEYS[addon],)) for addon in MANAGED_ADDONS),
-)
 
 
 @dataclass(frozen=True)
@@ -120,19 +111,11 @@ class AddonVersions:
         return self.versions[addon]
 
 
-def parse_addon_versions(section: Section, kubernetes_version: str) -> AddonVersions:
-    """The table's builds for `kubernetes_version`, with each `cluster.addons.<name>.version` override applied."""
+def addon_versions(overrides: dict[str, AddonOverride], at: At) -> AddonVersions:
+    """The table's builds for `cluster.version`, with each `cluster.addons.<name>.version` override applied."""
+    kubernetes_version = at.reading["version"]
     table = DEFAULT_VERSIONS.get(kubernetes_version)
     if table is None:  # config/cluster.py accepts only versions the table covers (a test holds the two together)
-        raise ConfigError(section.path, kubernetes_version, "no pinned add-on versions for this Kubernetes version")
-    versions = dict(table)
-    overridden: set[str] = set()
-    for addon in MANAGED_ADDONS:
-        group = section.section(addon)
-        override = ADDON_VERSION_KEYS[addon].read(group)
-        group.finish()
-        if override is not None:
-            versions[addon] = override
-            overridden.add(addon)
-    section.finish()
-    return AddonVersions(versions, frozenset(overridden))
+        raise ConfigError(at.key, kubernetes_version, "no pinned add-on versions for this Kubernetes version")
+    chosen = {addon: override.version for addon, override in overrides.items() if override.version is not None}
+    return AddonVersions({**table, **chosen}, frozenset(chosen))

@@ -10,14 +10,14 @@ from typing import Any
 import yaml
 
 from config.app import AppSettings, parse_app
-from config.basics import Basics, parse_basics
+from config.basics import Basics, Tags, read_basics
 from config.reader import Section
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # The basics (environment, region, domain, tags) of the two committed stacks, for parsing one section alone.
-PRODUCTION = Basics("production", "us-east-1", "mail.example.com", "platform-team", "email-platform", {})
-STAGING = Basics("staging", "us-east-1", "staging.mail.example.com", "platform-team", "email-platform", {})
+PRODUCTION = Basics("production", "us-east-1", "mail.example.com", Tags("platform-team", "email-platform", {}))
+STAGING = Basics("staging", "us-east-1", "staging.mail.example.com", Tags("platform-team", "email-platform", {}))
 
 
 def stack_config(stack: str) -> dict[str, Any]:
@@ -31,7 +31,7 @@ def app_settings(stack: str, edit: Callable[[dict[str, Any]], None] | None = Non
     if edit is not None:
         edit(config)
     top = Section("email-platform", {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("email-platform:")}, ":")
-    basics = parse_basics(top, config["aws:region"], "aws:region")
+    basics = read_basics(top, config["aws:region"])
     return parse_app(top.section("app"), basics)
 
 

@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.monitoring import Monitoring, MonitoringArgs
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.monitoring import MonitoringSettings, parse_monitoring
 from config.reader import Section
 from config.slo import SloSettings, parse_slo
@@ -44,7 +44,7 @@ BASE_CONFIG: dict[str, Any] = {
 }
 
 
-BASICS = Basics("production", "us-east-1", DOMAIN, "platform-team", "email-platform", {})
+BASICS = Basics("production", "us-east-1", DOMAIN, Tags("platform-team", "email-platform", {}))
 
 
 def settings(**changes: Any) -> MonitoringSettings:

@@ -23,7 +23,7 @@ import pytest
 from components.backup import BACKUP_EVENTS_SOURCE, FAILED_JOB_STATES, JOB_EVENTS, Backup, BackupArgs
 from config import ConfigError
 from config.backup import BackupSettings, parse_backup
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.reader import Section
 from preflight.recorder import RecordedResource, RecordingMonitor
 from preflight.runner import Run
@@ -37,7 +37,7 @@ CLUSTER = "arn:aws:rds:us-east-1:123456789012:cluster:email-platform-staging"
 
 
 def _settings(environment: str = "staging", **raw: Any) -> BackupSettings:
-    basics = Basics(environment, "us-east-1", "mail.example.com", "owner", "cost-centre", {})  # type: ignore[arg-type]
+    basics = Basics(environment, "us-east-1", "mail.example.com", Tags("owner", "cost-centre", {}))  # type: ignore[arg-type]
     return parse_backup(Section("email-platform:backup", dict(raw)), basics)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from components.database import Database, DatabaseArgs, database_url
 from components.shared.secrets import SAFE_SPECIALS
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.database import AURORA_INSTANCE_CLASSES, DEFAULT_CA_BUNDLE_PATH, PROVIDER_CHECKED, parse_database
 from config.reader import Section
 from preflight.recorder import RecordedResource
@@ -292,7 +292,7 @@ def test_url_percent_encodes_every_special_character() -> None:
 
 
 def _settings() -> Any:
-    basics = Basics("production", "us-east-1", "mail.example.com", "o", "c", {})
+    basics = Basics("production", "us-east-1", "mail.example.com", Tags("o", "c", {}))
     raw = {"engineVersion": "16.9", "instanceClass": "db.r7g.large", "readReplicaScaling": {"maxReplicas": 3}}
     return parse_database(Section("email-platform:database", raw), basics)
 

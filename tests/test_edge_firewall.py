@@ -26,7 +26,7 @@ import pytest
 from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
 from components.edge_firewall.component import LOG_GROUP_PREFIX
 from components.edge_firewall.rules import COMMON_BODY_RULES, COMMON_RULE_SET, WEBHOOK_SOURCE_LABEL
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.edge import EdgeSettings, parse_edge
 from config.reader import Section
 from preflight.recorder import RecordedResource, RecordingMonitor
@@ -35,7 +35,7 @@ from pricing.services import WAF_LOG_GROUP_PREFIX
 
 # This test's own stack: a domain, API paths of three kinds (prefix, exact, a wildcard inside) and
 # webhook senders of both IP versions.
-BASICS = Basics("production", "eu-west-1", "post.example.net", "platform-team", "email-platform", {})
+BASICS = Basics("production", "eu-west-1", "post.example.net", Tags("platform-team", "email-platform", {}))
 API_PATHS = ["/v2/*", "/hooks/inbound", "/tenants/*/raw"]
 WEBHOOK_CIDRS = ["198.51.100.0/24", "2001:db8:40::/48"]
 RETENTION_DAYS = 90

@@ -14,7 +14,7 @@ import pytest
 
 from components.redis import Redis, RedisArgs, redis_url
 from components.shared.secrets import SAFE_SPECIALS
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.reader import Section
 from config.redis import ELASTICACHE_NODE_TYPES, ENGINE_VERSIONS, parse_redis
 from preflight.recorder import RecordedResource
@@ -163,7 +163,7 @@ def test_url_percent_encodes_the_token() -> None:
 
 
 def _settings() -> Any:
-    basics = Basics("production", "us-east-1", "mail.example.com", "o", "c", {})
+    basics = Basics("production", "us-east-1", "mail.example.com", Tags("o", "c", {}))
     raw = {"engineVersion": "8.0", "nodeType": "cache.r7g.large", "shards": 3, "replicasPerShard": 2}
     return parse_redis(Section("email-platform:redis", raw), basics)
 

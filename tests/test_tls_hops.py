@@ -70,11 +70,11 @@ def test_viewer_policies_exist_in_cloudfront() -> None:
 
 
 def test_the_config_refuses_a_listener_policy_cloudfront_cannot_reach() -> None:
-    from config.basics import Basics
+    from config.basics import Basics, Tags
     from config.edge import parse_edge
     from config.reader import Section
 
-    basics = Basics("staging", "us-east-1", "mail.example.com", "team", "email-platform", {})
+    basics = Basics("staging", "us-east-1", "mail.example.com", Tags("team", "email-platform", {}))
     raw = {"hostedZone": "example.com", "sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"}
     with pytest.raises(
         ConfigError, match=r"edge\.sslPolicy = 'ELBSecurityPolicy-TLS13-1-3-2021-06': CloudFront reaches origins over TLS 1\.2 only"
