@@ -13,7 +13,7 @@ import sys
 USAGE = """usage: python -m preflight <command> …
   plan --stack STACK [--json PATH] [--wide] [--by-type]
                                        run the program offline: tree, findings, cost, secrets, summary
-  check DOC.json [--json]              the policy pack over a plan document or `pulumi preview --json`
+  check DOC.json [--json]              the policy pack over a plan document, a preview or a stack export
   cost DOC.json [--markdown]           monthly cost of a plan document, a preview or a stack export
   diff BASE.json HEAD.json [--markdown]  pull-request diff: resources and cost; exit 1 if data would be lost
                                        or a costGuardrails limit is crossed (--cost-approved: report only)

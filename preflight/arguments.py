@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-from pricing.documents import DocumentError
+from documents.reader import DocumentError
 
 
 class OneLineParser(argparse.ArgumentParser):

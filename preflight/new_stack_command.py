@@ -18,10 +18,10 @@ from pathlib import Path
 from config.aws_regions import AWS_REGIONS, PARTNERS, closest_region, zones
 from config.basics import ENVIRONMENTS
 from config.monitoring import CANARY_REGIONS
+from documents.reader import DocumentError
 from preflight.arguments import OneLineParser
 from preflight.stack_template import ENVIRONMENT_SETTINGS, EXAMPLE_IMAGE, stack_text
 from pricing.catalogue import supported
-from pricing.documents import DocumentError
 
 ROOT = Path(__file__).resolve().parent.parent
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"  # a Pulumi stack name

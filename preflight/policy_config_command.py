@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import sys
 
+from documents.reader import DocumentError
 from preflight.arguments import OneLineParser
 from preflight.check_command import cost_settings
 from preflight.stack_files import StackFileError, load_stack_file
-from pricing.documents import DocumentError
 from pricing.guardrails import APPROVAL_LABEL
 
 

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from config.cost_guardrails import UNPRICED
+from documents.reader import DocumentError
 from policy.cost import STACK_POLICIES
 from preflight.check_command import to_resource
 from preflight.diff_command import main as diff
 from pricing import price_resources
-from pricing.documents import DocumentError
 from pricing.guardrails import Guardrails, breaches, parse_guardrails, warnings
 
 PREFIX = "urn:pulumi:production::email-platform::"

@@ -16,11 +16,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from documents.reader import DocumentError, load_document
 from preflight.arguments import OneLineParser
 from preflight.scan.checkov_run import Finding, Report, ScannerError, run_checkov
 from preflight.scan.skips import Skip, SkipsError, load_skips, split
 from preflight.scan.terraform_plan import terraform_plan
-from pricing.documents import DocumentError, load_document
 
 
 @dataclass
