@@ -1,4 +1,4 @@
-"""`python -m preflight plan|check|cost|diff|policy-config|scan`: the offline tools (see docs/ARCHITECTURE.md).
+"""`python -m preflight <command>`: plan, check, cost, diff, policy-config, scan, new-stack, prices (docs/ARCHITECTURE.md).
 
 Exit codes: 0 fine; 1 mandatory policy violation or refused change; 2 bad input (bad stack
 config, unreadable document) with one line on stderr and no traceback.

@@ -102,6 +102,26 @@ def test_no_component_imports_another() -> None:
     assert found == [], f"a component takes another's outputs as arguments (composed in __main__.py), never imports it: {found}"
 
 
+# The policy pack's tables the program reads (the pack needs them too; they import nothing of the program).
+PACK_TABLES = {"policy.eks_calendar", "policy.kubernetes_reads"}
+
+
+def test_the_program_reads_only_the_packs_tables() -> None:
+    found = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for folder in ("config", "components")
+        for path in modules(folder)
+        for name in sorted(imported(path))
+        # `from policy import kubernetes_reads` also names the package, whose __init__ is only its docstring.
+        if is_under(name, "policy") and name != "policy" and name not in PACK_TABLES and name.rpartition(".")[0] not in PACK_TABLES
+    ]
+    assert found == [], f"the program reads the pack's tables ({sorted(PACK_TABLES)}) and nothing else of it: {found}"
+    for table in PACK_TABLES:
+        path = ROOT / (table.replace(".", "/") + ".py")
+        program = ("__main__", "components", "config", "preflight")
+        assert not any(is_under(name, p) for name in imported(path) for p in program), f"{table} imports the program"
+
+
 def test_the_document_reader_imports_nothing_of_the_project() -> None:
     found = [
         f"{path.relative_to(ROOT)} imports {name}"
