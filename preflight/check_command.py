@@ -219,13 +219,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("document", type=Path, help="a plan document (make plan JSON=…), `pulumi preview --json` or `pulumi stack export`")
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.add_argument("--policy-config", type=Path, help="policy pack config (the --policy-pack-config file format)")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help: usage printed on stdout
-        return 0 if exit_.code in (0, None) else 2
-    except DocumentError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     try:
         policy_config = _load_policy_config(args.policy_config)
         document = read_json(args.document)

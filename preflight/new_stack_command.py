@@ -18,7 +18,6 @@ from pathlib import Path
 from config.aws_regions import AWS_REGIONS, PARTNERS, closest_region, zones
 from config.basics import ENVIRONMENTS
 from config.monitoring import CANARY_REGIONS
-from documents.reader import DocumentError
 from preflight.arguments import OneLineParser
 from preflight.stack_template import ENVIRONMENT_SETTINGS, EXAMPLE_IMAGE, stack_text
 from pricing.catalogue import supported
@@ -110,13 +109,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--environment", required=True, help=f"one of {', '.join(ENVIRONMENTS)}")
     parser.add_argument("--root", type=Path, default=ROOT, help="where to write it (default: the project)")
     parser.add_argument("--force", action="store_true", help="replace an existing stack file")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return 0 if exit_.code in (0, None) else 2
-    except DocumentError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     path = args.root / f"Pulumi.{args.name}.yaml"
     try:
         if path.exists() and not args.force:

@@ -55,13 +55,9 @@ def main(argv: list[str]) -> int:
         help=f"report a cost-guardrails breach without failing (the pull request carries `{APPROVAL_LABEL}`)",
     )
     parser.add_argument("--approved-by", default="", help="who approved the cost (the label's actor), for the report")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help: usage printed on stdout
-        return 0 if exit_.code in (0, None) else 2
-    except DocumentError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     try:
         run = plan(args.stack, args.stack_file)
     except (ConfigError, StackFileError) as error:

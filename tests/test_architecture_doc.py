@@ -76,27 +76,15 @@ def test_every_component_class_has_its_row(name: str, file: str) -> None:
     assert any(f"`{file}`" in row for row in rows), f"docs/ARCHITECTURE.md: the row of `{name}` should name its file `{file}`"
 
 
-@pytest.mark.parametrize("command", preflight_commands())
-def test_every_preflight_command_has_its_row(command: str) -> None:
-    assert any(line.startswith(f"| `{command}") for line in LINES), (
-        f"docs/ARCHITECTURE.md, 'The offline tool': no row for `{command}` (a row starting `| `{command} …` |`)"
-    )
+# (section of the page, the start of the row it needs): a command's row goes on with its arguments.
+ROWS = [
+    *(("The offline tool", f"| `{command}") for command in preflight_commands()),
+    *(("Where things live", f"| `{folder}` |") for folder in folders()),
+    *(("The docs", f"| [{page}]({page}) |") for page in docs()),
+    *(("The workflows and their scripts", f"| `{path}` |") for path in automation()),
+]
 
 
-@pytest.mark.parametrize("folder", folders())
-def test_every_folder_is_described(folder: str) -> None:
-    assert f"`{folder}`" in PAGE, f"docs/ARCHITECTURE.md, 'Where things live': nothing says what `{folder}` holds"
-
-
-@pytest.mark.parametrize("page", docs())
-def test_every_doc_is_listed(page: str) -> None:
-    assert any(line.startswith(f"| [{page}]({page}) |") for line in LINES), (
-        f"docs/ARCHITECTURE.md, 'The docs': no row for {page} (`| [{page}]({page}) | what it covers |`)"
-    )
-
-
-@pytest.mark.parametrize("path", automation())
-def test_every_workflow_and_script_is_listed(path: str) -> None:
-    assert any(line.startswith(f"| `{path}` |") for line in LINES), (
-        f"docs/ARCHITECTURE.md, 'The workflows and their scripts': no row for {path} (`| `{path}` | what it does |`)"
-    )
+@pytest.mark.parametrize(("section", "row"), ROWS, ids=[row for _, row in ROWS])
+def test_every_command_folder_doc_workflow_and_script_has_its_row(section: str, row: str) -> None:
+    assert any(line.startswith(row) for line in LINES), f"docs/ARCHITECTURE.md, '{section}': no row starting {row!r}"

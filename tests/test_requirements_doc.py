@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -25,16 +25,16 @@ TICKED = re.compile(r"`([^`]+)`")
 OUTSIDE = ("Not in the program", "Not checked")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     id: str
     requirement: str
     met_by: str
     held_by: str
     real_deploy: str
 
-    def where(self) -> str:
-        return f"docs/requirements.md row {self.id} ({self.requirement})"
+
+def where(row: Row) -> str:
+    return f"docs/requirements.md row {row.id} ({row.requirement})"
 
 
 def rows(text: str) -> list[Row]:
@@ -127,13 +127,13 @@ def test_the_page_lists_the_guides_requirements_once_each() -> None:
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_every_setting_of_the_row_exists(row: Row) -> None:
     broken = [f"`{ref}` {problem}" for ref in TICKED.findall(row.met_by) if (problem := setting_problem(ref))]
-    assert broken == [], f"{row.where()}, Met by: " + "; ".join(broken)
+    assert broken == [], f"{where(row)}, Met by: " + "; ".join(broken)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_every_test_of_the_row_exists(row: Row) -> None:
     references = TICKED.findall(row.held_by)
     broken = [f"`{ref}` {problem}" for ref in references if (problem := held_by_problem(ref))]
-    assert broken == [], f"{row.where()}, Held by: " + "; ".join(broken)
+    assert broken == [], f"{where(row)}, Held by: " + "; ".join(broken)
     if not row.met_by.startswith(OUTSIDE):
-        assert references, f"{row.where()}: met by the program but held by no test (or say 'Not checked: why')"
+        assert references, f"{where(row)}: met by the program but held by no test (or say 'Not checked: why')"
