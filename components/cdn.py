@@ -90,7 +90,7 @@ class Cdn(pulumi.ComponentResource):
         self._bucket_policy_and_aliases(name, args)
         if settings.logging.enabled:
             self._access_logs(name, settings, args.us_east_1)
-        self.register_outputs({"distributionId": self.distribution_id, "domainName": self.domain_name, "bucket": self.bucket.id})
+        self.register_outputs({"distributionId": self.distribution_id, "domainName": self.domain_name})
 
     def _origin_access(self, name: str, settings: CdnSettings) -> aws.cloudfront.OriginAccessControl:
         return aws.cloudfront.OriginAccessControl(

@@ -123,10 +123,13 @@ class LoadBalancer(pulumi.ComponentResource):
         )
         self.register_outputs(
             {
-                "dnsName": self.dns_name,
                 "arnSuffix": self.arn_suffix,
-                "targetGroupArnSuffixes": self.target_group_arn_suffixes,
+                "dnsName": self.dns_name,
+                "zoneId": self.zone_id,
+                "securityGroupId": self.security_group_id,
                 "vpcOriginId": self.vpc_origin_id,
+                "targetGroupArnSuffixes": self.target_group_arn_suffixes,
+                "targetGroupArnPatterns": self.target_group_arn_patterns,
             }
         )
 

@@ -21,7 +21,6 @@ from config.monitoring import CANARY_REGIONS
 from preflight.arguments import OneLineParser
 from preflight.stack_template import ENVIRONMENT_SETTINGS, EXAMPLE_IMAGE, stack_text
 from pricing.catalogue import supported
-from pricing.documents import DocumentError
 
 ROOT = Path(__file__).resolve().parent.parent
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"  # a Pulumi stack name
@@ -110,13 +109,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--environment", required=True, help=f"one of {', '.join(ENVIRONMENTS)}")
     parser.add_argument("--root", type=Path, default=ROOT, help="where to write it (default: the project)")
     parser.add_argument("--force", action="store_true", help="replace an existing stack file")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return 0 if exit_.code in (0, None) else 2
-    except DocumentError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     path = args.root / f"Pulumi.{args.name}.yaml"
     try:
         if path.exists() and not args.force:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config import PROJECT, ConfigError
+from documents.reader import DocumentError, parse_document
 from policy.api_model import coverage
 from policy.placeholders import POLICY as PLACEHOLDERS
 from preflight.arguments import OneLineParser
@@ -23,9 +24,8 @@ from preflight.stack_files import StackFileError, load_stack_file
 from preflight.summary import PlanSummary
 from preflight.tree import render_counts, render_secrets, render_tree
 from pricing.advice import advise, render_advice
-from pricing.documents import DocumentError, parse_document
 from pricing.estimate import estimate, resolve_inputs
-from pricing.guardrails import APPROVAL_LABEL, parse_guardrails
+from pricing.guardrails import APPROVAL_LABEL, stack_guardrails
 from pricing.guardrails import warnings as guardrail_warnings
 from pricing.render import text_report, wrap
 
@@ -55,13 +55,9 @@ def main(argv: list[str]) -> int:
         help=f"report a cost-guardrails breach without failing (the pull request carries `{APPROVAL_LABEL}`)",
     )
     parser.add_argument("--approved-by", default="", help="who approved the cost (the label's actor), for the report")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help: usage printed on stdout
-        return 0 if exit_.code in (0, None) else 2
-    except DocumentError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     try:
         run = plan(args.stack, args.stack_file)
     except (ConfigError, StackFileError) as error:
@@ -76,7 +72,7 @@ def main(argv: list[str]) -> int:
         region, usage, _ = resolve_inputs(parsed)
         environment = parsed.environment or run.stack
         advice = render_advice(advise(parsed.records, region, usage, environment), environment)
-        guardrails = parse_guardrails(parsed.guardrails)
+        guardrails = stack_guardrails(parsed)
     except DocumentError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -14,7 +14,6 @@ import sys
 from preflight.arguments import OneLineParser
 from preflight.check_command import cost_settings
 from preflight.stack_files import StackFileError, load_stack_file
-from pricing.documents import DocumentError
 from pricing.guardrails import APPROVAL_LABEL
 
 
@@ -22,12 +21,12 @@ def main(argv: list[str]) -> int:
     parser = OneLineParser(prog="python -m preflight policy-config", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--stack", default="production")
     parser.add_argument("--cost-approved", action="store_true", help=f"the pull request carries `{APPROVAL_LABEL}`")
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     try:
-        args = parser.parse_args(argv)
         stack_file = load_stack_file(args.stack)
-    except SystemExit as exit_:
-        return 0 if exit_.code in (0, None) else 2
-    except (DocumentError, StackFileError) as error:
+    except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     settings = cost_settings(stack_file.config)

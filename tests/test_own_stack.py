@@ -38,7 +38,7 @@ PROJECT_FILES = (
     "requirements-scan.txt",
     "package-lock.json",
 )
-PROJECT_DIRS = ("config", "components", "pricing", "preflight", "policy")
+PROJECT_DIRS = ("config", "components", "documents", "pricing", "preflight", "policy")
 LONDON = "eu-west-2"
 
 

@@ -9,7 +9,6 @@ from run_lookup import one
 from config.reader import ConfigError
 from config.tls_hops import (
     CLOUDFRONT_TO_ORIGIN_VERSIONS,
-    ROUTE53_HEALTH_CHECK_VERSIONS,
     SSL_PROTOCOL_VERSIONS,
     VIEWER_POLICY_VERSIONS,
     hops,
@@ -43,10 +42,6 @@ def test_a_tls13_only_listener_behind_cloudfront_would_fail_the_table() -> None:
     assert origin_policy_problem("ELBSecurityPolicy-TLS13-1-3-2021-06") is not None
     assert origin_policy_problem("ELBSecurityPolicy-TLS13-1-2-2021-06") is not None, "not AEAD-only"
     assert origin_policy_problem("ELBSecurityPolicy-TLS13-1-2-Res-2021-06") is None
-
-
-def test_a_route53_check_could_not_reach_the_tls13_viewer_policy() -> None:
-    assert not ROUTE53_HEALTH_CHECK_VERSIONS & VIEWER_POLICY_VERSIONS["TLSv1.3_2025"]
 
 
 def test_a_viewer_policy_without_tls13_would_fail_the_canary_hop() -> None:

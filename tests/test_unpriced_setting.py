@@ -12,11 +12,11 @@ import pytest
 
 from config.cost_guardrails import CostGuardrailSettings
 from config.declare import declaration
+from documents.reader import DocumentError
 from policy.cost import STACK_POLICIES
 from preflight.check_command import to_resource
 from preflight.diff_command import main as diff
 from pricing import price_resources
-from pricing.documents import DocumentError
 from pricing.guardrails import Guardrails, breaches, parse_guardrails, warnings
 
 UNPRICED_DEFAULT = declaration(CostGuardrailSettings, "unpriced").default  # type: ignore[union-attr]

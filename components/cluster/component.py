@@ -130,7 +130,14 @@ class Cluster(pulumi.ComponentResource):
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
-        self.register_outputs({"clusterName": self.name})
+        self.register_outputs(
+            {
+                "name": self.name,
+                "securityGroupId": self.security_group_id,
+                "kubeconfig": self.kubeconfig,
+                "providerKubeconfig": self.provider_kubeconfig,
+            }
+        )
 
     def _create(self, name: str, args: ClusterArgs, settings: ClusterSettings, nodes: NodeGroupSettings) -> pulumi.Output[str]:
         """The cluster, its access entries, nodes and add-ons; returns the provider's kubeconfig."""

@@ -85,7 +85,7 @@ class EdgeFirewall(pulumi.ComponentResource):
         )
         self.web_acl_arn = self.web_acl.arn
         self._request_logs(name, settings, in_us_east_1)
-        self.register_outputs({"webAclArn": self.web_acl_arn, "logGroup": self.log_group.name})
+        self.register_outputs({"webAclArn": self.web_acl_arn})
 
     def _webhook_ip_sets(self, name: str, settings: EdgeSettings, opts: pulumi.ResourceOptions) -> list[aws.wafv2.IpSet]:
         """One IP set per IP version that has ranges (an IP set holds one version)."""
