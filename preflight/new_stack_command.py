@@ -42,7 +42,9 @@ def placeholders(name: str, region: str, environment: str, partner_note: str | N
         f"confirm them with `aws ec2 describe-availability-zones --region {region}` (older accounts map letters per account)",
         "domain, edge.hostedZone and edge.subjectAlternativeNames: your public host name and its Route 53 zone",
         "tags.owner and tags.costCenter: who runs and who pays for the stack",
-        "cluster.access: the IAM roles of your deployer and on-call (account 123456789012 is an example)",
+        "cluster.access: the IAM roles of your admins and on-call (account 123456789012 is an example)",
+        "ci.deployRole, ci.previewRole and ci.driftRole: the roles your workflows run as (docs/ci-setup.md), "
+        "the same ARNs as the repository variables AWS_DEPLOY_ROLE_ARN, AWS_PREVIEW_ROLE_ARN and AWS_DRIFT_ROLE_ARN",
         "cluster.publicAccessCidrs: your CI runners' or VPN's ranges",
         "app.blue.image and app.green.image: your image, pinned by digest",
         "monitoring.notifications.emails and monitoring.budget.emails: who gets alarms and budget alerts",
