@@ -155,6 +155,14 @@ class StackConfig:
     basics: Basics = computed(lambda reading: reading.basics)
     secrets: StackSecrets = computed(lambda reading: _read_secrets(reading["cluster"]))
 
+    @property
+    def delivery_measured(self) -> bool:
+        """Whether the app's delivery counters reach CloudWatch: only through the CloudWatch agent of the
+        add-on the stack installs (`observability.enabled` on a cluster it creates, `cluster.mode: create`).
+        Without it nothing measures delivery, so the pods get no EMF settings and the delivery SLO is not
+        made (an alarm on no data stays OK for ever); `make plan` says so (docs/operations.md)."""
+        return self.observability.enabled and self.cluster.mode == "create"
+
 
 @functools.cache
 def _top_level_keys() -> frozenset[str]:

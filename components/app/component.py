@@ -218,7 +218,7 @@ class App(pulumi.ComponentResource):
         labels = colour_labels(colour)
         settings: dict[str, pulumi.Input[str]] = {
             **plain_settings(args.settings, args.settings.colours[colour], args.environment, args.domain, args.redis_cluster),
-            **metrics_settings(args.cluster_name),
+            **(metrics_settings(args.cluster_name) if args.emf_agent else {}),
         }
         config_map = k8s.core.v1.ConfigMap(
             f"{name}-{colour}-settings",
