@@ -83,6 +83,7 @@ class App(pulumi.ComponentResource):
                     list(args.target_group_scope) if args.target_group_scope is not None else list(args.target_group_arns.values())
                 ),
                 k8s_provider=args.k8s_provider,
+                target_group_owner_tag=args.target_group_owner_tag,
                 app_pod_labels=APP_LABELS,
                 cluster_ready=args.cluster_ready,
             ),
