@@ -185,6 +185,8 @@ app = App(
         traffic_step=traffic_step,
         colour_route=load_balancer.route_colour,
         target_group_scope=list(load_balancer.target_group_arn_patterns.values()),
+        target_group_owner_tag=load_balancer.target_group_owner_tag,
+        emf_agent=stack.delivery_measured,
     ),
     opts=aws_only,
 )
@@ -240,6 +242,7 @@ monitoring = Monitoring(
         )
         if stack.observability.enabled and cluster.eks_cluster is not None
         else None,
+        delivery_measured=stack.delivery_measured,
     ),
     opts=aws_only,
 )

@@ -32,7 +32,7 @@ from config.cost_guardrails import CostGuardrailSettings
 from config.cost_usage import COST_USAGE, CostUsage
 from config.database import DatabaseSettings
 from config.declare import computed, rule, section, walk
-from config.edge import EdgeSettings
+from config.edge import RATE_WINDOW_MINUTES, EdgeSettings
 from config.integrations import IntegrationsSettings
 from config.monitoring import MonitoringSettings
 from config.network import NetworkSettings
@@ -108,13 +108,31 @@ def _pre_stop_outlasts_deregistration(stack: StackConfig, reading: Reading) -> N
     check_pre_stop(stack.app, stack.edge.target_group.deregistration_delay_seconds)
 
 
+@rule(
+    f"`edge.waf.apiRateLimitPer5Minutes` is at least {RATE_WINDOW_MINUTES} × `app.emailRateLimit` (each colour's): the edge "
+    "does not block an API client the app would still serve"
+)
+def _edge_does_not_undercut_the_apps_rate_limit(stack: StackConfig, reading: Reading) -> None:
+    highest = max(colour.email_rate_limit for colour in stack.app.colours.values())
+    floor = RATE_WINDOW_MINUTES * highest
+    given = stack.edge.waf.api_rate_limit_per_5_minutes
+    if stack.edge.waf.enabled and given < floor:
+        raise ConfigError(
+            f"{PROJECT}:edge.waf.apiRateLimitPer5Minutes",
+            given,
+            f"must be at least {RATE_WINDOW_MINUTES} × app.emailRateLimit ({highest}) = {floor}: below it the WAF blocks an "
+            "API client the app would still serve",
+        )
+
+
 @dataclass(frozen=True)
 class StackConfig:
     """Every section of the stack config, in the order the config reference shows them."""
 
     # Rules across sections: the pod's preStop outlasts the target groups' deregistration; the
-    # NodePool holds the app at its peak; the image runs on every node architecture.
-    RULES: ClassVar = (_pre_stop_outlasts_deregistration, check_capacity, check_architectures)
+    # NodePool holds the app at its peak; the image runs on every node architecture; the edge's API
+    # rate limit leaves room for the app's own.
+    RULES: ClassVar = (_pre_stop_outlasts_deregistration, check_capacity, check_architectures, _edge_does_not_undercut_the_apps_rate_limit)
 
     network: NetworkSettings = section(NetworkSettings, "the VPC", required=True)
     cluster: ClusterSettings = section(
@@ -154,6 +172,14 @@ class StackConfig:
     )
     basics: Basics = computed(lambda reading: reading.basics)
     secrets: StackSecrets = computed(lambda reading: _read_secrets(reading["cluster"]))
+
+    @property
+    def delivery_measured(self) -> bool:
+        """Whether the app's delivery counters reach CloudWatch: only through the CloudWatch agent of the
+        add-on the stack installs (`observability.enabled` on a cluster it creates, `cluster.mode: create`).
+        Without it nothing measures delivery, so the pods get no EMF settings and the delivery SLO is not
+        made (an alarm on no data stays OK for ever); `make plan` says so (docs/operations.md)."""
+        return self.observability.enabled and self.cluster.mode == "create"
 
 
 @functools.cache

@@ -56,6 +56,11 @@ ONE_YEAR_SECONDS = 31_536_000
 KeyAlgorithm = Literal["ECDSA", "RSA"]
 # ALB access logs: S3 lifecycle days (any whole number), kept at least 90 days in production.
 MIN_PRODUCTION_LOG_DAYS = 90
+# WAF's rate-based rules count each address over this window (components/edge_firewall/rules.py).
+RATE_WINDOW_MINUTES = 5
+# The API paths' per-address limit by default: twice the guide's EMAIL_RATE_LIMIT (1,000, read per
+# minute per client) over the window (a test holds it to app.emailRateLimit's default).
+API_RATE_LIMIT_DEFAULT = 2 * RATE_WINDOW_MINUTES * 1000
 
 _WILDCARD_OR_NAME = r"(\*\.)?" + _DNS_NAME
 _ZONE_ID = r"Z[A-Z0-9]{1,31}"
@@ -190,7 +195,20 @@ class WafSettings:
         why="production keeps the WAF on",
     )
     rate_limit_per_5_minutes: int = integer(
-        "requests per client IP per 5 minutes before the WAF blocks", default=2000, minimum=10, maximum=2_000_000_000
+        "requests per client IP per 5 minutes before the WAF blocks, outside the API paths (`cdn.apiPaths`)",
+        default=2000,
+        minimum=10,
+        maximum=2_000_000_000,
+    )
+    # One customer's server behind one address sends that customer's whole volume to the API, up to the
+    # app's own EMAIL_RATE_LIMIT; the default is twice the guide's 1,000 a minute over WAF's 5-minute
+    # window, so the app's own 429s (which WAF counts too) do not tip a client into a 403.
+    api_rate_limit_per_5_minutes: int = integer(
+        "requests per client IP per 5 minutes on the API paths (`cdn.apiPaths`) before the WAF blocks; at least "
+        "5 × `app.emailRateLimit` (docs/edge.md)",
+        default=API_RATE_LIMIT_DEFAULT,
+        minimum=10,
+        maximum=2_000_000_000,
     )
     # Webhook senders' address ranges: not counted by the per-IP rate limit.
     webhook_source_cidrs: list[str] = strings(

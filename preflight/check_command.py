@@ -115,6 +115,11 @@ def _policy_settings(spec: ResourcePolicySpec | StackPolicySpec, policy_config: 
     return level, settings
 
 
+def config_settings(stack_config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The graph policies' settings (`ci`, `clusterAccess`, `kubernetesRole`) from a stack's config."""
+    return settings_from_stack_config({k: _config_value(v) for k, v in (stack_config or {}).items()})
+
+
 def _config_value(value: Any) -> Any:
     """A config value as previews write it ({"value": ..., "secret": false}, or JSON text) or as given."""
     value = plain_config_value(value)
@@ -169,7 +174,7 @@ def check_resources(
     """
     policy_config = dict(config or {})
     document_config = stack_config if cost_config is None else cost_config
-    graph_settings = settings_from_stack_config({k: _config_value(v) for k, v in (document_config or {}).items()})
+    graph_settings = config_settings(document_config)
     resources = [to_resource(r) for r in records]
     resources += _default_providers(resources, stack_config or {})
     violations: list[Violation] = []

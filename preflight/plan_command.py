@@ -14,10 +14,11 @@ from typing import Any
 
 from config import PROJECT, ConfigError
 from documents.reader import DocumentError, parse_document
+from policy.actors import missing_ci_roles
 from policy.api_model import coverage
 from policy.placeholders import POLICY as PLACEHOLDERS
 from preflight.arguments import OneLineParser
-from preflight.check_command import Violation, check_resources
+from preflight.check_command import Violation, check_resources, config_settings
 from preflight.document import build_document
 from preflight.runner import Run, run_program
 from preflight.stack_files import StackFileError, load_stack_file
@@ -30,6 +31,7 @@ from pricing.guardrails import warnings as guardrail_warnings
 from pricing.render import text_report, wrap
 
 COST_POLICY = "cost-guardrails"
+CI_NAMED = "ci-identities-named"
 
 
 def plan(stack: str, stack_file: Path | None = None) -> Run:
@@ -157,6 +159,9 @@ def summarize(run: Run, violations: list[Violation], cost: Mapping[str, Any], *,
         findings=Counter(v.level for v in violations),
         secrets_to_set=sorted(run.stack_file.placeholders),
         placeholders=[v.message.split(" still set", 1)[0].removeprefix("example ") for v in violations if v.policy == PLACEHOLDERS],
+        ci_roles_to_set=[f"ci.{key}" for key in missing_ci_roles(config_settings(run.stack_file.config))]
+        if any(v.policy == CI_NAMED for v in violations)
+        else [],
         scan_failed=scan_failed,
     )
 

@@ -80,7 +80,11 @@ class Built:
 
 
 def build(
-    monitor: RecordingMonitor, config: MonitoringSettings | None = None, region: str = "us-east-1", slo: SloSettings | None = None
+    monitor: RecordingMonitor,
+    config: MonitoringSettings | None = None,
+    region: str = "us-east-1",
+    slo: SloSettings | None = None,
+    delivery_measured: bool = True,
 ) -> Built:
     """Build the component with realistic identifiers; return what it registered."""
 
@@ -114,6 +118,7 @@ def build(
                 redis_member_clusters=pulumi.Output.from_input(MEMBERS),
                 redis_node_count=len(MEMBERS),
                 cdn_distribution_id=DISTRIBUTION,
+                delivery_measured=delivery_measured,
             ),
             opts=pulumi.ResourceOptions(providers={"aws": regional} if regional else None),
         )

@@ -10,18 +10,23 @@ from typing import Any
 
 import pytest
 from config_edits import set_key
-from config_stacks import edited, refused
+from config_stacks import edited, load, refused
 
+from config.app import AppSettings
 from config.basics import Basics, Tags
 from config.cdn import PRICE_CLASSES, TLS13_VIEWER_POLICY, parse_cdn
+from config.declare import declaration
 from config.edge import (
+    API_RATE_LIMIT_DEFAULT,
     DEFAULT_SSL_POLICY,
     MIN_PRODUCTION_LOG_DAYS,
     ONE_YEAR_SECONDS,
     ORIGIN_LABEL,
+    RATE_WINDOW_MINUTES,
     SSL_POLICIES,
     TLS13_POLICIES,
     EdgeSettings,
+    WafSettings,
     parse_edge,
 )
 from config.reader import ConfigError, Section
@@ -192,3 +197,20 @@ def test_cdn_defaults_follow_the_environment() -> None:
 def test_the_policy_table_knows_the_minimum_tls_of_every_policy() -> None:
     assert all(SSL_POLICIES[p] == "1.3" for p in TLS13_POLICIES)
     assert {v for v in SSL_POLICIES.values()} <= {"1.0", "1.1", "1.2", "1.3"}
+
+
+def test_the_api_rate_limit_defaults_above_the_apps_own_and_may_not_undercut_it(tmp_path: Path) -> None:
+    """The edge must not 403 an API client the app would still serve (its EMAIL_RATE_LIMIT, per minute)."""
+    app_default: int = declaration(AppSettings, "email_rate_limit").default  # type: ignore[assignment]
+    assert declaration(WafSettings, "api_rate_limit_per_5_minutes").default == API_RATE_LIMIT_DEFAULT
+    assert API_RATE_LIMIT_DEFAULT >= 2 * RATE_WINDOW_MINUTES * app_default  # room for the app's own 429s, which WAF counts
+    green_rate = 3000  # a colour's own limit counts too
+    floor = RATE_WINDOW_MINUTES * green_rate
+    message = refused(
+        edited("production", set_key("app.green.emailRateLimit", green_rate), set_key("edge.waf.apiRateLimitPer5Minutes", floor - 1)),
+        tmp_path,
+    )
+    assert "edge.waf.apiRateLimitPer5Minutes" in message and f"= {floor}" in message and "app.emailRateLimit" in message
+    load(
+        edited("production", set_key("app.green.emailRateLimit", green_rate), set_key("edge.waf.apiRateLimitPer5Minutes", floor)), tmp_path
+    )

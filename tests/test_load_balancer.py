@@ -12,7 +12,7 @@ import pytest
 from committed_stacks import app_settings, stack_config
 from run_lookup import one, region_of
 
-from components.load_balancer import VPC_ORIGIN_ENDPOINT, target_group_arn_pattern, vpc_origin_name
+from components.load_balancer import TARGET_GROUP_OWNER_TAG, VPC_ORIGIN_ENDPOINT, target_group_arn_pattern, vpc_origin_name
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from config.edge import COLOUR_HEADER
 from preflight.recorder import RecordingMonitor
@@ -314,3 +314,21 @@ def test_a_target_group_pattern_keeps_the_partition_region_and_account_and_the_l
     assert fnmatchcase(arn.replace("1a2b3c4/50dc6c495c0c9188", "9f8e7d6/0000000000000001"), pattern)
     assert not fnmatchcase(arn.replace("edge-blue", "edge-green"), pattern)
     assert not fnmatchcase(arn.replace("210987654321", "123456789012"), pattern)
+
+
+def test_the_lb_controller_may_register_targets_only_in_groups_that_carry_this_stacks_domain(each_stack: Run) -> None:
+    """Every stack names its groups `lb-<colour>-*`, so the patterns above also match another stack's groups
+    in the same account and region: the grant holds only where the group carries this stack's own tag."""
+    domain = each_stack.stack_file.config["email-platform:domain"]
+    (policy,) = [p for p in each_stack.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "app-lb-controller-targets"]
+    (register,) = [s for s in json.loads(policy.inputs["policy"])["Statement"] if s["Sid"] == "RegisterPods"]
+    condition = register["Condition"]["StringEquals"]
+    assert condition == {f"aws:ResourceTag/{TARGET_GROUP_OWNER_TAG}": domain}
+    for group in each_stack.of_type(TARGET_GROUP):
+        assert group.inputs["tags"][TARGET_GROUP_OWNER_TAG] == domain, group.name
+
+    def granted(tags: dict[str, str]) -> bool:
+        return all(tags.get(key.removeprefix("aws:ResourceTag/")) == value for key, value in condition.items())
+
+    assert granted({TARGET_GROUP_OWNER_TAG: domain})
+    assert not granted({TARGET_GROUP_OWNER_TAG: f"staging.{domain}"}) and not granted({})

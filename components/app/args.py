@@ -53,6 +53,12 @@ class AppArgs:
     # target group of the colours, replacements included (LoadBalancer.target_group_arn_patterns), so
     # a replaced group's old binding can still deregister its targets. None: the target groups' ARNs.
     target_group_scope: Sequence[pulumi.Input[str]] | None = None
+    # The tag only this stack's target groups carry (LoadBalancer.target_group_owner_tag); the
+    # controller may register targets only in groups that carry it. Empty: no condition.
+    target_group_owner_tag: Mapping[str, str] = field(default_factory=dict)
+    # Whether the cluster runs the CloudWatch agent the app's EMF counters go to (config:
+    # StackConfig.delivery_measured); without it the pods get no AWS_EMF_* variables.
+    emf_agent: bool = True
 
 
 def check_args(args: AppArgs) -> None:

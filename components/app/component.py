@@ -83,6 +83,7 @@ class App(pulumi.ComponentResource):
                     list(args.target_group_scope) if args.target_group_scope is not None else list(args.target_group_arns.values())
                 ),
                 k8s_provider=args.k8s_provider,
+                target_group_owner_tag=args.target_group_owner_tag,
                 app_pod_labels=APP_LABELS,
                 cluster_ready=args.cluster_ready,
             ),
@@ -218,7 +219,7 @@ class App(pulumi.ComponentResource):
         labels = colour_labels(colour)
         settings: dict[str, pulumi.Input[str]] = {
             **plain_settings(args.settings, args.settings.colours[colour], args.environment, args.domain, args.redis_cluster),
-            **metrics_settings(args.cluster_name),
+            **(metrics_settings(args.cluster_name) if args.emf_agent else {}),
         }
         config_map = k8s.core.v1.ConfigMap(
             f"{name}-{colour}-settings",

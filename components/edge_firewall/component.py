@@ -76,7 +76,11 @@ class EdgeFirewall(pulumi.ComponentResource):
             description=f"{settings.domain}: managed rules and a per-client rate limit at the public entry",
             default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
             rules=web_acl_rules(
-                metric, settings.waf.rate_limit_per_5_minutes, args.api_paths, [ip_set.arn for ip_set in self.webhook_ip_sets]
+                metric,
+                settings.waf.rate_limit_per_5_minutes,
+                args.api_paths,
+                [ip_set.arn for ip_set in self.webhook_ip_sets],
+                api_rate_limit=settings.waf.api_rate_limit_per_5_minutes,
             ),
             visibility_config=aws.wafv2.WebAclVisibilityConfigArgs(
                 cloudwatch_metrics_enabled=True, metric_name=f"{metric}WebAcl", sampled_requests_enabled=True
