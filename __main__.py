@@ -102,7 +102,7 @@ load_balancer = LoadBalancer(
 )
 firewall = (
     EdgeFirewall("edge", EdgeFirewallArgs(stack.edge, us_east_1=aws_us_east_1, api_paths=stack.cdn.api_paths), opts=aws_only)
-    if stack.edge.waf_enabled
+    if stack.edge.waf.enabled
     else None
 )
 cdn = Cdn(
@@ -167,6 +167,7 @@ app = App(
             vpc_id=network.vpc_id,
             vpc_cidr=network.vpc_cidr,
             ready=cluster.workload_ready,
+            emf_agent=stack.delivery_measured,
         ),
         secrets=AppSecrets(
             email_api_key=stack.secrets.email_api_key,
@@ -180,8 +181,9 @@ app = App(
         ),
         traffic=AppTraffic(
             target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
-            deregistration_delay_seconds=stack.edge.deregistration_delay_seconds,
+            deregistration_delay_seconds=stack.edge.target_group.deregistration_delay_seconds,
             target_group_scope=list(load_balancer.target_group_arn_patterns.values()),
+            target_group_owner_tag=load_balancer.target_group_owner_tag,
             step=traffic_step,
             colour_route=load_balancer.route_colour,
         ),
@@ -240,6 +242,7 @@ monitoring = Monitoring(
         )
         if stack.observability.enabled and cluster.eks_cluster is not None
         else None,
+        delivery_measured=stack.delivery_measured,
     ),
     opts=aws_only,
 )

@@ -152,9 +152,7 @@ class Backup(pulumi.ComponentResource):
             arn=args.alarm_topic_arn,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.alarm_topic_ready)),
         )
-        self.register_outputs(
-            {"vaultArn": self.vault.arn, "copyVaultArn": self.copy_vault.arn if self.copy_vault else None, "planId": self.plan.id}
-        )
+        self.register_outputs({})
 
     def _vault(self, name: str, vault_name: str, settings: BackupSettings, opts: pulumi.ResourceOptions) -> aws.backup.Vault:
         """A vault and its key, both protected: deleting either would lose the recovery points."""

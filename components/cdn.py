@@ -88,9 +88,9 @@ class Cdn(pulumi.ComponentResource):
         self.distribution_id = self.distribution.id
         self.domain_name = self.distribution.domain_name
         self._bucket_policy_and_aliases(name, args)
-        if settings.logging_enabled:
+        if settings.logging.enabled:
             self._access_logs(name, settings, args.us_east_1)
-        self.register_outputs({"distributionId": self.distribution_id, "domainName": self.domain_name, "bucket": self.bucket.id})
+        self.register_outputs({"distributionId": self.distribution_id, "domainName": self.domain_name})
 
     def _origin_access(self, name: str, settings: CdnSettings) -> aws.cloudfront.OriginAccessControl:
         return aws.cloudfront.OriginAccessControl(
@@ -254,7 +254,7 @@ class Cdn(pulumi.ComponentResource):
         group = aws.cloudwatch.LogGroup(
             f"{name}-access-logs",
             name=f"/aws/cloudfront/{settings.static_domain}",
-            retention_in_days=settings.log_retention_days,
+            retention_in_days=settings.logging.retention_days,
             kms_key_id=log_group_key(f"{name}-logs", f"Encrypts the {settings.static_domain} access logs", in_us_east_1),
             opts=in_us_east_1,
         )

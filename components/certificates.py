@@ -92,9 +92,13 @@ class Certificates(pulumi.ComponentResource):
         self._internal_ca(name, settings.domain, settings.internal_ca)
         self.register_outputs(
             {
+                "hostedZoneId": self.hosted_zone_id,
                 "certificateArn": self.certificate_arn,
                 "cdnCertificateArn": self.cdn_certificate_arn,
-                "hostedZoneId": self.hosted_zone_id,
+                "internalCaCertPem": self.internal_ca_cert_pem,
+                "serverCertPem": self.server_cert_pem,
+                "serverPrivateKeyPem": self.server_private_key_pem,
+                "backupPrivateKeyPem": self.backup_private_key_pem,
                 "apiCertificatePins": self.api_certificate_pins,
             }
         )

@@ -11,23 +11,26 @@ only, so it is unsecreted even though some priced resources carry secret argumen
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
 import pulumi
-from pulumi import _types
 
 from config import PROJECT
 from pricing import price_resources
 from pricing.commitments import with_commitments
 
 _STACK_TYPE = "pulumi:pulumi:Stack"
+_PLAIN = (str, bytes, int, float, bool, Mapping, list, tuple)
 _SNAKE = re.compile(r"[a-z0-9]+(_[a-z0-9]+)+")
 
 
 def _camel(name: str) -> str:
+    if name.endswith("_") and keyword.iskeyword(name[:-1]):
+        return name[:-1]  # the SDKs spell an argument named like a Python keyword with a trailing `_` (`from_`)
     if not _SNAKE.fullmatch(name):
         return name  # already an engine name, or a map key such as a tag
     head, *rest = name.split("_")
@@ -51,8 +54,11 @@ def _template(value: Any, outputs: list[pulumi.Output[Any]], names: bool = True)
         return None
     if isinstance(value, Enum):
         return value.value  # e.g. aws.rds.EngineType.AURORA_POSTGRESQL -> "aurora-postgresql"
-    if _types.is_input_type(type(value)):
-        value = _types.input_type_to_dict(value)
+    if not isinstance(value, _PLAIN) and hasattr(value, "__dict__"):
+        # An `*Args` input type keeps each argument in its instance dict under its Python name, as
+        # `Output.from_input` relies on ("any input type can safely be decomposed into its
+        # `__dict__`"); the names are read like the top-level keyword arguments (snake → camel).
+        value = vars(value)
     if isinstance(value, Mapping):
         # Tags and labels are data: their keys keep their spelling.
         return {
@@ -75,13 +81,6 @@ def _fill(template: Any, values: list[Any]) -> Any:
     return template
 
 
-def engine_inputs(value: Any) -> pulumi.Output[Any]:
-    """Arguments resolved and named as the engine records them (camelCase, no None values)."""
-    outputs: list[pulumi.Output[Any]] = []
-    template = _template(value, outputs)
-    return pulumi.Output.all(*outputs).apply(lambda values: _fill(template, list(values)))
-
-
 class CostCollector:
     """Collects every registration as a record the pricer reads: {urn, type, name, parent, custom, inputs}."""
 
@@ -94,9 +93,10 @@ class CostCollector:
         self._outputs: list[pulumi.Output[Any]] = []
 
     def register(self) -> None:
-        pulumi.runtime.register_stack_transformation(self._see)
+        pulumi.runtime.register_stack_transformation(self.see)
 
-    def _see(self, args: pulumi.ResourceTransformationArgs) -> None:
+    def see(self, args: pulumi.ResourceTransformationArgs) -> None:
+        """Record one registration (the stack transformation; returns None: the resource is unchanged)."""
         parent = args.opts.parent if args.opts is not None else None
         parent_key = id(parent) if parent is not None else None
         qualified = args.type_
@@ -142,11 +142,16 @@ class CostCollector:
                 "assumptions": report["assumptions"],
             }
 
-        # Resources registered later (inside another resource's apply) are not seen here; the
-        # program declares every billable resource up front, and a test holds the totals equal.
+        return pulumi.Output.unsecret(self.records().apply(summarise))
+
+    def records(self) -> pulumi.Output[list[dict[str, Any]]]:
+        """Every registration seen so far, its arguments resolved and named as the engine records them
+        (camelCase, unset arguments left out). Resources registered later (inside another resource's
+        apply) are not seen; the program declares every billable resource up front, and a test holds
+        the estimate equal to the pricer over the plan."""
         records, outputs = list(self._records), list(self._outputs)
 
         def filled(values: list[Any]) -> list[dict[str, Any]]:
             return [{**record, "inputs": _fill(record["inputs"], values) or {}} for record in records]
 
-        return pulumi.Output.unsecret(pulumi.Output.all(*outputs).apply(lambda values: summarise(filled(list(values)))))
+        return pulumi.Output.all(*outputs).apply(lambda values: filled(list(values)))

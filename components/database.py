@@ -129,7 +129,9 @@ class Database(pulumi.ComponentResource):
             {
                 "writerEndpoint": self.writer_endpoint,
                 "readerEndpoint": self.reader_endpoint,
+                "port": self.port,
                 "clusterIdentifier": self.cluster_identifier,
+                "securityGroupId": self.security_group_id,
                 "databaseUrl": self.database_url,
             }
         )

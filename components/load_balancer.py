@@ -46,6 +46,13 @@ VPC_ORIGIN_NAME_LENGTH = 64
 COLOUR_RULE_PRIORITIES = {colour: 10 + index for index, colour in enumerate(COLOURS)}
 
 
+# Every target group of the stack carries its domain under this tag, which no other stack shares (the
+# domain names the stack's public entry); the controller's Register/DeregisterTargets grant is
+# conditioned on it, so a pattern that also matches another stack's groups in the same account and
+# region (`lb-blue-*`: every stack names them alike) grants nothing there.
+TARGET_GROUP_OWNER_TAG = "email-platform:domain"
+
+
 def target_group_arn_pattern(target_group_arn: str, logical_name: str) -> str:
     """An IAM resource pattern for a target group and every replacement of it.
 
@@ -87,6 +94,8 @@ class LoadBalancer(pulumi.ComponentResource):
     target_group_arn_suffixes: dict[str, pulumi.Output[str]]
     # Per colour: an IAM resource pattern for the target group and any replacement of it.
     target_group_arn_patterns: dict[str, pulumi.Output[str]]
+    # The tag only this stack's target groups carry (key → value), for a grant's condition.
+    target_group_owner_tag: dict[str, str]
     log_bucket: aws.s3.Bucket
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -103,6 +112,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.arn_suffix = self.alb.arn_suffix
         self.dns_name = self.alb.dns_name
         self.zone_id = self.alb.zone_id
+        self.target_group_owner_tag = {TARGET_GROUP_OWNER_TAG: settings.domain}
         self.target_groups = self._target_groups(name, args)
         self.target_group_arn_suffixes = {colour: tg.arn_suffix for colour, tg in self.target_groups.items()}
         self.target_group_arn_patterns = {
@@ -123,10 +133,13 @@ class LoadBalancer(pulumi.ComponentResource):
         )
         self.register_outputs(
             {
-                "dnsName": self.dns_name,
                 "arnSuffix": self.arn_suffix,
-                "targetGroupArnSuffixes": self.target_group_arn_suffixes,
+                "dnsName": self.dns_name,
+                "zoneId": self.zone_id,
+                "securityGroupId": self.security_group_id,
                 "vpcOriginId": self.vpc_origin_id,
+                "targetGroupArnSuffixes": self.target_group_arn_suffixes,
+                "targetGroupArnPatterns": self.target_group_arn_patterns,
             }
         )
 
@@ -258,8 +271,8 @@ class LoadBalancer(pulumi.ComponentResource):
                 port=APP_PORT,
                 protocol="HTTPS",  # end-to-end TLS: the pods serve the internal CA's certificate
                 protocol_version="HTTP1",
-                deregistration_delay=settings.deregistration_delay_seconds,
-                slow_start=settings.slow_start_seconds,
+                deregistration_delay=settings.target_group.deregistration_delay_seconds,
+                slow_start=settings.target_group.slow_start_seconds,
                 health_check=aws.lb.TargetGroupHealthCheckArgs(
                     enabled=True,
                     protocol="HTTPS",
@@ -271,7 +284,7 @@ class LoadBalancer(pulumi.ComponentResource):
                     healthy_threshold=3,
                     unhealthy_threshold=3,
                 ),
-                tags={**name_tag(f"{name}-{colour}"), "Colour": colour},
+                tags={**name_tag(f"{name}-{colour}"), "Colour": colour, TARGET_GROUP_OWNER_TAG: settings.domain},
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for colour in COLOURS
@@ -339,7 +352,7 @@ class LoadBalancer(pulumi.ComponentResource):
     def _log_bucket(self, name: str, settings: EdgeSettings) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         child = pulumi.ResourceOptions(parent=self)
         bucket = private_bucket(f"{name}-logs", self)
-        days = settings.access_log_retention_days
+        days = settings.access_logs.retention_days
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-logs",
             bucket=bucket.id,

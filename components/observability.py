@@ -101,4 +101,4 @@ class ContainerInsights(pulumi.ComponentResource):
             # The agent on the nodes hands out the association's credentials; the role's policy is attached first.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[agent, attachment, *log_groups, *args.nodes]),
         )
-        self.register_outputs({"addonVersion": self.addon.addon_version})
+        self.register_outputs({})

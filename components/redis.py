@@ -107,8 +107,10 @@ class Redis(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "configurationEndpoint": self.configuration_endpoint,
+                "port": self.port,
                 "replicationGroupId": self.replication_group_id,
                 "memberClusters": self.member_clusters,
+                "securityGroupId": self.security_group_id,
                 "redisUrl": self.redis_url,
             }
         )

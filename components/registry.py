@@ -71,6 +71,7 @@ def lifecycle_policy(keep_images: int) -> str:
 
 class Registry(pulumi.ComponentResource):
     repository: aws.ecr.Repository
+    repository_url: pulumi.Output[str]
 
     def __init__(self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:release:Registry", name, None, opts)

@@ -74,4 +74,4 @@ class TrafficSplit(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.ready)),
         )
-        self.register_outputs({"ruleArn": self.rule.arn, "weights": args.weights})
+        self.register_outputs({})

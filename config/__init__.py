@@ -10,41 +10,42 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 from pulumi.runtime import config as runtime_config
 
 from config import reader
-from config.app import APP, AppSettings, check_pre_stop, parse_app
-from config.backup import BACKUP, BackupSettings, parse_backup
-from config.basics import AWS_PROVIDER_KEYS, BASICS, Basics, parse_basics
+from config.app import AppSettings, check_pre_stop
+from config.backup import BackupSettings
+from config.basics import AWS_PROVIDER_KEYS, Basics, read_basics, read_region
 from config.capacity import check_architectures, check_capacity
-from config.cdn import CDN, CdnSettings, parse_cdn
-from config.ci import CI, CiSettings, parse_ci
-from config.cluster import CLUSTER, ClusterSettings, parse_cluster
-from config.cost_commitments import COST_COMMITMENTS, CostCommitments, parse_cost_commitments
-from config.cost_guardrails import COST_GUARDRAILS, CostGuardrailSettings, parse_cost_guardrails
-from config.cost_usage import COST_USAGE, CostUsage, parse_cost_usage
-from config.database import DATABASE, DatabaseSettings, parse_database
-from config.declare import Group
-from config.edge import EDGE, EdgeSettings, parse_edge
-from config.integrations import INTEGRATIONS, IntegrationsSettings, parse_integrations
-from config.monitoring import MONITORING, MonitoringSettings, parse_monitoring
-from config.network import NETWORK, NetworkSettings, parse_network
-from config.observability import OBSERVABILITY, ObservabilitySettings, parse_observability
+from config.cdn import CdnSettings
+from config.ci import CiSettings
+from config.cluster import ClusterSettings
+from config.cost_commitments import CostCommitments
+from config.cost_guardrails import CostGuardrailSettings
+from config.cost_usage import COST_USAGE, CostUsage
+from config.database import DatabaseSettings
+from config.declare import computed, rule, section, walk
+from config.edge import RATE_WINDOW_MINUTES, EdgeSettings
+from config.integrations import IntegrationsSettings
+from config.monitoring import MonitoringSettings
+from config.network import NetworkSettings
+from config.observability import ObservabilitySettings
 from config.reader import PROJECT, UNSHOWN, ConfigError, Section, did_you_mean
-from config.redis import REDIS, RedisSettings, parse_redis
-from config.registry import REGISTRY, RegistrySettings, parse_registry
-from config.slo import SLO, SloSettings, parse_slo
+from config.reading import Reading, read
+from config.redis import RedisSettings
+from config.registry import RegistrySettings
+from config.slo import SloSettings
 
 __all__ = [
     "PROJECT",
     "SECRETS",
-    "SECTIONS",
     "ConfigError",
     "StackConfig",
     "StackSecrets",
@@ -72,14 +73,8 @@ SECRETS: tuple[SecretSpec, ...] = (
 )
 _SECRET_KEYS = {spec.key for spec in SECRETS}
 
-# The stack file's top-level objects, in the order the config reference shows them.
-SECTIONS: tuple[Group, ...] = (
-    NETWORK, CLUSTER, DATABASE, REDIS, EDGE, CDN, APP, MONITORING, SLO, INTEGRATIONS, OBSERVABILITY, BACKUP, REGISTRY,
-    COST_USAGE, COST_GUARDRAILS, COST_COMMITMENTS, CI,
-)  # fmt: skip
 # Config namespaces this program reads or whose providers it uses.
 _NAMESPACES = (PROJECT, "aws", "kubernetes", "tls", "random", "pulumi")
-TOP_LEVEL_KEYS = frozenset({entry.name for entry in BASICS.entries} | {group.name for group in SECTIONS} | _SECRET_KEYS)
 
 
 def needs_kubeconfig(cluster_mode: object) -> bool:
@@ -108,27 +103,91 @@ class StackSecrets:
     registry_credentials: pulumi.Output[str] | None = None
 
 
+@rule("`app.shutdown.preStopSeconds` is longer than `edge.targetGroup.deregistrationDelaySeconds`")
+def _pre_stop_outlasts_deregistration(stack: StackConfig, reading: Reading) -> None:
+    check_pre_stop(stack.app, stack.edge.target_group.deregistration_delay_seconds)
+
+
+@rule(
+    f"`edge.waf.apiRateLimitPer5Minutes` is at least {RATE_WINDOW_MINUTES} × `app.emailRateLimit` (each colour's): the edge "
+    "does not block an API client the app would still serve"
+)
+def _edge_does_not_undercut_the_apps_rate_limit(stack: StackConfig, reading: Reading) -> None:
+    highest = max(colour.email_rate_limit for colour in stack.app.colours.values())
+    floor = RATE_WINDOW_MINUTES * highest
+    given = stack.edge.waf.api_rate_limit_per_5_minutes
+    if stack.edge.waf.enabled and given < floor:
+        raise ConfigError(
+            f"{PROJECT}:edge.waf.apiRateLimitPer5Minutes",
+            given,
+            f"must be at least {RATE_WINDOW_MINUTES} × app.emailRateLimit ({highest}) = {floor}: below it the WAF blocks an "
+            "API client the app would still serve",
+        )
+
+
 @dataclass(frozen=True)
 class StackConfig:
-    basics: Basics
-    network: NetworkSettings
-    cluster: ClusterSettings
-    database: DatabaseSettings
-    redis: RedisSettings
-    edge: EdgeSettings
-    cdn: CdnSettings
-    app: AppSettings
-    monitoring: MonitoringSettings
-    slo: SloSettings
-    integrations: IntegrationsSettings
-    backup: BackupSettings
-    observability: ObservabilitySettings
-    cost_usage: CostUsage
-    cost_guardrails: CostGuardrailSettings
-    cost_commitments: CostCommitments
-    registry: RegistrySettings
-    secrets: StackSecrets
-    ci: CiSettings
+    """Every section of the stack config, in the order the config reference shows them."""
+
+    # Rules across sections: the pod's preStop outlasts the target groups' deregistration; the
+    # NodePool holds the app at its peak; the image runs on every node architecture; the edge's API
+    # rate limit leaves room for the app's own.
+    RULES: ClassVar = (_pre_stop_outlasts_deregistration, check_capacity, check_architectures, _edge_does_not_undercut_the_apps_rate_limit)
+
+    network: NetworkSettings = section(NetworkSettings, "the VPC", required=True)
+    cluster: ClusterSettings = section(
+        ClusterSettings, "Kubernetes: a new EKS cluster with a managed node group, or an existing cluster", required=True
+    )
+    database: DatabaseSettings = section(DatabaseSettings, "Aurora PostgreSQL", required=True)
+    redis: RedisSettings = section(RedisSettings, "the ElastiCache replication group (cluster mode)", required=True)
+    edge: EdgeSettings = section(EdgeSettings, "certificates and the application load balancer", required=True)
+    cdn: CdnSettings = section(CdnSettings, "the CloudFront distribution: the one public entry (static assets, API, webhooks)")
+    app: AppSettings = section(
+        AppSettings, "the app: two colours for blue-green and canary releases, their pods and the guide's plain settings", required=True
+    )
+    monitoring: MonitoringSettings = section(MonitoringSettings, "alarms, who is told, the uptime canaries and the budget", required=True)
+    slo: SloSettings = section(
+        SloSettings, "service-level objectives: burn-rate alarms page, the release gate and flag rollouts read the budgets"
+    )
+    integrations: IntegrationsSettings = section(
+        IntegrationsSettings, "deployment events for other teams, and feature-flag rollouts gated on the service-degraded alarm"
+    )
+    observability: ObservabilitySettings = section(
+        ObservabilitySettings, "container logs and metrics (the amazon-cloudwatch-observability EKS add-on)"
+    )
+    backup: BackupSettings = section(BackupSettings, "AWS Backup of the Aurora cluster, copied to a second region")
+    registry: RegistrySettings = section(RegistrySettings, "the ECR repository the release pipeline pushes the app image to")
+    cost_usage: CostUsage = COST_USAGE
+    cost_guardrails: CostGuardrailSettings = section(
+        CostGuardrailSettings, "limits on the monthly estimate that fail a pull request (label `cost-approved` to accept a breach)"
+    )
+    cost_commitments: CostCommitments = section(
+        CostCommitments, "commitment discounts, priced as a second figure beside the list-price estimate"
+    )
+    ci: CiSettings = section(
+        CiSettings,
+        "the IAM roles of the CI workflows: each gets its Kubernetes access on a cluster the stack creates (a role also "
+        "listed in `cluster.access` keeps that entry, which must give the job what it needs; with `cluster.mode: existing` "
+        "the cluster's owner grants them)",
+    )
+    basics: Basics = computed(lambda reading: reading.basics)
+    secrets: StackSecrets = computed(lambda reading: _read_secrets(reading["cluster"]))
+
+    @property
+    def delivery_measured(self) -> bool:
+        """Whether the app's delivery counters reach CloudWatch: only through the CloudWatch agent of the
+        add-on the stack installs (`observability.enabled` on a cluster it creates, `cluster.mode: create`).
+        Without it nothing measures delivery, so the pods get no EMF settings and the delivery SLO is not
+        made (an alarm on no data stays OK for ever); `make plan` says so (docs/operations.md)."""
+        return self.observability.enabled and self.cluster.mode == "create"
+
+
+@functools.cache
+def _top_level_keys() -> frozenset[str]:
+    """The keys a stack file may set at the top of `email-platform:`: the stack-wide ones, the sections, the secrets."""
+    return frozenset(
+        {path for path, _ in walk(Basics) if "." not in path} | {path for path, _ in walk(StackConfig) if "." not in path} | _SECRET_KEYS
+    )
 
 
 def raw_project_config() -> dict[str, Any]:
@@ -170,45 +229,15 @@ def load_stack_config(raw: Mapping[str, Any] | None = None) -> StackConfig:
     public = {k: v for k, v in values.items() if k not in _SECRET_KEYS}
     # The root's keys print as `email-platform:network`, nested ones as `email-platform:network.cidr`.
     top = Section(PROJECT, public, separator=":")
-    basics = parse_basics(top, str(region), "aws:region")
-    network = parse_network(NETWORK.open(top), basics)
-    ci = parse_ci(CI.open(top))
-    cluster = parse_cluster(CLUSTER.open(top), basics, ci, top.key("ci"))
-    stack = StackConfig(
-        basics=basics,
-        network=network,
-        cluster=cluster,
-        database=parse_database(DATABASE.open(top), basics),
-        redis=parse_redis(REDIS.open(top), basics),
-        edge=parse_edge(EDGE.open(top), basics),
-        cdn=parse_cdn(CDN.open(top), basics),
-        app=parse_app(APP.open(top), basics),
-        monitoring=parse_monitoring(MONITORING.open(top), basics),
-        slo=parse_slo(SLO.open(top), basics),
-        integrations=parse_integrations(INTEGRATIONS.open(top), basics, frozenset(reader.SECRET_KEYS)),
-        backup=parse_backup(BACKUP.open(top), basics),
-        observability=parse_observability(OBSERVABILITY.open(top), basics),
-        cost_usage=parse_cost_usage(COST_USAGE.open(top)),
-        cost_guardrails=parse_cost_guardrails(COST_GUARDRAILS.open(top)),
-        cost_commitments=parse_cost_commitments(COST_COMMITMENTS.open(top)),
-        registry=parse_registry(REGISTRY.open(top), basics),
-        secrets=_read_secrets(cluster),
-        ci=ci,
-    )
-    # Rules that span sections: the pod's preStop must outlast the target groups' deregistration.
-    check_pre_stop(stack.app, stack.edge.deregistration_delay_seconds)
-    # The NodePool holds the app at its peak; the image runs on every node architecture.
-    check_capacity(stack.cluster, stack.app)
-    check_architectures(stack.cluster, stack.app, top.key("app"))
-    top.finish()
-    return stack
+    basics = read_basics(top, read_region(region))
+    return read(StackConfig, top, production=basics.is_production, basics=basics, secret_keys=frozenset(reader.SECRET_KEYS))
 
 
 def _refuse_unknown_top_level_keys(values: Mapping[str, Any]) -> None:
     """A mistyped top-level key (`netwrok`, `aws:regoin`) named before it hides as "required" elsewhere."""
     for short in sorted(values):
-        if short not in TOP_LEVEL_KEYS:
-            raise ConfigError(f"{PROJECT}:{short}", UNSHOWN, f"unknown key; {did_you_mean(short, list(TOP_LEVEL_KEYS))}")
+        if short not in _top_level_keys():
+            raise ConfigError(f"{PROJECT}:{short}", UNSHOWN, f"unknown key; {did_you_mean(short, list(_top_level_keys()))}")
     all_keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
     for full_key in sorted(all_keys):
         namespace, _, short = full_key.partition(":")

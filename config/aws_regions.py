@@ -8,7 +8,8 @@ Zones: AWS names a region's Availability Zones by the region code and a letter, 
 has at least three Availability Zones" (AWS, "AWS Availability Zones", global infrastructure
 guide). In the oldest regions the letters are mapped per account for accounts created before
 November 2025 (same page), so the zones are always one of the values to confirm with
-``aws ec2 describe-availability-zones --region <region>``.
+``aws ec2 describe-availability-zones --region <region>``. ``ZONE_LETTERS`` lists the regions known to
+offer other letters than a, b, c (each with its source).
 
 ``PARTNERS``: the region that receives a region's backup copies and runs its second uptime
 canary, chosen in the same jurisdiction: EU regions pair within the EU, London with Ireland
@@ -117,9 +118,47 @@ PARTNERS: dict[str, Partner] = {
 ZONES_MIN = 3  # "Each Region has at least three Availability Zones"
 
 
+@dataclass(frozen=True)
+class ZoneLetters:
+    """Where a region's zones are not the letters a, b, c: the letters to write, why, and the source."""
+
+    letters: str
+    why: str
+    source: str
+    zones_per_account: int | None = None  # fewer than three: production's three zones cannot be had
+
+
+# The regions whose first letters are known not to be the zones an account gets. Every other region
+# gets a, b, c; all are confirmed per account (new-stack says so) because the letters are mapped per
+# account in the oldest regions ("AWS Availability Zones", global infrastructure guide).
+ZONE_LETTERS: dict[str, ZoneLetters] = {
+    "ca-central-1": ZoneLetters(
+        "abd",
+        "the region's third zone opened as ca-central-1d; there is no ca-central-1c",
+        'kubernetes/kops pull request 9064 ("AWS announced a third AZ in ca-central-1, which is showing up as '
+        "'ca-central-1d'\"), secondary: confirm with describe-availability-zones",
+    ),
+    "ap-northeast-1": ZoneLetters(
+        "acd",
+        "ap-northeast-1b is offered only to older accounts; newer ones get a, c and d",
+        "moto's zone table for ap-northeast-1 (1a, 1c, 1d; quoted in localstack/localstack pull request 10563), "
+        "secondary: confirm with describe-availability-zones",
+    ),
+    "us-west-1": ZoneLetters(
+        "abc",
+        "an account gets two of the region's zones, and which letters varies by account",
+        'AWS, "AZ IDs" (global infrastructure guide: US West (N. California) is among the regions that map zones per '
+        'account); two zones per account: a published per-region count (qiita.com/MH35JP, "us-west-1 | 2"), secondary',
+        zones_per_account=2,
+    ),
+}
+
+
 def zones(region: str, count: int) -> list[str]:
-    """The first ``count`` zone codes of a region (region code + letter), to confirm per account."""
-    return [f"{region}{letter}" for letter in "abcdef"[:count]]
+    """``count`` zone codes of a region (region code + letter), the known exceptions' letters first; to confirm per account."""
+    known = ZONE_LETTERS.get(region)
+    letters = known.letters if known is not None else "abcdef"
+    return [f"{region}{letter}" for letter in letters[:count]]
 
 
 def closest_region(name: str) -> str | None:

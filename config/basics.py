@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from config.aws_regions import AWS_REGIONS, closest_region
-from config.declare import Group, string, string_map
+from config.declare import computed, section, string, string_map
 from config.reader import PROJECT, ConfigError, Section
+from config.reading import At, Reading, read
 
 Environment = Literal["production", "staging", "development"]
 ENVIRONMENTS: tuple[Environment, ...] = ("production", "staging", "development")
@@ -19,12 +20,27 @@ _TAG_VALUE = r"[\w .:/=+\-@]{1,256}"
 _TAG_MEANING = "must be a tag value (1-256 letters, digits, spaces, _.:/=+-@)"
 RESERVED_TAGS = ("Project", "Environment", "ManagedBy", "Owner", "CostCenter")
 
-REGION = string(
-    "region",
-    "the AWS region the stack deploys to (the provider's own key)",
-    pattern=_REGION,
-    meaning="must be an AWS region name such as us-east-1",
-)
+
+def _an_aws_region(region: str, at: At) -> None:
+    """a region of botocore's endpoint data (`config/aws_regions.py`)"""
+    if region not in AWS_REGIONS:
+        close = closest_region(region)
+        hint = f"did you mean {close}? " if close else ""
+        raise at.refuse(region, f"not an AWS region; {hint}(the regions of botocore's endpoint data, config/aws_regions.py)")
+
+
+@dataclass(frozen=True)
+class AwsProvider:
+    """The AWS provider's settings this program reads (`aws:<key>`)."""
+
+    region: str = string(
+        "the AWS region the stack deploys to (the provider's own key)",
+        pattern=_REGION,
+        meaning="must be an AWS region name such as us-east-1",
+        checks=(_an_aws_region,),
+    )
+
+
 # The AWS provider's own config keys (`aws:<key>`, as pulumi_aws's config module declares them): any
 # other `aws:` key is a typo the provider would ignore. A test compares this list with pulumi_aws.
 AWS_PROVIDER_KEYS: tuple[str, ...] = (
@@ -36,39 +52,38 @@ AWS_PROVIDER_KEYS: tuple[str, ...] = (
     "tagPolicyCompliance", "token", "tokenBucketRateLimiterCapacity", "useDualstackEndpoint", "useFipsEndpoint",
     "userAgents",
 )  # fmt: skip
-AWS = Group("aws", "the AWS provider's settings", (REGION,), required=True, separator=":")
 
-ENVIRONMENT = string(
-    "environment",
-    "which environment this stack is; production applies the stricter rules",
-    choices=ENVIRONMENTS,
-)
-DOMAIN = string(
-    "domain",
-    "the app's public host name; the API answers on it, static assets on a subdomain",
-    pattern=_DNS_NAME,
-    meaning="must be a lower-case DNS name with at least two labels, e.g. mail.example.com",
-)
-OWNER = string("owner", "who runs the stack: the Owner tag on every AWS resource", pattern=_TAG_VALUE, meaning=_TAG_MEANING)
-COST_CENTER = string("costCenter", "who pays: the CostCenter tag on every AWS resource", pattern=_TAG_VALUE, meaning=_TAG_MEANING)
-EXTRA_TAGS = string_map(
-    "extra",
-    "more tags on every AWS resource",
-    default={},
-    rule="reserved: " + ", ".join(f"`{tag}`" for tag in RESERVED_TAGS) + " and names starting with `aws:`",
-)
-TAGS = Group("tags", "cost-allocation tags", (OWNER, COST_CENTER, EXTRA_TAGS), required=True)
-BASICS = Group("", "stack-wide settings", (ENVIRONMENT, DOMAIN, TAGS))
+
+def _not_reserved(extra: dict[str, str], at: At) -> None:
+    """not `Project`, `Environment`, `ManagedBy`, `Owner`, `CostCenter` or a name starting with `aws:`"""
+    for name in extra:
+        if name.lower().startswith("aws:") or name in RESERVED_TAGS:
+            raise ConfigError(f"{at.key}.{name}", name, "reserved tag name; use owner/costCenter or another name")
+
+
+@dataclass(frozen=True)
+class Tags:
+    owner: str = string("who runs the stack: the Owner tag on every AWS resource", pattern=_TAG_VALUE, meaning=_TAG_MEANING)
+    cost_center: str = string("who pays: the CostCenter tag on every AWS resource", pattern=_TAG_VALUE, meaning=_TAG_MEANING)
+    extra: dict[str, str] = string_map("more tags on every AWS resource", default={}, checks=(_not_reserved,))
+
+
+def _given(reading: Reading) -> None:
+    raise TypeError("read Basics with read_basics(), which is given the region")
 
 
 @dataclass(frozen=True)
 class Basics:
-    environment: Environment
-    region: str
-    domain: str
-    owner: str
-    cost_center: str
-    extra_tags: dict[str, str]
+    """Stack-wide settings: which environment this is, its domain, region and cost tags."""
+
+    environment: Environment = string("which environment this stack is; production applies the stricter rules", choices=ENVIRONMENTS)
+    region: str = computed(_given)
+    domain: str = string(
+        "the app's public host name; the API answers on it, static assets on a subdomain",
+        pattern=_DNS_NAME,
+        meaning="must be a lower-case DNS name with at least two labels, e.g. mail.example.com",
+    )
+    tags: Tags = section(Tags, "cost-allocation tags", required=True)
 
     @property
     def is_production(self) -> bool:
@@ -83,29 +98,21 @@ class Basics:
     def default_tags(self) -> dict[str, str]:
         """Cost-allocation tags that every taggable AWS resource carries (provider default tags)."""
         return {
-            **self.extra_tags,
+            **self.tags.extra,
             "Project": PROJECT,
             "Environment": self.environment,
             "ManagedBy": "pulumi",
-            "Owner": self.owner,
-            "CostCenter": self.cost_center,
+            "Owner": self.tags.owner,
+            "CostCenter": self.tags.cost_center,
         }
 
 
-def parse_basics(root: Section, region: str, region_key: str) -> Basics:
-    environment: Environment = ENVIRONMENT.read(root)  # type: ignore[assignment]
-    REGION.read_value(region_key, region)
-    if region not in AWS_REGIONS:
-        close = closest_region(region)
-        hint = f"did you mean {close}? " if close else ""
-        raise ConfigError(region_key, region, f"not an AWS region; {hint}(the regions of botocore's endpoint data, config/aws_regions.py)")
-    domain = DOMAIN.read(root)
-    tags = TAGS.open(root)
-    owner = OWNER.read(tags)
-    cost_center = COST_CENTER.read(tags)
-    extra = EXTRA_TAGS.read(tags)
-    for key in extra:
-        if key.lower().startswith("aws:") or key in RESERVED_TAGS:
-            raise ConfigError(tags.key(f"extra.{key}"), key, "reserved tag name; use owner/costCenter or another name")
-    tags.finish()
-    return Basics(environment, region, domain, owner, cost_center, extra)
+def read_region(region: Any) -> str:
+    """`aws:region`, checked (the provider's own key, outside this project's namespace)."""
+    provider: AwsProvider = read(AwsProvider, Section("aws", {"region": region}, separator=":"), production=False)
+    return provider.region
+
+
+def read_basics(root: Section, region: str) -> Basics:
+    """The stack-wide keys of the project's root object (the root is finished once every section is read)."""
+    return read(Basics, root, production=False, given={"region": region}, finish=False)

@@ -24,9 +24,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from config.basics import Basics
-from config.declare import Derived, Group, Key, integer, number, strings
-from config.reader import ConfigError, Section
+from config.declare import Derived, entries, integer, key, sibling, strings
+from config.reading import At
 from config.slo import GUIDE_AVERAGE_MILLISECONDS
 
 # Regions where CloudWatch Synthetics runs (commercial partition; a test holds this against
@@ -75,67 +74,57 @@ def derived_budget_milliseconds(canary_region: str, stack_region: str) -> float:
     return float(min(max(budget, BUDGET_FLOOR_MILLISECONDS), BUDGET_CEILING_MILLISECONDS))
 
 
-@dataclass(frozen=True)
-class CanarySettings:
-    """Where and how often the uptime canaries call the app's health endpoint (app.healthCheckEndpoint)."""
-
-    regions: list[str]
-    interval_minutes: int
-    # Region → the most a whole run may take on average (milliseconds).
-    duration_budgets: dict[str, float]
-    success_percent: float = CANARY_SUCCESS_PERCENT
-
-
-CANARY_REGIONS_KEY = strings(
-    "canaryRegions",
-    "regions whose CloudWatch Synthetics canary calls `https://<domain>` + `app.healthCheckEndpoint` over TLS 1.3",
-    default=Derived("the stack's region and one other (`us-west-2`, or `us-east-1` beside it)"),
-    rule="non-empty, distinct, regions where Synthetics runs",
-)
-CANARY_INTERVAL_MINUTES = integer(
-    "canaryIntervalMinutes", "minutes between canary runs (each run is billed)", default=5, minimum=1, maximum=60
-)
-REGION_BUDGET: Key[float] = number(
-    "<region>",
-    "the most a whole canary run from this region may take on average, in milliseconds",
-    default=Derived("from the run's steps and the region's distance to the stack (docs/operations.md)"),
-    minimum=BUDGET_FLOOR_MILLISECONDS,
-    maximum=BUDGET_CEILING_MILLISECONDS,
-)
-CANARY_DURATION = Group(
-    "canaryDurationMilliseconds",
-    "whole-run budgets of the uptime canaries, per canary region (never the server's 200 ms)",
-    (REGION_BUDGET,),
-    rule="keys are regions in `canaryRegions`",
-)
-
-
 def default_canary_regions(region: str) -> list[str]:
     return [region, "us-west-2" if region == "us-east-1" else "us-east-1"]
 
 
-def _budgets(section: Section, regions: list[str], stack_region: str) -> dict[str, float]:
-    budgets = CANARY_DURATION.open(section)
-    for name in budgets.names():
-        if name not in regions:
-            raise ConfigError(budgets.key(name), budgets.raw(name, None), "is not one of canaryRegions: " + ", ".join(regions))
-    result = {}
-    for region in regions:
-        key = REGION_BUDGET.named(region)
-        result[region] = key.read(budgets, default=derived_budget_milliseconds(region, stack_region))
-    budgets.finish()
-    return result
-
-
-def parse_canaries(section: Section, basics: Basics) -> CanarySettings:
-    regions = CANARY_REGIONS_KEY.read(section, default=default_canary_regions(basics.region))
-    key = section.key("canaryRegions")
+def _some_region(regions: list[str], at: At) -> None:
+    """non-empty"""
     if not regions:
-        raise ConfigError(key, regions, "needs at least one region, e.g. [" + ", ".join(default_canary_regions(basics.region)) + "]")
-    for index, region in enumerate(regions):
-        if region not in CANARY_REGIONS:
-            raise ConfigError(f"{key}[{index}]", region, "is not a region where CloudWatch Synthetics runs, e.g. us-east-1")
-    if len(set(regions)) != len(regions):
-        raise ConfigError(key, regions, "regions must be distinct")
-    interval = CANARY_INTERVAL_MINUTES.read(section)
-    return CanarySettings(regions, interval, _budgets(section, regions, basics.region))
+        raise at.refuse(regions, "needs at least one region, e.g. [" + ", ".join(default_canary_regions(at.basics.region)) + "]")
+
+
+def _every_region(budgets: dict[str, float], at: At) -> dict[str, float]:
+    # Each canary region's budget: the one set, or the one derived from its distance to the stack.
+    regions = at.reading["regions"]
+    return {region: budgets.get(region, derived_budget_milliseconds(region, at.basics.region)) for region in regions}
+
+
+@dataclass(frozen=True)
+class CanarySettings:
+    """Where and how often the uptime canaries call the app's health endpoint (app.healthCheckEndpoint)."""
+
+    regions: list[str] = strings(
+        "regions whose CloudWatch Synthetics canary calls `https://<domain>` + `app.healthCheckEndpoint` over TLS 1.3",
+        default=Derived(
+            "the stack's region and one other (`us-west-2`, or `us-east-1` beside it)",
+            lambda reading: default_canary_regions(reading.basics.region),
+        ),
+        choices=CANARY_REGIONS,
+        meaning="must be a region where CloudWatch Synthetics runs, e.g. us-east-1",
+        distinct="regions",
+        checks=(_some_region,),
+        name="canaryRegions",
+    )
+    interval_minutes: int = integer(
+        "minutes between canary runs (each run is billed)", default=5, minimum=1, maximum=60, name="canaryIntervalMinutes"
+    )
+    # Region → the most a whole run may take on average (milliseconds).
+    duration_budgets: dict[str, float] = entries(
+        key(
+            "number",
+            "the most a whole canary run from this region may take on average, in milliseconds",
+            default=Derived("from the run's steps and the region's distance to the stack (docs/operations.md)", lambda reading: None),
+            minimum=BUDGET_FLOOR_MILLISECONDS,
+            maximum=BUDGET_CEILING_MILLISECONDS,
+        ),
+        "whole-run budgets of the uptime canaries, per canary region (never the server's 200 ms)",
+        "<region>",
+        names=sibling("regions"),
+        convert=_every_region,
+        name="canaryDurationMilliseconds",
+    )
+
+    @property
+    def success_percent(self) -> float:
+        return CANARY_SUCCESS_PERCENT

@@ -14,17 +14,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from config.app import AppSettings, cpu_millicores
 from config.cluster import ClusterSettings
 from config.instance_types import Architecture
-from config.node_pool import check_cpu_limit
-from config.reader import ConfigError, refuse
+from config.reader import ConfigError
+from config.reading import Reading
+
+if TYPE_CHECKING:
+    from config import StackConfig
 
 
 def peak_app_cpu(app: AppSettings) -> Decimal:
     """vCPU the app requests with both colours at their HPA maximum."""
-    request = cpu_millicores("app.resources.requests.cpu", app.resources.cpu_request) / 1000
+    request = cpu_millicores("app.resources.requests.cpu", app.resources.requests.cpu) / 1000
     per_colour = max(app.autoscaling.max_replicas, *(c.replicas for c in app.colours.values()))
     return request * per_colour * len(app.colours)
 
@@ -39,22 +43,30 @@ def node_architectures(cluster: ClusterSettings) -> set[Architecture]:
     return found
 
 
-def check_capacity(cluster: ClusterSettings, app: AppSettings) -> None:
-    if cluster.node_pool is None:
+def check_capacity(stack: StackConfig, reading: Reading) -> None:
+    """`cluster.nodePool.cpuLimit` holds what both colours request at `app.autoscaling.maxReplicas`"""
+    pool = stack.cluster.node_pool
+    if pool is None:
         return
-    peak = peak_app_cpu(app)
-    what = f"both colours at autoscaling.maxReplicas request {peak.normalize():f} vCPU"
-    check_cpu_limit(cluster.node_pool, peak, what)
+    peak = peak_app_cpu(stack.app)
+    if Decimal(pool.cpu_limit) < peak:
+        raise ConfigError(
+            reading.key("cluster", "node_pool", "cpu_limit"),
+            pool.cpu_limit,
+            f"must be at least {peak.normalize():f} vCPU: both colours at autoscaling.maxReplicas request {peak.normalize():f} vCPU",
+        )
 
 
-def check_architectures(cluster: ClusterSettings, app: AppSettings, app_key: str) -> None:
-    nodes = node_architectures(cluster)
-    images = set(app.image_architectures)
-    key = f"{app_key}.imageArchitectures"
-    missing = sorted(nodes - images)
+def check_architectures(stack: StackConfig, reading: Reading) -> None:
+    """`app.imageArchitectures` covers every node architecture of the stack; with several, each colour's image is pinned
+    by `@sha256:` digest"""
+    app = stack.app
+    nodes = node_architectures(stack.cluster)
+    missing = sorted(nodes - set(app.image_architectures))
+    key = reading.key("app", "image_architectures")
     if len(nodes) > 1:
         if missing:
-            raise refuse(
+            raise ConfigError(
                 key,
                 app.image_architectures,
                 f"the stack's nodes mix {' and '.join(sorted(nodes))}: the image must be a multi-arch index covering both",
@@ -62,9 +74,9 @@ def check_architectures(cluster: ClusterSettings, app: AppSettings, app_key: str
         for colour in app.colours.values():
             if "@sha256:" not in colour.image:
                 raise ConfigError(
-                    f"{app_key}.{colour.name}.image",
+                    reading.key("app", colour.name, "image"),
                     colour.image,
                     "the nodes mix architectures: pin the multi-arch image by @sha256: digest (a tag can be re-pushed single-arch)",
                 )
     elif missing:
-        raise refuse(key, app.image_architectures, f"the stack's nodes are {missing[0]}: the image must be built for it")
+        raise ConfigError(key, app.image_architectures, f"the stack's nodes are {missing[0]}: the image must be built for it")

@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from config.ci import ROLE_ARN_MEANING, ROLE_ARN_PATTERN, CiSettings
-from config.declare import optional_string, string_map
+from config.ci import ROLE_ARN_PATTERN, CiSettings
 from config.reader import ConfigError
 
 CLUSTER_ADMIN = "AmazonEKSClusterAdminPolicy"
@@ -38,26 +37,6 @@ ACCESS_POLICY_ARN_PREFIX = "arn:aws:eks::aws:cluster-access-policy/"
 _ROLE_ARN = re.compile(ROLE_ARN_PATTERN)
 # A Kubernetes namespace name (RFC 1123 label).
 _NAMESPACE = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
-
-ACCESS = string_map(
-    "access",
-    "IAM roles that may use the Kubernetes API, each with an EKS access policy (`Policy` or `Policy:ns1,ns2`)",
-    default={},
-    rule=(
-        "role ARN → one of " + ", ".join(f"`{p}`" for p in ACCESS_POLICIES) + "; with `mode: create` at least one "
-        "`AmazonEKSClusterAdminPolicy` role here or in `ci.deployRole` (the creator gets no admin); refused with `mode: existing`"
-    ),
-)
-KUBERNETES_ROLE = optional_string(
-    "kubernetesRole",
-    "a role the Kubernetes provider assumes (`aws eks get-token --role-arn`); unset: whoever runs pulumi, as themselves",
-    pattern=ROLE_ARN_PATTERN,
-    meaning=ROLE_ARN_MEANING,
-    rule=(
-        "an `AmazonEKSClusterAdminPolicy` role of `cluster.access`; whoever runs pulumi must be allowed to assume it; "
-        "refused beside `ci` roles (every job would assume it, the read-only ones too) and with `mode: existing`"
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -95,8 +74,6 @@ class AccessEntrySpec:
 @dataclass(frozen=True)
 class ClusterAccess:
     entries: tuple[AccessEntrySpec, ...]
-    # The role the Kubernetes provider assumes; None: the identity that runs pulumi.
-    kubernetes_role: str | None = None
 
     @property
     def refresh_group(self) -> str | None:
@@ -172,6 +149,20 @@ def merge_access(access_key: str, grants: list[AccessGrant], ci: CiSettings, ci_
     return tuple(entries.values())
 
 
+def check_kubernetes_role(role: str, role_key: str, entries: tuple[AccessEntrySpec, ...], ci: CiSettings, ci_key: str) -> None:
+    """The role the Kubernetes provider assumes must be a cluster admin, and no CI job may be made to assume it."""
+    if ci.roles():
+        raise ConfigError(
+            role_key,
+            role,
+            f"refused beside {ci_key} roles: every run would assume it, the read-only preview and drift jobs too; "
+            "each CI job reaches the cluster as its own role",
+        )
+    entry = next((e for e in entries if e.role_arn == role), None)
+    if entry is None or not entry.is_cluster_admin:
+        raise ConfigError(role_key, role, f"must be a role with {CLUSTER_ADMIN} in cluster.access (the provider deploys as it)")
+
+
 def parse_cluster_access(
     access_key: str, access: dict[str, str], kubernetes_role: str | None, role_key: str, ci: CiSettings, ci_key: str
 ) -> ClusterAccess:
@@ -185,16 +176,5 @@ def parse_cluster_access(
             "`pulumi up`); the cluster's creator gets no admin access",
         )
     if kubernetes_role is not None:
-        if ci.roles():
-            raise ConfigError(
-                role_key,
-                kubernetes_role,
-                f"refused beside {ci_key} roles: every run would assume it, the read-only preview and drift jobs too; "
-                "each CI job reaches the cluster as its own role",
-            )
-        entry = next((e for e in entries if e.role_arn == kubernetes_role), None)
-        if entry is None or not entry.is_cluster_admin:
-            raise ConfigError(
-                role_key, kubernetes_role, f"must be a role with {CLUSTER_ADMIN} in cluster.access (the provider deploys as it)"
-            )
-    return ClusterAccess(entries, kubernetes_role)
+        check_kubernetes_role(kubernetes_role, role_key, entries, ci, ci_key)
+    return ClusterAccess(entries)

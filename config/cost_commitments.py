@@ -7,48 +7,27 @@ discounted by these products). Where the committed stack files' figures come fro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from config.declare import OPTIONAL, Group, integer, number
-from config.reader import Section
+from config.declare import OPTIONAL, integer, key_path, number
 
-COMPUTE_SAVINGS_PLAN = number(
-    "computeSavingsPlanPercent", "Compute Savings Plan discount on EC2 node hours", default=OPTIONAL, minimum=0, maximum=72
-)
-RDS_RESERVED = number(
-    "rdsReservedPercent", "Aurora reserved-instance discount on DB instance hours", default=OPTIONAL, minimum=0, maximum=72
-)
-CACHE_RESERVED = number(
-    "elasticacheReservedPercent", "ElastiCache reserved-node discount on cache node hours", default=OPTIONAL, minimum=0, maximum=72
-)
-TERM_YEARS = integer("termYears", "the commitments' term", default=1, choices=(1, 3))
-COST_COMMITMENTS = Group(
-    "costCommitments",
-    "commitment discounts, priced as a second figure beside the list-price estimate",
-    (COMPUTE_SAVINGS_PLAN, RDS_RESERVED, CACHE_RESERVED, TERM_YEARS),
-)
+
+def _discount(description: str) -> Any:
+    return number(description, default=OPTIONAL, minimum=0, maximum=72)
 
 
 @dataclass(frozen=True)
 class CostCommitments:
-    compute_savings_plan_percent: float | None = None
-    rds_reserved_percent: float | None = None
-    elasticache_reserved_percent: float | None = None
-    term_years: int = 1
+    compute_savings_plan_percent: float | None = _discount("Compute Savings Plan discount on EC2 node hours")
+    rds_reserved_percent: float | None = _discount("Aurora reserved-instance discount on DB instance hours")
+    elasticache_reserved_percent: float | None = _discount("ElastiCache reserved-node discount on cache node hours")
+    term_years: int = integer("the commitments' term", default=1, choices=(1, 3))
 
     @property
     def percents(self) -> dict[str, float]:
-        """The discounts as the pricer takes them (the config's field names), unset ones left out."""
-        named = {
-            "computeSavingsPlanPercent": self.compute_savings_plan_percent,
-            "rdsReservedPercent": self.rds_reserved_percent,
-            "elasticacheReservedPercent": self.elasticache_reserved_percent,
+        """The discounts as the pricer takes them (the config's key names), unset ones left out."""
+        return {
+            key_path(CostCommitments, name): value
+            for name in ("compute_savings_plan_percent", "rds_reserved_percent", "elasticache_reserved_percent")
+            if (value := getattr(self, name)) is not None
         }
-        return {name: value for name, value in named.items() if value is not None}
-
-
-def parse_cost_commitments(section: Section) -> CostCommitments:
-    commitments = CostCommitments(
-        COMPUTE_SAVINGS_PLAN.read(section), RDS_RESERVED.read(section), CACHE_RESERVED.read(section), TERM_YEARS.read(section)
-    )
-    section.finish()
-    return commitments

@@ -11,8 +11,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from config.declare import Group, number
-from config.reader import ConfigError, Section
+from config.declare import entries, key
+from config.reader import ConfigError
+from config.reading import At
 
 # What pricing/services.py reads, per type (a test holds the two together).
 USAGE_FIGURES: dict[str, tuple[str, ...]] = {
@@ -44,16 +45,6 @@ USAGE_FIGURES: dict[str, tuple[str, ...]] = {
 }
 
 
-USAGE_FIGURE = number(
-    "<figure>",
-    "a usage figure the cost estimate assumes for each resource of that type",
-    minimum=0,
-    rule="figures by type: " + "; ".join(f"`{t}`: " + ", ".join(f"`{f}`" for f in figures) for t, figures in USAGE_FIGURES.items()),
-)
-RESOURCE_TYPE = Group("<resource type>", "a Pulumi resource type token, e.g. `aws:ec2/natGateway:NatGateway`", (USAGE_FIGURE,))
-COST_USAGE = Group("costUsage", "usage assumptions for the cost estimate (figures named as in Infracost's usage file)", (RESOURCE_TYPE,))
-
-
 @dataclass(frozen=True)
 class CostUsage:
     by_type: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -64,22 +55,30 @@ def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     return f"did you mean '{close[0]}'? " if close else ""
 
 
-def parse_cost_usage(section: Section) -> CostUsage:
-    usage: dict[str, dict[str, float]] = {}
-    for type_token in section.names():
-        if type_token not in USAGE_FIGURES:
-            raise ConfigError(
-                section.key(type_token),
-                type_token,
-                f"{_did_you_mean(type_token, list(USAGE_FIGURES))}usage figures exist for: {', '.join(USAGE_FIGURES)}",
-            )
-        figures = section.section(type_token)
-        usage[type_token] = {}
-        for name in figures.names():
-            known = USAGE_FIGURES[type_token]
-            if name not in known:
-                raise ConfigError(figures.key(name), name, f"{_did_you_mean(name, known)}this type's figures: {', '.join(known)}")
-            usage[type_token][name] = USAGE_FIGURE.named(name).read(figures)
-        figures.finish()
-    section.finish()
-    return CostUsage(usage)
+def _known_figures(figures: dict[str, float], at: At) -> None:
+    """≥ 0, the figures the pricer reads for the type"""
+    known = USAGE_FIGURES[at.key.rsplit(".", 1)[-1]]
+    for name, value in figures.items():
+        if name not in known:
+            raise ConfigError(f"{at.key}.{name}", name, f"{_did_you_mean(name, known)}this type's figures: {', '.join(known)}")
+        if value < 0:
+            raise ConfigError(f"{at.key}.{name}", value, "must be at least 0")
+
+
+def _usage(by_type: dict[str, dict[str, float]], at: At) -> CostUsage:
+    return CostUsage(by_type)
+
+
+# The value of `email-platform:costUsage`: figures by resource type.
+COST_USAGE = entries(
+    key(
+        "map of numbers",
+        "usage figures the cost estimate assumes for each resource of that type",
+        default={},
+        checks=(_known_figures,),
+    ),
+    "usage assumptions for the cost estimate (figures named as in Infracost's usage file)",
+    "<resource type>",
+    names=tuple(USAGE_FIGURES),
+    convert=_usage,
+)

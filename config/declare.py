@@ -1,62 +1,98 @@
-"""One declaration per stack-config key: the parsers read through it, the config reference (docs/config-reference.md) is rendered from it.
+"""Each stack-config key is declared once, as a field of the settings dataclass that holds its value.
 
-A ``Key`` states the name as written in the stack file, the type, the default (or ``REQUIRED``),
-the bounds, allowed values or pattern, and a one-line description. A ``Group`` is a config
-object (``database``, ``readReplicaScaling``) and lists its keys and nested groups in the
-order the reference shows them.
+    @dataclass(frozen=True)
+    class RedisSettings:
+        snapshot_retention_days: int = integer(
+            "days of automatic snapshots", default=PerEnvironment(7, 1), minimum=PerEnvironment(7, 1), maximum=35
+        )
 
-Some defaults and bounds are not fixed:
+The field's name in camelCase is the key's name (``snapshotRetentionDays``; ``name=`` when it is
+not); the declaration states its type, default, bounds, allowed values or pattern, description,
+and the rules that go beyond those as code (``checks=``: functions whose docstring is the rule in
+words). ``config.reading.read(cls, section, ...)`` builds the dataclass from a config object, checking
+every key; ``config.reference`` renders docs/config-reference.md from the same declarations. Nothing
+else names the key: the parser, the validator and the reference cannot disagree.
 
-- ``PerEnvironment(production, other)``: stricter in production (``365`` days of logs vs ``30``);
-  the parser passes ``production=`` when it reads such a key.
-- ``Derived("text")``: follows from another value (``desiredSize`` defaults to ``minSize``); the
-  parser passes the value when it reads the key, and ``text`` (Markdown) is what the reference shows.
+Defaults, bounds and allowed values may be:
 
-A parser cannot override a fixed default or bound, so the reference never disagrees with what
-the program enforces. Rules that span keys (production needs X, a window must not overlap
-another) stay as code beside the parser; ``rule`` says them in words for the reference.
+- fixed;
+- ``PerEnvironment(production, other)``: production's floor or default differs (a refusal then
+  says ``(environment: production)``);
+- ``Derived(text, compute)``: computed from values read before (``sibling("min_size")`` is
+  another key's value, and a refusal names both keys).
 
-Adding a key: declare it next to its section's parser (``config/<section>.py``), list it in that
-section's ``Group``, read it with ``KEY.read(section)``, and run ``make docs``.
+A nested config object is a field declared with ``section(...)`` (its own dataclass), or
+``inline(...)`` when its keys sit in the enclosing object; ``entries(...)`` is an object whose
+keys are data (destinations by name, usage figures by resource type); ``computed(...)`` is a
+value that follows from others and is no key at all.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar, cast
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from config.reader import REQUIRED, CrossFieldError, Section
+from config.reader import REQUIRED
+
+if TYPE_CHECKING:
+    from config.reading import At, Reading
 
 __all__ = [
+    "DECLARED",
     "OPTIONAL",
     "REQUIRED",
+    "Check",
+    "Computed",
     "Derived",
-    "Group",
+    "Entries",
+    "Inherited",
     "Key",
+    "Nested",
     "PerEnvironment",
+    "When",
     "boolean",
+    "camel",
     "cidr",
+    "computed",
+    "declaration",
+    "declared_fields",
+    "entries",
+    "inherit",
+    "inline",
     "integer",
+    "key_path",
     "number",
-    "optional_string",
     "quantity",
+    "rule",
+    "section",
+    "sibling",
     "string",
     "string_map",
     "strings",
 ]
 
-T = TypeVar("T")
 V = TypeVar("V")
+S = TypeVar("S")
 
-Kind = Literal["string", "whole number", "number", "true/false", "list of strings", "map of strings", "IPv4 CIDR", "quantity"]
+Kind = Literal[
+    "string", "whole number", "number", "true/false", "list of strings", "map of strings", "map of numbers", "IPv4 CIDR", "quantity"
+]
+# The dataclass field metadata that holds a declaration.
+DECLARED = "config.declare"
+
+
+def camel(name: str) -> str:
+    """`snapshot_retention_days` → `snapshotRetentionDays`."""
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 @dataclass(frozen=True)
 class PerEnvironment(Generic[V]):
-    """A default or bound that differs in production (``production``) from staging and development (``other``)."""
+    """A default, bound or list of allowed values for production (``production``) and for staging and development (``other``)."""
 
     production: V
     other: V
@@ -67,14 +103,38 @@ class PerEnvironment(Generic[V]):
 
 @dataclass(frozen=True)
 class Derived:
-    """A default, bound or list of allowed values that the parser computes from other values.
+    """A default, bound or list of allowed values computed from other values of the config (read when asked for).
 
-    ``text`` is Markdown for the reference, e.g. ``Derived("`minSize`")``. ``key`` names the sibling
-    key a derived bound comes from, so that a value past it is refused naming both keys.
+    ``text`` is Markdown for the reference. ``sibling`` names the field a bound is the value of, so
+    that a refusal names both keys; ``strict`` makes that bound exclusive (below it, not up to it).
     """
 
     text: str
-    key: str = ""
+    compute: Callable[[Reading], Any]
+    sibling: str = ""
+    strict: bool = False
+
+
+def sibling(field_name: str, *, strict: bool = False) -> Derived:
+    """A bound (or default) that is another key of the same object."""
+    return Derived(f"`{camel(field_name)}`", lambda reading: reading[field_name], sibling=field_name, strict=strict)
+
+
+@dataclass(frozen=True)
+class When:
+    """A key that belongs only with another key's value (``rsaBits`` only with ``algorithm: RSA``).
+
+    Otherwise the key must be left out, and the field holds ``otherwise``.
+    """
+
+    field: str
+    value: Any
+    otherwise: Any = None
+    why: str = ""
+
+    def text(self) -> str:
+        shown = str(self.value).lower() if isinstance(self.value, bool) else self.value
+        return f"{camel(self.field)}: {shown}"
 
 
 class _Optional:
@@ -82,23 +142,30 @@ class _Optional:
         return "OPTIONAL"
 
 
-# The default of a key that may stay unset (the parser gets None).
+# The default of a key that may stay unset (the field holds None).
 OPTIONAL: Any = _Optional()
 
+# A rule beyond bounds, choices and patterns: called with the value and the key's reading; raises
+# ConfigError (``at.refuse(...)``). Its docstring is the rule in the reference (``@rule`` sets one
+# that names constants).
+Check = Callable[[Any, "At"], None]
+F = TypeVar("F", bound=Callable[..., Any])
 
-class _Declared:
-    def __repr__(self) -> str:
-        return "(as declared)"
 
+def rule(text: str) -> Callable[[F], F]:
+    """The words of a check, for the reference, when they name figures the code also uses."""
 
-_AS_DECLARED: Any = _Declared()
+    def describe(check: F) -> F:
+        check.__doc__ = text
+        return check
+
+    return describe
 
 
 @dataclass(frozen=True)
-class Key(Generic[T]):
-    """One stack-config key. Read it with ``KEY.read(section)``."""
+class Key:
+    """One stack-config key (the metadata of its dataclass field)."""
 
-    name: str
     kind: Kind
     description: str
     default: Any = REQUIRED
@@ -106,153 +173,237 @@ class Key(Generic[T]):
     maximum: Any = None
     choices: Any = None  # allowed values (of each item, for a list)
     pattern: str | None = None
-    # What `choices` or `pattern` mean in words: the error says this instead of the raw list or pattern.
+    # What `choices` or `pattern` mean in words: the refusal says this instead of the raw list or pattern.
     meaning: str = ""
     min_items: int = 0
-    # Rules the parser enforces beyond the above, in words, for the reference (not checked here).
-    rule: str = ""
+    item_pattern: str | None = None  # every item of a list matches it ...
+    item_meaning: str = ""  # ... which the refusal says in these words
+    distinct: str = ""  # the items must differ: the plural noun the refusal names ("zones")
+    only_with: When | None = None
+    checks: tuple[Check, ...] = ()
+    # Turns the checked value into what the field holds (a map of grants into access entries).
+    convert: Callable[[Any, At], Any] | None = None
+    # Why an environment's stricter bound or choice holds: said when it refuses a value.
+    why: str = ""
+    name: str = ""
 
     def __post_init__(self) -> None:
-        if self.pattern is not None and not self.meaning:
-            raise ValueError(f"{self.name}: a pattern needs its meaning in words (the error and the reference show it)")
+        if (self.pattern is not None and not self.meaning) or (self.item_pattern is not None and not self.item_meaning):
+            raise ValueError(f"{self.description}: a pattern needs its meaning in words (the refusal and the reference say it)")
         if "\n" in self.description or not self.description:
-            raise ValueError(f"{self.name}: the description is one line")
-
-    def named(self, name: str) -> Key[T]:
-        """The same declaration for a key whose name is data (a resource type's usage figure)."""
-        return dataclasses.replace(self, name=name)
-
-    def read(
-        self,
-        section: Section,
-        *,
-        production: bool | None = None,
-        default: Any = _AS_DECLARED,
-        minimum: Any = _AS_DECLARED,
-        maximum: Any = _AS_DECLARED,
-        choices: Any = _AS_DECLARED,
-    ) -> T:
-        """The checked value; ConfigError (key, value, what is allowed) when it is refused.
-
-        ``production`` is needed for keys with a ``PerEnvironment`` default or bound; the other
-        arguments only for what the declaration marks ``Derived``.
-        """
-        value_default = self._resolve("default", self.default, default, production)
-        if value_default is OPTIONAL and section.raw(self.name, None) is None:
-            return cast(T, None)
-        low = self._resolve("minimum", self.minimum, minimum, production)
-        high = self._resolve("maximum", self.maximum, maximum, production)
-        allowed = self._resolve("choices", self.choices, choices, production)
-        if value_default is OPTIONAL:
-            value_default = REQUIRED  # it is set: read it as a required key
-        low_from, high_from = _sibling(self.minimum), _sibling(self.maximum)
-        value = _read(section, self, value_default, None if low_from else low, None if high_from else high, allowed)
-        if low_from and low is not None and value < low:
-            raise CrossFieldError(section.key(self.name), value, "below", section.key(low_from), low)
-        if high_from and high is not None and value > high:
-            raise CrossFieldError(section.key(self.name), value, "above", section.key(high_from), high)
-        return cast(T, value)
-
-    def read_value(self, full_key: str, value: Any) -> T:
-        """Check a value that does not come inside a config object (the provider's ``aws:region``)."""
-        path, separator, name = full_key.rpartition(":")
-        if name != self.name:
-            raise ValueError(f"{full_key} is not the key {self.name}")
-        return self.read(Section(path, {name: value}, separator=separator))
-
-    def _resolve(self, what: str, declared: Any, given: Any, production: bool | None) -> Any:
-        if isinstance(declared, Derived):
-            if given is _AS_DECLARED:
-                raise TypeError(f"{self.name}: the {what} is derived ({declared.text}); the parser must pass it")
-            return given
-        if given is not _AS_DECLARED:
-            raise TypeError(f"{self.name}: the {what} is declared ({declared!r}); change the declaration, not the call")
-        if isinstance(declared, PerEnvironment):
-            if production is None:
-                raise TypeError(f"{self.name}: the {what} depends on the environment; pass production=")
-            return declared.pick(production)
-        return declared
-
-
-def _sibling(bound: Any) -> str:
-    """The sibling key a derived bound comes from ("" when it is fixed or not a sibling's value)."""
-    return bound.key if isinstance(bound, Derived) else ""
-
-
-def _read(section: Section, key: Key[Any], default: Any, low: Any, high: Any, allowed: Any) -> Any:
-    name, kind = key.name, key.kind
-    if kind == "string":
-        return section.string(name, default, choices=allowed, pattern=key.pattern, meaning=key.meaning)
-    if kind == "whole number":
-        return section.integer(name, default, minimum=low, maximum=high, choices=allowed, meaning=key.meaning)
-    if kind == "number":
-        return section.number(name, default, minimum=low, maximum=high)
-    if kind == "true/false":
-        return section.boolean(name, default)
-    if kind == "list of strings":
-        return section.strings(name, default, choices=allowed, min_items=key.min_items)
-    if kind == "map of strings":
-        return section.string_map(name, default)
-    if kind == "IPv4 CIDR":
-        return section.cidr(name, default)
-    return section.quantity(name, default, pattern=key.pattern, meaning=key.meaning)
+            raise ValueError(f"{self.description!r}: the description is one line")
+        for check in self.checks:
+            if not (check.__doc__ or "").strip():
+                raise ValueError(f"{self.description}: the check {check.__name__} needs a docstring (the reference shows it)")
 
 
 @dataclass(frozen=True)
-class Group:
-    """A config object: its keys and nested objects, in the order the reference lists them."""
+class Nested:
+    """A config object of its own dataclass."""
 
-    name: str
+    cls: type
     description: str
-    entries: tuple[Key[Any] | Group, ...]
     required: bool = False
-    rule: str = ""
-    # How the object's keys join its name in a full key: "." except the provider's "aws:region".
-    separator: str = "."
-
-    def open(self, parent: Section) -> Section:
-        return parent.section(self.name, required=self.required)
-
-    def walk(self, prefix: str = "") -> Iterator[tuple[str, Key[Any] | Group]]:
-        """Every key and nested group below this one, with its path relative to this group."""
-        for entry in self.entries:
-            path = f"{prefix}{entry.name}"
-            yield path, entry
-            if isinstance(entry, Group):
-                yield from entry.walk(path + entry.separator)
+    only_with: When | None = None
+    # Per-use refinements of the object's keys: field → declared attributes (blue's and green's
+    # colours differ in their defaults; each objective in its description, default and floor).
+    refine: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Its keys sit in the enclosing object rather than under a key of their own.
+    inline: bool = False
+    name: str = ""
 
 
-def string(name: str, description: str, **declared: Any) -> Key[str]:
-    return Key(name, "string", description, **declared)
+@dataclass(frozen=True)
+class Entries:
+    """An object whose keys are data: ``<placeholder>`` in the reference, each entry read by ``of``."""
+
+    of: Key | Nested
+    description: str
+    placeholder: str
+    # The entry names allowed, or a Derived list (the canary regions); None: any name.
+    names: Any = None
+    name_pattern: str | None = None
+    name_meaning: str = ""
+    # Turns the entries read (name → value) into what the field holds.
+    convert: Callable[[dict[str, Any], At], Any] | None = None
+    name: str = ""
 
 
-def optional_string(name: str, description: str, **declared: Any) -> Key[str | None]:
-    return Key(name, "string", description, default=OPTIONAL, **declared)
+@dataclass(frozen=True)
+class Inherited:
+    """A key of a nested object that refines the enclosing object's key of the same field: the same
+    type and rules, that key's value as its default (a colour's own LOG_LEVEL)."""
+
+    description: str
+    name: str = ""
+
+    def resolve(self, field_name: str, parent: type) -> Key:
+        outer = _declared(parent, field_name)
+        if not isinstance(outer.declaration, Key):
+            raise TypeError(f"{parent.__name__}.{field_name} is not a key")
+        default = Derived(f"`{outer.name}` one level up", lambda reading: reading.parent[field_name])
+        return dataclasses.replace(outer.declaration, description=self.description, default=default, name=self.name)
 
 
-def integer(name: str, description: str, **declared: Any) -> Key[int]:
-    return Key(name, "whole number", description, **declared)
+@dataclass(frozen=True)
+class Computed:
+    """A value that follows from the keys (or the stack's basics); no key of its own."""
+
+    compute: Callable[[Reading], Any]
 
 
-def number(name: str, description: str, **declared: Any) -> Key[float]:
-    return Key(name, "number", description, **declared)
+Declaration = Key | Nested | Entries | Inherited | Computed
 
 
-def boolean(name: str, description: str, **declared: Any) -> Key[bool]:
-    return Key(name, "true/false", description, **declared)
+def _field(declaration: Declaration) -> Any:
+    return dataclasses.field(metadata={DECLARED: declaration})
 
 
-def strings(name: str, description: str, **declared: Any) -> Key[list[str]]:
-    return Key(name, "list of strings", description, **declared)
+def string(description: str, **declared: Any) -> Any:
+    return _field(Key("string", description, **declared))
 
 
-def string_map(name: str, description: str, **declared: Any) -> Key[dict[str, str]]:
-    return Key(name, "map of strings", description, **declared)
+def integer(description: str, **declared: Any) -> Any:
+    return _field(Key("whole number", description, **declared))
 
 
-def cidr(name: str, description: str, **declared: Any) -> Key[ipaddress.IPv4Network]:
-    return Key(name, "IPv4 CIDR", description, **declared)
+def number(description: str, **declared: Any) -> Any:
+    return _field(Key("number", description, **declared))
 
 
-def quantity(name: str, description: str, **declared: Any) -> Key[str]:
-    return Key(name, "quantity", description, **declared)
+def boolean(description: str, **declared: Any) -> Any:
+    return _field(Key("true/false", description, **declared))
+
+
+def strings(description: str, **declared: Any) -> Any:
+    return _field(Key("list of strings", description, **declared))
+
+
+def string_map(description: str, **declared: Any) -> Any:
+    return _field(Key("map of strings", description, **declared))
+
+
+def cidr(description: str, **declared: Any) -> Any:
+    return _field(Key("IPv4 CIDR", description, **declared))
+
+
+def quantity(description: str, **declared: Any) -> Any:
+    return _field(Key("quantity", description, **declared))
+
+
+def section(cls: type, description: str, *, defaults: Mapping[str, Any] | None = None, **declared: Any) -> Any:
+    """A config object of its own dataclass; ``defaults``: per-use defaults of its keys (shorthand for ``refine``)."""
+    if defaults:
+        declared["refine"] = {name: {"default": value} for name, value in defaults.items()}
+    return _field(Nested(cls, description, **declared))
+
+
+def inline(cls: type, **refine: Mapping[str, Any]) -> Any:
+    """An object whose keys sit in the enclosing object's section; ``refine``: field → declared attributes."""
+    return _field(Nested(cls, "", inline=True, refine=refine))
+
+
+def entries(of: Key | Nested, description: str, placeholder: str, **declared: Any) -> Any:
+    return _field(Entries(of, description, placeholder, **declared))
+
+
+def inherit(description: str, **declared: Any) -> Any:
+    return _field(Inherited(description, **declared))
+
+
+def computed(compute: Callable[[Reading], Any]) -> Any:
+    return _field(Computed(compute))
+
+
+def key(kind: Kind, description: str, **declared: Any) -> Key:
+    """A declaration that is not a field: the value of each entry of an ``entries`` object."""
+    return Key(kind, description, **declared)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A field of a settings class with its declaration and its key's name."""
+
+    field: str
+    name: str
+    declaration: Declaration
+    # The settings class the field belongs to (a bound or default that is a sibling names it by its key).
+    owner: type | None = None
+
+
+@cache
+def declared_fields(cls: type) -> tuple[Declared, ...]:
+    found = []
+    for item in dataclasses.fields(cls):
+        declaration = item.metadata.get(DECLARED)
+        if declaration is None:
+            raise TypeError(f"{cls.__name__}.{item.name} is not declared (string(...), section(...), computed(...) ...)")
+        name = "" if isinstance(declaration, Computed) else (declaration.name or camel(item.name))
+        found.append(Declared(item.name, name, declaration))
+    return tuple(found)
+
+
+def declaration(cls: type, field_name: str) -> Declaration:
+    """What a field of a settings class declares (a test reads a declared default or bound)."""
+    return _declared(cls, field_name).declaration
+
+
+def _declared(cls: type, field_name: str) -> Declared:
+    for declared in declared_fields(cls):
+        if declared.field == field_name:
+            return declared
+    raise KeyError(f"{cls.__name__} has no field {field_name}")
+
+
+def path_of(declared: Declared, *inner: str) -> list[str]:
+    """The key names below a nested field, following the field names ``inner``."""
+    names = []
+    for field_name in inner:
+        declaration = declared.declaration
+        if not isinstance(declaration, Nested):
+            raise TypeError(f"{declared.field} holds no object")
+        declared = _declared(declaration.cls, field_name)
+        if not (isinstance(declared.declaration, Nested) and declared.declaration.inline):
+            names.append(declared.name)
+    return names
+
+
+def key_path(cls: type, field_name: str, *inner: str) -> str:
+    """The path of a key below ``cls`` by field names: ``key_path(StackConfig, "app", "shutdown", "pre_stop_seconds")``."""
+    declared = _declared(cls, field_name)
+    return ".".join([declared.name, *path_of(declared, *inner)])
+
+
+# ── walking the declarations (the reference, tests) ──────────────────────────────────────────
+
+
+def walk(
+    cls: type, prefix: str = "", refine: Mapping[str, Mapping[str, Any]] | None = None, parent: type | None = None
+) -> Iterator[tuple[str, Declared]]:
+    """Every key and object below ``cls`` with its path, in declaration order (computed fields left out),
+    each key as the object it sits in refines it."""
+    for declared in declared_fields(cls):
+        declaration = declared.declaration
+        if isinstance(declaration, Computed):
+            continue
+        if isinstance(declaration, Nested) and declaration.inline:
+            yield from walk(declaration.cls, prefix, declaration.refine, cls)
+            continue
+        if isinstance(declaration, Inherited) and parent is not None:
+            declaration = declaration.resolve(declared.field, parent)
+        if isinstance(declaration, Key):
+            declaration = dataclasses.replace(declaration, name=declared.name, **(refine or {}).get(declared.field, {}))
+        path = f"{prefix}{declared.name}"
+        yield path, Declared(declared.field, declared.name, declaration, cls)
+        if isinstance(declaration, Nested):
+            yield from walk(declaration.cls, path + ".", declaration.refine, cls)
+        elif isinstance(declaration, Entries):
+            entry = f"{path}.{declaration.placeholder}"
+            yield entry, Declared(declared.field, declaration.placeholder, declaration.of, cls)
+            if isinstance(declaration.of, Nested):
+                yield from walk(declaration.of.cls, entry + ".", declaration.of.refine, cls)
+
+
+def checks_text(checks: Sequence[Callable[..., Any]]) -> list[str]:
+    """The rules of ``checks`` in words: each function's docstring, first paragraph on one line."""
+    return [" ".join((check.__doc__ or "").strip().split("\n\n")[0].split()) for check in checks]

@@ -13,15 +13,13 @@ import ipaddress
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import pulumi
 
 from config.written import written
 
 PROJECT = "email-platform"
-
-T = TypeVar("T")
 
 
 # Full keys (`email-platform:monitoring`) whose values are secret: an error about any key under
@@ -49,7 +47,7 @@ class CrossFieldError(ConfigError):
     def __init__(self, key: str, value: Any, relation: str, other_key: str, other_value: Any) -> None:
         super().__init__(key, value, "")
         name, other = _last_name(key), _last_name(other_key)
-        fix = f"raise {name} or lower {other}" if relation == "below" else f"lower {name} or raise {other}"
+        fix = f"raise {name} or lower {other}" if relation in ("below", "not above") else f"lower {name} or raise {other}"
         self.args = (f"invalid stack config: {key} = {_show(value)} is {relation} {_short(other_key)} = {_show(other_value)}: {fix}",)
 
 
@@ -164,44 +162,26 @@ class Section:
             return default
         return value
 
-    def string(
-        self,
-        name: str,
-        default: Any = _MISSING,
-        *,
-        choices: Sequence[str] | None = None,
-        pattern: str | None = None,
-        meaning: str = "",
-    ) -> str:
+    def known(self, name: str) -> None:
+        """A declared key left out on purpose (it belongs with another setting): not an unknown key."""
+        self._read.add(name)
+
+    def string(self, name: str, default: Any = _MISSING) -> str:
         value = self.raw(name, default)
         if not isinstance(value, str):
             raise ConfigError(self.key(name), value, "must be a string" + _slip_hint(value, "string", self.key(name)))
-        _check_choice(self.key(name), value, choices, meaning)
-        if pattern is not None and not re.fullmatch(pattern, value):
-            raise ConfigError(self.key(name), value, meaning or f"must match {pattern}")
         return value
 
-    def integer(
-        self,
-        name: str,
-        default: Any = _MISSING,
-        *,
-        minimum: int | None = None,
-        maximum: int | None = None,
-        choices: Sequence[int] | None = None,
-        meaning: str = "",
-    ) -> int:
+    def integer(self, name: str, default: Any = _MISSING) -> int:
         value = self.raw(name, default)
         # Top-level scalars reach the program as strings; nested ones as JSON numbers.
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(self.key(name), value, "must be a whole number" + _slip_hint(value, "number"))
-        _check_range(self.key(name), value, minimum, maximum)
-        _check_choice(self.key(name), value, choices, meaning)
         return value
 
-    def number(self, name: str, default: Any = _MISSING, *, minimum: float | None = None, maximum: float | None = None) -> float:
+    def number(self, name: str, default: Any = _MISSING) -> float:
         value = self.raw(name, default)
         if isinstance(value, str):
             try:
@@ -212,7 +192,6 @@ class Section:
             raise ConfigError(self.key(name), value, "must be a number")
         if not math.isfinite(value):  # NaN and infinity pass no range check, and AWS takes neither
             raise ConfigError(self.key(name), value, "must be a finite number")
-        _check_range(self.key(name), value, minimum, maximum)
         return float(value)
 
     def boolean(self, name: str, default: Any = _MISSING) -> bool:
@@ -223,16 +202,10 @@ class Section:
             raise ConfigError(self.key(name), value, "must be true or false")
         return value
 
-    def strings(self, name: str, default: Any = _MISSING, *, choices: Sequence[str] | None = None, min_items: int = 0) -> list[str]:
+    def strings(self, name: str, default: Any = _MISSING) -> list[str]:
         value = self.raw(name, default)
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ConfigError(self.key(name), value, "must be a list of strings")
-        if len(value) < min_items:
-            raise ConfigError(self.key(name), value, f"needs at least {min_items} item(s)")
-        if choices is not None:
-            for index, item in enumerate(value):
-                if item not in choices:
-                    raise ConfigError(f"{self.key(name)}[{index}]", item, "allowed: " + ", ".join(choices))
         return list(value)
 
     def string_map(self, name: str, default: Any = _MISSING) -> dict[str, str]:
@@ -241,15 +214,13 @@ class Section:
             raise ConfigError(self.key(name), value, "must be a mapping of strings to strings")
         return dict(value)
 
-    def quantity(self, name: str, default: Any = _MISSING, *, pattern: str | None = None, meaning: str = "") -> str:
+    def quantity(self, name: str, default: Any = _MISSING) -> str:
         """A Kubernetes quantity ("500m", "2Gi"); a bare YAML number ("2") arrives as a number."""
         value = self.raw(name, default)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
             raise ConfigError(self.key(name), value, "must be a Kubernetes quantity, e.g. 500m or 1Gi")
-        if pattern is not None and not re.fullmatch(pattern, value):
-            raise ConfigError(self.key(name), value, meaning or f"must match {pattern}")
         return value
 
     def cidr(self, name: str, default: Any = _MISSING) -> ipaddress.IPv4Network:
@@ -271,27 +242,3 @@ class Section:
                 # An object under a mistyped key says nothing the key does not: name the key alone.
                 shown = UNSHOWN if isinstance(value, (Mapping, list)) else value
                 raise ConfigError(self.key(name), shown, f"unknown key; {did_you_mean(name, list(self._read))}")
-
-
-def _check_range(key: str, value: float, minimum: float | None, maximum: float | None) -> None:
-    if minimum is not None and maximum is not None and not minimum <= value <= maximum:
-        raise ConfigError(key, value, f"must be between {minimum} and {maximum}")
-    if minimum is not None and value < minimum:
-        raise ConfigError(key, value, f"must be at least {minimum}")
-    if maximum is not None and value > maximum:
-        raise ConfigError(key, value, f"must be at most {maximum}")
-
-
-def _check_choice(key: str, value: Any, choices: Sequence[Any] | None, meaning: str) -> None:
-    if choices is not None and value not in choices:
-        raise ConfigError(key, value, meaning or "allowed: " + ", ".join(map(str, choices)))
-
-
-def refuse(key: str, value: Any, allowed: str) -> ConfigError:
-    """Build the error for a rule that spans several keys (raise the result)."""
-    return ConfigError(key, value, allowed)
-
-
-def refuse_in_production(key: str, value: Any, allowed: str) -> ConfigError:
-    """Build the error for a rule that holds because `environment` is production (raise the result)."""
-    return ConfigError(key, value, f"{allowed} (environment: production)")

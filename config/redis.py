@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from config.basics import Basics
-from config.declare import Derived, Group, PerEnvironment, boolean, integer, string
-from config.network import log_retention_key
-from config.reader import ConfigError, Section, nearest, refuse_in_production
-from config.windows import daily_window, weekly_window, windows_overlap
+from config.declare import Derived, PerEnvironment, boolean, computed, integer, string
+from config.network import log_retention
+from config.reader import nearest
+from config.reading import At, Reading, parser
+from config.windows import daily_window, weekly_window
 
 Engine = Literal["valkey", "redis"]
 PORT = 6379
@@ -26,6 +26,9 @@ MAX_SHARDS = 500
 MAX_REPLICAS_PER_SHARD = 5
 MAX_SNAPSHOT_RETENTION_DAYS = 35
 PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS = 7
+# ElastiCache's shortest maintenance window is 60 minutes (botocore's elasticache model,
+# CreateReplicationGroup PreferredMaintenanceWindow), twice the database's.
+CACHE_MIN_MAINTENANCE_MINUTES = 60
 
 # Engine versions ElastiCache offers for node-based clusters, and the parameter-group family of each.
 ENGINE_VERSIONS: dict[Engine, dict[str, str]] = {
@@ -76,166 +79,87 @@ ELASTICACHE_NODE_TYPES: dict[str, NodeType] = {
 RECOMMENDED_NODE_TYPES = ("cache.r7g.large", "cache.m7g.large")
 
 
+def _known_node_type(node_type: str, at: At) -> None:
+    """a node type of the table in `config/redis.py`; production runs no burstable `cache.t*`"""
+    known = ELASTICACHE_NODE_TYPES.get(node_type)
+    if known is None:
+        raise at.refuse(
+            node_type,
+            f"not a known ElastiCache node type (the table in config/redis.py); "
+            f"{nearest(node_type, list(ELASTICACHE_NODE_TYPES), RECOMMENDED_NODE_TYPES)}",
+        )
+    if at.production and known.burstable:
+        raise at.refuse_in_production(
+            node_type,
+            f"production runs no burstable (T) node: its network and CPU credits run out under load (e.g. {RECOMMENDED_NODE_TYPES[0]})",
+        )
+
+
+def _family(reading: Reading) -> str:
+    return ENGINE_VERSIONS[reading["engine"]][reading["engine_version"]]
+
+
+def _matches_the_engine(family: str, at: At) -> None:
+    """must match `engine` and `engineVersion`"""
+    engine, version = at.reading["engine"], at.reading["engine_version"]
+    if family != _family(at.reading):
+        raise at.refuse(
+            family,
+            f"{engine} {version} needs family {_family(at.reading)}; change both together (engine: {engine}, engineVersion: {version})",
+        )
+
+
 @dataclass(frozen=True)
 class RedisSettings:
-    replication_group_id: str
-    engine: Engine
-    engine_version: str
-    parameter_group_family: str
-    node_type: str
-    shards: int
-    replicas_per_shard: int
-    snapshot_retention_days: int
-    snapshot_window: str
-    maintenance_window: str
-    log_retention_days: int
+    engine: Engine = string(
+        "Valkey (about 20 % cheaper nodes) or Redis OSS; the protocol and `rediss://` URLs are the same",
+        default="valkey",
+        choices=tuple(ENGINE_VERSIONS),
+    )
+    engine_version: str = string(
+        "major.minor; ElastiCache applies patch releases by itself",
+        choices=Derived(
+            "; ".join(f"{engine}: " + ", ".join(f"`{v}`" for v in versions) for engine, versions in ENGINE_VERSIONS.items()),
+            lambda reading: tuple(ENGINE_VERSIONS[reading["engine"]]),
+        ),
+    )
+    parameter_group_family: str = string(
+        "the parameter group's family; change it with the engine version",
+        default=Derived("from `engine` and `engineVersion`", _family),
+        checks=(_matches_the_engine,),
+    )
+    node_type: str = string("the node type of every shard's primary and replicas", checks=(_known_node_type,))
+    shards: int = integer("shards (node groups) of the cluster-mode replication group", minimum=1, maximum=MAX_SHARDS)
+    # Multi-AZ with automatic failover needs a replica in every shard, in staging too.
+    replicas_per_shard: int = integer(
+        "replicas of each shard's primary (failover needs one)", default=1, minimum=1, maximum=MAX_REPLICAS_PER_SHARD
+    )
+    snapshot_retention_days: int = integer(
+        "days of automatic snapshots",
+        default=PerEnvironment(PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS, 1),
+        minimum=PerEnvironment(PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS, 1),
+        maximum=MAX_SNAPSHOT_RETENTION_DAYS,
+    )
+    # ElastiCache wants the snapshot window to last an hour at least.
+    snapshot_window: str = daily_window("when the daily snapshot runs (UTC)", "02:00-03:00", minimum_minutes=60)
+    maintenance_window: str = weekly_window(
+        "when AWS may patch the nodes (UTC)",
+        "sun:05:30-sun:06:30",
+        apart_from="snapshot_window",
+        minimum_minutes=CACHE_MIN_MAINTENANCE_MINUTES,
+    )
+    log_retention_days: int = log_retention("the slow and engine logs")
     # Unset (false) leaves pending changes (engine version, node type) to the maintenance window.
-    apply_immediately: bool = False
+    apply_immediately: bool = boolean(
+        "apply engine and node changes now rather than in the maintenance window (set for a major upgrade's run; "
+        "`preflight diff` refuses a parameter-group family change without it)",
+        default=False,
+    )
+    replication_group_id: str = computed(lambda reading: reading.basics.name_prefix)
 
     @property
     def nodes(self) -> int:
         return self.shards * (1 + self.replicas_per_shard)
 
 
-CACHE_ENGINE = string(
-    "engine",
-    "Valkey (about 20 % cheaper nodes) or Redis OSS; the protocol and `rediss://` URLs are the same",
-    default="valkey",
-    choices=tuple(ENGINE_VERSIONS),
-)
-ENGINE_VERSION = string(
-    "engineVersion",
-    "major.minor; ElastiCache applies patch releases by itself",
-    choices=Derived("; ".join(f"{engine}: " + ", ".join(f"`{v}`" for v in versions) for engine, versions in ENGINE_VERSIONS.items())),
-)
-PARAMETER_GROUP_FAMILY = string(
-    "parameterGroupFamily",
-    "the parameter group's family; change it with the engine version",
-    default=Derived("from `engine` and `engineVersion`"),
-    rule="must match `engine` and `engineVersion`",
-)
-NODE_TYPE = string(
-    "nodeType",
-    "the node type of every shard's primary and replicas",
-    rule="a node type of the table in `config/redis.py`; production runs no burstable `cache.t*`",
-)
-SHARDS = integer("shards", "shards (node groups) of the cluster-mode replication group", minimum=1, maximum=MAX_SHARDS)
-# Multi-AZ with automatic failover needs a replica in every shard, in staging too.
-REPLICAS_PER_SHARD = integer(
-    "replicasPerShard", "replicas of each shard's primary (failover needs one)", default=1, minimum=1, maximum=MAX_REPLICAS_PER_SHARD
-)
-SNAPSHOT_RETENTION_DAYS = integer(
-    "snapshotRetentionDays",
-    "days of automatic snapshots",
-    default=PerEnvironment(PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS, 1),
-    maximum=MAX_SNAPSHOT_RETENTION_DAYS,
-    rule=f"at least {PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS} in production, 1 otherwise",
-)
-# ElastiCache wants the snapshot window to last an hour at least.
-SNAPSHOT_WINDOW = daily_window("snapshotWindow", "when the daily snapshot runs (UTC)", "02:00-03:00", minimum_minutes=60)
-# ElastiCache's shortest maintenance window is 60 minutes (botocore's elasticache model,
-# CreateReplicationGroup PreferredMaintenanceWindow), twice the database's.
-CACHE_MIN_MAINTENANCE_MINUTES = 60
-MAINTENANCE_WINDOW = weekly_window(
-    "maintenanceWindow",
-    "when AWS may patch the nodes (UTC)",
-    "sun:05:30-sun:06:30",
-    apart_from="snapshotWindow",
-    minimum_minutes=CACHE_MIN_MAINTENANCE_MINUTES,
-)
-LOG_RETENTION_DAYS = log_retention_key("logRetentionDays", "the slow and engine logs")
-APPLY_IMMEDIATELY = boolean(
-    "applyImmediately",
-    "apply engine and node changes now rather than in the maintenance window (set for a major upgrade's run)",
-    default=False,
-    rule="`preflight diff` refuses a parameter-group family change without it",
-)
-REDIS = Group(
-    "redis",
-    "the ElastiCache replication group (cluster mode)",
-    (
-        CACHE_ENGINE,
-        ENGINE_VERSION,
-        PARAMETER_GROUP_FAMILY,
-        NODE_TYPE,
-        SHARDS,
-        REPLICAS_PER_SHARD,
-        SNAPSHOT_RETENTION_DAYS,
-        SNAPSHOT_WINDOW.key,
-        MAINTENANCE_WINDOW.key,
-        LOG_RETENTION_DAYS,
-        APPLY_IMMEDIATELY,
-    ),
-)
-
-
-def _node_type(section: Section, basics: Basics) -> str:
-    node_type = NODE_TYPE.read(section)
-    known = ELASTICACHE_NODE_TYPES.get(node_type)
-    if known is None:
-        raise ConfigError(
-            section.key("nodeType"),
-            node_type,
-            f"not a known ElastiCache node type (the table in config/redis.py); "
-            f"{nearest(node_type, list(ELASTICACHE_NODE_TYPES), RECOMMENDED_NODE_TYPES)}",
-        )
-    if basics.is_production and known.burstable:
-        raise refuse_in_production(
-            section.key("nodeType"),
-            node_type,
-            f"production runs no burstable (T) node: its network and CPU credits run out under load (e.g. {RECOMMENDED_NODE_TYPES[0]})",
-        )
-    return node_type
-
-
-def _snapshot_retention(section: Section, basics: Basics) -> int:
-    snapshots = SNAPSHOT_RETENTION_DAYS.read(section, production=basics.is_production)
-    if basics.is_production and snapshots < PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS:
-        raise refuse_in_production(
-            section.key("snapshotRetentionDays"),
-            snapshots,
-            f"production keeps snapshots at least {PRODUCTION_MIN_SNAPSHOT_RETENTION_DAYS} day(s)",
-        )
-    if snapshots < 1:
-        raise ConfigError(section.key("snapshotRetentionDays"), snapshots, "keep snapshots at least 1 day(s)")
-    return snapshots
-
-
-def parse_redis(section: Section, basics: Basics) -> RedisSettings:
-    engine: Engine = CACHE_ENGINE.read(section)  # type: ignore[assignment]
-    versions = ENGINE_VERSIONS[engine]
-    version = ENGINE_VERSION.read(section, choices=tuple(versions))
-    family = PARAMETER_GROUP_FAMILY.read(section, default=versions[version])
-    if family != versions[version]:
-        raise ConfigError(
-            section.key("parameterGroupFamily"),
-            family,
-            f"{engine} {version} needs family {versions[version]}; change both together (engine: {engine}, engineVersion: {version})",
-        )
-    node_type = _node_type(section, basics)
-    shards = SHARDS.read(section)
-    replicas = REPLICAS_PER_SHARD.read(section)
-    snapshots = _snapshot_retention(section, basics)
-    snapshot_window, snapshot_span = SNAPSHOT_WINDOW.read(section)
-    maintenance_window, maintenance_span = MAINTENANCE_WINDOW.read(section)
-    if windows_overlap(snapshot_span, maintenance_span):
-        raise ConfigError(
-            section.key("maintenanceWindow"), maintenance_window, f"overlaps the snapshot window (snapshotWindow: {snapshot_window})"
-        )
-    logs = LOG_RETENTION_DAYS.read(section, production=basics.is_production)
-    apply_now = APPLY_IMMEDIATELY.read(section)
-    section.finish()
-    return RedisSettings(
-        replication_group_id=basics.name_prefix,
-        engine=engine,
-        engine_version=version,
-        parameter_group_family=family,
-        node_type=node_type,
-        shards=shards,
-        replicas_per_shard=replicas,
-        snapshot_retention_days=snapshots,
-        snapshot_window=snapshot_window,
-        maintenance_window=maintenance_window,
-        log_retention_days=logs,
-        apply_immediately=apply_now,
-    )
+parse_redis = parser(RedisSettings)

@@ -11,17 +11,28 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from config import SECRETS, SECTIONS, required_secret_keys
-from config.basics import AWS, BASICS
-from config.declare import OPTIONAL, REQUIRED, Derived, Group, Key, PerEnvironment
+from config import SECRETS, StackConfig, required_secret_keys
+from config.basics import AwsProvider, Basics
+from config.declare import (
+    OPTIONAL,
+    REQUIRED,
+    Declared,
+    Derived,
+    Entries,
+    Inherited,
+    Key,
+    Nested,
+    PerEnvironment,
+    checks_text,
+    key_path,
+    walk,
+)
 
 REFERENCE_PAGE = Path(__file__).resolve().parent.parent / "docs" / "config-reference.md"
 START = "<!-- config-reference:start -->"
 END = "<!-- config-reference:end -->"
-
-ROOTS: tuple[Group, ...] = (AWS, BASICS, *SECTIONS)
 
 _HEADER = ("| Key | Type | Default | Allowed | Description |", "|---|---|---|---|---|")
 
@@ -37,30 +48,74 @@ def render() -> str:
         "",
         "### Stack-wide keys",
         "",
-        *_table([*AWS.walk(f"{AWS.name}{AWS.separator}"), *BASICS.walk()]),
+        *_table([(f"aws:{path}", declared) for path, declared in walk(AwsProvider)] + list(walk(Basics))),
     ]
-    for section in SECTIONS:
-        lines += ["", f"### `{section.name}`", "", _sentence(section), "", *_table(section.walk())]
+    for path, declared in walk(StackConfig):
+        if "." in path:
+            continue
+        declaration = declared.declaration
+        rows = list(walk(declaration.cls)) if isinstance(declaration, Nested) else _entries_rows(cast(Entries, declaration))
+        lines += ["", f"### `{path}`", "", _sentence(declaration), "", *_table(rows)]
+    lines += ["", "### Rules across sections", "", *(f"- {text}" for text in checks_text(StackConfig.RULES))]
     lines += ["", "### Secrets", "", *_secrets()]
     return "\n".join(lines) + "\n"
 
 
-def _sentence(group: Group) -> str:
-    text = group.description[0].upper() + group.description[1:]
-    if group.required:
-        text += "; required"
-    if group.rule:
-        text += f"; {group.rule}"
+def _entries_rows(entries: Entries) -> list[tuple[str, Declared]]:
+    of = Declared("", entries.placeholder, entries.of)
+    rows = [(entries.placeholder, of)]
+    if isinstance(entries.of, Nested):
+        rows += [(f"{entries.placeholder}.{path}", declared) for path, declared in walk(entries.of.cls)]
+    return rows
+
+
+def _sentence(declaration: Nested | Entries | Key | Inherited | object) -> str:
+    description = getattr(declaration, "description", "")
+    text = description[0].upper() + description[1:]
+    rules = _object_rules(declaration)
+    if rules:
+        text += "; " + "; ".join(rules)
     return text + "."
 
 
-def _table(rows: Iterable[tuple[str, Key[Any] | Group]]) -> Iterator[str]:
+def _object_rules(declaration: object, owner: type | None = None) -> list[str]:
+    """The required flag, the condition and the rules over the whole object, in words."""
+    found = []
+    if isinstance(declaration, Nested):
+        condition = declaration.only_with
+        if condition is not None:
+            found.append(f"{'required' if declaration.required else 'only'} with `{condition.text()}`, refused without")
+        elif declaration.required:
+            found.append("required")
+        found += checks_text(getattr(declaration.cls, "RULES", ()))
+    elif isinstance(declaration, Entries):
+        if isinstance(declaration.names, Derived):
+            found.append(f"keys are the items of {_derived(declaration.names, owner)}")
+        elif declaration.names is not None:
+            found.append("keys: " + ", ".join(f"`{name}`" for name in declaration.names))
+        if declaration.name_meaning:
+            found.append(_words(declaration.name_meaning))
+    return found
+
+
+def _table(rows: Iterable[tuple[str, Declared]]) -> Iterator[str]:
     yield from _HEADER
-    for path, entry in rows:
-        if isinstance(entry, Group):
-            cells = [f"`{path}`", "object", "required" if entry.required else "", entry.rule, entry.description]
+    for path, declared in rows:
+        declaration = declared.declaration
+        if isinstance(declaration, Key):
+            owner = declared.owner
+            cells = [
+                f"`{path}`",
+                declaration.kind,
+                _default(declaration.default, owner),
+                _allowed(declaration, owner),
+                declaration.description,
+            ]
+        elif isinstance(declaration, Entries):
+            cells = [f"`{path}`", "object", "", "; ".join(_object_rules(declaration, declared.owner)), declaration.description]
         else:
-            cells = [f"`{path}`", entry.kind, _default(entry.default), _allowed(entry), entry.description]
+            assert isinstance(declaration, Nested)
+            cells = [f"`{path}`", "object", "", "; ".join(_object_rules(declaration)), declaration.description]
         yield "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
@@ -93,35 +148,48 @@ def _value(value: Any) -> str:
     return f"`{text}`"
 
 
-def _default(default: Any) -> str:
+def _derived(derived: Derived, owner: type | None) -> str:
+    """A derived value in words; one that is a sibling key is named by that key."""
+    if derived.sibling and owner is not None:
+        return f"`{key_path(owner, derived.sibling)}`"
+    return derived.text
+
+
+def _default(default: Any, owner: type | None) -> str:
     if default is REQUIRED:
         return "required"
     if default is OPTIONAL:
         return "not set"
     if isinstance(default, Derived):
-        return default.text
+        return _derived(default, owner)
     if isinstance(default, PerEnvironment):
-        return f"{_value(default.production)} in production, {_value(default.other)} otherwise"
+        return f"{_default(default.production, owner)} in production, {_default(default.other, owner)} otherwise"
     return _value(default)
 
 
-def _bound(bound: Any) -> str:
+def _bound(bound: Any, owner: type | None) -> str:
     if isinstance(bound, Derived):
-        return bound.text
+        return _derived(bound, owner)
     return str(int(bound)) if isinstance(bound, float) and bound.is_integer() else str(bound)
 
 
-def _range(low: Any, high: Any) -> str:
+def _range(low: Any, high: Any, owner: type | None) -> str:
     if isinstance(low, PerEnvironment) or isinstance(high, PerEnvironment):
-        production = _range(_pick(low, True), _pick(high, True))
-        other = _range(_pick(low, False), _pick(high, False))
+        production = _range(_pick(low, True), _pick(high, True), owner)
+        other = _range(_pick(low, False), _pick(high, False), owner)
         return f"{production} in production, {other} otherwise"
+    if isinstance(high, Derived) and high.strict:
+        below = f"below {_bound(high, owner)}"
+        return f"≥ {_bound(low, owner)}, {below}" if low is not None else below
+    if isinstance(low, Derived) and low.strict:
+        above = f"above {_bound(low, owner)}"
+        return f"{above}, ≤ {_bound(high, owner)}" if high is not None else above
     if low is not None and high is not None:
-        return f"{_bound(low)}–{_bound(high)}"
+        return f"{_bound(low, owner)}–{_bound(high, owner)}"
     if low is not None:
-        return f"≥ {_bound(low)}"
+        return f"≥ {_bound(low, owner)}"
     if high is not None:
-        return f"≤ {_bound(high)}"
+        return f"≤ {_bound(high, owner)}"
     return ""
 
 
@@ -136,18 +204,32 @@ def _words(meaning: str) -> str:
     return meaning
 
 
-def _allowed(key: Key[Any]) -> str:
-    parts = [_range(key.minimum, key.maximum)]
-    if key.meaning:
+def _choices(choices: Any, kind: str, owner: type | None) -> str:
+    if isinstance(choices, PerEnvironment):
+        return f"{_choices(choices.production, kind, owner)} in production, {_choices(choices.other, kind, owner)} otherwise"
+    if isinstance(choices, Derived):
+        return _derived(choices, owner)
+    listed = ", ".join(_value(choice) for choice in choices)
+    return f"items from {listed}" if kind == "list of strings" else listed
+
+
+def _allowed(key: Key, owner: type | None) -> str:
+    parts = [_range(key.minimum, key.maximum, owner)]
+    if key.meaning and not isinstance(key.choices, PerEnvironment):
         parts.append(_words(key.meaning))
-    elif isinstance(key.choices, Derived):
-        parts.append(key.choices.text)
     elif key.choices is not None:
-        listed = ", ".join(f"`{choice}`" for choice in key.choices)
-        parts.append(f"items from {listed}" if key.kind == "list of strings" else listed)
+        parts.append(_choices(key.choices, key.kind, owner))
     if key.min_items:
         parts.append(f"at least {key.min_items} item(s)")
-    parts.append(key.rule)
+    if key.item_meaning:
+        parts.append("each " + _words(key.item_meaning))
+    if key.distinct:
+        parts.append(f"distinct {key.distinct}")
+    if key.only_with is not None:
+        parts.append(f"only with `{key.only_with.text()}`")
+    parts += checks_text(key.checks)
+    if key.convert is not None and key.convert.__doc__:
+        parts += checks_text((key.convert,))
     return "; ".join(part for part in parts if part)
 
 

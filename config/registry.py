@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config.basics import PROJECT, Basics
-from config.declare import Group, boolean, integer
-from config.reader import Section
+from config.basics import PROJECT
+from config.declare import boolean, computed, integer
+from config.reading import parser
 
 
 def findings_rule_name(prefix: str) -> str:
@@ -20,36 +20,20 @@ def findings_rule_name(prefix: str) -> str:
 
 @dataclass(frozen=True)
 class RegistrySettings:
-    enabled: bool
-    keep_images: int
-    manage_scanning: bool
-    repository_name: str
-    findings_rule: str
-    # Which repositories the account's enhanced scanning covers: every stack's of this project.
-    scan_filter: str
-
-
-ENABLED = boolean("enabled", "an ECR repository for the app image in this stack", default=True)
-KEEP_IMAGES = integer(
-    "keepImages", "how many of the newest images the lifecycle policy keeps (rollbacks go back this far)", default=30, minimum=2
-)
-MANAGE_SCANNING = boolean(
-    "manageScanning",
-    "set the account's ECR scanning to Inspector's enhanced scanning, on push and continuously",
-    default=True,
-    rule="one setting per account and region: leave it to one stack when two share an account",
-)
-REGISTRY = Group("registry", "the ECR repository the release pipeline pushes the app image to", (ENABLED, KEEP_IMAGES, MANAGE_SCANNING))
-
-
-def parse_registry(section: Section, basics: Basics) -> RegistrySettings:
-    settings = RegistrySettings(
-        enabled=ENABLED.read(section),
-        keep_images=KEEP_IMAGES.read(section),
-        manage_scanning=MANAGE_SCANNING.read(section),
-        repository_name=f"{basics.name_prefix}/app",
-        findings_rule=findings_rule_name(basics.name_prefix),
-        scan_filter=f"{PROJECT}-*",
+    enabled: bool = boolean("an ECR repository for the app image in this stack", default=True)
+    keep_images: int = integer(
+        "how many of the newest images the lifecycle policy keeps (rollbacks go back this far)", default=30, minimum=2
     )
-    section.finish()
-    return settings
+    # One setting per account and region: leave it to one stack when two share an account.
+    manage_scanning: bool = boolean(
+        "set the account's ECR scanning to Inspector's enhanced scanning, on push and continuously (one setting per account "
+        "and region: leave it to one stack when two share an account)",
+        default=True,
+    )
+    repository_name: str = computed(lambda reading: f"{reading.basics.name_prefix}/app")
+    findings_rule: str = computed(lambda reading: findings_rule_name(reading.basics.name_prefix))
+    # Which repositories the account's enhanced scanning covers: every stack's of this project.
+    scan_filter: str = computed(lambda reading: f"{PROJECT}-*")
+
+
+parse_registry = parser(RegistrySettings)

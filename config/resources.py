@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from config.declare import Group, quantity
-from config.reader import ConfigError, Section
+from config.declare import Check, quantity, section
+from config.reader import ConfigError
+from config.reading import At
 
 _CPU = re.compile(r"(?P<number>\d+(?:\.\d+)?)(?P<unit>m?)")
 _CPU_MEANING = 'must be a CPU quantity such as "500m" or "2"'
@@ -24,16 +26,6 @@ _MEMORY_UNITS = {
     "Gi": 2**30,
     "Ti": 2**40,
 }
-
-
-@dataclass(frozen=True)
-class Resources:
-    """Kubernetes quantities as written (e.g. "500m", "1Gi"); requests never exceed limits."""
-
-    cpu_request: str
-    memory_request: str
-    cpu_limit: str
-    memory_limit: str
 
 
 def cpu_millicores(key: str, value: str) -> Decimal:
@@ -54,45 +46,49 @@ def memory_bytes(key: str, value: str) -> Decimal:
         raise ConfigError(key, value, "must be a memory quantity") from None
 
 
-CPU_REQUEST = quantity(
-    "cpu",
-    "CPU each pod requests; the autoscaler's CPU target is a share of it",
-    default="500m",
-    pattern=_CPU.pattern,
-    meaning=_CPU_MEANING,
-    rule="more than 0, at most `limits.cpu`",
-)
-MEMORY_REQUEST = quantity(
-    "memory",
-    "memory each pod requests; the autoscaler's memory target is a share of it",
-    default="1Gi",
-    pattern=_MEMORY.pattern,
-    meaning=_MEMORY_MEANING,
-    rule="more than 0, at most `limits.memory`",
-)
-CPU_LIMIT = quantity("cpu", "CPU each pod may use", default="2", pattern=_CPU.pattern, meaning=_CPU_MEANING)
-MEMORY_LIMIT = quantity("memory", "memory each pod may use", default="2Gi", pattern=_MEMORY.pattern, meaning=_MEMORY_MEANING)
-REQUESTS = Group("requests", "what the scheduler reserves per pod", (CPU_REQUEST, MEMORY_REQUEST))
-LIMITS = Group("limits", "the most a pod may use", (CPU_LIMIT, MEMORY_LIMIT))
-RESOURCES = Group("resources", "each pod's Kubernetes resources", (REQUESTS, LIMITS))
+def _cpu(description: str, default: str, *checks: Check) -> Any:
+    return quantity(description, default=default, pattern=_CPU.pattern, meaning=_CPU_MEANING, checks=checks)
 
 
-def parse_resources(section: Section) -> Resources:
-    requests = REQUESTS.open(section)
-    limits = LIMITS.open(section)
-    cpu_request = CPU_REQUEST.read(requests)
-    memory_request = MEMORY_REQUEST.read(requests)
-    cpu_limit = CPU_LIMIT.read(limits)
-    memory_limit = MEMORY_LIMIT.read(limits)
-    requests.finish()
-    limits.finish()
-    section.finish()
-    if cpu_millicores(requests.key("cpu"), cpu_request) <= 0:
-        raise ConfigError(requests.key("cpu"), cpu_request, "must be more than zero (the HPA's CPU target is a share of it)")
-    if memory_bytes(requests.key("memory"), memory_request) <= 0:
-        raise ConfigError(requests.key("memory"), memory_request, "must be more than zero (the HPA's memory target is a share of it)")
-    if cpu_millicores(requests.key("cpu"), cpu_request) > cpu_millicores(limits.key("cpu"), cpu_limit):
-        raise ConfigError(requests.key("cpu"), cpu_request, f"must not exceed limits.cpu ({cpu_limit})")
-    if memory_bytes(requests.key("memory"), memory_request) > memory_bytes(limits.key("memory"), memory_limit):
-        raise ConfigError(requests.key("memory"), memory_request, f"must not exceed limits.memory ({memory_limit})")
-    return Resources(cpu_request, memory_request, cpu_limit, memory_limit)
+def _memory(description: str, default: str, *checks: Check) -> Any:
+    return quantity(description, default=default, pattern=_MEMORY.pattern, meaning=_MEMORY_MEANING, checks=checks)
+
+
+def _cpu_request(cpu: str, at: At) -> None:
+    """more than 0, at most `limits.cpu`"""
+    if cpu_millicores(at.key, cpu) <= 0:
+        raise at.refuse(cpu, "must be more than zero (the HPA's CPU target is a share of it)")
+    limit = at.reading.parent["limits"].cpu
+    if cpu_millicores(at.key, cpu) > cpu_millicores(at.key, limit):
+        raise at.refuse(cpu, f"must not exceed limits.cpu ({limit})")
+
+
+def _memory_request(memory: str, at: At) -> None:
+    """more than 0, at most `limits.memory`"""
+    if memory_bytes(at.key, memory) <= 0:
+        raise at.refuse(memory, "must be more than zero (the HPA's memory target is a share of it)")
+    limit = at.reading.parent["limits"].memory
+    if memory_bytes(at.key, memory) > memory_bytes(at.key, limit):
+        raise at.refuse(memory, f"must not exceed limits.memory ({limit})")
+
+
+@dataclass(frozen=True)
+class Requests:
+    """What the scheduler reserves per pod (Kubernetes quantities as written, e.g. "500m", "1Gi")."""
+
+    cpu: str = _cpu("CPU each pod requests; the autoscaler's CPU target is a share of it", "500m", _cpu_request)
+    memory: str = _memory("memory each pod requests; the autoscaler's memory target is a share of it", "1Gi", _memory_request)
+
+
+@dataclass(frozen=True)
+class Limits:
+    cpu: str = _cpu("CPU each pod may use", "2")
+    memory: str = _memory("memory each pod may use", "2Gi")
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Each pod's Kubernetes resources; requests never exceed limits."""
+
+    requests: Requests = section(Requests, "what the scheduler reserves per pod")
+    limits: Limits = section(Limits, "the most a pod may use")

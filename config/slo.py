@@ -17,12 +17,13 @@ requests at 99.9 %); components/monitoring/slo_alarms.py turns it into burn-rate
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from config.basics import Basics
-from config.declare import Derived, Group, Key, PerEnvironment, integer, number, strings
-from config.reader import Section
-from config.recipients import read_emails, read_webhooks
+from config.declare import PerEnvironment, inline, integer, number, section, sibling
+from config.reading import parser
+from config.recipients import email_addresses, webhook_urls
 
 # The guide's success metrics: production's floors (and the latency ceiling).
 GUIDE_AVAILABILITY_PERCENT = 99.9
@@ -37,9 +38,11 @@ MAX_WINDOW_DAYS = 63
 
 @dataclass(frozen=True)
 class Objective:
-    """A ratio objective: good events over all events, at least `percent` over the window."""
+    """A ratio objective: good events over all events, at least `percent` over the window.
 
-    percent: float
+    Each use declares its own description, default and floors (``objective(...)``)."""
+
+    percent: float = number("share of good events", maximum=MAX_OBJECTIVE_PERCENT, name="objectivePercent")
 
     @property
     def budget(self) -> float:
@@ -47,104 +50,57 @@ class Objective:
         return round(1 - self.percent / 100, 10)
 
 
+def objective(description: str, default: float, floor: Any) -> dict[str, Mapping[str, Any]]:
+    """How one use of Objective declares its `objectivePercent`."""
+    return {"percent": {"description": description, "default": default, "minimum": floor}}
+
+
 @dataclass(frozen=True)
 class LatencyObjective:
-    average_milliseconds: float
-    threshold_milliseconds: float
-    within: Objective
+    average_milliseconds: float = number(
+        "the highest average response time (the load balancer's `TargetResponseTime`); its alarm fires above it",
+        default=GUIDE_AVERAGE_MILLISECONDS,
+        minimum=1,
+        maximum=PerEnvironment(GUIDE_AVERAGE_MILLISECONDS, 60_000.0),
+    )
+    threshold_milliseconds: float = number(
+        "a request answered within this many milliseconds counts as fast",
+        default=sibling("average_milliseconds"),
+        minimum=1,
+        maximum=60_000,
+    )
+    within: Objective = inline(Objective, **objective("share of requests answered within `thresholdMilliseconds`", 95.0, 50))
+
+
+@dataclass(frozen=True)
+class Tickets:
+    """Who is told when a slow, steady burn needs a ticket; empty: the alarm notifications' recipients."""
+
+    emails: list[str] = email_addresses("addresses a slow-burn ticket is sent to (empty: the alarm notifications' recipients)")
+    webhooks: list[str] = webhook_urls("HTTPS endpoints a slow-burn ticket is posted to (a ticketing system)")
 
 
 @dataclass(frozen=True)
 class SloSettings:
-    window_days: int
-    availability: Objective
-    latency: LatencyObjective
-    delivery: Objective
-    # Who is told when a slow, steady burn needs a ticket; empty: the alarm notifications' recipients.
-    ticket_emails: list[str]
-    ticket_webhooks: list[str]
-
-
-def objective_key(description: str, default: float, production_floor: float, other_floor: float) -> Key[float]:
-    return number(
-        "objectivePercent",
-        description,
-        default=default,
-        minimum=PerEnvironment(production_floor, other_floor),
-        maximum=MAX_OBJECTIVE_PERCENT,
+    window_days: int = integer("days each SLO is measured over (its error budget's window)", default=30, minimum=1, maximum=MAX_WINDOW_DAYS)
+    availability: Objective = section(
+        Objective,
+        "the guide's 99.9 % uptime, as requests answered without a 5xx",
+        refine=objective(
+            "share of requests not answered 5xx (origin and edge)",
+            GUIDE_AVAILABILITY_PERCENT,
+            PerEnvironment(GUIDE_AVAILABILITY_PERCENT, 90.0),
+        ),
     )
-
-
-WINDOW_DAYS = integer(
-    "windowDays", "days each SLO is measured over (its error budget's window)", default=30, minimum=1, maximum=MAX_WINDOW_DAYS
-)
-AVAILABILITY_OBJECTIVE = objective_key(
-    "share of requests not answered 5xx (origin and edge)", GUIDE_AVAILABILITY_PERCENT, GUIDE_AVAILABILITY_PERCENT, 90.0
-)
-AVAILABILITY = Group("availability", "the guide's 99.9 % uptime, as requests answered without a 5xx", (AVAILABILITY_OBJECTIVE,))
-AVERAGE_MILLISECONDS = number(
-    "averageMilliseconds",
-    "the highest average response time (the load balancer's `TargetResponseTime`); its alarm fires above it",
-    default=GUIDE_AVERAGE_MILLISECONDS,
-    minimum=1,
-    maximum=PerEnvironment(GUIDE_AVERAGE_MILLISECONDS, 60_000.0),
-)
-THRESHOLD_MILLISECONDS = number(
-    "thresholdMilliseconds",
-    "a request answered within this many milliseconds counts as fast",
-    default=Derived("`averageMilliseconds`"),
-    minimum=1,
-    maximum=60_000,
-)
-WITHIN_OBJECTIVE = number(
-    "objectivePercent",
-    "share of requests answered within `thresholdMilliseconds`",
-    default=95.0,
-    minimum=50,
-    maximum=MAX_OBJECTIVE_PERCENT,
-)
-LATENCY = Group(
-    "latency",
-    "the guide's < 200 ms average response, and the share of fast requests",
-    (AVERAGE_MILLISECONDS, THRESHOLD_MILLISECONDS, WITHIN_OBJECTIVE),
-)
-DELIVERY_OBJECTIVE = objective_key("share of attempted emails the providers accepted", GUIDE_DELIVERY_PERCENT, GUIDE_DELIVERY_PERCENT, 50.0)
-DELIVERY = Group("delivery", "the guide's 99 % delivery rate, from the app's counters (docs/releases.md)", (DELIVERY_OBJECTIVE,))
-TICKET_EMAILS = strings("emails", "addresses a slow-burn ticket is sent to", default=[], rule="empty: the alarm notifications' recipients")
-TICKET_WEBHOOKS = strings(
-    "webhooks",
-    "HTTPS endpoints a slow-burn ticket is posted to (a ticketing system)",
-    default=[],
-    rule="`https://` URLs; set them as secrets (`--secret --path`)",
-)
-TICKETS = Group("tickets", "where a budget burning steadily (1x over 3 days) opens a ticket", (TICKET_EMAILS, TICKET_WEBHOOKS))
-SLO = Group(
-    "slo",
-    "service-level objectives: burn-rate alarms page, the release gate and flag rollouts read the budgets",
-    (WINDOW_DAYS, AVAILABILITY, LATENCY, DELIVERY, TICKETS),
-)
-
-
-def parse_slo(section: Section, basics: Basics) -> SloSettings:
-    production = basics.is_production
-    window = WINDOW_DAYS.read(section)
-    availability = AVAILABILITY.open(section)
-    availability_objective = Objective(AVAILABILITY_OBJECTIVE.read(availability, production=production))
-    availability.finish()
-    latency_section = LATENCY.open(section)
-    average = AVERAGE_MILLISECONDS.read(latency_section, production=production)
-    latency = LatencyObjective(
-        average_milliseconds=average,
-        threshold_milliseconds=THRESHOLD_MILLISECONDS.read(latency_section, default=average),
-        within=Objective(WITHIN_OBJECTIVE.read(latency_section)),
+    latency: LatencyObjective = section(LatencyObjective, "the guide's < 200 ms average response, and the share of fast requests")
+    delivery: Objective = section(
+        Objective,
+        "the guide's 99 % delivery rate, from the app's counters (docs/releases.md)",
+        refine=objective(
+            "share of attempted emails the providers accepted", GUIDE_DELIVERY_PERCENT, PerEnvironment(GUIDE_DELIVERY_PERCENT, 50.0)
+        ),
     )
-    latency_section.finish()
-    delivery = DELIVERY.open(section)
-    delivery_objective = Objective(DELIVERY_OBJECTIVE.read(delivery, production=production))
-    delivery.finish()
-    tickets = TICKETS.open(section)
-    ticket_emails = read_emails(tickets, TICKET_EMAILS)
-    ticket_webhooks = read_webhooks(tickets, TICKET_WEBHOOKS)
-    tickets.finish()
-    section.finish()
-    return SloSettings(window, availability_objective, latency, delivery_objective, ticket_emails, ticket_webhooks)
+    tickets: Tickets = section(Tickets, "where a budget burning steadily (1x over 3 days) opens a ticket")
+
+
+parse_slo = parser(SloSettings)

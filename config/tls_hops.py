@@ -80,9 +80,6 @@ CLOUDFRONT_TO_ORIGIN_RSA_CIPHERS = frozenset(
 ORIGIN_SSL_PROTOCOLS = ("TLSv1.2",)
 SSL_PROTOCOL_VERSIONS = {"SSLv3": "3.0", "TLSv1": "1.0", "TLSv1.1": "1.1", "TLSv1.2": "1.2"}
 
-ROUTE53_HEALTH_CHECK_VERSIONS = frozenset({"1.0", "1.1", "1.2"})
-ROUTE53_HEALTH_CHECK_SOURCE = "Route 53 API reference, HealthCheckConfig.Type (HTTPS: 'the endpoint must support TLS v1.0, v1.1, or v1.2')"
-
 # The canary's script pins `minVersion: 'TLSv1.3'` (components/monitoring/canaries.py), on Node.js 20.
 CANARY_VERSIONS = frozenset({"1.3"})
 CANARY_SOURCE = "nodejs.org/api/tls.html (tls.connect minVersion); the canary script sets minVersion 'TLSv1.3'"
@@ -90,9 +87,9 @@ CANARY_SOURCE = "nodejs.org/api/tls.html (tls.connect minVersion); the canary sc
 # The ALB's own connections to HTTPS targets: with a TLS13 listener policy, ELBSecurityPolicy-TLS13-1-0-2021-06.
 ALB_TO_TARGET_VERSIONS = ELB_POLICY_VERSIONS["ELBSecurityPolicy-TLS13-1-0-2021-06"]
 ALB_TO_TARGET_SOURCE = "describe-ssl-policies.html: 'If the HTTPS listener uses a TLS 1.3 security policy, back-end connections use ELBSecurityPolicy-TLS13-1-0-2021-06'"
-# The pods' server (Node.js 20 https) speaks TLS 1.2 and 1.3 by default.
+# The pods' server (Node.js 20 https) speaks TLS 1.2 and 1.3 by default: nodejs.org/api/tls.html
+# (tls.DEFAULT_MIN_VERSION TLSv1.2, tls.DEFAULT_MAX_VERSION TLSv1.3).
 POD_SERVER_VERSIONS = frozenset({"1.2", "1.3"})
-NODE_SOURCE = "nodejs.org/api/tls.html (tls.DEFAULT_MIN_VERSION TLSv1.2, DEFAULT_MAX_VERSION TLSv1.3)"
 APP_CLIENT_VERSIONS = frozenset({"1.2", "1.3"})
 AURORA_SERVER_VERSIONS = frozenset({"1.3"})  # the cluster parameter group sets ssl_min_protocol_version = TLSv1.3
 AURORA_SOURCE = "docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.Security.html (ssl_min_protocol_version)"

@@ -7,10 +7,11 @@ midnight (or the end of the week). AWS refuses a daily window that meets the wee
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
 
-from config.declare import Key, string
-from config.reader import ConfigError, Section
+from config.declare import Check, camel, rule, string
+from config.reading import At
 
 _DAILY = r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)"
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -26,62 +27,54 @@ MIN_WEEKLY_MINUTES = 30
 Span = tuple[int, int]  # start and end minute of the day (daily) or of the week from Monday 00:00 (weekly)
 
 
-@dataclass(frozen=True)
-class DailyWindow:
-    key: Key[str]
-    minimum_minutes: int
-
-    def read(self, section: Section) -> tuple[str, Span]:
-        """The window as written and its (start, end) minute of the day."""
-        text = self.key.read(section)
-        h1, m1, h2, m2 = (int(x) for x in re.fullmatch(_DAILY, text).groups())  # type: ignore[union-attr]
-        start, end = h1 * 60 + m1, h2 * 60 + m2
-        if (end - start) % _DAY_MINUTES < self.minimum_minutes:
-            raise ConfigError(section.key(self.key.name), text, f"must last at least {self.minimum_minutes} minutes")
-        return text, (start, end)
+def daily_span(text: str) -> Span:
+    """A daily window's (start, end) minute of the day."""
+    h1, m1, h2, m2 = (int(x) for x in re.fullmatch(_DAILY, text).groups())  # type: ignore[union-attr]
+    return h1 * 60 + m1, h2 * 60 + m2
 
 
-@dataclass(frozen=True)
-class WeeklyWindow:
-    key: Key[str]
-    minimum_minutes: int = MIN_WEEKLY_MINUTES
-
-    def read(self, section: Section) -> tuple[str, Span]:
-        """The window as written and its (start, end) minute of the week."""
-        text = self.key.read(section)
-        d1, h1, m1, d2, h2, m2 = re.fullmatch(_WEEKLY, text).groups()  # type: ignore[union-attr]
-        start = _DAYS.index(d1) * _DAY_MINUTES + int(h1) * 60 + int(m1)
-        end = _DAYS.index(d2) * _DAY_MINUTES + int(h2) * 60 + int(m2)
-        if (end - start) % _WEEK_MINUTES < self.minimum_minutes:
-            raise ConfigError(section.key(self.key.name), text, f"must last at least {self.minimum_minutes} minutes")
-        return text, (start, end)
+def weekly_span(text: str) -> Span:
+    """A weekly window's (start, end) minute of the week."""
+    d1, h1, m1, d2, h2, m2 = re.fullmatch(_WEEKLY, text).groups()  # type: ignore[union-attr]
+    return _DAYS.index(d1) * _DAY_MINUTES + int(h1) * 60 + int(m1), _DAYS.index(d2) * _DAY_MINUTES + int(h2) * 60 + int(m2)
 
 
-def daily_window(name: str, description: str, default: str, *, minimum_minutes: int) -> DailyWindow:
-    return DailyWindow(
-        string(
-            name,
-            description,
-            default=default,
-            pattern=_DAILY,
-            meaning="must be hh:mm-hh:mm in UTC, e.g. 03:00-04:00",
-            rule=f"at least {minimum_minutes} minutes",
-        ),
-        minimum_minutes,
+def _lasting(minimum_minutes: int, span: Callable[[str], Span], period: int) -> Check:
+    @rule(f"at least {minimum_minutes} minutes")
+    def lasting(text: str, at: At) -> None:
+        start, end = span(text)
+        if (end - start) % period < minimum_minutes:
+            raise at.refuse(text, f"must last at least {minimum_minutes} minutes")
+
+    return lasting
+
+
+def daily_window(description: str, default: str, *, minimum_minutes: int) -> Any:
+    return string(
+        description,
+        default=default,
+        pattern=_DAILY,
+        meaning="must be hh:mm-hh:mm in UTC, e.g. 03:00-04:00",
+        checks=(_lasting(minimum_minutes, daily_span, _DAY_MINUTES),),
     )
 
 
-def weekly_window(name: str, description: str, default: str, *, apart_from: str, minimum_minutes: int = MIN_WEEKLY_MINUTES) -> WeeklyWindow:
-    return WeeklyWindow(
-        string(
-            name,
-            description,
-            default=default,
-            pattern=_WEEKLY,
-            meaning="must be ddd:hh:mm-ddd:hh:mm in UTC, e.g. sun:05:00-sun:06:00",
-            rule=f"at least {minimum_minutes} minutes; must not overlap `{apart_from}`",
-        ),
-        minimum_minutes,
+def weekly_window(description: str, default: str, *, apart_from: str, minimum_minutes: int = MIN_WEEKLY_MINUTES) -> Any:
+    """A weekly window that must not meet the daily window of the field ``apart_from`` (AWS refuses that)."""
+    what = apart_from.replace("_", " ")
+
+    @rule(f"must not overlap `{camel(apart_from)}`")
+    def apart(text: str, at: At) -> None:
+        daily = at.reading[apart_from]
+        if windows_overlap(daily_span(daily), weekly_span(text)):
+            raise at.refuse(text, f"overlaps the {what} ({camel(apart_from)}: {daily})")
+
+    return string(
+        description,
+        default=default,
+        pattern=_WEEKLY,
+        meaning="must be ddd:hh:mm-ddd:hh:mm in UTC, e.g. sun:05:00-sun:06:00",
+        checks=(_lasting(minimum_minutes, weekly_span, _WEEK_MINUTES), apart),
     )
 
 

@@ -1,7 +1,7 @@
 """The email-platform guardrails as a CrossGuard policy pack, one module per concern.
 
 The rules are the security and reliability lines the platform is built to: the TLS 1.3 minimum,
-HTTPS redirects and HSTS of docs/production-deployment-guide.md, and encryption at rest and in
+HTTPS redirects and HSTS the deployment guide asks for (docs/requirements.md, T3 to T6), and encryption at rest and in
 transit, private databases and caches, deletion protection and backups, Multi-AZ in production,
 cost-allocation tags and pod hardening.
 

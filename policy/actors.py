@@ -58,9 +58,12 @@ def _policy_name(arn: Any) -> str:
     return arn.rsplit("/", 1)[-1] if isinstance(arn, str) else ""
 
 
+CI_KEYS = ("deployRole", "previewRole", "driftRole")
+
+
 def _settings_ci(settings: Config) -> dict[str, str]:
     ci = settings.get("ci") if isinstance(settings.get("ci"), Mapping) else {}
-    return {k: v for k, v in (ci or {}).items() if k in ("deployRole", "previewRole", "driftRole") and isinstance(v, str) and v}
+    return {k: v for k, v in (ci or {}).items() if k in CI_KEYS and isinstance(v, str) and v}
 
 
 # ── Kubernetes API access (access entries) ──
@@ -90,10 +93,33 @@ NO_CI = (
 )
 
 
+# A CI job whose role has no access entry is not authenticated by EKS at all: its token maps to no
+# identity and the API server answers 401 Unauthorized ("You must be logged in to the server
+# (Unauthorized)", AWS re:Post knowledge-center/eks-troubleshoot-iam-issues), which pulumi-kubernetes
+# does not treat as the Forbidden that lets a preview fall back to the program's inputs (above).
+SOME_CI_MISSING = (
+    "names {named} but not {missing} (email-platform:ci): a workflow that runs as a role without an EKS access "
+    "entry is not authenticated by the cluster (401), so its preview or refresh fails; set the role "
+    "(docs/ci-setup.md), or leave the workflow's repository variable unset so it is skipped"
+)
+
+
+def missing_ci_roles(config: Config) -> list[str]:
+    """The CI identities the stack config does not name, in the order docs/ci-setup.md lists them."""
+    named = _settings_ci(config)
+    return [key for key in CI_KEYS if key not in named]
+
+
 def ci_named(resources: Sequence[Resource], config: Config) -> Findings:
-    """Advisory: a stack that creates its cluster and names no CI identities (a stack without CI may)."""
+    """Advisory: a stack that creates its cluster and leaves a CI identity unnamed (a stack without CI may)."""
     cluster = _cluster_in_stack(graph_of(resources))
-    return [(cluster.urn, NO_CI)] if cluster is not None and not _settings_ci(config) else []
+    missing = missing_ci_roles(config)
+    if cluster is None or not missing:
+        return []
+    if len(missing) == len(CI_KEYS):
+        return [(cluster.urn, NO_CI)]
+    named = [key for key in CI_KEYS if key not in missing]
+    return [(cluster.urn, SOME_CI_MISSING.format(named="/".join(named), missing="/".join(missing)))]
 
 
 # What the preview identity needs beyond the view policy: `pulumi preview` does not refresh (the

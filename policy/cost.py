@@ -15,10 +15,10 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from documents.reader import UNKNOWN as UNKNOWN_IN_DOCUMENTS
 from policy.specs import MANDATORY, Config, Resource, StackFinding, StackPolicySpec, schema
 from policy.values import UNKNOWN
 from pricing import price_resources
-from pricing.documents import UNKNOWN as UNKNOWN_IN_DOCUMENTS
 from pricing.guardrails import Guardrails, breaches
 
 COMPONENT_PACKAGES = ("email:",)  # the program's own component resources bill nothing themselves

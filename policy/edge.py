@@ -2,7 +2,7 @@
 
 TLS 1.3 only, plain HTTP answered with nothing but a 301 to HTTPS, HSTS for at least a year,
 deletion protection and access logs on the load balancer, private S3 origins behind Origin Access
-Control (docs/production-deployment-guide.md, "SSL/TLS Setup Procedures").
+Control (docs/requirements.md, "TLS").
 """
 
 from __future__ import annotations

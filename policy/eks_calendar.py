@@ -46,9 +46,8 @@ CALENDAR: dict[str, EksVersion] = {
         # Not yet in the guide's table as read: endoflife.date/amazon-eks (secondary), consistent
         # with the guide's 14 + 12 months from the EKS release.
         EksVersion("1.35", date(2026, 1, 27), date(2027, 3, 27), date(2028, 3, 27), "endoflife.date/amazon-eks (secondary)"),
-        # Estimated: upstream 1.36 shipped in April 2026 and EKS has followed upstream by about six
-        # weeks; 14 + 12 months from an EKS release in June 2026. Re-read the calendar.
-        EksVersion("1.36", date(2026, 6, 1), date(2027, 8, 1), date(2028, 8, 1), "estimated from the 14 + 12 month rule (unconfirmed)"),
+        # 1.36 is not offered until the guide's calendar gives its dates: its end of support decides
+        # when EKS upgrades a cluster by itself, which an estimate must not decide.
     )
 }
 # Versions EKS offers (standard or extended support) on the date the calendar was read.

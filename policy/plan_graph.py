@@ -146,17 +146,6 @@ def resolve(graph: PlanGraph, referrer: Resource, value: Any, types: tuple[str, 
     return across[0] if len(across) == 1 else None
 
 
-def attached_to(graph: PlanGraph, owner: Resource, types: tuple[str, ...], key: str, *keys: str) -> list[Resource]:
-    """Resources of `types` (policies, associations …) whose `key` input names `owner`, or that
-    name no other resource of owner's type and wait for it directly."""
-    found = []
-    for candidate in graph.of_type(*types):
-        value = candidate.props.get(key)
-        if resolve(graph, candidate, value, (owner.type,), *keys) is owner:
-            found.append(candidate)
-    return found
-
-
 # ── policy documents ──
 
 

@@ -21,6 +21,8 @@ from pulumi_policy.proxy import (
     UNKNOWN_STRING_VALUE,
 )
 
+from documents.reader import SECRET, SECRET_SIG
+
 
 class _Unknown:
     """A value the engine does not know yet (preview). Compliant wherever it appears."""
@@ -37,7 +39,6 @@ class _Unknown:
 
 
 UNKNOWN = _Unknown()
-SECRET = "[secret]"
 
 _UNKNOWN_SENTINELS = frozenset(
     {
@@ -50,8 +51,8 @@ _UNKNOWN_SENTINELS = frozenset(
         UNKNOWN_OBJECT_VALUE,
     }
 )
-# How the engine marks a secret inside serialized state (`pulumi preview --json`, stack exports).
-_SIG_KEY = "4dabf18193072939515e22adb298388d"
+# How the engine marks a secret inside serialized state (`pulumi preview --json`, stack exports):
+# the signature key (documents/reader.py) holding the SDK's `rpc._special_secret_sig`.
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 
@@ -77,7 +78,7 @@ def normalize(value: Any) -> Any:
         return UNKNOWN if value in _UNKNOWN_SENTINELS or value == _PLAN_UNKNOWN else value
     if isinstance(value, Mapping):
         inner = _raw(value)
-        if inner.get(_SIG_KEY) == _SECRET_SIG:
+        if inner.get(SECRET_SIG) == _SECRET_SIG:
             return SECRET
         return {str(key): normalize(inner[key]) for key in inner}
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):

@@ -1,4 +1,4 @@
-"""`python -m preflight plan|check|cost|diff|policy-config|scan`: the offline tools (see docs/ARCHITECTURE.md).
+"""`python -m preflight <command>`: plan, check, cost, diff, policy-config, scan, new-stack, prices (docs/ARCHITECTURE.md).
 
 Exit codes: 0 fine; 1 mandatory policy violation or refused change; 2 bad input (bad stack
 config, unreadable document) with one line on stderr and no traceback.
@@ -13,7 +13,7 @@ import sys
 USAGE = """usage: python -m preflight <command> …
   plan --stack STACK [--json PATH] [--wide] [--by-type]
                                        run the program offline: tree, findings, cost, secrets, summary
-  check DOC.json [--json]              the policy pack over a plan document or `pulumi preview --json`
+  check DOC.json [--json]              the policy pack over a plan document, a preview or a stack export
   cost DOC.json [--markdown]           monthly cost of a plan document, a preview or a stack export
   diff BASE.json HEAD.json [--markdown]  pull-request diff: resources and cost; exit 1 if data would be lost
                                        or a costGuardrails limit is crossed (--cost-approved: report only)

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from documents.reader import Document, Record
 from preflight.force_new import maybe_replacing, replacing
-from pricing.documents import Document, Record
 
 # Types that hold data: losing one loses the data, whether or not it is marked protect.
 STATEFUL_TYPES: frozenset[str] = frozenset(

@@ -1,7 +1,8 @@
 """`preflight check DOC.json [--json] [--policy-config PATH]`: the policy pack, without the Pulumi CLI.
 
 Runs the very functions `policy/__main__.py` registers with CrossGuard over every resource of a
-version-1 plan document (`make plan JSON=…`) or of `pulumi preview --json`, prints one line per
+version-1 plan document (`make plan JSON=…`), of `pulumi preview --json` or of a `pulumi stack
+export` (read by `documents/reader.py`, as `cost` and `diff` read them), prints one line per
 finding and exits 1 when any finding is mandatory. A document it cannot read, of another version
 or of another project is bad input: one `error:` line on stderr, exit 2.
 
@@ -21,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from documents.reader import PROJECT, DocumentError, Record, parse_document, plain_config_value, read_json
 from policy.actors import settings_from_stack_config
 from policy.api_model import coverage
 from policy.registry import ALL_SPECS
@@ -28,17 +30,8 @@ from policy.resource_types import AWS_PROVIDER
 from policy.specs import Resource, ResourcePolicySpec, StackPolicySpec, provider_urn
 from policy.values import normalize
 from preflight.arguments import OneLineParser
-from pricing.documents import DocumentError as ArgumentError
 
-PROJECT = "email-platform"
-PLAN_VERSION = 1
-# Preview steps whose new state is not going to exist after the update.
-_GONE_OPS = frozenset({"delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"})
 _LEVELS = ("mandatory", "advisory", "remediate", "disabled")
-
-
-class DocumentError(Exception):
-    """The document cannot be checked; the message is the whole `error:` line."""
 
 
 @dataclass(frozen=True)
@@ -49,80 +42,13 @@ class Violation:
     message: str
 
 
-# ---------------------------------------------------------------------------------------------
-# Reading documents
-# ---------------------------------------------------------------------------------------------
-
-
-def _urn_project(urn: str) -> str | None:
-    """`urn:pulumi:STACK::PROJECT::TYPE::NAME` → PROJECT."""
-    parts = urn.split("::")
-    return parts[1] if urn.startswith("urn:pulumi:") and len(parts) >= 4 else None
-
-
-def _urn_stack(urn: str) -> str:
-    return urn.split("::", 1)[0].removeprefix("urn:pulumi:")
-
-
-def _require_project(project: Any, where: str) -> None:
-    if project != PROJECT:
-        raise DocumentError(f"{where} belongs to project {project!r}, not {PROJECT!r}")
-
-
-def _plan_records(document: Mapping[str, Any]) -> list[dict[str, Any]]:
-    version = document.get("version")
-    if version != PLAN_VERSION:
-        raise DocumentError(f"unsupported plan document version {version!r} (this tool reads version {PLAN_VERSION})")
-    _require_project(document.get("project"), "the plan document")
-    resources = document.get("resources")
-    if not isinstance(resources, list):
-        raise DocumentError("the plan document has no 'resources' list")
-    return resources
-
-
-def _preview_records(document: Mapping[str, Any]) -> list[dict[str, Any]]:
-    steps = document.get("steps")
-    if not isinstance(steps, list):
-        raise DocumentError("the preview document's 'steps' is not a list")
-    records = []
-    for step in steps:
-        if not isinstance(step, Mapping) or step.get("op") in _GONE_OPS:
-            continue
-        state = step.get("newState")
-        if not isinstance(state, Mapping):
-            continue
-        records.append({**state, "urn": state.get("urn") or step.get("urn")})
-    return records
-
-
-def load_records(document: Any) -> tuple[list[dict[str, Any]], str, dict[str, Any]]:
-    """(resource records, stack name, stack config) of a plan document or `pulumi preview --json`."""
-    if not isinstance(document, Mapping):
-        raise DocumentError("not a plan document or `pulumi preview --json` output (expected a JSON object)")
-    if "version" in document or "resources" in document:
-        records = _plan_records(document)
-        stack = document.get("stack") or ""
-        if not isinstance(stack, str):
-            raise DocumentError(f"the plan document's 'stack' is {type(stack).__name__}, expected a string")
-        config = document.get("config") if isinstance(document.get("config"), Mapping) else {}
-    elif "steps" in document:
-        records = _preview_records(document)
-        stack, config = "", {}
-    else:
-        raise DocumentError("not a plan document (no 'version') nor `pulumi preview --json` output (no 'steps')")
-    for index, record in enumerate(records):
-        if not isinstance(record, Mapping) or not isinstance(record.get("urn"), str):
-            raise DocumentError(f"resource #{index} has no 'urn'")
-        if not isinstance(record.get("type"), str):
-            raise DocumentError(f"resource {record['urn']}: 'type' is {type(record.get('type')).__name__}, expected a string")
-        if record.get("inputs") is not None and not isinstance(record["inputs"], Mapping):
-            raise DocumentError(f"resource {record['urn']}: 'inputs' is {type(record['inputs']).__name__}, expected an object")
-        project = _urn_project(record["urn"])
-        if project is None:
-            raise DocumentError(f"resource #{index} has a malformed URN {record['urn']!r}")
-        _require_project(project, f"resource {record['urn']}")
-        stack = stack or _urn_stack(record["urn"])
-    return list(records), stack, dict(config or {})
+def load_records(document: Any, path: str = "<document>") -> tuple[list[Record], str, dict[str, Any]]:
+    """(resource records, stack name, stack config) of a plan document, `pulumi preview --json` or a
+    stack export, read by the reader pricing and `diff` share. A preview's records include the
+    resources it only reads; the stack config is a plan's (a preview's config is the CLI's own
+    shape: it informs the cost settings only, see `main`)."""
+    doc = parse_document(document, path)
+    return [*doc.records, *doc.reads], doc.stack, doc.config if doc.kind == "plan" else {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,9 +64,7 @@ def _property_dependencies(record: Mapping[str, Any]) -> dict[str, tuple[str, ..
 
 
 def to_resource(record: Mapping[str, Any]) -> Resource:
-    """A plan-document or preview record as the policies see it."""
-    outputs = record.get("outputs") if isinstance(record.get("outputs"), Mapping) else {}
-    resource_id = record.get("id") or (outputs or {}).get("id") or ""
+    """A document record (`documents/reader.py`, or the plan's own) as the policies see it."""
     inputs = record.get("inputs") if isinstance(record.get("inputs"), Mapping) else {}
     urn = str(record["urn"])
     return Resource(
@@ -152,7 +76,7 @@ def to_resource(record: Mapping[str, Any]) -> Resource:
         provider=str(record.get("provider") or ""),
         parent=str(record.get("parent") or ""),
         property_dependencies=_property_dependencies(record),
-        id=str(resource_id),
+        id=str(record.get("id") or ""),
         dependencies=tuple(str(u) for u in record.get("dependencies") or () if isinstance(u, str)),
         aliases=tuple(str(urn) for urn in record.get("aliases") or () if isinstance(urn, str)),
     )
@@ -191,10 +115,14 @@ def _policy_settings(spec: ResourcePolicySpec | StackPolicySpec, policy_config: 
     return level, settings
 
 
+def config_settings(stack_config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The graph policies' settings (`ci`, `clusterAccess`, `kubernetesRole`) from a stack's config."""
+    return settings_from_stack_config({k: _config_value(v) for k, v in (stack_config or {}).items()})
+
+
 def _config_value(value: Any) -> Any:
     """A config value as previews write it ({"value": ..., "secret": false}, or JSON text) or as given."""
-    if isinstance(value, Mapping) and "value" in value and "secret" in value:
-        value = value["value"]
+    value = plain_config_value(value)
     if isinstance(value, str) and value[:1] == "{":
         with contextlib.suppress(ValueError):
             value = json.loads(value)
@@ -246,7 +174,7 @@ def check_resources(
     """
     policy_config = dict(config or {})
     document_config = stack_config if cost_config is None else cost_config
-    graph_settings = settings_from_stack_config({k: _config_value(v) for k, v in (document_config or {}).items()})
+    graph_settings = config_settings(document_config)
     resources = [to_resource(r) for r in records]
     resources += _default_providers(resources, stack_config or {})
     violations: list[Violation] = []
@@ -274,23 +202,10 @@ def check_resources(
 # ---------------------------------------------------------------------------------------------
 
 
-def _read_json(path: Path, what: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DocumentError(f"cannot read {what} {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise DocumentError(f"{what} {path} is not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DocumentError(f"{what} {path} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
-
-
 def _load_policy_config(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
-    config = _read_json(path, "policy config")
+    config = read_json(path, "policy config")
     if not isinstance(config, Mapping):
         raise DocumentError(f"policy config {path} must be a JSON object of policy name → level or settings")
     for name, entry in config.items():
@@ -306,20 +221,16 @@ def _environment(stack: str, stack_config: Mapping[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     parser = OneLineParser(prog="python -m preflight check", description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("document", type=Path, help="a plan document (make plan JSON=…) or `pulumi preview --json` output")
+    parser.add_argument("document", type=Path, help="a plan document (make plan JSON=…), `pulumi preview --json` or `pulumi stack export`")
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.add_argument("--policy-config", type=Path, help="policy pack config (the --policy-pack-config file format)")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help: usage printed on stdout
-        return 0 if exit_.code in (0, None) else 2
-    except ArgumentError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     try:
         policy_config = _load_policy_config(args.policy_config)
-        document = _read_json(args.document, "document")
-        records, stack, stack_config = load_records(document)
+        document = read_json(args.document)
+        records, stack, stack_config = load_records(document, str(args.document))
     except DocumentError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from documents.reader import DocumentError, load_document
 from preflight.arguments import OneLineParser
 from pricing.advice import advise, render_advice
-from pricing.documents import USAGE_CONFIG_KEY, DocumentError, load_document
-from pricing.estimate import NO_USAGE, estimate, resolve_inputs
+from pricing.estimate import NO_USAGE, USAGE_CONFIG_KEY, estimate, resolve_inputs
 from pricing.render import markdown_report, text_report
 
 

@@ -16,12 +16,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from documents.reader import DocumentError, load_document
 from preflight.arguments import OneLineParser
 from preflight.changes import Change, Changes, compare, family_changes_without_apply_immediately
 from preflight.refused_changes import Refusal, refusals
-from pricing.documents import DocumentError, load_document
 from pricing.estimate import estimate
-from pricing.guardrails import APPROVAL_LABEL, CostDelta, breaches, parse_guardrails
+from pricing.guardrails import APPROVAL_LABEL, CostDelta, breaches, stack_guardrails
 from pricing.guardrails import compare as compare_costs
 from pricing.guardrails import warnings as guardrail_warnings
 from pricing.render import figure, money, signed
@@ -286,7 +286,7 @@ def main(argv: list[str]) -> int:
         # An empty base (a stack new in the pull request) is priced in the head's region.
         base, _ = estimate(base_doc, args.usage, args.region or (None if base_doc.records else head_doc.region))
         head, _ = estimate(head_doc, args.usage, args.region)
-        guardrails = parse_guardrails(head_doc.guardrails)
+        guardrails = stack_guardrails(head_doc)
     except DocumentError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,7 +1,7 @@
 """Extract the providers' replace-on-change schema into preflight/data/force_new.json (run by hand).
 
     .venv/bin/python -m preflight.force_new_extract \\
-        --aws-index PATH/terraform-provider-aws-index.git [--aws-rev REV] \\
+        --aws-index PATH/terraform-provider-aws-index.git [--aws-index-rev REV] \\
         --kubernetes PATH/pulumi-kubernetes.git [--kubernetes-rev REV] \\
         --tls PATH/terraform-provider-tls.git [--tls-rev REV] \\
         --random PATH/terraform-provider-random.git [--random-rev REV] \\
@@ -28,6 +28,12 @@ The plan documents name the types to extract: give the committed stacks' (`make 
 one of a stack file with the optional features on (`make plan ARGS="--stack-file …"`: webhook source
 ranges, a vault lock, an outside deployment listener, cost-allocation tags), so that a type only some
 config declares is covered too.
+
+A resource's schema may be written out in its factory, returned by its `SchemaFunc`, or named: a
+package-level variable (`Schema: maps.Clone(topicSchema)`) or function, which is followed; a framework
+resource whose struct has no `Schema` method uses the one of the struct it embeds (the security group
+ingress and egress rules share `securityGroupRuleResource`'s). The types left with no replace-on-change
+field are printed, for a reviewer to check against their source.
 
 Attribute names become Pulumi property paths by the bridge's rule (snake_case to camelCase, nested
 blocks as nested objects); `names.AttrFooBar` constants are read as `foo_bar`. Every path's first
@@ -119,6 +125,46 @@ class AwsSource:
     def function(self, service: str, name: str) -> str | None:
         return self.git.show(f"index/internal/service/{service}/func.{name}.goindex")
 
+    def variable(self, service: str, name: str) -> str | None:
+        """A package-level variable (`var topicSchema = map[string]*schema.Schema{…}`), one file per variable."""
+        return self.git.show(f"index/internal/service/{service}/var.{name}.goindex")
+
+    def type_declaration(self, service: str, name: str) -> str | None:
+        return self.git.show(f"index/internal/service/{service}/type.{name}.goindex")
+
+    def method(self, service: str, receiver: str, name: str) -> str | None:
+        return self.git.show(f"index/internal/service/{service}/method.{receiver}.{name}.goindex")
+
+    def _schema_reference(self, service: str, text: str, found: Found) -> str | None:
+        """The schema map a resource names instead of writing it out: `Schema: topicSchema`,
+        `Schema: maps.Clone(topicSchema)` or `SchemaFunc: queueSchemaFunc`, a variable or a function
+        of the same package."""
+        match = re.search(r"\bSchema(Func)?:\s*(?:maps\.Clone\()?(\w+)\)?\s*,", text)
+        if not match or match.group(2) in ("func", "map"):
+            return None
+        name = match.group(2)
+        source = self.variable(service, name) if match.group(1) is None else None
+        source = source or self.function(service, name)
+        if source is None:
+            return None
+        found.helpers.add(name)
+        bodies = outer_literal_bodies(source, "map[string]*schema.Schema{")
+        return max(bodies, key=len) if bodies else None
+
+    def _framework_schema_method(self, service: str, struct: str) -> tuple[str, str | None]:
+        """The `Schema` method of a framework resource's struct, or of a struct it embeds (the SDK's
+        ingress and egress rule resources embed one `securityGroupRuleResource` and use its schema)."""
+        method = self.method(service, struct, "Schema")
+        if method is not None:
+            return struct, method
+        declaration = self.type_declaration(service, struct) or ""
+        body = literal_body(declaration, "struct {") or ""
+        for embedded in re.findall(r"(?m)^\s*\*?(\w+)\s*$", body):
+            method = self.method(service, embedded, "Schema")
+            if method is not None:
+                return embedded, method
+        return struct, None
+
     def schema(self, type_name: str) -> tuple[Found, str]:
         service, factory, kind = self._registrations[type_name]
         found = Found()
@@ -129,15 +175,16 @@ class AwsSource:
             # first define closures with schema maps of their own (nested blocks it reuses), then return
             # the resource's map; the first map in the text is then a closure's.
             bodies = outer_literal_bodies(text, "map[string]*schema.Schema{")
-            if bodies:
-                self._sdk_attributes(service, max(bodies, key=len), "", found)
+            own = max(bodies, key=len) if bodies else self._schema_reference(service, text, found)
+            if own is not None:
+                self._sdk_attributes(service, own, "", found)
             for path in re.findall(r'ForceNewIfChange\(\s*"([\w.]+)"', text):
                 found.conditional.add(".".join(p for p in path.split(".") if not p.isdigit()))
         else:
             factory_text = self.function(service, factory) or ""
             struct = re.search(r"&(\w+)\{", factory_text)
-            method = self.git.show(f"index/internal/service/{service}/method.{struct.group(1)}.Schema.goindex") if struct else None
-            found.helpers.add(f"{struct.group(1) if struct else factory}.Schema")
+            owner, method = self._framework_schema_method(service, struct.group(1)) if struct else (factory, None)
+            found.helpers.add(f"{owner}.Schema")
             body = literal_body(method or "", "schema.Schema{")
             if body is not None:
                 self._framework_object(service, body, "", found)
@@ -289,7 +336,11 @@ class _FrameworkOnly(AwsSource):
 
 
 # Where the bridge gives a Terraform attribute another Pulumi name (besides camelCase and plurals).
-PULUMI_RENAMES = {("aws:cloudwatch/metricAlarm:MetricAlarm", "alarmName"): "name"}
+PULUMI_RENAMES = {
+    ("aws:cloudwatch/metricAlarm:MetricAlarm", "alarmName"): "name",
+    # aws_sns_topic_subscription's `topic_arn` is the SDK's `topic` (TopicSubscription has no `topicArn` input).
+    ("aws:sns/topicSubscription:TopicSubscription", "topicArn"): "topic",
+}
 
 
 def pulumi_path(token: str, path: str, inputs: set[str]) -> str:
@@ -426,6 +477,12 @@ def main(argv: list[str]) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
     print(f"{len(types)} types written to {args.out}; {len(not_extracted)} not extracted", file=sys.stderr)
+    # A type with nothing that replaces it is either true upstream or a schema the reader did not find:
+    # a reviewer checks each against its source (tests/test_force_new_data.py keeps the reviewed list).
+    for token in sorted(t for t, entry in types.items() if not entry["replaceOn"]):
+        print(
+            f"  no replace-on-change field: {token} ({types[token].get('upstreamSource', types[token].get('upstream'))})", file=sys.stderr
+        )
     return 0
 
 

@@ -4,7 +4,8 @@ Writes `Pulumi.NAME.yaml`: the region's zones (three in production, two otherwis
 canaries in the region and its partner, production's backup copies in the partner (the partner is
 in the same jurisdiction: config/aws_regions.py), the environment's cost guardrails, and the
 example values still to replace, listed at the end of the file and on the terminal. No cloud call:
-the zones are the region's first zone codes, to confirm against your account.
+the zones are the region's first zone codes (or the letters config/aws_regions.py knows the region
+offers instead), to confirm against your account.
 
 Exit 0 written; 2 bad input (an unknown region or environment, a file that exists) with one line.
 """
@@ -15,13 +16,12 @@ import re
 import sys
 from pathlib import Path
 
-from config.aws_regions import AWS_REGIONS, PARTNERS, closest_region, zones
+from config.aws_regions import AWS_REGIONS, PARTNERS, ZONE_LETTERS, closest_region, zones
 from config.basics import ENVIRONMENTS
 from config.monitoring import CANARY_REGIONS
 from preflight.arguments import OneLineParser
 from preflight.stack_template import ENVIRONMENT_SETTINGS, EXAMPLE_IMAGE, stack_text
 from pricing.catalogue import supported
-from pricing.documents import DocumentError
 
 ROOT = Path(__file__).resolve().parent.parent
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"  # a Pulumi stack name
@@ -37,12 +37,23 @@ def _yaml_list(items: list[str]) -> str:
 
 def placeholders(name: str, region: str, environment: str, partner_note: str | None) -> list[str]:
     """What to make your own before `pulumi up`, in the order a reader meets it in the file."""
+    count = 3 if environment == "production" else 2
+    known = ZONE_LETTERS.get(region)
+    zone_note = (
+        f"zones: {', '.join(zones(region, count))} are the region's first zone codes; "
+        f"confirm them with `aws ec2 describe-availability-zones --region {region}` (older accounts map letters per account)"
+    )
+    if known is not None:
+        zone_note += f"; {known.why}"
+        if known.zones_per_account is not None and known.zones_per_account < count:
+            zone_note += f", so the {count} zones this environment needs may not exist for your account: consider another region"
     items = [
-        f"zones: {', '.join(zones(region, 3 if environment == 'production' else 2))} are the region's first zone codes; "
-        f"confirm them with `aws ec2 describe-availability-zones --region {region}` (older accounts map letters per account)",
+        zone_note,
         "domain, edge.hostedZone and edge.subjectAlternativeNames: your public host name and its Route 53 zone",
         "tags.owner and tags.costCenter: who runs and who pays for the stack",
-        "cluster.access: the IAM roles of your deployer and on-call (account 123456789012 is an example)",
+        "cluster.access: the IAM roles of your admins and on-call (account 123456789012 is an example)",
+        "ci.deployRole, ci.previewRole and ci.driftRole: the roles your workflows run as (docs/ci-setup.md), "
+        "the same ARNs as the repository variables AWS_DEPLOY_ROLE_ARN, AWS_PREVIEW_ROLE_ARN and AWS_DRIFT_ROLE_ARN",
         "cluster.publicAccessCidrs: your CI runners' or VPN's ranges",
         "app.blue.image and app.green.image: your image, pinned by digest",
         "monitoring.notifications.emails and monitoring.budget.emails: who gets alarms and budget alerts",
@@ -110,13 +121,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--environment", required=True, help=f"one of {', '.join(ENVIRONMENTS)}")
     parser.add_argument("--root", type=Path, default=ROOT, help="where to write it (default: the project)")
     parser.add_argument("--force", action="store_true", help="replace an existing stack file")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return 0 if exit_.code in (0, None) else 2
-    except DocumentError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     path = args.root / f"Pulumi.{args.name}.yaml"
     try:
         if path.exists() and not args.force:

@@ -13,23 +13,25 @@ from pathlib import Path
 from typing import Any
 
 from config import PROJECT, ConfigError
+from documents.reader import DocumentError, parse_document
+from policy.actors import missing_ci_roles
 from policy.api_model import coverage
 from policy.placeholders import POLICY as PLACEHOLDERS
 from preflight.arguments import OneLineParser
-from preflight.check_command import Violation, check_resources
+from preflight.check_command import Violation, check_resources, config_settings
 from preflight.document import build_document
 from preflight.runner import Run, run_program
 from preflight.stack_files import StackFileError, load_stack_file
 from preflight.summary import PlanSummary
 from preflight.tree import render_counts, render_secrets, render_tree
 from pricing.advice import advise, render_advice
-from pricing.documents import DocumentError, parse_document
 from pricing.estimate import estimate, resolve_inputs
-from pricing.guardrails import APPROVAL_LABEL, parse_guardrails
+from pricing.guardrails import APPROVAL_LABEL, stack_guardrails
 from pricing.guardrails import warnings as guardrail_warnings
 from pricing.render import text_report, wrap
 
 COST_POLICY = "cost-guardrails"
+CI_NAMED = "ci-identities-named"
 
 
 def plan(stack: str, stack_file: Path | None = None) -> Run:
@@ -55,13 +57,9 @@ def main(argv: list[str]) -> int:
         help=f"report a cost-guardrails breach without failing (the pull request carries `{APPROVAL_LABEL}`)",
     )
     parser.add_argument("--approved-by", default="", help="who approved the cost (the label's actor), for the report")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help: usage printed on stdout
-        return 0 if exit_.code in (0, None) else 2
-    except DocumentError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     try:
         run = plan(args.stack, args.stack_file)
     except (ConfigError, StackFileError) as error:
@@ -76,7 +74,7 @@ def main(argv: list[str]) -> int:
         region, usage, _ = resolve_inputs(parsed)
         environment = parsed.environment or run.stack
         advice = render_advice(advise(parsed.records, region, usage, environment), environment)
-        guardrails = parse_guardrails(parsed.guardrails)
+        guardrails = stack_guardrails(parsed)
     except DocumentError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -161,6 +159,9 @@ def summarize(run: Run, violations: list[Violation], cost: Mapping[str, Any], *,
         findings=Counter(v.level for v in violations),
         secrets_to_set=sorted(run.stack_file.placeholders),
         placeholders=[v.message.split(" still set", 1)[0].removeprefix("example ") for v in violations if v.policy == PLACEHOLDERS],
+        ci_roles_to_set=[f"ci.{key}" for key in missing_ci_roles(config_settings(run.stack_file.config))]
+        if any(v.policy == CI_NAMED for v in violations)
+        else [],
         scan_failed=scan_failed,
     )
 

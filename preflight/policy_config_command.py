@@ -15,7 +15,6 @@ from pathlib import Path
 from preflight.arguments import OneLineParser
 from preflight.check_command import cost_settings
 from preflight.stack_files import StackFileError, load_stack_file
-from pricing.documents import DocumentError
 from pricing.guardrails import APPROVAL_LABEL
 
 
@@ -24,13 +23,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--stack", default="production")
     parser.add_argument("--stack-file", type=Path, help="read this stack file instead of Pulumi.<stack>.yaml")
     parser.add_argument("--cost-approved", action="store_true", help=f"the pull request carries `{APPROVAL_LABEL}`")
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     try:
-        args = parser.parse_args(argv)
         path = args.stack_file
         stack_file = load_stack_file(args.stack) if path is None else load_stack_file(args.stack, root=path.resolve().parent, path=path)
-    except SystemExit as exit_:
-        return 0 if exit_.code in (0, None) else 2
-    except (DocumentError, StackFileError) as error:
+    except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     settings = cost_settings(stack_file.config)

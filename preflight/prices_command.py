@@ -23,9 +23,9 @@ from config.aws_regions import AWS_REGIONS, closest_region
 from config.database import AURORA_INSTANCE_CLASSES
 from config.instance_types import NODE_INSTANCE_TYPES
 from config.redis import ELASTICACHE_NODE_TYPES
+from documents.reader import DocumentError
 from preflight.arguments import OneLineParser
 from pricing.catalogue import US_EAST_1, find_price
-from pricing.documents import DocumentError
 from pricing.offer_import import FIXED, OFFER_URL, OfferError, catalogue_entry, import_prices, read_offer
 from pricing.region_files import DATA_DIR, RegionFileError, region_prices
 from pricing.regions import SAME_EVERYWHERE

@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from documents.reader import Document, Record
 from preflight.changes import Change, Changes
-from pricing.documents import Document, Record
 
 Rule = Callable[[Change, Record, Record | None, Document], "str | None"]
 

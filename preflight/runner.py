@@ -51,9 +51,6 @@ class Run:
             raise KeyError(f"{len(matches)} resources named {name!r}")
         return matches[0]
 
-    def children_of(self, parent: RecordedResource) -> list[RecordedResource]:
-        return [r for r in self.resources if r.parent == parent.urn]
-
 
 def configure_mocks(stack: str, region: str, monitor: RecordingMonitor | None = None) -> RecordingMonitor:
     """Point the Pulumi runtime at fresh mocks (preview=False, so every apply runs)."""

@@ -44,10 +44,11 @@ _PRODUCTION = """\
   email-platform:cluster:
     version: "1.35"
     upgradePolicy: STANDARD
-    # Who may use the Kubernetes API (EKS access entries). Whoever runs `pulumi up` must be able
-    # to assume the AmazonEKSClusterAdminPolicy role (docs/cluster.md).
+    # Who may use the Kubernetes API besides the CI roles (email-platform:ci below): EKS access
+    # entries. Nobody assumes another role to reach the cluster: each identity (a CI job's role,
+    # a person's profile) signs in as itself and needs its own entry, here or in ci.
     access:
-      "arn:aws:iam::123456789012:role/email-platform-deploy": AmazonEKSClusterAdminPolicy
+      "arn:aws:iam::123456789012:role/email-platform-admin": AmazonEKSClusterAdminPolicy
       "arn:aws:iam::123456789012:role/email-platform-oncall": AmazonEKSViewPolicy
     endpointPublicAccess: true
     publicAccessCidrs: [0.0.0.0/0]     # narrow to your runners' or VPN's ranges
@@ -167,8 +168,11 @@ _STAGING = """\
   email-platform:cluster:
     version: "1.35"
     upgradePolicy: STANDARD
+    # Who may use the Kubernetes API besides the CI roles (email-platform:ci below): EKS access
+    # entries. Nobody assumes another role to reach the cluster: each identity (a CI job's role,
+    # a person's profile) signs in as itself and needs its own entry, here or in ci.
     access:
-      "arn:aws:iam::123456789012:role/email-platform-deploy": AmazonEKSClusterAdminPolicy
+      "arn:aws:iam::123456789012:role/email-platform-admin": AmazonEKSClusterAdminPolicy
       "arn:aws:iam::123456789012:role/email-platform-oncall": AmazonEKSViewPolicy
     endpointPublicAccess: true
     publicAccessCidrs: [0.0.0.0/0]     # narrow to your runners' or VPN's ranges
@@ -276,6 +280,16 @@ _STAGING = """\
     aws:sqs/queue:Queue: {monthly_requests: 300000}
 """
 
+# The CI workflows' roles (docs/ci-setup.md: vars.AWS_DEPLOY_ROLE_ARN, AWS_PREVIEW_ROLE_ARN,
+# AWS_DRIFT_ROLE_ARN): each gets its EKS access entry from here. Without one, EKS does not
+# authenticate the job's token and the preview or the daily refresh fails.
+_CI = """\
+  email-platform:ci:
+    deployRole: arn:aws:iam::123456789012:role/email-platform-deploy     # cluster admin (pulumi up)
+    previewRole: arn:aws:iam::123456789012:role/email-platform-preview   # view + chart lookups (pulumi preview)
+    driftRole: arn:aws:iam::123456789012:role/email-platform-drift       # view + refresh reads (pulumi refresh)
+"""
+
 _GUARDRAILS = """\
   # A pull request that crosses one of these fails unless it carries the label `cost-approved`
   # (docs/cost.md). A resource the catalogue cannot price refuses the plan (unpriced: refuse).
@@ -290,4 +304,4 @@ _GUARDRAILS = """\
 def stack_text(environment: str, values: dict[str, str]) -> str:
     """The stack file (without the closing list of values to make your own)."""
     body = _PRODUCTION if environment == "production" else _STAGING
-    return Template(_HEADER + body + _GUARDRAILS).substitute(values)
+    return Template(_HEADER + body + _CI + _GUARDRAILS).substitute(values)

@@ -23,6 +23,8 @@ class PlanSummary:
     findings: Mapping[str, int] = field(default_factory=dict)  # level -> count
     secrets_to_set: Sequence[str] = ()
     placeholders: Sequence[str] = ()  # kinds of example values still set (domain, image, …)
+    # CI roles a stack that creates its cluster leaves unnamed (ci.previewRole …): shown only when some are
+    ci_roles_to_set: Sequence[str] = ()
     scan_failed: bool = False  # checkov reported a finding not accepted in policy/checkov-skips.yaml
 
     @property
@@ -55,6 +57,8 @@ class PlanSummary:
             ("policy findings", findings),
             ("secrets to set", secrets),
             ("example values", placeholders),
-            ("result", self.result),
         ]
+        if self.ci_roles_to_set:
+            rows.append(("CI roles to set", f"{', '.join(self.ci_roles_to_set)} (their workflows cannot reach the cluster)"))
+        rows.append(("result", self.result))
         return [f"Summary of stack {self.stack}:"] + [fit(f"  {label:<16} ", text, width) for label, text in rows]

@@ -105,7 +105,6 @@ KEY_SETTINGS: dict[str, tuple[str, ...]] = {
         "evaluationPeriods",
     ),
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": ("alarmName",),
-    "aws:route53/healthCheck:HealthCheck": ("type", "fqdn", "resourcePath", "requestInterval", "failureThreshold"),
     "aws:sns/topic:Topic": ("name",),
     "aws:sns/topicSubscription:TopicSubscription": ("protocol", "endpoint"),
     "aws:budgets/budget:Budget": ("budgetType", "timeUnit", "limitAmount", "limitUnit"),

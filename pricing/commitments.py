@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pricing.documents import PROJECT, DocumentError
+from documents.reader import PROJECT, DocumentError
 from pricing.report import CostReport
 
 COMMITMENTS_KEY = f"{PROJECT}:costCommitments"

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from documents.reader import SECRET, UNKNOWN
 from pricing.catalogue import HOURS_PER_MONTH, find_price, supported
-from pricing.documents import SECRET, UNKNOWN
 from pricing.report import Unpriced
 
 CENT = Decimal("0.01")

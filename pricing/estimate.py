@@ -10,19 +10,51 @@ the last two let it be priced with the same assumptions as the plan of the same 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pricing.commitments import parse_commitments, with_commitments
-from pricing.documents import USAGE_CONFIG_KEY, Document, DocumentError, Usage, check_usage
+from documents.reader import PROJECT, Document, DocumentError
+from pricing.commitments import COMMITMENTS_KEY, parse_commitments, with_commitments
 from pricing.pricer import price_resources
 from pricing.report import CostReport
 
+USAGE_CONFIG_KEY = f"{PROJECT}:costUsage"
 NO_USAGE = "none: every usage figure is 0"
+Usage = dict[str, dict[str, float]]
 # libyaml's safe loader when PyYAML was built with it (about 4x faster on a stack file).
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def check_usage(value: Any, where: str) -> Usage:
+    """Usage assumptions as the pricer takes them: resource type (or URN) -> figure -> a number >= 0."""
+    if not isinstance(value, dict):
+        raise DocumentError(f"{where}: usage must map resource types to figures")
+    usage: Usage = {}
+    for key, figures in value.items():
+        if not isinstance(figures, dict):
+            raise DocumentError(f"{where}: usage for {key} must be a mapping of figures")
+        usage[str(key)] = {}
+        for name, number in figures.items():
+            if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) or number < 0:
+                raise DocumentError(f"{where}: usage {key}.{name} = {number!r} is not a number >= 0")
+            usage[str(key)][str(name)] = float(number)
+    return usage
+
+
+def stack_usage(doc: Document) -> Usage | None:
+    """The usage assumptions the document's own stack config carries (plans and previews), or None."""
+    value = doc.config_value(USAGE_CONFIG_KEY)
+    if value is None:
+        return None
+    if isinstance(value, str):  # structured config travels as a JSON string in previews
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(f"config {USAGE_CONFIG_KEY} is not a JSON object") from exc
+    return check_usage(value, USAGE_CONFIG_KEY)
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:
@@ -63,8 +95,9 @@ def resolve_inputs(doc: Document, usage_path: str | None = None, region: str | N
         if file_usage is not None:
             source = str(path)
     usage: Usage = {}
-    if doc.usage is not None:
-        usage, source = doc.usage, f"{doc.path} (stack config {USAGE_CONFIG_KEY})"
+    own = stack_usage(doc)
+    if own is not None:
+        usage, source = own, f"{doc.path} (stack config {USAGE_CONFIG_KEY})"
     elif file_usage is not None:
         usage = file_usage
     chosen = region or doc.region or file_region
@@ -76,7 +109,7 @@ def resolve_inputs(doc: Document, usage_path: str | None = None, region: str | N
 def estimate(doc: Document, usage_path: str | None = None, region: str | None = None) -> tuple[CostReport, str]:
     chosen, usage, source = resolve_inputs(doc, usage_path, region)
     report = price_resources(doc.records, chosen, usage)
-    commitments = parse_commitments(doc.commitments)
+    commitments = parse_commitments(doc.config_value(COMMITMENTS_KEY))
     if commitments:
         report["withCommitments"] = with_commitments(report, commitments)
     return report, source

@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pricing.documents import GUARDRAILS_KEY, DocumentError
+from documents.reader import PROJECT, Document, DocumentError
 from pricing.report import CostReport
 
-GUARDRAILS_CONFIG_KEY = GUARDRAILS_KEY
+GUARDRAILS_CONFIG_KEY = f"{PROJECT}:costGuardrails"
 APPROVAL_LABEL = "cost-approved"
 _FIELDS = {"maxMonthlyUsd": "max_monthly_usd", "maxIncreaseUsd": "max_increase_usd", "maxIncreasePercent": "max_increase_percent"}
 UNPRICED_KEY = "unpriced"
@@ -37,6 +37,11 @@ class Guardrails:
     @property
     def any(self) -> bool:
         return any(v is not None for v in (self.max_monthly_usd, self.max_increase_usd, self.max_increase_percent))
+
+
+def stack_guardrails(doc: Document) -> Guardrails:
+    """The guardrails the document's own stack config sets (none when it carries no config)."""
+    return parse_guardrails(doc.config_value(GUARDRAILS_CONFIG_KEY))
 
 
 def parse_guardrails(value: Any, where: str = GUARDRAILS_CONFIG_KEY) -> Guardrails:

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from documents.reader import DocumentError, provider_regions, region_of_provider, urn_parts
 from pricing import scaling
 from pricing.catalogue import HOURS_PER_MONTH, supported
 from pricing.context import CENT, BadValueError, PricingContext, UnpricedError, import_hint
-from pricing.documents import DocumentError, provider_regions, region_of_provider, urn_parts
 from pricing.free_types import is_free
 from pricing.report import CostReport, ResourceCost, Unpriced
 from pricing.services import PRICERS

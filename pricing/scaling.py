@@ -22,7 +22,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-from pricing.documents import UNKNOWN
+from documents.reader import UNKNOWN
 
 Bound = Literal["floor", "ceiling"]
 Record = dict[str, Any]

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from documents.reader import UNKNOWN
 from pricing.context import (
     MILLION,
     Line,
@@ -23,7 +24,6 @@ from pricing.context import (
     monthly_hours,
     non_negative_number,
 )
-from pricing.documents import UNKNOWN
 from pricing.integrations import PRICERS as INTEGRATION_PRICERS
 
 # EKS versions older than this are in extended support as of the catalogue date (2026-11):

@@ -41,7 +41,7 @@ def cluster_config(**overrides: Any) -> dict[str, Any]:
 
 def cluster_settings(cluster: dict[str, Any], ci: dict[str, Any] | None = None, basics: Basics = PRODUCTION) -> ClusterSettings:
     ci_settings = parse_ci(Section("email-platform:ci", ci or {}))
-    return parse_cluster(Section("email-platform:cluster", cluster), basics, ci_settings, "email-platform:ci")
+    return parse_cluster(Section("email-platform:cluster", cluster), basics, ci_settings)
 
 
 def ci_settings(ci: dict[str, Any]) -> CiSettings:

@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.monitoring import Monitoring, MonitoringArgs
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.monitoring import MonitoringSettings, parse_monitoring
 from config.reader import Section
 from config.slo import SloSettings, parse_slo
@@ -45,7 +45,7 @@ BASE_CONFIG: dict[str, Any] = {
 }
 
 
-BASICS = Basics("production", "us-east-1", DOMAIN, "platform-team", "email-platform", {})
+BASICS = Basics("production", "us-east-1", DOMAIN, Tags("platform-team", "email-platform", {}))
 
 
 def settings(**changes: Any) -> MonitoringSettings:
@@ -71,7 +71,11 @@ class Built(component_build.Built):
 
 
 def build(
-    monitor: RecordingMonitor, config: MonitoringSettings | None = None, region: str = "us-east-1", slo: SloSettings | None = None
+    monitor: RecordingMonitor,
+    config: MonitoringSettings | None = None,
+    region: str = "us-east-1",
+    slo: SloSettings | None = None,
+    delivery_measured: bool = True,
 ) -> Built:
     """Build the component with realistic identifiers; return what it registered."""
 
@@ -104,6 +108,7 @@ def build(
                 redis_member_clusters=pulumi.Output.from_input(MEMBERS),
                 redis_node_count=len(MEMBERS),
                 cdn_distribution_id=DISTRIBUTION,
+                delivery_measured=delivery_measured,
             ),
             opts=pulumi.ResourceOptions(providers={"aws": regional} if regional else None),
         )

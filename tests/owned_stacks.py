@@ -21,7 +21,7 @@ from pulumi.runtime import config as runtime_config
 
 from config import StackConfig, load_stack_config
 from config.app import AppSettings, parse_app
-from config.basics import Basics, parse_basics
+from config.basics import Basics, read_basics
 from config.reader import Section
 from preflight.stack_files import StackFile, load_stack_file
 from preflight.stacks import discover
@@ -61,7 +61,7 @@ def _top(config: dict[str, Any]) -> Section:
 
 def basics(stack: str) -> Basics:
     config = _raw(stack)
-    return parse_basics(_top(config), config["aws:region"], "aws:region")
+    return read_basics(_top(config), config["aws:region"])
 
 
 # The basics (environment, region, domain, tags) of the two test stacks, for parsing one section alone.
@@ -75,7 +75,7 @@ def app_settings(stack: str, edit: Callable[[dict[str, Any]], None] | None = Non
     if edit is not None:
         edit(config)
     top = _top(config)
-    return parse_app(top.section("app"), parse_basics(top, config["aws:region"], "aws:region"))
+    return parse_app(top.section("app"), read_basics(top, config["aws:region"]))
 
 
 def deregistration_delay(stack: str) -> int:

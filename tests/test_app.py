@@ -455,6 +455,16 @@ def test_the_controller_may_register_targets_in_the_scope_it_is_given(pulumi_moc
     (policy,) = built.of_type("aws:iam/rolePolicy:RolePolicy")
     statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
     assert statements["RegisterPods"]["Resource"] == sorted(scope)
+    assert "Condition" not in statements["RegisterPods"]
+
+
+def test_the_controllers_grant_holds_only_in_target_groups_that_carry_the_owner_tag(pulumi_mocks: RecordingMonitor) -> None:
+    owner = {"email-platform:domain": "post.example.net"}
+    built = build_app(pulumi_mocks, target_group_owner_tag=owner)
+    (policy,) = built.of_type("aws:iam/rolePolicy:RolePolicy")
+    statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+    assert statements["RegisterPods"]["Condition"] == {"StringEquals": {"aws:ResourceTag/email-platform:domain": "post.example.net"}}
+    assert "Condition" not in statements["Discover"]
 
 
 def test_every_controller_action_is_a_real_aws_api_operation() -> None:

@@ -67,9 +67,10 @@ def test_staging_without_a_copy_region_keeps_one_vault_and_no_copy(staging: Run)
 def test_the_backup_plan_is_priced_with_its_copies(production: Run) -> None:
     from preflight.document import build_document
     from pricing import parse_document, price_resources
+    from pricing.estimate import stack_usage
 
     document = parse_document(build_document(production))
-    report = price_resources(document.records, document.region or "us-east-1", document.usage)
+    report = price_resources(document.records, document.region or "us-east-1", stack_usage(document))
     (plan,) = [r for r in report["resources"] if r["type"] == "aws:backup/plan:Plan"]
     names = [c["name"] for c in plan["components"]]
     assert names == ["recovery points (warm storage)", "copied recovery points (1 region)", "cross-region copy transfer"]

@@ -23,7 +23,7 @@ import pytest
 from components.backup import BACKUP_EVENTS_SOURCE, FAILED_JOB_STATES, JOB_EVENTS, Backup, BackupArgs
 from config import ConfigError
 from config.backup import BackupSettings, parse_backup
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.reader import Section
 from preflight.recorder import RecordedResource, RecordingMonitor
 from preflight.runner import Run
@@ -37,7 +37,7 @@ CLUSTER = "arn:aws:rds:us-east-1:123456789012:cluster:email-platform-staging"
 
 
 def _settings(environment: str = "staging", **raw: Any) -> BackupSettings:
-    basics = Basics(environment, "us-east-1", "mail.example.com", "owner", "cost-centre", {})  # type: ignore[arg-type]
+    basics = Basics(environment, "us-east-1", "mail.example.com", Tags("owner", "cost-centre", {}))  # type: ignore[arg-type]
     return parse_backup(Section("email-platform:backup", dict(raw)), basics)
 
 
@@ -190,13 +190,14 @@ def test_the_topic_and_its_key_admit_the_rule(each_stack: Run) -> None:
 def test_the_rule_is_priced_as_free_not_left_unpriced(production: Run) -> None:
     from preflight.document import build_document
     from pricing import parse_document, price_resources
+    from pricing.estimate import stack_usage
 
     (rule,) = [r for r in production.of_type(RULE) if r.name == "backup-failed-jobs"]
     # AWS service events on the default bus cost nothing (EventBridge pricing: "AWS management events
     # are ingested by the event bus for free"); pricing/free_types.py lists rules and targets.
     assert is_free(RULE) and is_free(TARGET)
     document = parse_document(build_document(production))
-    report = price_resources(document.records, document.region or "us-east-1", document.usage)
+    report = price_resources(document.records, document.region or "us-east-1", stack_usage(document))
     assert rule.urn not in {u["urn"] for u in report["unpriced"]}
 
 

@@ -133,7 +133,7 @@ def test_access_logs_are_delivered_from_us_east_1_with_retention(each_stack: Run
     )
     for resource in (source, destination, delivery, group):
         assert region_of(each_stack, resource) == "us-east-1"
-    assert group.inputs["retentionInDays"] == settings(each_stack.stack).cdn.log_retention_days
+    assert group.inputs["retentionInDays"] == settings(each_stack.stack).cdn.logging.retention_days
 
 
 def test_the_static_domain_is_an_alias_of_the_distribution(each_stack: Run) -> None:

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from components.certificates import Certificates, CertificatesArgs, spki_sha256_pin, validation_base_names
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.edge import EdgeSettings, parse_edge
 from config.reader import Section
 from preflight.recorder import RecordedResource, RecordingMonitor
@@ -40,7 +40,7 @@ EAST = "aws-us-east-1"
 
 
 def _settings(**edge: Any) -> EdgeSettings:
-    basics = Basics("production", "eu-west-1", DOMAIN, "owner", "centre", {})
+    basics = Basics("production", "eu-west-1", DOMAIN, Tags("owner", "centre", {}))
     return parse_edge(Section("email-platform:edge", {"hostedZone": ZONE, **edge}), basics)
 
 

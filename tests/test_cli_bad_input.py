@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from config_edits import set_key
+from config_stacks import edited
+from config_stacks import write as write_stack_file
 
+from config import ConfigError
 from preflight import plan_command
 from preflight.__main__ import main
 from preflight.document import config_section
-from preflight.runner import Run
+from preflight.mocks import EmailPlatformMocks
+from preflight.recorder import RecordingMonitor
+from preflight.runner import Run, run_program
+from preflight.stack_files import load_stack_file
 
 DATA = Path(__file__).parent / "data"
 PLAN: dict[str, Any] = json.loads((DATA / "plan_production.json").read_text())
@@ -88,6 +97,43 @@ def test_config_values_that_look_like_json_but_are_not_are_shown_as_strings() ->
         "aws:profile": "[prod",
         "aws:region": "us-east-1",
     }
+
+
+# --- bad stack config: refused before anything registers --------------------------------------
+# Every rule's refusal is tested on the config step alone (tests/test_*_config.py); these two show
+# once that such a refusal stops the program before its first resource, and `preflight plan` with it.
+
+SHORT_GRACE = {"preStopSeconds": 100, "drainSeconds": 20, "terminationGracePeriodSeconds": 75}
+GRACE_REFUSED = "invalid stack config: email-platform:app.shutdown.terminationGracePeriodSeconds = 75: must be longer than"
+
+
+def test_bad_stack_config_stops_the_program_before_any_resource_and_plan_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_stack_file(edited("production", set_key("app.shutdown", SHORT_GRACE)), tmp_path, stack="production")
+    monitor = RecordingMonitor(EmailPlatformMocks())
+    with pytest.raises(ConfigError, match=GRACE_REFUSED):
+        run_program(load_stack_file("production", path=path), monitor=monitor)
+    assert [r.type for r in monitor.recorded] in ([], ["pulumi:pulumi:Stack"]), "nothing but the root stack registers"
+    assert plan_command.main(["--stack", "production", "--stack-file", str(path)]) == 2
+    one_error_line(capsys, GRACE_REFUSED)
+
+
+def test_bad_stack_config_exits_2_from_the_command_line_with_one_line(tmp_path: Path) -> None:
+    path = write_stack_file(edited("production", set_key("monitoring.cache.memoryPercent", 180)), tmp_path, stack="production")
+    result = subprocess.run(
+        [sys.executable, "-m", "preflight", "plan", "--stack", "production", "--stack-file", str(path)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.strip().endswith(
+        "invalid stack config: email-platform:monitoring.cache.memoryPercent = 180: must be between 0 and 100"
+    ), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
 
 
 # --- documents: check, cost, diff ----------------------------------------------------------------

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from config_edits import assert_refused_before_any_resource, set_key
 from owned_stacks import settings
 
 from config.instance_types import MIN_MEMORY_GIB, MIN_VCPU, NODE_INSTANCE_TYPES
@@ -148,8 +146,3 @@ def test_an_existing_cluster_requires_a_kubeconfig_and_a_created_one_does_not() 
     assert "kubeconfig" in required_secret_keys({"cluster": {"mode": "existing"}})
     assert "kubeconfig" not in required_secret_keys({"cluster": {"mode": "create"}})
     assert "kubeconfig" not in required_secret_keys({})  # create is the default
-
-
-def test_a_kubeconfig_for_a_created_cluster_is_refused_before_any_resource(run_stack_with: Any) -> None:
-    edit = set_key("kubeconfig", {"secure": "v1:a3ViZWNvbmZpZw=="})
-    assert_refused_before_any_resource(run_stack_with, "production", edit, "email-platform:kubeconfig", "only with cluster.mode: existing")

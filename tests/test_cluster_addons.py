@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -11,9 +12,9 @@ from cluster_build import build_cluster, cluster_config, cluster_settings
 
 from components.cluster.addons import ADDONS
 from components.observability import ADDON as CONTAINER_INSIGHTS
-from config.addon_versions import DEFAULT_VERSIONS, MANAGED_ADDONS, VERSION_PATTERN
+from config.addon_versions import DEFAULT_VERSIONS, MANAGED_ADDONS, SOURCES, UNCONFIRMED, VERSION_PATTERN
 from config.reader import ConfigError
-from policy.eks_calendar import EKS_VERSIONS
+from policy.eks_calendar import CALENDAR, EKS_VERSIONS
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
 
@@ -89,3 +90,16 @@ def test_the_upgrade_policy_defaults_to_standard_support(each_stack: Run) -> Non
     assert cluster.inputs["upgradePolicy"] == {"supportType": "STANDARD"}
     model = botocore.session.get_session().get_service_model("eks")
     assert set(model.shape_for("SupportType").enum) == {"STANDARD", "EXTENDED"}
+
+
+def test_every_pinned_build_has_an_aws_source_or_is_listed_as_unconfirmed() -> None:
+    cells = {(version, addon) for version, row in DEFAULT_VERSIONS.items() for addon in row}
+    assert set(SOURCES) | set(UNCONFIRMED) == cells and not set(SOURCES) & set(UNCONFIRMED)
+    assert all(text for text in [*SOURCES.values(), *UNCONFIRMED.values()])
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "first-deploy.md").read_text()
+    assert "describe-addon-versions" in guide and "UNCONFIRMED" in guide
+
+
+def test_the_table_covers_exactly_the_versions_the_calendar_offers_with_dates_from_aws() -> None:
+    assert set(EKS_VERSIONS) <= set(DEFAULT_VERSIONS) <= set(CALENDAR)
+    assert all("estimated" not in CALENDAR[version].source for version in DEFAULT_VERSIONS)

@@ -1,7 +1,10 @@
-"""The key declarations: the config reference (docs/config-reference.md) is rendered from them, and they hold what the parsers enforce."""
+"""The key declarations: the config reference (docs/config-reference.md) is rendered from them, each key
+is declared once (nothing in config/ names a key by a string of its own), and a read refuses in one line."""
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import importlib
 import pkgutil
 from pathlib import Path
@@ -10,9 +13,13 @@ from typing import Any
 import pytest
 
 import config
-from config import reference
-from config.declare import OPTIONAL, REQUIRED, Derived, Group, Key, PerEnvironment, integer, string
+from config import StackConfig, reference
+from config.basics import AwsProvider, Basics
+from config.declare import DECLARED, OPTIONAL, REQUIRED, Derived, Key, PerEnvironment, declared_fields, integer, string, walk
 from config.reader import ConfigError, Section
+from config.reading import read
+
+CONFIG = Path(config.__file__).parent
 
 
 def test_the_readme_reference_is_what_the_declarations_render() -> None:
@@ -32,29 +39,38 @@ def test_the_check_mode_names_the_fix(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "hand-written" not in text and text.endswith(f"{reference.END}\nrest\n")
 
 
-def _declared() -> list[tuple[str, Key[Any] | Group]]:
-    """Every Key and Group bound to a name at module level anywhere in config/."""
+def _roots() -> list[tuple[str, Any]]:
+    return [*walk(AwsProvider), *walk(Basics), *walk(StackConfig)]
+
+
+def _settings_classes() -> list[type]:
+    """Every dataclass in config/ with a declared field."""
     found = []
     for module_info in pkgutil.iter_modules(config.__path__):
         module = importlib.import_module(f"config.{module_info.name}")
-        for name, value in vars(module).items():
-            if isinstance(value, (Key, Group)):
-                found.append((f"config.{module_info.name}.{name}", value))
+        for value in vars(module).values():
+            own = isinstance(value, type) and value.__module__ == module.__name__ and dataclasses.is_dataclass(value)
+            if own and any(DECLARED in item.metadata for item in dataclasses.fields(value)):
+                found.append(value)
     return found
 
 
-def _reachable() -> list[Key[Any] | Group]:
-    entries: list[Key[Any] | Group] = list(reference.ROOTS)
-    for root in reference.ROOTS:
-        entries += [entry for _, entry in root.walk()]
-    return entries
+def test_every_settings_class_is_in_the_reference() -> None:
+    """A declared class no section reaches would be a key the stack file can never set."""
+    reachable = {AwsProvider, Basics, StackConfig} | {declared.owner for _, declared in _roots()}
+    classes = _settings_classes()
+    assert len(classes) > 30, "no declarations found"
+    assert not [cls.__name__ for cls in classes if cls not in reachable]
+    for cls in classes:
+        declared_fields(cls)  # every field of a settings class is a key, an object or a computed value
 
 
-def test_every_declared_key_is_in_the_reference() -> None:
-    reachable = {id(entry) for entry in _reachable()}
-    missing = [name for name, value in _declared() if id(value) not in reachable]
-    assert _declared(), "no declarations found"
-    assert not missing, f"declared but in no group the reference lists: {missing}"
+def _read_alone(key: Key, production: bool) -> Any:
+    """One declared key read from an empty object: its default, through its own checks."""
+    probe = dataclasses.make_dataclass(
+        "Probe", [("value", Any, dataclasses.field(metadata={DECLARED: dataclasses.replace(key, name="value")}))]
+    )
+    return read(probe, Section("email-platform:test", {}), production=production).value  # type: ignore[attr-defined]
 
 
 def _static(value: Any) -> bool:
@@ -62,55 +78,91 @@ def _static(value: Any) -> bool:
 
 
 @pytest.mark.parametrize("production", [True, False], ids=["production", "other"])
-def test_every_declared_default_passes_its_own_checks(production: bool) -> None:
+def test_every_declared_default_passes_its_own_bounds(production: bool) -> None:
     """A default outside its own bounds, choices or pattern would stop every stack that omits the key."""
     checked = 0
-    for entry in _reachable():
-        if not isinstance(entry, Key) or entry.default is REQUIRED or entry.default is OPTIONAL:
+    for _, declared in _roots():
+        key = declared.declaration
+        if not isinstance(key, Key) or key.default in (REQUIRED, OPTIONAL) or key.checks or key.only_with or key.convert:
             continue
-        if not all(_static(v) for v in (entry.default, entry.minimum, entry.maximum, entry.choices)):
+        if not all(_static(v) for v in (key.default, key.minimum, key.maximum, key.choices)):
             continue
-        section = Section("email-platform:test", {})
-        value = entry.read(section, production=production)
-        expected = entry.default.pick(production) if isinstance(entry.default, PerEnvironment) else entry.default
-        assert value == expected, entry.name
+        expected = key.default.pick(production) if isinstance(key.default, PerEnvironment) else key.default
+        if expected in (REQUIRED, OPTIONAL):
+            continue
+        value = _read_alone(key, production)
+        assert value == expected, declared.name
         checked += 1
     assert checked > 50
 
 
-def test_a_parser_cannot_override_what_is_declared() -> None:
-    fixed = integer("size", "a size", default=3, minimum=1)
-    with pytest.raises(TypeError, match="change the declaration"):
-        fixed.read(Section("k", {}), default=5)
-    derived = integer("size", "a size", default=Derived("`other`"))
-    with pytest.raises(TypeError, match="the parser must pass it"):
-        derived.read(Section("k", {}))
-    assert derived.read(Section("k", {}), default=7) == 7
-    per_environment = integer("size", "a size", default=PerEnvironment(3, 1))
-    with pytest.raises(TypeError, match="pass production="):
-        per_environment.read(Section("k", {}))
+def _is_reading(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "reading") or (isinstance(node, ast.Attribute) and node.attr == "reading")
+
+
+def _literal_key_names() -> list[str]:
+    """Calls in config/ that name a key by a string literal (`section.key("cidr")`, `.raw("x")`, `.has("x")`).
+
+    A `Reading` is asked by field name (`reading.key("pre_stop_seconds")`), as any consumer names an attribute."""
+    found = []
+    for path in sorted(CONFIG.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("key", "raw", "has", "section", "known")
+                and not _is_reading(node.func.value)
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.append(f"{path.name}:{node.lineno}: .{node.func.attr}({node.args[0].value!r})")
+    return found
+
+
+def test_no_parser_repeats_a_key_name() -> None:
+    """A key's name lives in its declaration only: the parser, the validator and the reference read it there."""
+    assert _literal_key_names() == []
+
+
+@dataclasses.dataclass(frozen=True)
+class _Sample:
+    size: int = integer("a size", default=PerEnvironment(3, 1), minimum=PerEnvironment(3, 1), maximum=10, why="three zones")
+    bits: int = integer("key size", default=3072, choices=(3072, 4096), meaning="allowed: 3072, 4096 (RSA strength)")
 
 
 def test_a_read_refuses_in_one_line_naming_key_value_and_allowed() -> None:
-    size = integer("size", "a size", default=PerEnvironment(3, 1), minimum=PerEnvironment(3, 1), maximum=10)
-    with pytest.raises(ConfigError, match=r"^invalid stack config: k\.size = 2: must be between 3 and 10$"):
-        size.read(Section("k", {"size": 2}), production=True)
-    assert size.read(Section("k", {"size": 2}), production=False) == 2
-    bits = integer("bits", "key size", default=3072, choices=(3072, 4096), meaning="allowed: 3072, 4096 (RSA strength)")
+    with pytest.raises(
+        ConfigError, match=r"^invalid stack config: k\.size = 2: must be between 3 and 10: three zones \(environment: production\)$"
+    ):
+        read(_Sample, Section("k", {"size": 2}), production=True)
+    assert read(_Sample, Section("k", {"size": 2}), production=False).size == 2
+    with pytest.raises(ConfigError, match=r"^invalid stack config: k\.size = 0: must be between 1 and 10$"):
+        read(_Sample, Section("k", {"size": 0}), production=False)
     with pytest.raises(ConfigError, match=r"k\.bits = 2048: allowed: 3072, 4096 \(RSA strength\)$"):
-        bits.read(Section("k", {"bits": 2048}))
+        read(_Sample, Section("k", {"bits": 2048}), production=False)
+    with pytest.raises(ConfigError, match=r"k\.sise = 4: unknown key; did you mean 'size'\?$"):
+        read(_Sample, Section("k", {"sise": 4}), production=False)
 
 
-def test_a_pattern_needs_its_meaning_and_a_description_is_one_line() -> None:
+def test_a_pattern_needs_its_meaning_a_check_its_words_and_a_description_is_one_line() -> None:
     with pytest.raises(ValueError, match="meaning"):
-        string("name", "a name", pattern=r"[a-z]+")
+        string("a name", pattern=r"[a-z]+")
     with pytest.raises(ValueError, match="one line"):
-        string("name", "a name\nover two lines")
+        string("a name\nover two lines")
+
+    def wordless(value: str, at: Any) -> None:
+        pass
+
+    with pytest.raises(ValueError, match="docstring"):
+        string("a name", checks=(wordless,))
 
 
-def test_the_reference_shows_environment_defaults_and_derived_bounds() -> None:
+def test_the_reference_shows_environment_defaults_derived_bounds_and_rules_across_sections() -> None:
     text = reference.render()
     assert "| `flowLogRetentionDays` | whole number | `365` in production, `30` otherwise |" in text
     assert "| `nodeGroup.maxSize` | whole number | required | `desiredSize`–100 |" in text
+    assert "| `snapshotRetentionDays` | whole number | `7` in production, `1` otherwise | 7–35 in production, 1–35 otherwise |" in text
     assert "| `kubeconfig` | with `cluster.mode: existing` |" in text
     assert "| `emailApiKey` | yes |" in text
+    assert "- `app.shutdown.preStopSeconds` is longer than `edge.targetGroup.deregistrationDelaySeconds`" in text

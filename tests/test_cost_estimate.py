@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_kubernetes as k8s
 
-from components.cost_estimate import engine_inputs
+from components.cost_estimate import CostCollector
 from preflight.document import build_document
 from preflight.runner import Run
 from pricing import load_document, price_resources
@@ -55,23 +56,28 @@ def test_preflight_cost_on_the_plan_document_prints_the_same_total(production: R
 @pulumi.runtime.test
 def test_arguments_are_read_with_engine_names_and_resolved() -> pulumi.Output[None]:
     args = aws.eks.NodeGroupScalingConfigArgs(min_size=3, desired_size=3, max_size=9)
+    peer = k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr="10.0.0.0/8"))
     raw = {
         "scaling_config": args,
         "subnet_ids": [pulumi.Output.from_input("subnet-1")],
         "instance_types": ["m6i.xlarge"],
         "tags": {"cost_center": "x"},
         "ami_type": None,
+        "ingress": [k8s.networking.v1.NetworkPolicyIngressRuleArgs(from_=[peer])],  # `from`, a Python keyword
     }
+    collector = CostCollector("test")
+    collector.see(pulumi.ResourceTransformationArgs(object(), "aws:eks/nodeGroup:NodeGroup", "nodes", raw, pulumi.ResourceOptions()))  # type: ignore[arg-type]
 
-    def check(inputs: dict[str, object]) -> None:
-        assert inputs == {
+    def check(records: list[dict[str, object]]) -> None:
+        assert records[0]["inputs"] == {
             "scalingConfig": {"minSize": 3, "desiredSize": 3, "maxSize": 9},
             "subnetIds": ["subnet-1"],
             "instanceTypes": ["m6i.xlarge"],
             "tags": {"cost_center": "x"},
+            "ingress": [{"from": [{"ipBlock": {"cidr": "10.0.0.0/8"}}]}],
         }
 
-    return engine_inputs(raw).apply(check)
+    return collector.records().apply(check)
 
 
 def test_a_stack_outside_us_east_1_prices_equally_from_plan_output_and_preflight_cost(production_elsewhere: Run, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from owned_stacks import settings
 
 from components.database import Database, DatabaseArgs, database_url
 from components.shared.secrets import SAFE_SPECIALS
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.database import AURORA_INSTANCE_CLASSES, DEFAULT_CA_BUNDLE_PATH, PROVIDER_CHECKED, parse_database
 from config.reader import ConfigError, Section
 from preflight.recorder import RecordedResource, RecordingMonitor
@@ -305,7 +305,7 @@ def test_url_percent_encodes_every_special_character() -> None:
 
 
 def _basics(environment: str) -> Basics:
-    return Basics(environment, "eu-west-1", "mail.shop.test", "owner", "centre", {})  # type: ignore[arg-type]
+    return Basics(environment, "eu-west-1", "mail.shop.test", Tags("owner", "centre", {}))
 
 
 BASICS = _basics("production")

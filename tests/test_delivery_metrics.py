@@ -12,9 +12,16 @@ import re
 from pathlib import Path
 from typing import Any
 
+import app_build
+import config_stacks
+import monitoring_build
+
 from components.observability import LOG_KINDS
 from components.observability import NAMESPACE as OBSERVABILITY_NAMESPACE
 from config import app_metrics
+from policy import slo_signals
+from policy.specs import Resource
+from preflight.recorder import RecordedResource, RecordingMonitor
 from preflight.runner import Run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,3 +99,59 @@ def test_the_pods_reach_the_agent_and_name_a_log_group_the_stack_keeps(productio
     namespaces = [peer["namespaceSelector"]["matchLabels"] for peer in rule["to"] if "namespaceSelector" in peer]
     assert namespaces == [{"kubernetes.io/metadata.name": app_metrics.AGENT_NAMESPACE}]
     assert app_metrics.agent_endpoint() == f"tcp://{app_metrics.AGENT_NAME}.{app_metrics.AGENT_NAMESPACE}:{app_metrics.EMF_PORT}"
+
+
+# ── without the CloudWatch agent, no delivery SLO (and the plan says so) ──
+
+
+def _reads_delivery(resource: RecordedResource) -> bool:
+    return app_metrics.NAMESPACE in json.dumps(resource.inputs)
+
+
+def test_without_the_agent_no_alarm_gate_or_dashboard_reads_the_delivery_counters(pulumi_mocks: RecordingMonitor) -> None:
+    measured = monitoring_build.build(pulumi_mocks)
+    assert any(_reads_delivery(a) for a in measured.of_type(ALARM))
+    dark = monitoring_build.build(pulumi_mocks, delivery_measured=False)
+    assert dark.of_type(ALARM) and not any(_reads_delivery(r) for r in dark.resources)
+    assert not any(_reads_delivery(r) for r in dark.of_type("aws:cloudwatch/dashboard:Dashboard"))
+
+
+def test_without_the_agent_the_pods_get_no_emf_settings(pulumi_mocks: RecordingMonitor) -> None:
+    def settings_of(built: app_build.Built) -> list[dict[str, Any]]:
+        return [c.inputs["data"] for c in built.of_type("kubernetes:core/v1:ConfigMap") if "LOG_LEVEL" in c.inputs.get("data", {})]
+
+    with_agent = settings_of(app_build.build_app(pulumi_mocks))
+    assert with_agent and all(set(app_metrics.APP_ENVIRONMENT) <= set(data) for data in with_agent)
+    without = settings_of(app_build.build_app(pulumi_mocks, emf_agent=False))
+    assert without and not any(set(app_metrics.APP_ENVIRONMENT) & set(data) for data in without)
+    assert not any(app_metrics.LOG_GROUP_VARIABLE in data for data in without)
+
+
+def test_the_stack_measures_delivery_only_where_it_installs_the_agent(tmp_path: Path) -> None:
+    def off(config: dict[str, Any]) -> None:
+        config["email-platform:observability"] = {"enabled": False}
+
+    def existing(config: dict[str, Any]) -> None:
+        cluster = config["email-platform:cluster"]
+        config["email-platform:cluster"] = {
+            "version": cluster["version"],
+            "mode": "existing",
+            "existing": {"name": "shared", "securityGroupId": "sg-0123456789abcdef0"},
+        }
+
+    assert config_stacks.load(config_stacks.stack_config("staging"), tmp_path).delivery_measured
+    assert not config_stacks.load(config_stacks.edited("staging", off), tmp_path).delivery_measured
+    assert not config_stacks.load(config_stacks.edited("staging", existing), tmp_path).delivery_measured
+
+
+def test_the_plan_says_when_delivery_goes_unmeasured(pulumi_mocks: RecordingMonitor) -> None:
+    assert slo_signals.DELIVERY_NAMESPACE == app_metrics.NAMESPACE
+    measured = monitoring_build.build(pulumi_mocks)
+    assert slo_signals.delivery_measured(_records(measured.resources), {}) == []
+    dark = monitoring_build.build(pulumi_mocks, delivery_measured=False).resources
+    (finding,) = slo_signals.delivery_measured(_records(dark), {})
+    assert "delivery SLO is not measured" in finding[1] and "observability.enabled: false" in finding[1]
+
+
+def _records(resources: list[RecordedResource]) -> list[Resource]:
+    return [Resource(r.type, r.urn, r.name, r.inputs) for r in resources]

@@ -11,6 +11,7 @@ import pytest
 
 from preflight.diff_command import main
 from pricing import parse_document, price_resources
+from pricing.estimate import stack_usage
 from pricing.guardrails import Guardrails, breaches, compare, parse_guardrails
 
 DATA = Path(__file__).parent / "data"
@@ -54,7 +55,7 @@ def _run(tmp_path: Path, head: dict[str, Any], base: dict[str, Any] | None = Non
 
 def _report(plan: dict[str, Any]) -> Any:
     doc = parse_document(plan)
-    return price_resources(doc.records, doc.region or "us-east-1", doc.usage)
+    return price_resources(doc.records, doc.region or "us-east-1", stack_usage(doc))
 
 
 def test_a_larger_database_class_is_an_increase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

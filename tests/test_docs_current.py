@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from config.cost_guardrails import UNPRICED
+from config.cost_guardrails import CostGuardrailSettings
+from config.declare import declaration
+
+UNPRICED_DEFAULT = declaration(CostGuardrailSettings, "unpriced").default  # type: ignore[union-attr]
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -28,7 +31,7 @@ def test_cost_doc_quotes_no_plan_figure() -> None:
 def test_cost_doc_states_the_unpriced_default_the_config_declares() -> None:
     text = " ".join((DOCS / "cost.md").read_text().split())
     assert "a warning, not a refusal" not in text
-    assert f"`unpriced: {UNPRICED.default}` (the default)" in text
+    assert f"`unpriced: {UNPRICED_DEFAULT}` (the default)" in text
     assert "`preflight prices import`" in text or "python -m preflight prices import" in text
 
 

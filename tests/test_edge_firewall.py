@@ -26,7 +26,7 @@ import pytest
 from components.edge_firewall import EdgeFirewall, EdgeFirewallArgs
 from components.edge_firewall.component import LOG_GROUP_PREFIX
 from components.edge_firewall.rules import COMMON_BODY_RULES, COMMON_RULE_SET, WEBHOOK_SOURCE_LABEL
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.edge import EdgeSettings, parse_edge
 from config.reader import Section
 from preflight.recorder import RecordedResource, RecordingMonitor
@@ -35,7 +35,7 @@ from pricing.services import WAF_LOG_GROUP_PREFIX
 
 # This test's own stack: a domain, API paths of three kinds (prefix, exact, a wildcard inside) and
 # webhook senders of both IP versions.
-BASICS = Basics("production", "eu-west-1", "post.example.net", "platform-team", "email-platform", {})
+BASICS = Basics("production", "eu-west-1", "post.example.net", Tags("platform-team", "email-platform", {}))
 API_PATHS = ["/v2/*", "/hooks/inbound", "/tenants/*/raw"]
 WEBHOOK_CIDRS = ["198.51.100.0/24", "2001:db8:40::/48"]
 RETENTION_DAYS = 90
@@ -243,27 +243,55 @@ def test_webhook_senders_are_labelled_then_not_counted_by_the_rate_limit(built: 
     ip_sets = _ip_sets(built)
     assert sorted(cidr for cidrs in ip_sets.values() for cidr in cidrs) == sorted(WEBHOOK_CIDRS)
     assert {r.inputs["ipAddressVersion"] for r in built.of_type(IP_SET)} == {"IPV4", "IPV6"}
-    sources, rate = built.rule("webhook-sources"), built.rule("rate-limit-per-ip")
-    assert sources["priority"] < rate["priority"]
+    sources = built.rule("webhook-sources")
     assert sources["action"] == {"count": {}}, "count is not terminating: the request goes on through every rule (and is logged)"
     assert sources["ruleLabels"] == [{"name": WEBHOOK_SOURCE_LABEL}]
-    assert rate["action"] == {"block": {}} and rate["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP"
-    scope_down = rate["statement"]["rateBasedStatement"]["scopeDownStatement"]
-    for source, is_sender in (("198.51.100.77", True), ("2001:db8:40::5", True), ("203.0.113.9", False), ("2001:db8:41::1", False)):
-        request = Request("/hooks/inbound", source, set())
-        assert matches(sources["statement"], request, ip_sets) is is_sender
-        if is_sender:
-            request.labels.add(WEBHOOK_SOURCE_LABEL)
-        assert matches(scope_down, request, ip_sets) is not is_sender, "the rate limit counts everyone but the senders"
+    for name, path in (("rate-limit-per-ip", "/index.html"), ("rate-limit-api-per-ip", "/hooks/inbound")):
+        rate = built.rule(name)
+        assert sources["priority"] < rate["priority"]
+        assert rate["action"] == {"block": {}} and rate["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP"
+        scope_down = rate["statement"]["rateBasedStatement"]["scopeDownStatement"]
+        for source, is_sender in (("198.51.100.77", True), ("2001:db8:40::5", True), ("203.0.113.9", False), ("2001:db8:41::1", False)):
+            request = Request(path, source, set())
+            assert matches(sources["statement"], request, ip_sets) is is_sender
+            if is_sender:
+                request.labels.add(WEBHOOK_SOURCE_LABEL)
+            assert matches(scope_down, request, ip_sets) is not is_sender, f"{name} counts everyone but the senders"
 
 
-def test_without_webhook_senders_there_is_no_ip_set_and_the_rate_limit_counts_everyone(pulumi_mocks: RecordingMonitor) -> None:
+def test_api_clients_are_counted_against_their_own_higher_limit_and_the_rest_against_the_general_one(
+    pulumi_mocks: RecordingMonitor,
+) -> None:
+    """One customer's server behind one address posts its whole volume to the API: the general limit must not count it."""
+    general, api = 400, 12_000
+    built = build(pulumi_mocks, settings(rateLimitPer5Minutes=general, apiRateLimitPer5Minutes=api))
+    rules = {name: built.rule(name)["statement"]["rateBasedStatement"] for name in ("rate-limit-per-ip", "rate-limit-api-per-ip")}
+    assert rules["rate-limit-per-ip"]["limit"] == general and rules["rate-limit-api-per-ip"]["limit"] == api
+    assert built.rule("rate-limit-api-per-ip")["action"] == {"block": {}}
+    assert built.rule("rate-limit-api-per-ip")["visibilityConfig"]["sampledRequestsEnabled"] is True
+
+    def counted_by(path: str) -> set[str]:
+        request = Request(path, "203.0.113.9", set())
+        return {name for name, rate in rules.items() if matches(rate["scopeDownStatement"], request, {})}
+
+    for api_path in ("/v2/messages", "/hooks/inbound", "/tenants/acme/raw"):
+        assert counted_by(api_path) == {"rate-limit-api-per-ip"}, api_path
+    for other in ("/", "/index.html", "/login", "/hooks/inbound/x", "/v2"):
+        assert counted_by(other) == {"rate-limit-per-ip"}, other
+
+
+def test_without_webhook_senders_there_is_no_ip_set_and_without_api_paths_one_rate_limit_counts_everyone(
+    pulumi_mocks: RecordingMonitor,
+) -> None:
     built = build(pulumi_mocks, settings(rateLimitPer5Minutes=500))
     assert built.of_type(IP_SET) == []
     names = [r["name"] for r in built.acl().inputs["rules"]]
     assert "webhook-sources" not in names
     rate = built.rule("rate-limit-per-ip")["statement"]["rateBasedStatement"]
-    assert rate["limit"] == 500 and "scopeDownStatement" not in rate
+    assert rate["limit"] == 500 and matches(rate["scopeDownStatement"], Request("/index.html", "203.0.113.9", set()), {})
+    without_api = build(pulumi_mocks, settings(rateLimitPer5Minutes=500), api_paths=[])
+    assert "scopeDownStatement" not in without_api.rule("rate-limit-per-ip")["statement"]["rateBasedStatement"]
+    assert "rate-limit-api-per-ip" not in [r["name"] for r in without_api.acl().inputs["rules"]]
 
 
 # ── the request logs ──

@@ -1,7 +1,8 @@
-"""The direction of imports, checked on the source (docs/ARCHITECTURE.md, "Where things live").
+"""The direction of imports, checked on the source (docs/ARCHITECTURE.md, "Which way imports go").
 
     __main__ -> components -> config;  components/cost_estimate -> pricing;
-    preflight -> the program, policy, pricing;  nothing imports preflight.
+    preflight -> the program, policy, pricing;  nothing imports preflight;
+    documents (the document reader) imports nothing of the project.
 
 Imports are read with `ast` from every module, including imports inside functions, so a rule
 cannot be dodged by importing late.
@@ -16,15 +17,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROGRAM_FOLDERS = ("components", "config", "pricing", "policy")
+PROGRAM_FOLDERS = ("components", "config", "documents", "pricing", "policy")
+PROJECT_PACKAGES = ("__main__", "components", "config", "policy", "pricing", "preflight")
 
 # Helpers several components use live in components/shared/: every component may import it, and it
-# imports no component. Beyond that, component modules that import another component's module, and
-# which: the building blocks they compose. A package under components/ counts as one unit (its
-# modules may import each other). Edit this when a component starts or stops composing another; the
-# test fails both ways, so the list always says what is true.
+# imports no component. No component imports another: __main__.py composes them, handing one's
+# outputs to the next. A package under components/ counts as one unit (its modules may import each other).
 SHARED = "shared"
-COMPONENT_IMPORTS: dict[str, set[str]] = {}
 
 
 def modules(folder: str) -> Iterator[Path]:
@@ -68,7 +67,7 @@ def violations(folders: tuple[str, ...], forbidden: str) -> list[str]:
 def test_the_scanner_sees_imports_it_should() -> None:
     assert "pricing" in imported(ROOT / "components" / "cost_estimate.py")
     assert "config" in imported(ROOT / "__main__.py")
-    assert "pricing.documents.DocumentError" in imported(ROOT / "preflight" / "arguments.py")
+    assert "documents.reader.DocumentError" in imported(ROOT / "preflight" / "arguments.py")
 
 
 @pytest.mark.parametrize("folder", [*PROGRAM_FOLDERS, "__main__.py"])
@@ -93,21 +92,44 @@ def _component_unit(name: str) -> str | None:
     return parts[1] if parts[0] == "components" and len(parts) > 1 else None
 
 
-def test_components_import_other_components_only_as_listed() -> None:
-    units = {unit for path in modules("components") if (unit := _component_unit(module_name(path)))} - {SHARED}
-    actual: dict[str, set[str]] = {}
+def test_no_component_imports_another() -> None:
+    found = []
     for path in modules("components"):
         unit = _component_unit(module_name(path))
         # `from components.cdn import X` reads as components.cdn and components.cdn.X: both name cdn.
-        others = {other for name in imported(path) if (other := _component_unit(name)) in units and other != unit}
-        if unit is not None and others:
-            actual.setdefault(unit, set()).update(others)
-    unexpected = {unit: sorted(others - COMPONENT_IMPORTS.get(unit, set())) for unit, others in actual.items()}
-    stale = {unit: sorted(allowed - actual.get(unit, set())) for unit, allowed in COMPONENT_IMPORTS.items()}
-    unexpected = {unit: others for unit, others in unexpected.items() if others}
-    stale = {unit: others for unit, others in stale.items() if others}
-    assert unexpected == {}, f"components importing other components not listed in COMPONENT_IMPORTS: {unexpected}"
-    assert stale == {}, f"COMPONENT_IMPORTS lists imports that are no longer made (remove them): {stale}"
+        others = {other for name in imported(path) if (other := _component_unit(name)) not in (None, SHARED, unit)}
+        found += [f"{path.relative_to(ROOT)} imports components.{other}" for other in sorted(others)]
+    assert found == [], f"a component takes another's outputs as arguments (composed in __main__.py), never imports it: {found}"
+
+
+# The policy pack's tables the program reads (the pack needs them too; they import nothing of the program).
+PACK_TABLES = {"policy.eks_calendar", "policy.kubernetes_reads"}
+
+
+def test_the_program_reads_only_the_packs_tables() -> None:
+    found = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for folder in ("config", "components")
+        for path in modules(folder)
+        for name in sorted(imported(path))
+        # `from policy import kubernetes_reads` also names the package, whose __init__ is only its docstring.
+        if is_under(name, "policy") and name != "policy" and name not in PACK_TABLES and name.rpartition(".")[0] not in PACK_TABLES
+    ]
+    assert found == [], f"the program reads the pack's tables ({sorted(PACK_TABLES)}) and nothing else of it: {found}"
+    for table in PACK_TABLES:
+        path = ROOT / (table.replace(".", "/") + ".py")
+        program = ("__main__", "components", "config", "preflight")
+        assert not any(is_under(name, p) for name in imported(path) for p in program), f"{table} imports the program"
+
+
+def test_the_document_reader_imports_nothing_of_the_project() -> None:
+    found = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in modules("documents")
+        for name in sorted(imported(path))
+        if any(is_under(name, package) for package in PROJECT_PACKAGES)
+    ]
+    assert found == [], "documents/ reads what the tools are handed; the program, the pack, pricing and preflight all use it"
 
 
 def test_shared_helpers_import_no_component() -> None:

@@ -14,16 +14,23 @@ from google.protobuf import json_format  # type: ignore[import-untyped]
 from owned_stacks import app_settings, settings
 from run_lookup import one, region_of
 
-from components.load_balancer import VPC_ORIGIN_ENDPOINT, LoadBalancer, LoadBalancerArgs, target_group_arn_pattern, vpc_origin_name
+from components.load_balancer import (
+    TARGET_GROUP_OWNER_TAG,
+    VPC_ORIGIN_ENDPOINT,
+    LoadBalancer,
+    LoadBalancerArgs,
+    target_group_arn_pattern,
+    vpc_origin_name,
+)
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from config.app import APP_PORT
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.edge import COLOUR_HEADER, parse_edge
 from config.reader import Section
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
 
-BASICS = Basics("production", "eu-west-1", "mail.shop.test", "owner", "centre", {})
+BASICS = Basics("production", "eu-west-1", "mail.shop.test", Tags("owner", "centre", {}))
 LISTENER = "aws:lb/listener:Listener"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding"
@@ -77,8 +84,8 @@ def test_blue_and_green_target_groups_speak_https_to_pod_ips_with_health_checks(
         assert (check["protocol"], check["path"], check["matcher"], check["enabled"]) == (
             "HTTPS", stack.app.health_check_endpoint, "200", True,
         )  # fmt: skip
-        assert group.inputs["deregistrationDelay"] == stack.edge.deregistration_delay_seconds
-        assert group.inputs["slowStart"] == stack.edge.slow_start_seconds
+        assert group.inputs["deregistrationDelay"] == stack.edge.target_group.deregistration_delay_seconds
+        assert group.inputs["slowStart"] == stack.edge.target_group.slow_start_seconds
 
 
 def test_the_app_traffic_goes_through_one_weighted_rule(each_stack: Run) -> None:
@@ -141,7 +148,7 @@ def test_access_logs_go_to_a_protected_sse_s3_bucket_only_elb_writes(each_stack:
     assert ownership["rule"]["objectOwnership"] == "BucketOwnerEnforced"
     assert _companion(each_stack, "aws:s3/bucketVersioning:BucketVersioning", "lb-logs")["versioningConfiguration"]["status"] == "Enabled"
     lifecycle = _companion(each_stack, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lb-logs")
-    assert lifecycle["rules"][0]["expiration"]["days"] == settings(each_stack.stack).edge.access_log_retention_days
+    assert lifecycle["rules"][0]["expiration"]["days"] == settings(each_stack.stack).edge.access_logs.retention_days
     policy = json.loads(_companion(each_stack, "aws:s3/bucketPolicy:BucketPolicy", "lb-logs")["policy"])
     allows = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
     assert {s["Action"] for s in allows} == {"s3:PutObject"}  # ELB may only write its logs
@@ -363,3 +370,21 @@ def test_a_target_group_pattern_keeps_the_partition_region_and_account_and_the_l
     assert fnmatchcase(arn.replace("1a2b3c4/50dc6c495c0c9188", "9f8e7d6/0000000000000001"), pattern)
     assert not fnmatchcase(arn.replace("edge-blue", "edge-green"), pattern)
     assert not fnmatchcase(arn.replace("210987654321", "123456789012"), pattern)
+
+
+def test_the_lb_controller_may_register_targets_only_in_groups_that_carry_this_stacks_domain(each_stack: Run) -> None:
+    """Every stack names its groups `lb-<colour>-*`, so the patterns above also match another stack's groups
+    in the same account and region: the grant holds only where the group carries this stack's own tag."""
+    domain = each_stack.stack_file.config["email-platform:domain"]
+    (policy,) = [p for p in each_stack.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "app-lb-controller-targets"]
+    (register,) = [s for s in json.loads(policy.inputs["policy"])["Statement"] if s["Sid"] == "RegisterPods"]
+    condition = register["Condition"]["StringEquals"]
+    assert condition == {f"aws:ResourceTag/{TARGET_GROUP_OWNER_TAG}": domain}
+    for group in each_stack.of_type(TARGET_GROUP):
+        assert group.inputs["tags"][TARGET_GROUP_OWNER_TAG] == domain, group.name
+
+    def granted(tags: dict[str, str]) -> bool:
+        return all(tags.get(key.removeprefix("aws:ResourceTag/")) == value for key, value in condition.items())
+
+    assert granted({TARGET_GROUP_OWNER_TAG: domain})
+    assert not granted({TARGET_GROUP_OWNER_TAG: f"staging.{domain}"}) and not granted({})

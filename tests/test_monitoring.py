@@ -34,7 +34,7 @@ from monitoring_build import (
 from components.monitoring import MonitoringArgs
 from components.monitoring.alarms import alarm_rule
 from components.monitoring.alarms_data import member_cluster
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.reader import Section
 from config.slo import parse_slo
 from preflight.recorder import RecordedResource, RecordingMonitor
@@ -67,7 +67,8 @@ def test_response_time_alarm_is_the_latency_objectives_average_on_the_load_balan
     assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
     assert alarm.inputs["evaluationPeriods"] == 3
     assert alarm.inputs["period"] == 60
-    staging = Basics("staging", "us-east-1", DOMAIN, "o", "c", {})
+    pulumi_mocks.recorded.clear()
+    staging = Basics("staging", "us-east-1", DOMAIN, Tags("o", "c", {}))
     looser = parse_slo(Section("email-platform:slo", {"latency": {"averageMilliseconds": 350}}), staging)
     assert build(pulumi_mocks, slo=looser).alarm("alb-response-time").inputs["threshold"] == 0.35
 
@@ -370,7 +371,7 @@ def test_cost_allocation_tags_are_activated_only_when_config_says_so(built: Buil
     tags = activated.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag")
     assert sorted(t.inputs["tagKey"] for t in tags) == ["CostCenter", "Environment", "Owner", "Project"]
     assert all(t.inputs["status"] == "Active" and activated.is_east(t) for t in tags)
-    basics = Basics("production", "us-east-1", DOMAIN, "o", "c", {})
+    basics = Basics("production", "us-east-1", DOMAIN, Tags("o", "c", {}))
     assert {t.inputs["tagKey"] for t in tags} <= set(basics.default_tags), "only tags the provider actually stamps"
 
 
@@ -379,7 +380,7 @@ def test_the_budget_sees_only_its_environment_once_the_tag_is_active(built: Buil
     assert "costFilters" not in account_wide.inputs, "before activation Budgets cannot see the tag: the whole account"
     (budget,) = activated.of_type("aws:budgets/budget:Budget")
     assert budget.inputs["costFilters"] == [{"name": "TagKeyValue", "values": ["user:Environment$production"]}]
-    basics = Basics("production", "us-east-1", DOMAIN, "o", "c", {})
+    basics = Basics("production", "us-east-1", DOMAIN, Tags("o", "c", {}))
     assert basics.default_tags["Environment"] == "production", "the filter names the value the providers stamp"
     (environment_tag,) = [
         t for t in activated.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag") if t.inputs["tagKey"] == "Environment"

@@ -23,12 +23,12 @@ import yaml
 from owned_stacks import committed
 
 from config.aws_regions import PARTNERS
+from documents.reader import parse_document
 from preflight.new_stack_command import main as new_stack
 from preflight.plan_command import COST_POLICY, evaluate
 from preflight.runner import Run, run_program
 from preflight.stack_files import load_stack_file
 from preflight.stacks import discover
-from pricing.documents import parse_document
 from pricing.estimate import estimate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ PROJECT_FILES = (
     "requirements-scan.txt",
     "package-lock.json",
 )
-PROJECT_DIRS = ("config", "components", "pricing", "preflight", "policy")
+PROJECT_DIRS = ("config", "components", "documents", "pricing", "preflight", "policy")
 LONDON = "eu-west-2"
 
 
@@ -95,7 +95,15 @@ def test_new_stack_writes_the_regions_zones_and_partner_in_the_same_jurisdiction
 def test_new_stack_lists_the_values_to_make_your_own(london: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = (london / "Pulumi.london-production.yaml").read_text()
     ending = text.split("# Make these your own", 1)[1]
-    for item in ("zones:", "domain", "cluster.access", "app.blue.image", "monitoring.notifications.emails", "emailApiKey"):
+    for item in (
+        "zones:",
+        "domain",
+        "cluster.access",
+        "ci.previewRole",
+        "app.blue.image",
+        "monitoring.notifications.emails",
+        "emailApiKey",
+    ):
         assert item in ending
     assert new_stack(["london-production", "--region", LONDON, "--environment", "production", "--root", str(london)]) == 2
     assert capsys.readouterr().err.strip() == "error: Pulumi.london-production.yaml exists; pass --force to replace it"
@@ -134,6 +142,17 @@ def test_make_plan_prices_every_resource_of_a_london_production_and_exits_0(lond
     assert [v for v in document["violations"] if v["level"] == "mandatory"] == []
     # The secondary prices are said to be secondary, with the way to replace them.
     assert any("secondary" in note and f"prices import --region {LONDON}" in note for note in document["cost"]["notes"])
+    # The CI roles the new stack names each get an access entry, so the preview and the drift job reach the
+    # cluster; the deploy role is one of them (not an entry of cluster.access), and all are example values.
+    ci: dict[str, str] = _config(london, stack)["email-platform:ci"]  # type: ignore[assignment]
+    assert set(ci) == {"deployRole", "previewRole", "driftRole"}
+    access: dict[str, str] = _config(london, stack)["email-platform:cluster"]["access"]  # type: ignore[index]
+    assert not set(ci.values()) & set(access)
+    principals = {r["inputs"].get("principalArn") for r in document["resources"] if r["type"] == "aws:eks/accessEntry:AccessEntry"}
+    assert set(ci.values()) <= principals
+    assert not [v for v in document["violations"] if v["policy"] == "ci-identities-named"]
+    account = next(v["message"] for v in document["violations"] if v["policy"] == "example-placeholders" and "account" in v["message"])
+    assert all(arn in account for arn in ci.values())
 
 
 def test_a_london_staging_plans_with_every_resource_priced_and_no_mandatory_finding(london: Path) -> None:

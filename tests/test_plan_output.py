@@ -3,6 +3,7 @@ summary; a mandatory finding exits 1 with its reason as one line on stderr."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -94,3 +95,19 @@ def test_check_counts_what_the_plan_counts(planned: Run, tmp_path: Path, capsys:
     assert last.startswith(f"{resources} resources (components not counted) and {policies} policies evaluated in stack production")
     records: list[dict[str, Any]] = json.loads(document.read_text())["resources"]
     assert len(records) > resources  # the document also lists the components, which are not counted
+
+
+def test_the_summary_names_the_ci_roles_a_stack_that_creates_its_cluster_leaves_unset(production: Run) -> None:
+    """The preview and drift roles without an access entry fail their workflows; the closing lines say which to set."""
+    config = {**production.stack_file.config}
+    ci = json.loads(config["email-platform:ci"])
+    config["email-platform:ci"] = json.dumps({"deployRole": ci["deployRole"]})
+    run = dataclasses.replace(production, stack_file=dataclasses.replace(production.stack_file, config=config))
+    _, violations = plan_command.evaluate(run)
+    advisory = [v.message for v in violations if v.policy == plan_command.CI_NAMED]
+    assert len(advisory) == 1 and advisory[0].startswith("names deployRole but not previewRole/driftRole")
+    summary = plan_command.summarize(run, violations, {"monthly": 1.0, "unpriced": []})
+    assert summary.ci_roles_to_set == ["ci.previewRole", "ci.driftRole"]
+    assert "  CI roles to set  ci.previewRole, ci.driftRole" in "\n".join(summary.lines())
+    named = plan_command.summarize(production, plan_command.evaluate(production)[1], {"monthly": 1.0, "unpriced": []})
+    assert named.ci_roles_to_set == [] and not any("CI roles" in line for line in named.lines())

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from documents.reader import UNKNOWN
 from pricing import price_resources
 from pricing.catalogue import CATALOGUE
-from pricing.documents import UNKNOWN
 from pricing.free_types import FREE_TYPES
 from pricing.services import PRICERS
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pricing import DocumentError, load_document, parse_document
-from pricing.estimate import estimate
+from pricing.estimate import estimate, stack_usage
 
 DATA = Path(__file__).parent / "data"
 USAGE = str(DATA / "usage_production.yaml")
@@ -36,7 +36,7 @@ def test_kinds_agree_resource_by_resource() -> None:
 def test_plan_and_preview_carry_their_own_usage_assumptions() -> None:
     for kind in ("plan", "preview"):
         doc = load_document(str(DATA / f"{kind}_production.json"))
-        assert doc.usage == {
+        assert stack_usage(doc) == {
             "aws:ec2/natGateway:NatGateway": {"monthly_data_processed_gb": 500},
             "aws:rds/cluster:Cluster": {"storage_gb": 100, "monthly_io_requests": 50_000_000},
         }

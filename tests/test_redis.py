@@ -15,7 +15,7 @@ from owned_stacks import settings
 
 from components.redis import Redis, RedisArgs, redis_url
 from components.shared.secrets import SAFE_SPECIALS
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.reader import Section
 from config.redis import ELASTICACHE_NODE_TYPES, ENGINE_VERSIONS, parse_redis
 from preflight.recorder import RecordedResource, RecordingMonitor
@@ -164,7 +164,7 @@ def test_url_percent_encodes_the_token() -> None:
     assert host == "clustercfg.example:6379"
 
 
-BASICS = Basics("production", "eu-west-1", "mail.shop.test", "owner", "centre", {})
+BASICS = Basics("production", "eu-west-1", "mail.shop.test", Tags("owner", "centre", {}))
 # A cache section of the test's own, every figure unlike the defaults.
 SIZED: dict[str, Any] = {
     "engineVersion": "8.0",

@@ -20,7 +20,7 @@ from run_lookup import one, region_of
 
 from components.monitoring import MonitoringArgs
 from components.shared.tags import RegionalProviders, provider_name
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.monitoring import parse_monitoring
 from config.reader import Section
 from config.slo import parse_slo
@@ -101,9 +101,9 @@ def _monitoring_args(canary_providers: dict[str, aws.Provider], us_east_1: aws.P
                 "canaryRegions": [SHARED_REGION, GLOBAL_REGION],
             },
         ),
-        Basics("production", SHARED_REGION, "mail.example.com", "platform-team", "email-platform", {}),
+        Basics("production", SHARED_REGION, "mail.example.com", Tags("platform-team", "email-platform", {})),
     )
-    basics = Basics("production", SHARED_REGION, "mail.example.com", "platform-team", "email-platform", {})
+    basics = Basics("production", SHARED_REGION, "mail.example.com", Tags("platform-team", "email-platform", {}))
     return MonitoringArgs(
         settings=settings,
         slo=parse_slo(Section("email-platform:slo", {}), basics),

@@ -31,10 +31,10 @@ from pulumi.runtime import rpc, sync_await
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime import stack as runtime_stack
 
+from documents import reader as documents
 from preflight.recorder import SECRET, RecordingMonitor
 from preflight.runner import configure_mocks, run_program
 from preflight.stack_files import StackFile
-from pricing import documents
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -331,10 +331,8 @@ def test_wire_constants_the_recorder_and_the_documents_read() -> None:
             isinstance(getattr(rpc, name, None), str), f"pulumi.runtime.rpc.{name} is the wire protocol's string", "preflight/recorder.py"
         )
     # Previews and stack exports are written by the engine with the same constants.
-    holds(
-        rpc._special_sig_key == documents.SECRET_SIG, "rpc._special_sig_key marks secrets in previews and exports", "pricing/documents.py"
-    )
-    holds(rpc.UNKNOWN == documents.UNKNOWN, "rpc.UNKNOWN is the placeholder for values unknown until apply", "pricing/documents.py")
+    holds(rpc._special_sig_key == documents.SECRET_SIG, "rpc._special_sig_key marks secrets in previews and exports", "documents/reader.py")
+    holds(rpc.UNKNOWN == documents.UNKNOWN, "rpc.UNKNOWN is the placeholder for values unknown until apply", "documents/reader.py")
 
 
 def test_mock_monitor_has_what_the_recording_monitor_overrides_and_reads(pulumi_mocks: RecordingMonitor) -> None:

@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
+from documents.reader import parse_document
 from preflight.document import build_document
 from preflight.runner import Run
 from preflight.scan.checkov_run import Finding, Report
 from preflight.scan.command import Scan, scan_documents, unused_skips
 from preflight.scan.skips import Skip, load_skips, split
 from preflight.scan.terraform_plan import convert_value, terraform_names, terraform_plan
-from pricing.documents import parse_document
 
 PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"

@@ -3,15 +3,16 @@ and the canaries' whole-run budgets, derived per region and overridable within t
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from config_edits import set_key
+from config_stacks import edited, load, refused
+from monitoring_build import ALARM, build, objectives, settings
 
-from config import StackConfig
-from config.basics import Basics
+from config.basics import Basics, Tags
 from config.canaries import (
     BUDGET_CEILING_MILLISECONDS,
     BUDGET_FLOOR_MILLISECONDS,
@@ -33,13 +34,13 @@ from config.slo import (
     SloSettings,
     parse_slo,
 )
-from preflight.runner import Run
+from preflight.recorder import RecordingMonitor
 
 KEY = "email-platform:slo"
 
 
 def _parse(environment: str, raw: dict[str, Any]) -> SloSettings:
-    basics = Basics(environment, "us-east-1", "mail.example.com", "o", "c", {})  # type: ignore[arg-type]
+    basics = Basics(environment, "us-east-1", "mail.example.com", Tags("o", "c", {}))  # type: ignore[arg-type]
     return parse_slo(Section(KEY, raw), basics)
 
 
@@ -87,13 +88,12 @@ def test_a_bad_slo_value_is_one_line(raw: dict[str, Any], key: str, allowed: str
     assert str(raised.value).startswith(f"invalid stack config: email-platform:{key}") and allowed in str(raised.value)
 
 
-def test_the_whole_loader_refuses_a_looser_production_objective(load_config_with: Callable[..., StackConfig]) -> None:
-    def edit(config: dict[str, Any]) -> None:
-        config.setdefault("email-platform:slo", {})["availability"] = {"objectivePercent": 99.0}
-
-    with pytest.raises(ConfigError, match=r"email-platform:slo\.availability\.objectivePercent = 99\.0"):
-        load_config_with("production", edit)
-    assert load_config_with("staging", edit).slo.availability.percent == 99.0
+def test_the_whole_loader_refuses_a_looser_production_objective(tmp_path: Path) -> None:
+    looser = set_key("slo.availability.objectivePercent", 99.0)
+    assert refused(edited("production", looser), tmp_path).startswith(
+        "invalid stack config: email-platform:slo.availability.objectivePercent = 99.0: "
+    )
+    assert load(edited("staging", looser), tmp_path).slo.availability.percent == 99.0
 
 
 # ── the canaries' whole-run budgets ──────────────────────────────────────────────────────────
@@ -110,13 +110,14 @@ def test_a_canarys_budget_adds_up_its_runs_steps_for_its_distance(canary: str, s
     assert distance("ap-southeast-2", "eu-west-1") == "elsewhere"
 
 
-def test_no_canary_alarm_holds_a_run_to_the_servers_figure(each_stack: Run) -> None:
+def test_no_canary_alarm_holds_a_run_to_the_servers_figure(pulumi_mocks: RecordingMonitor) -> None:
     """Every Duration alarm's threshold is its region's whole-run budget, never the latency objective."""
-    raw = each_stack.stack_file.config.get("email-platform:slo") or "{}"
-    slo = json.loads(raw) if isinstance(raw, str) else raw
-    average = slo.get("latency", {}).get("averageMilliseconds", GUIDE_AVERAGE_MILLISECONDS)
-    durations = [a for a in each_stack.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs.get("metricName") == "Duration"]
-    assert durations
+    regions = ["us-east-1", "us-west-2", "ap-southeast-2"]
+    slo = objectives()
+    built = build(pulumi_mocks, settings(canaryRegions=regions), slo=slo)
+    durations = [a for a in built.of_type(ALARM) if a.inputs.get("metricName") == "Duration"]
+    assert len(durations) == len(regions)
+    average = slo.latency.average_milliseconds
     for alarm in durations:
         assert alarm.inputs["threshold"] not in (average, average / 1000), alarm.name
         assert BUDGET_FLOOR_MILLISECONDS <= alarm.inputs["threshold"] <= BUDGET_CEILING_MILLISECONDS, alarm.name

@@ -9,7 +9,6 @@ from run_lookup import one
 from config.reader import ConfigError
 from config.tls_hops import (
     CLOUDFRONT_TO_ORIGIN_VERSIONS,
-    ROUTE53_HEALTH_CHECK_VERSIONS,
     SSL_PROTOCOL_VERSIONS,
     VIEWER_POLICY_VERSIONS,
     hops,
@@ -45,10 +44,6 @@ def test_a_tls13_only_listener_behind_cloudfront_would_fail_the_table() -> None:
     assert origin_policy_problem("ELBSecurityPolicy-TLS13-1-2-Res-2021-06") is None
 
 
-def test_a_route53_check_could_not_reach_the_tls13_viewer_policy() -> None:
-    assert not ROUTE53_HEALTH_CHECK_VERSIONS & VIEWER_POLICY_VERSIONS["TLSv1.3_2025"]
-
-
 def test_a_viewer_policy_without_tls13_would_fail_the_canary_hop() -> None:
     (canary,) = [
         h for h in hops(listener_policy="ELBSecurityPolicy-TLS13-1-2-Res-2021-06", viewer_policy="TLSv1.2_2021") if h.client == "canary"
@@ -70,11 +65,11 @@ def test_viewer_policies_exist_in_cloudfront() -> None:
 
 
 def test_the_config_refuses_a_listener_policy_cloudfront_cannot_reach() -> None:
-    from config.basics import Basics
+    from config.basics import Basics, Tags
     from config.edge import parse_edge
     from config.reader import Section
 
-    basics = Basics("staging", "us-east-1", "mail.example.com", "team", "email-platform", {})
+    basics = Basics("staging", "us-east-1", "mail.example.com", Tags("team", "email-platform", {}))
     raw = {"hostedZone": "example.com", "sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"}
     with pytest.raises(
         ConfigError, match=r"edge\.sslPolicy = 'ELBSecurityPolicy-TLS13-1-3-2021-06': CloudFront reaches origins over TLS 1\.2 only"

@@ -10,13 +10,16 @@ from typing import Any
 
 import pytest
 
-from config.cost_guardrails import UNPRICED
+from config.cost_guardrails import CostGuardrailSettings
+from config.declare import declaration
+from documents.reader import DocumentError
 from policy.cost import STACK_POLICIES
 from preflight.check_command import to_resource
 from preflight.diff_command import main as diff
 from pricing import price_resources
-from pricing.documents import DocumentError
 from pricing.guardrails import Guardrails, breaches, parse_guardrails, warnings
+
+UNPRICED_DEFAULT = declaration(CostGuardrailSettings, "unpriced").default  # type: ignore[union-attr]
 
 PREFIX = "urn:pulumi:production::email-platform::"
 REGION = "ap-south-2"  # no price table: only region-independent prices
@@ -29,7 +32,7 @@ def _records() -> list[dict[str, Any]]:
 
 
 def test_the_default_is_refuse_and_only_refuse_or_warn_are_accepted() -> None:
-    assert UNPRICED.default == "refuse" and parse_guardrails({"maxMonthlyUsd": 10}).unpriced == "refuse"
+    assert UNPRICED_DEFAULT == "refuse" and parse_guardrails({"maxMonthlyUsd": 10}).unpriced == "refuse"
     assert parse_guardrails({"maxMonthlyUsd": 10, "unpriced": "warn"}).unpriced == "warn"
     with pytest.raises(DocumentError, match=r"costGuardrails.unpriced = 'maybe'; allowed: refuse, warn"):
         parse_guardrails({"unpriced": "maybe"})

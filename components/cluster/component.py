@@ -130,7 +130,14 @@ class Cluster(pulumi.ComponentResource):
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
-        self.register_outputs({"clusterName": self.name})
+        self.register_outputs(
+            {
+                "name": self.name,
+                "securityGroupId": self.security_group_id,
+                "kubeconfig": self.kubeconfig,
+                "providerKubeconfig": self.provider_kubeconfig,
+            }
+        )
 
     def _create(self, name: str, args: ClusterArgs, settings: ClusterSettings, nodes: NodeGroupSettings) -> pulumi.Output[str]:
         """The cluster, its access entries, nodes and add-ons; returns the provider's kubeconfig."""
@@ -143,7 +150,7 @@ class Cluster(pulumi.ComponentResource):
         self.chart_lookup_group = settings.access.chart_lookup_group
         parts = pulumi.Output.all(cluster.name, cluster.endpoint, cluster.certificate_authority.data)
         self.kubeconfig = pulumi.Output.secret(parts.apply(lambda p: _kubeconfig(p[0], p[1], p[2], args.region)))
-        role = settings.access.kubernetes_role
+        role = settings.kubernetes_role
         self.node_group = self._node_group(name, args, cluster, nodes)
         self.addons = managed_addons(name, cluster, settings.addon_versions, self.node_group, self)
         self.workload_ready = [self.node_group, *self.addons.values()]

@@ -144,7 +144,7 @@ class Karpenter(pulumi.ComponentResource):
             spec=node_pool_spec(args.settings),
             opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[self.chart, self.node_class]),
         )
-        self.register_outputs({"queueUrl": self.queue.url, "nodeRoleArn": self.node_role.arn, "cpuLimit": args.settings.cpu_limit})
+        self.register_outputs({})
 
     def _interruption_queue(self, name: str, cluster: aws.eks.Cluster) -> aws.sqs.Queue:
         child = pulumi.ResourceOptions(parent=self)

@@ -107,7 +107,7 @@ class StateReaders(pulumi.ComponentResource):
                 subjects=[subject],
                 opts=child,
             )
-        self.register_outputs({"group": args.group})
+        self.register_outputs({})
 
 
 @dataclass
@@ -150,4 +150,4 @@ class ChartLookupReaders(pulumi.ComponentResource):
                 subjects=[subject],
                 opts=child,
             )
-        self.register_outputs({"group": args.group})
+        self.register_outputs({})

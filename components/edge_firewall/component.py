@@ -75,7 +75,13 @@ class EdgeFirewall(pulumi.ComponentResource):
             # WAFV2 EntityDescription: word characters, spaces and + = : # @ / - , . only (no apostrophe).
             description=f"{settings.domain}: managed rules and a per-client rate limit at the public entry",
             default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
-            rules=web_acl_rules(metric, settings.waf_rate_limit, args.api_paths, [ip_set.arn for ip_set in self.webhook_ip_sets]),
+            rules=web_acl_rules(
+                metric,
+                settings.waf.rate_limit_per_5_minutes,
+                args.api_paths,
+                [ip_set.arn for ip_set in self.webhook_ip_sets],
+                api_rate_limit=settings.waf.api_rate_limit_per_5_minutes,
+            ),
             visibility_config=aws.wafv2.WebAclVisibilityConfigArgs(
                 cloudwatch_metrics_enabled=True, metric_name=f"{metric}WebAcl", sampled_requests_enabled=True
             ),
@@ -83,13 +89,13 @@ class EdgeFirewall(pulumi.ComponentResource):
         )
         self.web_acl_arn = self.web_acl.arn
         self._request_logs(name, settings, in_us_east_1)
-        self.register_outputs({"webAclArn": self.web_acl_arn, "logGroup": self.log_group.name})
+        self.register_outputs({"webAclArn": self.web_acl_arn})
 
     def _webhook_ip_sets(self, name: str, settings: EdgeSettings, opts: pulumi.ResourceOptions) -> list[aws.wafv2.IpSet]:
         """One IP set per IP version that has ranges (an IP set holds one version)."""
         ip_sets = []
         for version in (4, 6):
-            addresses = [cidr for cidr in settings.waf_webhook_source_cidrs if ipaddress.ip_network(cidr).version == version]
+            addresses = [cidr for cidr in settings.waf.webhook_source_cidrs if ipaddress.ip_network(cidr).version == version]
             if addresses:
                 ip_sets.append(
                     aws.wafv2.IpSet(
@@ -108,7 +114,7 @@ class EdgeFirewall(pulumi.ComponentResource):
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-waf-logs",
             name=f"{LOG_GROUP_PREFIX}{_slug(settings.domain)}",
-            retention_in_days=settings.waf_log_retention_days,
+            retention_in_days=settings.waf.log_retention_days,
             kms_key_id=log_group_key(f"{name}-waf-logs", f"Encrypts the {settings.domain} web ACL request logs", opts),
             opts=opts,
         )

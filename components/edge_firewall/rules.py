@@ -2,11 +2,18 @@
 
 0 `webhook-sources` (only with `edge.waf.webhookSourceCidrs`): counts requests from the webhook
   senders' IP sets and labels them; count is not terminating, so they go on through every rule.
-1 `rate-limit-per-ip`: blocks a client address over `edge.waf.rateLimitPer5Minutes`; requests
-  carrying the webhook-source label are scoped out, so a sender posting from few addresses is not
-  throttled (the managed rules below still inspect it, and the logs record it).
-2 the IP reputation list, 3 the core rule set, 5 known bad inputs (AWS managed groups).
-4 `body-rules-outside-api-paths`: the core rule set's body rules run in count mode (they would
+1 `rate-limit-per-ip`: blocks a client address over `edge.waf.rateLimitPer5Minutes`, counting its
+  requests outside the API paths (`cdn.apiPaths`); requests carrying the webhook-source label are
+  scoped out, so a sender posting from few addresses is not throttled (the managed rules below still
+  inspect it, and the logs record it).
+2 `rate-limit-api-per-ip` (only with API paths): the same on the API paths, at the higher
+  `edge.waf.apiRateLimitPer5Minutes`: one customer's server behind one address sends the whole
+  customer's mail, up to the app's own EMAIL_RATE_LIMIT, which the edge must not undercut.
+  A rate-based rule counts only what its scope-down statement matches (WAFV2 API reference,
+  RateBasedStatement `ScopeDownStatement`: "Only requests that match the scope-down statement are
+  counted"), so each address has one count per rule and the two limits never add up.
+3 the IP reputation list, 4 the core rule set, 6 known bad inputs (AWS managed groups).
+5 `body-rules-outside-api-paths`: the core rule set's body rules run in count mode (they would
   block HTML email bodies, links and attachments posted to the API and raw-mail webhooks); this
   rule blocks on their labels everywhere except the API paths CloudFront sends to the load
   balancer (`cdn.apiPaths`). Sources: AWS WAF Developer Guide, "Baseline rule groups" (the rule
@@ -27,6 +34,8 @@ from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
+
+from config.edge import RATE_WINDOW_MINUTES
 
 IP_REPUTATION = "AWSManagedRulesAmazonIpReputationList"
 COMMON_RULE_SET = "AWSManagedRulesCommonRuleSet"
@@ -49,14 +58,16 @@ WEBHOOK_SOURCE_LABEL = "email-platform:webhook-source"
 PRIORITIES = {
     "webhook-sources": 0,
     "rate-limit-per-ip": 1,
-    IP_REPUTATION: 2,
-    COMMON_RULE_SET: 3,
-    "body-rules-outside-api-paths": 4,
-    KNOWN_BAD_INPUTS: 5,
+    "rate-limit-api-per-ip": 2,
+    IP_REPUTATION: 3,
+    COMMON_RULE_SET: 4,
+    "body-rules-outside-api-paths": 5,
+    KNOWN_BAD_INPUTS: 6,
 }
-RATE_WINDOW_SECONDS = 300
+RATE_WINDOW_SECONDS = RATE_WINDOW_MINUTES * 60  # the config's window (config/edge.py)
 
 Statement = aws.wafv2.WebAclRuleStatementArgs
+ScopeDown = aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs
 
 
 def _visibility(metric_name: str) -> aws.wafv2.WebAclRuleVisibilityConfigArgs:
@@ -116,30 +127,89 @@ def webhook_sources_rule(metric: str, ip_set_arns: Sequence[pulumi.Input[str]]) 
     )
 
 
-def rate_limit_rule(metric: str, limit: int, exempt_webhook_sources: bool) -> aws.wafv2.WebAclRuleArgs:
-    """Block a client address over `limit` requests in 5 minutes; webhook senders are not counted."""
-    scope_down = None
+def _scope_down_path(pattern: str) -> ScopeDown:
+    """`path_statement` as a rate-based rule's scope-down statement (its own argument types)."""
+    uri_path = aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchArgs(
+        uri_path=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementFieldToMatchUriPathArgs()
+    )
+    none = [
+        aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementTextTransformationArgs(priority=0, type="NONE")
+    ]
+    head, star, rest = pattern.partition("*")
+    if "?" not in pattern and (not star or rest == ""):
+        return ScopeDown(
+            byte_match_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementArgs(
+                positional_constraint="STARTS_WITH" if star else "EXACTLY",
+                search_string=head,
+                field_to_match=uri_path,
+                text_transformations=none,
+            )
+        )
+    regex = "^" + "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern) + "$"
+    return ScopeDown(
+        regex_match_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementRegexMatchStatementArgs(
+            regex_string=regex,
+            field_to_match=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementRegexMatchStatementFieldToMatchArgs(
+                uri_path=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementRegexMatchStatementFieldToMatchUriPathArgs()
+            ),
+            text_transformations=[
+                aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementRegexMatchStatementTextTransformationArgs(
+                    priority=0, type="NONE"
+                )
+            ],
+        )
+    )
+
+
+def _scope_not(statement: ScopeDown) -> ScopeDown:
+    return ScopeDown(not_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementNotStatementArgs(statement=statement))
+
+
+def _scope_all(statements: Sequence[ScopeDown]) -> ScopeDown | None:
+    """None (count everything), one statement, or an AND of several (WAF's AndStatement takes two or more)."""
+    if len(statements) < 2:
+        return statements[0] if statements else None
+    return ScopeDown(
+        and_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementAndStatementArgs(statements=list(statements))
+    )
+
+
+def _api_paths(api_paths: Sequence[str]) -> ScopeDown:
+    paths = [_scope_down_path(path) for path in api_paths]
+    if len(paths) == 1:
+        return paths[0]
+    return ScopeDown(or_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementOrStatementArgs(statements=paths))
+
+
+def rate_limit_rule(
+    metric: str, limit: int, exempt_webhook_sources: bool, api_paths: Sequence[str] = (), on_api_paths: bool = False
+) -> aws.wafv2.WebAclRuleArgs:
+    """Block a client address over `limit` requests in 5 minutes, counting only the API paths (`on_api_paths`)
+    or only the others; webhook senders are not counted."""
+    scope: list[ScopeDown] = []
+    if api_paths:
+        scope.append(_api_paths(api_paths) if on_api_paths else _scope_not(_api_paths(api_paths)))
     if exempt_webhook_sources:
-        scope = aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementArgs
-        scope_down = scope(
-            not_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementNotStatementArgs(
-                statement=scope(
+        scope.append(
+            _scope_not(
+                ScopeDown(
                     label_match_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementLabelMatchStatementArgs(
                         scope="LABEL", key=WEBHOOK_SOURCE_LABEL
                     )
                 )
             )
         )
+    name = "rate-limit-api-per-ip" if on_api_paths else "rate-limit-per-ip"
     return aws.wafv2.WebAclRuleArgs(
-        name="rate-limit-per-ip",
-        priority=PRIORITIES["rate-limit-per-ip"],
+        name=name,
+        priority=PRIORITIES[name],
         action=aws.wafv2.WebAclRuleActionArgs(block=aws.wafv2.WebAclRuleActionBlockArgs()),
         statement=Statement(
             rate_based_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementArgs(
-                limit=limit, aggregate_key_type="IP", evaluation_window_sec=RATE_WINDOW_SECONDS, scope_down_statement=scope_down
+                limit=limit, aggregate_key_type="IP", evaluation_window_sec=RATE_WINDOW_SECONDS, scope_down_statement=_scope_all(scope)
             )
         ),
-        visibility_config=_visibility(f"{metric}RateLimit"),
+        visibility_config=_visibility(f"{metric}{'ApiRateLimit' if on_api_paths else 'RateLimit'}"),
     )
 
 
@@ -189,10 +259,13 @@ def body_rules_outside_api_paths(metric: str, api_paths: Sequence[str]) -> aws.w
 
 
 def web_acl_rules(
-    metric: str, rate_limit: int, api_paths: Sequence[str], webhook_ip_set_arns: Sequence[pulumi.Input[str]]
+    metric: str, rate_limit: int, api_paths: Sequence[str], webhook_ip_set_arns: Sequence[pulumi.Input[str]], api_rate_limit: int
 ) -> list[aws.wafv2.WebAclRuleArgs]:
     rules = [] if not webhook_ip_set_arns else [webhook_sources_rule(metric, webhook_ip_set_arns)]
-    rules.append(rate_limit_rule(metric, rate_limit, exempt_webhook_sources=bool(webhook_ip_set_arns)))
+    exempt = bool(webhook_ip_set_arns)
+    rules.append(rate_limit_rule(metric, rate_limit, exempt, api_paths))
+    if api_paths:
+        rules.append(rate_limit_rule(metric, api_rate_limit, exempt, api_paths, on_api_paths=True))
     rules += [managed_rule(metric, group) for group in MANAGED_RULE_GROUPS]
     rules.append(body_rules_outside_api_paths(metric, api_paths))
     return sorted(rules, key=lambda rule: int(str(rule.priority)))

@@ -80,10 +80,6 @@ class Integrations(pulumi.ComponentResource):
         self.flags_strategy_id = flags.strategy.id
         self.register_outputs(
             {
-                "busName": self.bus.name,
-                "busArn": self.bus.arn,
-                "archiveName": self.archive.name,
-                "pipelinePolicyArn": self.pipeline_policy.arn,
                 "flagsApplicationId": self.flags_application_id,
                 "flagsEnvironmentId": self.flags_environment_id,
                 "flagsProfileId": self.flags_profile_id,

@@ -52,6 +52,9 @@ class MonitoringArgs:
     cdn_distribution_id: pulumi.Input[str]
     # None: no Container Insights (an existing cluster, or observability turned off).
     containers: ContainerWatch | None = None
+    # Whether the app's delivery counters reach CloudWatch (the stack installs the CloudWatch agent):
+    # without, the delivery SLO is not made (config: StackConfig.delivery_measured).
+    delivery_measured: bool = True
     # Each canary region other than the stack's → that region's one provider (built once for the
     # whole stack, so a region the backup copy also uses is not given a second provider).
     canary_providers: Mapping[str, aws.Provider] = field(default_factory=dict)

@@ -145,15 +145,7 @@ class Monitoring(pulumi.ComponentResource):
             budget_opts,
             cost_filters=environment_filter(args.environment, settings.cost_allocation_tags),
         )
-        self.register_outputs(
-            {
-                "topicArn": self.topic_arn,
-                "serviceDegradedAlarm": self.service_degraded.alarm_name,
-                "dashboardUrl": self.dashboard_url,
-                "budgetName": self.budget.name,
-                "slos": self.slos.gate,
-            }
-        )
+        self.register_outputs({"topicArn": self.topic_arn, "dashboardUrl": self.dashboard_url})
 
 
 def _arns(slo: SloAlarms) -> list[pulumi.Output[str]]:

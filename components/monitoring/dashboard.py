@@ -215,7 +215,7 @@ def slo_widgets(args: MonitoringArgs, p: Mapping[str, Any]) -> list[dict[str, An
             },
         }
     ]
-    for series in slo_series(args.slo, args.environment, p["alb"], p["distribution"]):
+    for series in slo_series(args.slo, args.environment, p["alb"], p["distribution"], args.delivery_measured):
         region = args.region if series.home == "regional" else GLOBAL_REGION
         rows = _series_metrics(series)
         widgets.append(
@@ -251,6 +251,8 @@ def slo_widgets(args: MonitoringArgs, p: Mapping[str, Any]) -> list[dict[str, An
                 },
             }
         )
+    if not args.delivery_measured:
+        return widgets
     search = (
         f"SEARCH('{{{app_metrics.NAMESPACE},{app_metrics.ENVIRONMENT_DIMENSION},{app_metrics.PROVIDER_DIMENSION}}} "
         f"{app_metrics.ENVIRONMENT_DIMENSION}=\"{args.environment}\"', 'Sum', 300)"

@@ -40,7 +40,7 @@ def alarm_topic(
     on the topic's ARN, so that its first notification finds the service allowed to publish and to
     use the key (Budgets checks neither when the budget is saved).
     """
-    return notification_topic(name, prefix, settings.emails, settings.webhooks, opts)
+    return notification_topic(name, prefix, settings.notifications.emails, settings.notifications.webhooks, opts)
 
 
 def notification_topic(

@@ -63,13 +63,20 @@ def seconds(milliseconds: float) -> str:
 
 
 def slo_series(
-    slo: SloSettings, environment: str, alb_arn_suffix: pulumi.Input[str], cdn_distribution_id: pulumi.Input[str]
+    slo: SloSettings,
+    environment: str,
+    alb_arn_suffix: pulumi.Input[str],
+    cdn_distribution_id: pulumi.Input[str],
+    delivery_measured: bool = True,
 ) -> list[SloSeries]:
+    """The stack's SLO series; delivery only where its counters reach CloudWatch (`delivery_measured`:
+    the CloudWatch agent the stack installs). Without the agent its alarms would see no data for ever and
+    stay OK (missing data is not breaching), a gate and a rollback monitor that watch nothing."""
     lb = {"LoadBalancer": alb_arn_suffix}
     edge = {"DistributionId": cdn_distribution_id, "Region": "Global"}
     threshold = seconds(slo.latency.threshold_milliseconds)
     delivery_dims = {app_metrics.ENVIRONMENT_DIMENSION: environment}
-    return [
+    series = [
         SloSeries(
             "availability",
             "availability",
@@ -111,6 +118,7 @@ def slo_series(
             "(attempted - delivered) / attempted",
         ),
     ]
+    return [s for s in series if s.slo != "delivery" or delivery_measured]
 
 
 def metric_data_queries(series: SloSeries, dimensions: Mapping[str, Mapping[str, str]]) -> list[dict[str, Any]]:

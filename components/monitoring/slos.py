@@ -45,10 +45,10 @@ class Slos:
 
 def build_slos(name: str, prefix: str, args: MonitoringArgs, homes: Mapping[str, Home], parent: pulumi.Resource) -> Slos:
     """`homes` has the stack's region under "regional" and us-east-1 under GLOBAL_REGION (the same Home when they agree)."""
-    series_list = slo_series(args.slo, args.environment, args.alb_arn_suffix, args.cdn_distribution_id)
-    emails, webhooks = args.slo.ticket_emails, args.slo.ticket_webhooks
+    series_list = slo_series(args.slo, args.environment, args.alb_arn_suffix, args.cdn_distribution_id, args.delivery_measured)
+    emails, webhooks = args.slo.tickets.emails, args.slo.tickets.webhooks
     if not emails and not webhooks:
-        emails, webhooks = args.settings.emails, args.settings.webhooks
+        emails, webhooks = args.settings.notifications.emails, args.settings.notifications.webhooks
     ticket_topics: dict[str, aws.sns.Topic] = {}
     ticket_ready: dict[str, list[pulumi.Resource]] = {}
     alarms: dict[str, SloAlarms] = {}

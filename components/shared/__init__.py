@@ -8,5 +8,5 @@ resource's URN names the component it belongs to, never this package:
 - `buckets`: private, protected S3 buckets and the statement that refuses plain HTTP
 - `secrets`: passwords and keys the program draws once and keeps as secrets
 - `network_access`: a data store's security group admitting the Kubernetes cluster
-- `iam`: trust policies for AWS services and for Kubernetes service accounts (IRSA)
+- `iam`: trust policies for AWS services and for Kubernetes service accounts (EKS Pod Identity)
 """

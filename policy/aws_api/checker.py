@@ -23,7 +23,7 @@ mapping), or unmapped (listed by path, so nothing is skipped silently).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -462,7 +462,3 @@ def values_at(value: Any, key_path: str, path: str = "") -> list[tuple[str, Any]
     if head not in value:
         return []
     return values_at(value[head], rest, f"{path}.{head}" if path else head)
-
-
-def check_all(resources: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Outcome]:
-    return [check(resource_type, props) for resource_type, props in resources]

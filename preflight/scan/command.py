@@ -16,11 +16,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from documents.reader import DocumentError, load_document
 from preflight.arguments import OneLineParser
 from preflight.scan.checkov_run import Finding, Report, ScannerError, run_checkov
 from preflight.scan.skips import Skip, SkipsError, load_skips, split
 from preflight.scan.terraform_plan import terraform_plan
-from pricing.documents import DocumentError, load_document
 
 
 @dataclass
@@ -79,13 +79,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--base", help="the base branch's plan document: list the findings the head adds")
     parser.add_argument("--markdown", action="store_true", help="print the new findings as Markdown (with --base)")
     parser.add_argument("--terraform", type=Path, help="keep the Terraform plan files in this directory")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return 0 if exit_.code in (0, None) else 2
-    except DocumentError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    args = parser.parse_or_exit_code(argv)
+    if isinstance(args, int):
+        return args
     try:
         skips = load_skips()
         paths = list(args.documents) + ([args.base] if args.base else [])

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pricing.documents import Document, Record
+from documents.reader import Document, Record
 
 NAMES_FILE = Path(__file__).with_name("terraform_names.json")
 FORMAT_VERSION = "1.2"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from config.cluster import VERSION
+from config.cluster import ClusterSettings
+from config.declare import declaration
 from policy.cluster_support import RESOURCE_POLICIES, WARN_DAYS, support_messages
 from policy.eks_calendar import CALENDAR, EKS_VERSIONS, next_version
 from policy.specs import ADVISORY
@@ -22,7 +23,7 @@ def _props(version: str, policy: str = "STANDARD") -> dict[str, object]:
 
 
 def test_the_calendar_covers_every_version_the_config_accepts() -> None:
-    assert set(VERSION.choices) == set(EKS_VERSIONS) <= set(CALENDAR)
+    assert set(declaration(ClusterSettings, "version").choices) == set(EKS_VERSIONS) <= set(CALENDAR)  # type: ignore[union-attr]
     for row in CALENDAR.values():
         assert row.eks_release < row.end_of_standard_support < row.end_of_extended_support, row.version
         assert row.source

@@ -14,6 +14,7 @@ from policy_helpers import stack_spec, validate_stack
 from policy.cost import records
 from preflight.check_command import check_resources, load_records, main, to_resource
 from pricing import parse_document, price_resources
+from pricing.estimate import stack_usage
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 UNPRICED_TYPE = "aws:kinesis/stream:Stream"  # the committed documents' one type nobody priced
@@ -30,7 +31,7 @@ def _preview(drop_unpriced: bool = True, **guardrails: float) -> dict[str, Any]:
 
 def _pricer_total(preview: dict[str, Any]) -> float:
     doc = parse_document(preview)
-    return price_resources(doc.records, "us-east-1", doc.usage)["monthly"]
+    return price_resources(doc.records, "us-east-1", stack_usage(doc))["monthly"]
 
 
 def _usage(preview: dict[str, Any]) -> dict[str, Any]:

@@ -1,21 +1,21 @@
 """Read the three documents a reviewer may hand us into one list of resource records.
 
 A record is a plain dict: ``urn``, ``type``, ``name``, ``inputs`` (camelCase, as the engine
-sees them) plus ``parent``, ``custom``, ``protect``, ``provider``, ``op`` and, when the
-resource's provider names one, ``region``. The three kinds are
+sees them) plus ``parent``, ``custom``, ``protect``, ``provider``, ``id``, ``aliases``,
+``dependencies``, ``propertyDependencies``, ``op`` and, when the resource's provider names one,
+``region``. The three kinds are
 
-- the offline plan document (``version: 1``, ``preflight/document.py``);
-- ``pulumi preview --json`` (its steps' new states; deleted resources are not in the result);
+- the offline plan document (``version: 1``, written by ``preflight/document.py``);
+- ``pulumi preview --json`` (its steps' new states; deleted resources are kept apart);
 - ``pulumi stack export`` (``version: 3``).
 
 Secrets are replaced by ``"[secret]"`` whichever way they were written: pricing never needs
-them, and the diff must not show them.
+them, the policies treat them as present, and the diff must not show them.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,17 +23,18 @@ from typing import Any
 
 PROJECT = "email-platform"
 SECRET = "[secret]"
+# How the engine marks values in serialized state (`pulumi preview --json`, stack exports): the
+# SDK's `rpc._special_sig_key` and `rpc.UNKNOWN` (tests/test_runner_sdk_assumptions.py holds both).
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's placeholder for unknown values
-USAGE_CONFIG_KEY = f"{PROJECT}:costUsage"
-GUARDRAILS_KEY = f"{PROJECT}:costGuardrails"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
-# Preview ops whose new state exists after the update; the others remove or only read.
+# Preview ops (the engine's step ops: pulumi/pulumi sdk/go/common/apitype, `OpType`; "discard" is
+# OpReadDiscard): whose new state exists after the update, which only read, which remove.
 _LIVE_OPS = {"same", "create", "update", "replace", "create-replacement", "import", "import-replacement", "refresh"}
-_GONE_OPS = {"delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace", "read", "read-replacement"}
+_READ_OPS = {"read", "read-replacement"}
+_GONE_OPS = {"delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace"}
 
 Record = dict[str, Any]
-Usage = dict[str, dict[str, float]]
 
 
 class DocumentError(ValueError):
@@ -47,16 +48,32 @@ class Document:
     project: str
     stack: str
     region: str | None
-    usage: Usage | None
     records: list[Record] = field(default_factory=list)
+    # The stack config the document carries, as written (plans and previews; exports carry none).
+    config: dict[str, Any] = field(default_factory=dict)
     # Preview only: the op each URN's step carries, including deletes.
     ops: dict[str, str] = field(default_factory=dict)
     # Preview only: records of resources the preview deletes (from their old state).
     deleted: list[Record] = field(default_factory=list)
-    # The stack's `costGuardrails` config as written (plans and previews carry config; exports do not).
-    guardrails: Any = None
-    environment: str | None = None  # the stack's `environment` config, when the document carries config
-    commitments: Any = None  # the stack's `costCommitments` config as written
+    # Preview only: resources the program reads (`.get`) but does not manage.
+    reads: list[Record] = field(default_factory=list)
+
+    def config_value(self, key: str) -> Any:
+        """The document's value of stack config ``key`` (previews may wrap it as {"value": …, "secret": …})."""
+        return plain_config_value(self.config.get(key))
+
+    @property
+    def environment(self) -> str | None:
+        """The stack's ``environment`` config, when the document carries config."""
+        value = self.config_value(f"{PROJECT}:environment")
+        return value if isinstance(value, str) and value else None
+
+
+def plain_config_value(value: Any) -> Any:
+    """A config value as previews write it (``{"value": …, "secret": false}``) or as given."""
+    if isinstance(value, dict) and "value" in value and "secret" in value:
+        return value["value"]
+    return value
 
 
 def scrub(value: Any) -> Any:
@@ -82,31 +99,50 @@ def urn_parts(urn: str) -> tuple[str, str, str, str]:
     return stack, project, chain.rsplit("$", 1)[-1], name
 
 
-def _record(raw: dict[str, Any], *, op: str = "") -> Record:
-    urn = raw.get("urn")
+def _urns(raw: Mapping[str, Any], key: str) -> list[str]:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, list):
+        raise DocumentError(f"resource {raw['urn']}: '{key}' is {type(value).__name__}, expected a list of URNs")
+    return [u for u in value or [] if isinstance(u, str)]
+
+
+def _property_dependencies(raw: Mapping[str, Any]) -> dict[str, list[str]]:
+    deps = raw.get("propertyDependencies")
+    if not isinstance(deps, Mapping):
+        return {}
+    return {str(k): [str(u) for u in v] for k, v in deps.items() if isinstance(v, list)}
+
+
+def _record(raw: Any, index: int, *, op: str = "") -> Record:
+    urn = raw.get("urn") if isinstance(raw, Mapping) else None
     if not isinstance(urn, str):
-        raise DocumentError("a resource has no urn")
+        raise DocumentError(f"resource #{index} has no 'urn'")
     _, _, type_from_urn, name = urn_parts(urn)
     inputs = raw.get("inputs")
     for key, value, wanted in (("type", raw.get("type"), str), ("name", raw.get("name"), str), ("inputs", inputs, dict)):
         if value is not None and not isinstance(value, wanted):
             expected = "a string" if wanted is str else "an object"
             raise DocumentError(f"resource {urn}: '{key}' is {type(value).__name__}, expected {expected}")
-    aliases = raw.get("aliases")
-    if aliases is not None and not isinstance(aliases, list):
-        raise DocumentError(f"resource {urn}: 'aliases' is {type(aliases).__name__}, expected a list of URNs")
+    outputs = raw.get("outputs") if isinstance(raw.get("outputs"), Mapping) else {}
     return {
         "urn": urn,
         "type": raw.get("type") or type_from_urn,
         "name": raw.get("name") or name,
         "inputs": scrub(inputs) if isinstance(inputs, dict) else {},
-        "aliases": [a for a in aliases or [] if isinstance(a, str)],
+        "aliases": _urns(raw, "aliases"),
         "parent": raw.get("parent") or None,
         "custom": bool(raw.get("custom", True)),
         "protect": bool(raw.get("protect", False)),
         "provider": raw.get("provider") or None,
+        "id": str(raw.get("id") or outputs.get("id") or ""),
+        "dependencies": _urns(raw, "dependencies"),
+        "propertyDependencies": _property_dependencies(raw),
         "op": op,
     }
+
+
+def _records(raws: list[Any], *, skip: Any = None) -> list[Record]:
+    return [_record(raw, index) for index, raw in enumerate(raws) if not (skip and skip(raw))]
 
 
 def _check_project(project: str, path: str) -> None:
@@ -124,33 +160,6 @@ def _stack_and_project(records: list[Record], path: str) -> tuple[str, str]:
         if other_stack != stack:
             raise DocumentError(f"{path}: resources of two stacks ({stack!r}, {other_stack!r}) in one document")
     return stack, project
-
-
-def _usage_from_config(config: Any) -> Usage | None:
-    if not isinstance(config, dict) or USAGE_CONFIG_KEY not in config:
-        return None
-    value = config[USAGE_CONFIG_KEY]
-    if isinstance(value, str):  # structured config travels as a JSON string in previews
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise DocumentError(f"config {USAGE_CONFIG_KEY} is not a JSON object") from exc
-    return check_usage(value, USAGE_CONFIG_KEY)
-
-
-def check_usage(value: Any, where: str) -> Usage:
-    if not isinstance(value, dict):
-        raise DocumentError(f"{where}: usage must map resource types to figures")
-    usage: Usage = {}
-    for key, figures in value.items():
-        if not isinstance(figures, dict):
-            raise DocumentError(f"{where}: usage for {key} must be a mapping of figures")
-        usage[str(key)] = {}
-        for name, number in figures.items():
-            if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) or number < 0:
-                raise DocumentError(f"{where}: usage {key}.{name} = {number!r} is not a number >= 0")
-            usage[str(key)][str(name)] = float(number)
-    return usage
 
 
 def provider_regions(records: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -179,42 +188,30 @@ def _resolve_regions(records: list[Record]) -> None:
             record["region"] = region
 
 
+def _config(data: Mapping[str, Any]) -> dict[str, Any]:
+    config = data.get("config")
+    return config if isinstance(config, dict) else {}
+
+
+def _region(config: Mapping[str, Any], path: str) -> str | None:
+    region = plain_config_value(config.get("aws:region"))
+    if region is not None and not isinstance(region, str):
+        raise DocumentError(f"{path}: config aws:region is {type(region).__name__}, expected a string")
+    return region or None
+
+
 def _plan(data: dict[str, Any], path: str) -> Document:
     _check_project(str(data.get("project")), path)
     resources = data.get("resources")
     if not isinstance(resources, list):
         raise DocumentError(f"{path}: plan document has no resources list")
-    records = [_record(r) for r in resources if isinstance(r, dict)]
+    records = _records(resources)
     stack = data.get("stack")
     if stack is not None and not isinstance(stack, str):
         raise DocumentError(f"{path}: 'stack' is {type(stack).__name__}, expected a string")
-    stack = stack or _stack_and_project(records, path)[0]
-    _stack_and_project(records, path)
-    config = data.get("config") or {}
-    region = _region(config.get("aws:region") if isinstance(config, dict) else None, path)
-    doc = Document("plan", path, PROJECT, stack, region, _usage_from_config(config), records)
-    doc.guardrails = config.get(GUARDRAILS_KEY) if isinstance(config, dict) else None
-    doc.environment = _environment(config)
-    doc.commitments = _config_value(config, "costCommitments")
-    return doc
-
-
-def _config_value(config: Any, key: str) -> Any:
-    value = config.get(f"{PROJECT}:{key}") if isinstance(config, dict) else None
-    return value.get("value") if isinstance(value, dict) and "secret" in value and "value" in value else value
-
-
-def _environment(config: Any) -> str | None:
-    value = config.get(f"{PROJECT}:environment") if isinstance(config, dict) else None
-    if isinstance(value, dict):
-        value = value.get("value")
-    return value if isinstance(value, str) and value else None
-
-
-def _region(region: Any, path: str) -> str | None:
-    if region is not None and not isinstance(region, str):
-        raise DocumentError(f"{path}: config aws:region is {type(region).__name__}, expected a string")
-    return region or None
+    from_urns, _ = _stack_and_project(records, path)
+    config = _config(data)
+    return Document("plan", path, PROJECT, stack or from_urns, _region(config, path), records, config)
 
 
 def _preview(data: dict[str, Any], path: str) -> Document:
@@ -223,32 +220,26 @@ def _preview(data: dict[str, Any], path: str) -> Document:
         raise DocumentError(f"{path}: preview steps is not a list")
     records: list[Record] = []
     deleted: list[Record] = []
+    reads: list[Record] = []
     ops: dict[str, str] = {}
-    for step in steps:
+    for index, step in enumerate(steps):
         if not isinstance(step, dict):
             continue
         op = str(step.get("op", ""))
-        urn = str(step.get("urn", ""))
-        ops[urn] = op
-        if op in _LIVE_OPS and isinstance(step.get("newState"), dict):
-            records.append(_record(step["newState"], op=op))
-        elif op in _GONE_OPS and op.startswith("delete") and isinstance(step.get("oldState"), dict):
-            deleted.append(_record(step["oldState"], op=op))
-        elif op not in _LIVE_OPS | _GONE_OPS:
+        ops[str(step.get("urn", ""))] = op
+        new, old = step.get("newState"), step.get("oldState")
+        # A state may leave out its URN when the step names it.
+        if op in _LIVE_OPS and isinstance(new, dict):
+            records.append(_record({"urn": step.get("urn"), **new}, index, op=op))
+        elif op in _READ_OPS and isinstance(new, dict):
+            reads.append(_record({"urn": step.get("urn"), **new}, index, op=op))
+        elif op.startswith("delete") and isinstance(old, dict):
+            deleted.append(_record({"urn": step.get("urn"), **old}, index, op=op))
+        elif op not in _LIVE_OPS | _READ_OPS | _GONE_OPS:
             raise DocumentError(f"{path}: unknown preview step op {op!r}")
-    stack, _ = _stack_and_project(records + deleted, path)
-    config = data.get("config") or {}
-    region = config.get("aws:region") if isinstance(config, dict) else None
-    if isinstance(region, dict):  # {"value": ..., "secret": false} in some CLI versions
-        region = region.get("value")
-    region = _region(region, path)
-    doc = Document("preview", path, PROJECT, stack, region, _usage_from_config(config), records, ops, deleted)
-    doc.guardrails = config.get(GUARDRAILS_KEY) if isinstance(config, dict) else None
-    if isinstance(doc.guardrails, dict) and "value" in doc.guardrails:  # {"value": ..., "secret": false}
-        doc.guardrails = doc.guardrails["value"]
-    doc.environment = _environment(config)
-    doc.commitments = _config_value(config, "costCommitments")
-    return doc
+    stack, _ = _stack_and_project(records + reads + deleted, path)
+    config = _config(data)
+    return Document("preview", path, PROJECT, stack, _region(config, path), records, config, ops, deleted, reads)
 
 
 def _export(data: dict[str, Any], path: str) -> Document:
@@ -258,9 +249,9 @@ def _export(data: dict[str, Any], path: str) -> Document:
     resources = deployment.get("resources") or []
     if not isinstance(resources, list):
         raise DocumentError(f"{path}: stack export resources is not a list")
-    records = [_record(r) for r in resources if isinstance(r, dict) and not r.get("delete")]
+    records = _records(resources, skip=lambda raw: isinstance(raw, dict) and raw.get("delete"))
     stack, _ = _stack_and_project(records, path)
-    return Document("export", path, PROJECT, stack, None, None, records)
+    return Document("export", path, PROJECT, stack, None, records)
 
 
 def parse_document(data: Any, path: str = "<document>") -> Document:
@@ -276,22 +267,26 @@ def parse_document(data: Any, path: str = "<document>") -> Document:
     elif "version" in data:
         raise DocumentError(f"{path}: unknown document version {data['version']!r} (plan is 1, stack export is 3)")
     else:
-        raise DocumentError(f"{path}: not a plan document, `pulumi preview --json` or `pulumi stack export`")
+        raise DocumentError(f"{path}: not a plan document (no 'version'), `pulumi preview --json` (no 'steps') or `pulumi stack export`")
     _resolve_regions(doc.records)
     if doc.region is None:
         doc.region = next((r["region"] for r in doc.records if "region" in r), None)
     return doc
 
 
-def load_document(path: str) -> Document:
+def read_json(path: str | Path, what: str = "document") -> Any:
+    """The JSON value in the file at ``path``; a ``DocumentError`` naming ``what`` when it cannot be read."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+        raise DocumentError(f"cannot read {what} {path} ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
         raise DocumentError(f"{path}: not UTF-8 text") from exc
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise DocumentError(f"{path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
-    return parse_document(data, path)
+
+
+def load_document(path: str) -> Document:
+    return parse_document(read_json(path), path)
