@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,13 @@ def run_stack_with(tmp_path: Path) -> Callable[..., Run]:
         return run_program(load_stack_file(stack, root=tmp_path), monitor=monitor)
 
     return run
+
+
+def pytest_sessionfinish() -> None:
+    """The session's runs leave millions of objects (the SDKs' generated types, the recorded plans):
+    pytest's last unraisable-exception sweep collects garbage twice at exit, about a second and a
+    half a worker walking objects that live until the process ends. Frozen, the sweep skips them."""
+    gc.freeze()
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
