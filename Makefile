@@ -13,15 +13,21 @@ ARGS ?=
 
 SCAN_VENV := .venv-scan
 
+# Python caches what it compiles in __pycache__ (ignored by git): the runtime and dev installs skip
+# pip's compile-everything step (pulumi_aws has thousands of modules, the program imports a few
+# dozen), and the first run compiles only what it imports. A shell that sets
+# PYTHONDONTWRITEBYTECODE (as some build machines do) would make every run compile them again.
+unexport PYTHONDONTWRITEBYTECODE
+
 # `make plan` needs the runtime only (requirements.txt); `make test` adds the dev tools, the
 # Kubernetes scanner and the workflow linter. Each step re-installs only when its inputs change.
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements-dev.txt
 	touch $@
 
 # checkov (the Kubernetes and Terraform-plan scanner) pins boto3/packaging versions the SDKs cannot
