@@ -502,7 +502,6 @@ def test_the_app_registers_what_it_exposes_as_its_outputs(pulumi_mocks: Recordin
     pulumi_mocks.RegisterResourceOutputs = capture  # type: ignore[method-assign]
     built = build_app(pulumi_mocks)
     deployments = {d.name.removeprefix("app-"): d.inputs["metadata"]["name"] for d in built.of_type(DEPLOYMENT)}
-    assert {colour: made["deployment"] for colour, made in registered["colours"].items()} == deployments
-    assert {"namespace", "serviceAccount", "roleArn", "roleName", "webhookUrl", "networkPolicy", "loadBalancerController"} <= set(
-        registered
-    )
+    assert {colour: made["deployment"] for colour, made in registered["colourObjects"].items()} == deployments
+    expected = {"namespaceName", "serviceAccountName", "roleArn", "roleName", "webhookAddress", "networkPolicyName", "controllerRelease"}
+    assert expected <= set(registered)

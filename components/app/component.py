@@ -57,6 +57,16 @@ class App(pulumi.ComponentResource):
     network_policy: k8s.networking.v1.NetworkPolicy
     role_arn: pulumi.Output[str]
     role_name: pulumi.Output[str]
+    # What the component registers as its outputs (the engine's state shows them): the names the
+    # provider gave the objects (auto-named ones included), the service account and the webhook URL.
+    namespace_name: pulumi.Output[str]
+    service_account_name: pulumi.Output[str]
+    webhook_address: pulumi.Output[str]
+    # Per colour: its ConfigMap, Secrets, Service, Deployment, budget and autoscaler names, its binding's URN.
+    colour_objects: dict[ColourName, dict[str, pulumi.Output[str]]]
+    registry_secret_name: pulumi.Output[str] | None
+    network_policy_name: pulumi.Output[str]
+    controller_release: pulumi.Output[str]
     # The settle after the pods' Pod Identity association: every colour's Deployment waits for it.
     identity_ready: pulumi.Resource
     webhook_url: str
@@ -118,29 +128,36 @@ class App(pulumi.ComponentResource):
         }
         self.colours = {colour: {**running, **parked}[colour] for colour in COLOURS}
 
+        self.namespace_name = self.namespace.metadata.apply(_object_name)
+        self.service_account_name = pulumi.Output.from_input(SERVICE_ACCOUNT)
+        self.webhook_address = pulumi.Output.from_input(self.webhook_url)
+        self.colour_objects = {
+            colour: {
+                "configMap": made.configuration.references.config_map_name,
+                "secret": made.configuration.references.secret_name,
+                "tlsSecret": made.configuration.references.tls_name,
+                "service": made.service.metadata.apply(_object_name),
+                "targetGroupBinding": made.binding.urn,
+                "deployment": made.deployment.metadata.apply(_object_name),
+                "disruptionBudget": made.disruption_budget.metadata.apply(_object_name),
+                "autoscaler": made.autoscaler.metadata.apply(_object_name),
+            }
+            for colour, made in self.colours.items()
+        }
+        self.registry_secret_name = self.registry_secret.metadata.apply(_object_name) if self.registry_secret is not None else None
+        self.network_policy_name = self.network_policy.metadata.apply(_object_name)
+        self.controller_release = self.controller.release.urn
         self.register_outputs(
             {
-                "namespace": self.namespace.metadata.apply(_object_name),
-                "serviceAccount": SERVICE_ACCOUNT,
+                "namespaceName": self.namespace_name,
+                "serviceAccountName": self.service_account_name,
                 "roleArn": self.role_arn,
                 "roleName": self.role_name,
-                "webhookUrl": self.webhook_url,
-                "colours": {
-                    colour: {
-                        "configMap": made.configuration.references.config_map_name,
-                        "secret": made.configuration.references.secret_name,
-                        "tlsSecret": made.configuration.references.tls_name,
-                        "service": made.service.metadata.apply(_object_name),
-                        "targetGroupBinding": made.binding.urn,
-                        "deployment": made.deployment.metadata.apply(_object_name),
-                        "disruptionBudget": made.disruption_budget.metadata.apply(_object_name),
-                        "autoscaler": made.autoscaler.metadata.apply(_object_name),
-                    }
-                    for colour, made in self.colours.items()
-                },
-                "registrySecret": self.registry_secret.metadata.apply(_object_name) if self.registry_secret is not None else None,
-                "networkPolicy": self.network_policy.metadata.apply(_object_name),
-                "loadBalancerController": self.controller.release.urn,
+                "webhookAddress": self.webhook_address,
+                "colourObjects": self.colour_objects,
+                "registrySecretName": self.registry_secret_name,
+                "networkPolicyName": self.network_policy_name,
+                "controllerRelease": self.controller_release,
             }
         )
 
