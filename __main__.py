@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import pulumi
 
-from components.app import App, AppArgs
+from components.app import App, AppArgs, AppCluster, AppSecrets, AppTraffic
 from components.backup import Backup, BackupArgs
 from components.cdn import Cdn, CdnArgs
 from components.certificates import Certificates, CertificatesArgs
@@ -22,14 +22,11 @@ from components.monitoring import ContainerWatch, Monitoring, MonitoringArgs
 from components.network import Network, NetworkArgs
 from components.observability import ADDON as CONTAINER_INSIGHTS_ADDON
 from components.observability import ContainerInsights, ContainerInsightsArgs
-from components.redis import CLUSTER_MODE as REDIS_CLUSTER_MODE
 from components.redis import Redis, RedisArgs
 from components.registry import Registry, RegistryArgs
 from components.shared.tags import RegionalProviders
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
 from config import load_stack_config
-from config.database import PORT as DATABASE_PORT
-from config.redis import PORT as REDIS_PORT
 
 stack = load_stack_config()  # raises ConfigError (one line, no traceback) before anything registers
 basics = stack.basics
@@ -163,30 +160,33 @@ app = App(
         stack.app,
         environment=basics.environment,
         domain=basics.domain,
-        k8s_provider=cluster.provider,
-        cluster_name=cluster.name,
-        region=basics.region,
-        vpc_id=network.vpc_id,
-        vpc_cidr=network.vpc_cidr,
-        target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
-        deregistration_delay_seconds=stack.edge.target_group.deregistration_delay_seconds,
-        database_url=database.database_url,
-        redis_url=redis.redis_url,
-        redis_cluster=REDIS_CLUSTER_MODE == "enabled",
-        email_api_key=stack.secrets.email_api_key,
-        jwt_secret=stack.secrets.jwt_secret,
-        encryption_key=stack.secrets.encryption_key,
-        tls_cert_pem=certificates.server_cert_pem,
-        tls_key_pem=certificates.server_private_key_pem,
-        db_port=DATABASE_PORT,
-        redis_port=REDIS_PORT,
-        cluster_ready=cluster.workload_ready,
-        registry_credentials=stack.secrets.registry_credentials,
-        traffic_step=traffic_step,
-        colour_route=load_balancer.route_colour,
-        target_group_scope=list(load_balancer.target_group_arn_patterns.values()),
-        target_group_owner_tag=load_balancer.target_group_owner_tag,
-        emf_agent=stack.delivery_measured,
+        cluster=AppCluster(
+            k8s_provider=cluster.provider,
+            name=cluster.name,
+            region=basics.region,
+            vpc_id=network.vpc_id,
+            vpc_cidr=network.vpc_cidr,
+            ready=cluster.workload_ready,
+            emf_agent=stack.delivery_measured,
+        ),
+        secrets=AppSecrets(
+            email_api_key=stack.secrets.email_api_key,
+            database_url=database.database_url,
+            redis_url=redis.redis_url,
+            tls_cert_pem=certificates.server_cert_pem,
+            tls_key_pem=certificates.server_private_key_pem,
+            jwt_secret=stack.secrets.jwt_secret,
+            encryption_key=stack.secrets.encryption_key,
+            registry_credentials=stack.secrets.registry_credentials,
+        ),
+        traffic=AppTraffic(
+            target_group_arns={colour: group.arn for colour, group in load_balancer.target_groups.items()},
+            deregistration_delay_seconds=stack.edge.target_group.deregistration_delay_seconds,
+            target_group_scope=list(load_balancer.target_group_arn_patterns.values()),
+            target_group_owner_tag=load_balancer.target_group_owner_tag,
+            step=traffic_step,
+            colour_route=load_balancer.route_colour,
+        ),
     ),
     opts=aws_only,
 )
@@ -236,7 +236,7 @@ monitoring = Monitoring(
         containers=ContainerWatch(
             cluster_name=cluster.name,
             namespace=app.namespace.metadata.name,
-            workloads={colour: deployment.metadata.name for colour, deployment in app.rollouts.items()},
+            workloads={colour: made.deployment.metadata.name for colour, made in app.colours.items()},
             restarts=stack.observability.container_restarts,
             cpu_over_limit_percent=stack.observability.cpu_over_limit_percent,
         )

@@ -113,7 +113,7 @@ def main(argv: list[str]) -> int:
         scan_failed = scan_summary(document) != 0
     summary = summarize(run, violations, document["cost"], scan_failed=scan_failed)
     print()
-    print("\n".join(summary.lines()))
+    print("\n".join(summary.lines(width)))
     # A mandatory violation fails the plan as it would fail `pulumi preview --policy-pack`.
     if summary.mandatory:
         print(f"error: {refusal(violations)}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""`preflight policy-config --stack S [--cost-approved]`: the `--policy-pack-config` a real preview needs.
+"""`preflight policy-config --stack S [--stack-file PATH] [--cost-approved]`: the `--policy-pack-config` a real preview needs.
 
 CrossGuard hands a policy its pack config, not the stack's config, so the cost-guardrails policy
 gets the stack's region, `costUsage` and `costGuardrails.maxMonthlyUsd` from this file. With
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from preflight.arguments import OneLineParser
 from preflight.check_command import cost_settings
@@ -20,12 +21,14 @@ from pricing.guardrails import APPROVAL_LABEL
 def main(argv: list[str]) -> int:
     parser = OneLineParser(prog="python -m preflight policy-config", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--stack", default="production")
+    parser.add_argument("--stack-file", type=Path, help="read this stack file instead of Pulumi.<stack>.yaml")
     parser.add_argument("--cost-approved", action="store_true", help=f"the pull request carries `{APPROVAL_LABEL}`")
     args = parser.parse_or_exit_code(argv)
     if isinstance(args, int):
         return args
     try:
-        stack_file = load_stack_file(args.stack)
+        path = args.stack_file
+        stack_file = load_stack_file(args.stack) if path is None else load_stack_file(args.stack, root=path.resolve().parent, path=path)
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

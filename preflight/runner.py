@@ -7,7 +7,7 @@ import contextlib
 import gc
 import runpy
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,10 +96,22 @@ def _run_path(program: Path) -> None:
     runpy.run_path(str(program), run_name="__main__")
 
 
-def _run_and_settle(program: Path) -> Any:
-    """Run the program, then hand run_in_stack the wait for everything it started (`_settle`)."""
-    _run_path(program)
-    return _settle()
+def run_under_mocks(program: Callable[[], object]) -> None:
+    """Run `program` as the engine's host runs a Pulumi program, under the mocks `configure_mocks` set:
+    inside a root stack, then the wait for everything it started (`_settle`); errors propagate.
+
+    `run_program` runs __main__.py this way; the tests build one component this way."""
+
+    def run_and_settle() -> Any:
+        program()
+        return _settle()
+
+    try:
+        with _collections_paused():
+            _sync_await(run_in_stack(run_and_settle))
+    finally:
+        runtime_settings.SETTINGS.rpc_manager.clear()
+        runtime_settings.SETTINGS.outputs.clear()
 
 
 async def _settle() -> None:
@@ -141,11 +153,6 @@ def run_program(stack_file: StackFile, program: Path = PROGRAM, monitor: Recordi
         sys.path.insert(0, str(program.parent))
     monitor = configure_mocks(stack_file.stack, stack_file.region, monitor)
     runtime_config.set_all_config(dict(stack_file.config), list(stack_file.secret_keys))
-    try:
-        with _collections_paused():
-            _sync_await(run_in_stack(lambda: _run_and_settle(program)))
-    finally:
-        runtime_settings.SETTINGS.rpc_manager.clear()
-        runtime_settings.SETTINGS.outputs.clear()
+    run_under_mocks(lambda: _run_path(program))
     secrets = set(monitor.secret_values) | {stack_file.config[key] for key in stack_file.secret_keys}
     return Run(stack_file, list(monitor.recorded), dict(monitor.stack_outputs), frozenset(secrets))

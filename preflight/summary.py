@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from preflight.tree import fit
 from pricing.render import money
 
 
@@ -43,7 +44,8 @@ class PlanSummary:
             return "exit 1: checkov findings not accepted in policy/checkov-skips.yaml (above)"
         return "ok: exit 0"
 
-    def lines(self) -> list[str]:
+    def lines(self, width: int | None = None) -> list[str]:
+        """One line a count; with `width`, a long list (the secrets, listed in full above it) is cut to fit."""
         cost = money(self.monthly_usd) + " per month"
         cost += f" (partial: {self.unpriced} resource(s) unpriced)" if self.unpriced else " (every resource priced)"
         findings = " · ".join(f"{self.findings.get(level, 0)} {level}" for level in ("mandatory", "advisory"))
@@ -59,4 +61,4 @@ class PlanSummary:
         if self.ci_roles_to_set:
             rows.append(("CI roles to set", f"{', '.join(self.ci_roles_to_set)} (their workflows cannot reach the cluster)"))
         rows.append(("result", self.result))
-        return [f"Summary of stack {self.stack}:"] + [f"  {label:<16} {text}" for label, text in rows]
+        return [f"Summary of stack {self.stack}:"] + [fit(f"  {label:<16} ", text, width) for label, text in rows]

@@ -93,6 +93,10 @@ FREE_TYPES: frozenset[str] = frozenset(
         "aws:sns/topicSubscription:TopicSubscription",
         "aws:sns/topicPolicy:TopicPolicy",
         "aws:budgets/budget:Budget",
+        # Activating a cost-allocation tag is one status change with no monthly charge: Cost
+        # Explorer bills its API queries ($0.01 a request) and hourly granularity only
+        # (aws.amazon.com/aws-cost-management/aws-cost-explorer/pricing, read 2026-12-08).
+        "aws:costexplorer/costAllocationTag:CostAllocationTag",
         # Attachments whose traffic is priced on the Web ACL; secret versions and policies.
         "aws:wafv2/webAclAssociation:WebAclAssociation",
         # AWS WAF charges per web ACL, rule and request; an IP set has no charge (aws.amazon.com/waf/pricing).

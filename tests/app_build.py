@@ -1,27 +1,24 @@
-"""The app component built alone, with realistic inputs, under the session's recording mocks.
+"""The app component built alone, with realistic inputs, under the recording mocks.
 
-`build_app` constructs `App` inside `@pulumi.runtime.test` and returns what was registered
-(inputs camelCase, secrets "[secret]") plus each resource's dependencies, so a test reads as one
-property of the app's Kubernetes objects.
+`build_app` constructs `App` (tests/component_build.py) and returns what was registered (inputs
+camelCase, secrets "[secret]", each resource's dependencies), so a test reads as one property of
+the app's Kubernetes objects.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
-from committed_stacks import app_settings, deregistration_delay
-from dependency_graph import reaches
+from component_build import Built, build
+from owned_stacks import app_settings, deregistration_delay
 
-from components.app import App, AppArgs
+from components.app import App, AppArgs, AppCluster, AppSecrets, AppTraffic
 from config.app import AppSettings
-from config.database import PORT as DATABASE_PORT
-from config.redis import PORT as REDIS_PORT
-from preflight.recorder import RecordedResource, RecordingMonitor
+from preflight.recorder import RecordingMonitor
 
 TARGET_GROUPS = {
     colour: f"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/email-production-{colour}/{suffix}"
@@ -29,51 +26,39 @@ TARGET_GROUPS = {
 }
 
 
-@dataclass
-class Built:
-    resources: list[RecordedResource]
-    dependencies: dict[str, list[str]]  # urn -> urns it depends on
-
-    def of_type(self, type_token: str) -> list[RecordedResource]:
-        return [r for r in self.resources if r.type == type_token]
-
-    def one(self, type_token: str, name: str) -> RecordedResource:
-        (found,) = [r for r in self.resources if r.type == type_token and r.name == name]
-        return found
-
-    def depends_on(self, resource: RecordedResource, target: RecordedResource) -> bool:
-        return target.urn in self.dependencies[resource.urn]
-
-    def waits_for(self, resource: RecordedResource, target: RecordedResource) -> bool:
-        """`resource` waits for `target` through any chain of dependencies (tests/dependency_graph.py)."""
-        return reaches(self.dependencies, resource.urn, target.urn)
-
-
 def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
-    provider = k8s.Provider("cluster-k8s", kubeconfig="{}")
-    args = AppArgs(
-        settings=settings,
-        environment="production",
-        domain="mail.example.com",
-        k8s_provider=provider,
-        cluster_name="email-platform-production",
-        region="us-east-1",
-        vpc_id="vpc-0abc1234def567890",
-        vpc_cidr="10.40.0.0/16",
-        target_group_arns=TARGET_GROUPS,
-        deregistration_delay_seconds=deregistration_delay(overrides.get("environment", "production")),
-        database_url=pulumi.Output.secret(
-            "postgresql://email_admin:pw@db.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/email_db?sslmode=verify-full"
+    """AppArgs with realistic inputs; `overrides` name a field of AppArgs or of one of its records
+    (AppCluster, AppSecrets, AppTraffic: `step=` is the traffic step)."""
+    records: dict[str, Any] = {
+        "cluster": AppCluster(
+            k8s_provider=k8s.Provider("cluster-k8s", kubeconfig="{}"),
+            name="email-platform-production",
+            region="us-east-1",
+            vpc_id="vpc-0abc1234def567890",
+            vpc_cidr="10.40.0.0/16",
         ),
-        redis_url=pulumi.Output.secret("rediss://:token@clustercfg.email-redis.abc123.use1.cache.amazonaws.com:6379"),
-        redis_cluster=True,
-        email_api_key=pulumi.Output.secret("prod_api_key"),
-        tls_cert_pem=pulumi.Output.secret("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
-        tls_key_pem=pulumi.Output.secret("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
-        db_port=DATABASE_PORT,
-        redis_port=REDIS_PORT,
-    )
-    return dataclasses.replace(args, **overrides)
+        "secrets": AppSecrets(
+            email_api_key=pulumi.Output.secret("prod_api_key"),
+            database_url=pulumi.Output.secret(
+                "postgresql://email_admin:pw@db.cluster-c1a2b3.us-east-1.rds.amazonaws.com:5432/email_db?sslmode=verify-full"
+            ),
+            redis_url=pulumi.Output.secret("rediss://:token@clustercfg.email-redis.abc123.use1.cache.amazonaws.com:6379"),
+            tls_cert_pem=pulumi.Output.secret("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
+            tls_key_pem=pulumi.Output.secret("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"),
+        ),
+        "traffic": AppTraffic(
+            target_group_arns=TARGET_GROUPS,
+            deregistration_delay_seconds=deregistration_delay(overrides.get("environment", "production")),
+        ),
+    }
+    top: dict[str, Any] = {"environment": "production", "domain": "mail.example.com"}
+    for key, value in overrides.items():
+        record = next((name for name, made in records.items() if key in {f.name for f in dataclasses.fields(made)}), None)
+        if record is None:
+            top[key] = value
+        else:
+            records[record] = dataclasses.replace(records[record], **{key: value})
+    return AppArgs(settings=settings, **top, **records)
 
 
 def build_app(
@@ -82,25 +67,12 @@ def build_app(
     check: Callable[[App], pulumi.Output[Any] | None] | None = None,
     **overrides: Any,
 ) -> Built:
-    """Build App (production settings unless given) and return what the engine would have seen."""
-    dependencies: dict[str, list[str]] = {}
-    register = monitor.RegisterResource
+    """Build App (production settings unless given) and return what the engine would have seen;
+    `check(app)` may return an Output whose apply asserts (it is awaited with the rest)."""
 
-    def recording(request: Any) -> Any:
-        response = register(request)
-        dependencies[response.urn] = list(request.dependencies)
-        return response
-
-    monitor.RegisterResource = recording  # type: ignore[method-assign]
-    start = len(monitor.recorded)
-
-    @pulumi.runtime.test
-    def program() -> pulumi.Output[Any] | None:
+    def program() -> None:
         app = App("app", app_args(settings or app_settings("production"), **overrides))
-        return check(app) if check else pulumi.Output.all(*(d.urn for d in app.rollouts.values()))
+        if check is not None:
+            check(app)
 
-    try:
-        program()
-    finally:
-        monitor.RegisterResource = register  # type: ignore[method-assign]
-    return Built(list(monitor.recorded[start:]), dependencies)
+    return build(monitor, program)

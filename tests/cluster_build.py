@@ -1,8 +1,8 @@
 """The cluster component built alone from a cluster config the test writes, under the session's recording mocks.
 
 `cluster_settings` parses a `cluster` object (and a `ci` object) as the program does, so a test
-states its own roles, versions and add-on overrides; `build_cluster` constructs `Cluster` inside
-`@pulumi.runtime.test` and returns what was registered with each resource's dependencies.
+states its own roles, versions and add-on overrides; `build_cluster` constructs `Cluster`
+(tests/component_build.py) and returns what was registered with each resource's dependencies.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pulumi
-from app_build import Built
-from committed_stacks import PRODUCTION
+from component_build import Built, build
+from owned_stacks import PRODUCTION
 
 from components.cluster import Cluster, ClusterArgs
 from config.basics import Basics
@@ -54,19 +54,7 @@ def build_cluster(
     region: str = "us-east-1",
     check: Callable[[Cluster], pulumi.Output[Any] | None] | None = None,
 ) -> Built:
-    dependencies: dict[str, list[str]] = {}
-    register = monitor.RegisterResource
-
-    def recording(request: Any) -> Any:
-        response = register(request)
-        dependencies[response.urn] = list(request.dependencies)
-        return response
-
-    monitor.RegisterResource = recording  # type: ignore[method-assign]
-    start = len(monitor.recorded)
-
-    @pulumi.runtime.test
-    def program() -> pulumi.Output[Any] | None:
+    def program() -> None:
         cluster = Cluster(
             "cluster",
             ClusterArgs(
@@ -77,13 +65,10 @@ def build_cluster(
                 instance_tags={"Environment": "production"},
             ),
         )
-        return check(cluster) if check else cluster.provider.urn
+        if check is not None:
+            check(cluster)
 
-    try:
-        program()
-    finally:
-        monitor.RegisterResource = register  # type: ignore[method-assign]
-    return Built(list(monitor.recorded[start:]), dependencies)
+    return build(monitor, program)
 
 
 def depends_transitively(built: Built, resource_urn: str, target_urn: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import component_build
 import pulumi
 import pulumi_aws as aws
 
@@ -57,17 +58,7 @@ def objectives(**changes: Any) -> SloSettings:
     return parse_slo(Section("email-platform:slo", dict(changes)), BASICS)
 
 
-class Built:
-    def __init__(self, resources: list[RecordedResource]) -> None:
-        self.resources = resources
-
-    def of_type(self, type_token: str) -> list[RecordedResource]:
-        return [r for r in self.resources if r.type == type_token]
-
-    def named(self, name: str) -> RecordedResource:
-        (match,) = [r for r in self.resources if r.name == name]
-        return match
-
+class Built(component_build.Built):
     def named_typed(self, type_token: str, name: str) -> RecordedResource:
         (match,) = [r for r in self.of_type(type_token) if r.name == name]
         return match
@@ -88,8 +79,7 @@ def build(
 ) -> Built:
     """Build the component with realistic identifiers; return what it registered."""
 
-    @pulumi.runtime.test
-    def program() -> Any:
+    def program() -> None:
         east = aws.Provider(EAST_PROVIDER, region="us-east-1")
         # The stack's own provider, as __main__ passes it; the default one when in us-east-1.
         regional = None if region == "us-east-1" else aws.Provider(f"aws-{region}", region=region)
@@ -98,7 +88,7 @@ def build(
         canary_providers = {
             r: east if r == "us-east-1" else aws.Provider(f"aws-{r}", region=r) for r in chosen.canaries.regions if r != region
         }
-        monitoring = Monitoring(
+        Monitoring(
             "monitoring",
             MonitoringArgs(
                 settings=chosen,
@@ -122,7 +112,6 @@ def build(
             ),
             opts=pulumi.ResourceOptions(providers={"aws": regional} if regional else None),
         )
-        return pulumi.Output.all(monitoring.topic_arn, monitoring.dashboard_url).apply(lambda _: None)
 
-    program()
-    return Built(list(monitor.recorded))
+    made = component_build.build(monitor, program)
+    return Built(made.resources, made.root)

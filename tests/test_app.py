@@ -12,8 +12,10 @@ import botocore.session
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
-from app_build import TARGET_GROUPS, Built, app_args, build_app
-from committed_stacks import app_settings, deregistration_delay
+from app_build import TARGET_GROUPS, build_app
+from component_build import Built
+from google.protobuf import json_format  # type: ignore[import-untyped]
+from owned_stacks import app_settings, deregistration_delay
 
 from components.app import App
 from components.app.environment import SECRET_ENV, SSL_CERT_PATH, SSL_KEY_PATH
@@ -113,17 +115,17 @@ def test_a_colour_with_traffic_keeps_its_certificate_when_the_internal_ca_reissu
         assert built.one("kubernetes:core/v1:Secret", f"app-{colour}-secrets").ignore_changes == []
 
 
-@pulumi.runtime.test
-def test_the_app_secret_holds_every_secret_variable() -> pulumi.Output[Any]:
-    app = App("app", app_args(app_settings("production")))
+def test_the_app_secret_holds_every_secret_variable(pulumi_mocks: RecordingMonitor) -> None:
+    found: dict[str, Any] = {}
 
-    def check(string_data: dict[str, str]) -> None:
-        assert set(string_data) == set(SECRET_ENV)
-        assert len(string_data["JWT_SECRET"]) == 64 and len(string_data["ENCRYPTION_KEY"]) == 64
-        assert string_data["EMAIL_API_KEY"] == "prod_api_key"
+    def check(app: App) -> None:
+        secret = app.colours["green"].configuration.secret
+        pulumi.Output.unsecret(secret.string_data).apply(found.update)
 
-    secret = app.secrets["green"]
-    return pulumi.Output.all(secret.string_data, pulumi.Output.unsecret(secret.string_data)).apply(lambda parts: check(parts[1]))
+    build_app(pulumi_mocks, check=check)
+    assert set(found) == set(SECRET_ENV)
+    assert len(found["JWT_SECRET"]) == 64 and len(found["ENCRYPTION_KEY"]) == 64
+    assert found["EMAIL_API_KEY"] == "prod_api_key"
 
 
 def test_jwt_secret_and_encryption_key_are_generated_only_when_not_given(pulumi_mocks: RecordingMonitor) -> None:
@@ -180,6 +182,31 @@ def test_a_pre_stop_shorter_than_the_target_groups_delay_is_refused(pulumi_mocks
         ConfigError, match=r"app\.shutdown\.preStopSeconds = 40: must be longer than the target groups' deregistration delay \(edge.*= 60\)"
     ):
         build_app(pulumi_mocks, deregistration_delay_seconds=60)
+
+
+def test_every_start_resolves_the_image_tag_again(built: Built) -> None:
+    """pod.py: "a pinned tag moved by mistake is caught". With `Always` "every time the kubelet launches a
+    container, the kubelet queries the container image registry to resolve the name to an image digest"
+    (Kubernetes documentation, Images, "Image pull policy"); a digest-pinned image is then pulled only once."""
+    for deployment in built.of_type(DEPLOYMENT):
+        assert _container(deployment)["imagePullPolicy"] == "Always"
+
+
+def test_a_pod_that_is_not_ready_never_blocks_a_node_drain(built: Built) -> None:
+    """colour.py: only healthy pods count against the budget ("AlwaysAllow policy means that all running
+    pods ... but not yet healthy are considered disrupted and can be evicted", PodDisruptionBudgetSpec)."""
+    for budget in built.of_type("kubernetes:policy/v1:PodDisruptionBudget"):
+        assert budget.inputs["spec"]["unhealthyPodEvictionPolicy"] == "AlwaysAllow"
+
+
+def test_the_autoscalers_scale_down_slowly(built: Built) -> None:
+    """colour.py: after five minutes of lower load, one pod a minute. Kubernetes' own scale-down window is
+    300 s ("If not set ... For scale down: 300", HPAScalingRules); the test holds both the window and the pace."""
+    for hpa in built.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler"):
+        down = hpa.inputs["spec"]["behavior"]["scaleDown"]
+        assert down["stabilizationWindowSeconds"] >= 300
+        assert down["policies"] == [{"type": "Pods", "value": 1, "periodSeconds": 60}]
+        assert "scaleUp" not in hpa.inputs["spec"]["behavior"], "scaling up is not held back"
 
 
 def test_pods_run_locked_down(built: Built) -> None:
@@ -303,18 +330,18 @@ def test_rollouts_are_awaited_and_follow_each_colours_config(pulumi_mocks: Recor
         assert "pulumi.com/skipAwait" not in deployment.inputs["metadata"].get("annotations", {})
 
 
-@pulumi.runtime.test
-def test_rollouts_expose_both_colours_deployments() -> pulumi.Output[Any]:
-    app = App("app", app_args(app_settings("production")))
-    assert set(app.rollouts) == {"blue", "green"}
-    assert all(isinstance(d, k8s.apps.v1.Deployment) for d in app.rollouts.values())
-    return pulumi.Output.all(*(d.metadata.apply(lambda m: m.name) for d in app.rollouts.values())).apply(
-        lambda names: _assert(names == ["email-platform-blue", "email-platform-green"], names)
-    )
+def test_each_colour_exposes_its_objects(pulumi_mocks: RecordingMonitor) -> None:
+    """`App.colours`: one record per colour, what other components read (the Deployments, for the alarms)."""
+    names: dict[str, str] = {}
 
+    def check(app: App) -> None:
+        assert set(app.colours) == {"blue", "green"}
+        for colour, made in app.colours.items():
+            assert isinstance(made.deployment, k8s.apps.v1.Deployment)
+            made.deployment.metadata.apply(lambda m, c=colour: names.update({c: m.name}))
 
-def _assert(condition: bool, detail: Any) -> None:
-    assert condition, detail
+    build_app(pulumi_mocks, check=check)
+    assert names == {"blue": "email-platform-blue", "green": "email-platform-green"}
 
 
 def test_moving_the_weights_changes_no_kubernetes_object(pulumi_mocks: RecordingMonitor) -> None:
@@ -460,3 +487,21 @@ def test_a_parked_colour_declares_zero_replicas(pulumi_mocks: RecordingMonitor) 
 def test_the_generated_encryption_key_is_protected(production: Any) -> None:
     (key,) = [r for r in production.of_type("random:index/randomPassword:RandomPassword") if r.name == "app-encryption-key"]
     assert key.protect is True
+
+
+def test_the_app_registers_what_it_exposes_as_its_outputs(pulumi_mocks: RecordingMonitor) -> None:
+    """`register_outputs` lists the App's objects (names, role), so a stack's state shows what the component made."""
+    registered: dict[str, Any] = {}
+    record = pulumi_mocks.RegisterResourceOutputs
+
+    def capture(request: Any) -> Any:
+        if request.urn.endswith("email:app:App::app"):
+            registered.update(json_format.MessageToDict(request.outputs))
+        return record(request)
+
+    pulumi_mocks.RegisterResourceOutputs = capture  # type: ignore[method-assign]
+    built = build_app(pulumi_mocks)
+    deployments = {d.name.removeprefix("app-"): d.inputs["metadata"]["name"] for d in built.of_type(DEPLOYMENT)}
+    assert {colour: made["deployment"] for colour, made in registered["colourObjects"].items()} == deployments
+    expected = {"namespaceName", "serviceAccountName", "roleArn", "roleName", "webhookAddress", "networkPolicyName", "controllerRelease"}
+    assert expected <= set(registered)

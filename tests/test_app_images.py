@@ -6,10 +6,11 @@ from typing import Any
 
 import pulumi
 from app_build import build_app
-from committed_stacks import app_settings
 from config_edits import set_key
+from owned_stacks import app_settings
 
 from config.capacity import node_architectures
+from config.node_pool import KUBERNETES_ARCH
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
 
@@ -31,8 +32,9 @@ def _arches(deployment: Any) -> list[str]:
 
 def test_pods_land_only_on_architectures_their_image_has(staging: Run, production: Run, pulumi_mocks: RecordingMonitor) -> None:
     for run in (staging, production):
+        images = app_settings(run.stack).image_architectures
         for deployment in run.of_type(DEPLOYMENT):
-            assert sorted(_arches(deployment)) == ["amd64", "arm64"]  # the committed image is a multi-arch index
+            assert sorted(_arches(deployment)) == sorted(KUBERNETES_ARCH[a] for a in images)
     built = build_app(pulumi_mocks, settings=app_settings("production", set_key("app.imageArchitectures", ["x86_64"])))
     for deployment in built.of_type(DEPLOYMENT):
         assert _arches(deployment) == ["amd64"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from committed_stacks import stack_config
+from owned_stacks import settings, stack_config
 from run_lookup import publish_grants, region_of
 
 from components.backup import BACKUP_SERVICE, SERVICE_POLICIES
@@ -35,11 +35,12 @@ def test_the_plan_copies_each_recovery_point_to_the_copy_vault_and_keeps_both(pr
     (plan,) = production.of_type("aws:backup/plan:Plan")
     (rule,) = plan.inputs["rules"]
     vaults = _vaults(production)
-    assert rule["targetVaultName"] == "email-platform-production-aurora"
+    configured = settings("production")
+    assert rule["targetVaultName"] == f"{configured.basics.name_prefix}-aurora"
     (copy,) = rule["copyActions"]
     # AWS Backup names a copy's destination by the vault's ARN (its region comes from the ARN).
     assert copy["destinationVaultArn"] == vaults["backup-copy-vault"]["arn"]
-    assert copy["lifecycle"]["deleteAfter"] == rule["lifecycle"]["deleteAfter"] == 35
+    assert copy["lifecycle"]["deleteAfter"] == rule["lifecycle"]["deleteAfter"] == configured.backup.retention_days
 
 
 def test_aws_backup_reads_the_cluster_as_a_role_it_may_assume(production: Run) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from owned_stacks import settings
 from run_lookup import one, region_of
 
 from components.cdn import CACHING_DISABLED, CACHING_OPTIMIZED, CLOUDFRONT_ZONE_ID
@@ -19,7 +20,7 @@ def _distribution(run: Run) -> Any:
 
 
 def _static(run: Run) -> str:
-    return "static.mail.example.com" if run.stack == "production" else "static.staging.mail.example.com"
+    return settings(run.stack).cdn.static_domain
 
 
 def test_viewers_get_tls13_with_the_us_east_1_certificate_sni_only(each_stack: Run) -> None:
@@ -27,10 +28,11 @@ def test_viewers_get_tls13_with_the_us_east_1_certificate_sni_only(each_stack: R
     validation = one(each_stack, "aws:acm/certificateValidation:CertificateValidation", "certificates-cdn")
     certificate = distribution.inputs["viewerCertificate"]
     assert certificate["acmCertificateArn"] == validation.outputs["certificateArn"]
-    assert certificate["acmCertificateArn"].startswith("arn:aws:acm:us-east-1:")
+    assert region_of(each_stack, validation) == "us-east-1", "CloudFront takes certificates from us-east-1 only"
     assert certificate["sslSupportMethod"] == "sni-only"
-    assert certificate["minimumProtocolVersion"] == "TLSv1.3_2025"
-    assert distribution.inputs["aliases"] == [_static(each_stack).removeprefix("static."), _static(each_stack)]
+    stack = settings(each_stack.stack)
+    assert certificate["minimumProtocolVersion"] == stack.cdn.minimum_protocol_version
+    assert distribution.inputs["aliases"] == [stack.basics.domain, stack.cdn.static_domain]
 
 
 def test_static_assets_redirect_to_https_compressed_with_managed_caching(each_stack: Run) -> None:
@@ -45,17 +47,16 @@ def test_static_assets_redirect_to_https_compressed_with_managed_caching(each_st
     assert distribution.inputs["isIpv6Enabled"] is True
 
 
-def test_price_class_follows_config(production: Run, staging: Run) -> None:
-    assert _distribution(production).inputs["priceClass"] == "PriceClass_All"
-    assert _distribution(staging).inputs["priceClass"] == "PriceClass_100"
+def test_price_class_follows_config(each_stack: Run) -> None:
+    assert _distribution(each_stack).inputs["priceClass"] == settings(each_stack.stack).cdn.price_class
 
 
 def test_api_paths_go_to_the_alb_over_https_uncached(each_stack: Run) -> None:
     distribution = _distribution(each_stack)
     origins = {o["originId"]: o for o in distribution.inputs["origins"]}
     api = origins["api"]
-    domain = _static(each_stack).removeprefix("static.")
-    assert api["domainName"] == f"origin.{domain}", "the name the ALB's certificate covers"
+    stack = settings(each_stack.stack)
+    assert api["domainName"] == stack.edge.origin_host, "the name the ALB's certificate covers"
     vpc_origin = one(each_stack, "aws:cloudfront/vpcOrigin:VpcOrigin", "lb-vpc-origin")
     assert api["vpcOriginConfig"]["vpcOriginId"] == vpc_origin.id
     assert "customOriginConfig" not in api
@@ -65,7 +66,7 @@ def test_api_paths_go_to_the_alb_over_https_uncached(each_stack: Run) -> None:
     policy = one(each_stack, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy", "cdn-api-requests")
     behaviours = distribution.inputs["orderedCacheBehaviors"]
     # The health endpoint goes to the app too: the canaries and the deploy workflow call it.
-    assert [b["pathPattern"] for b in behaviours] == ["/health", "/api/*", "/webhooks/*"]
+    assert [b["pathPattern"] for b in behaviours] == [stack.app.health_check_endpoint, *stack.cdn.api_paths]
     for behaviour in behaviours:
         assert behaviour["targetOriginId"] == "api"
         assert behaviour["viewerProtocolPolicy"] in ("https-only", "redirect-to-https")
@@ -132,7 +133,7 @@ def test_access_logs_are_delivered_from_us_east_1_with_retention(each_stack: Run
     )
     for resource in (source, destination, delivery, group):
         assert region_of(each_stack, resource) == "us-east-1"
-    assert group.inputs["retentionInDays"] == (365 if each_stack.stack == "production" else 30)
+    assert group.inputs["retentionInDays"] == settings(each_stack.stack).cdn.logging.retention_days
 
 
 def test_the_static_domain_is_an_alias_of_the_distribution(each_stack: Run) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from owned_stacks import settings
+
 from config.instance_types import MIN_MEMORY_GIB, MIN_VCPU, NODE_INSTANCE_TYPES
 from preflight.runner import Run
 
@@ -28,22 +30,22 @@ def test_node_root_volume_is_100_gib_encrypted_gp3_and_imds_v2_only(each_stack: 
     assert "diskSize" not in nodes.inputs  # diskSize would make a gp2 volume and conflicts with a template
 
 
-def test_instances_launched_by_the_node_group_carry_the_cost_tags(production: Run) -> None:
-    (template,) = production.of_type("aws:ec2/launchTemplate:LaunchTemplate")
+def test_instances_launched_by_the_node_group_carry_the_cost_tags(each_stack: Run) -> None:
+    (template,) = each_stack.of_type("aws:ec2/launchTemplate:LaunchTemplate")
     specs = {spec["resourceType"]: spec["tags"] for spec in template.inputs["tagSpecifications"]}
     assert set(specs) == {"instance", "volume", "network-interface"}
+    basics = settings(each_stack.stack).basics
     for tags in specs.values():
-        assert tags["CostCenter"] == "email-platform"
-        assert tags["Environment"] == "production"
+        assert tags == basics.default_tags
 
 
-def test_node_group_scaling_follows_config(production: Run, staging: Run) -> None:
-    (prod_nodes,) = production.of_type("aws:eks/nodeGroup:NodeGroup")
-    (staging_nodes,) = staging.of_type("aws:eks/nodeGroup:NodeGroup")
-    assert prod_nodes.inputs["scalingConfig"] == {"minSize": 3, "desiredSize": 3, "maxSize": 9}
-    assert staging_nodes.inputs["scalingConfig"]["minSize"] == 2
-    assert prod_nodes.inputs["labels"] == {"workload": "email-platform", "email-platform/node-role": "system"}
-    assert prod_nodes.inputs["capacityType"] == "ON_DEMAND"
+def test_node_group_scaling_follows_config(each_stack: Run) -> None:
+    (nodes,) = each_stack.of_type("aws:eks/nodeGroup:NodeGroup")
+    group = settings(each_stack.stack).cluster.node_group
+    assert group is not None
+    assert nodes.inputs["scalingConfig"] == {"minSize": group.min_size, "desiredSize": group.desired_size, "maxSize": group.max_size}
+    assert nodes.inputs["labels"] == {**group.labels, "email-platform/node-role": "system"}
+    assert nodes.inputs["capacityType"] == group.capacity_type
 
 
 def test_the_node_group_leaves_its_desired_size_to_scaling_between_deployments(each_stack: Run) -> None:
@@ -60,21 +62,23 @@ def test_kubernetes_secrets_are_envelope_encrypted_with_a_rotated_key(each_stack
     assert key.inputs["enableKeyRotation"] is True
 
 
-def test_control_plane_logs_are_on_and_retained(production: Run) -> None:
-    (cluster,) = production.of_type("aws:eks/cluster:Cluster")
+def test_control_plane_logs_are_on_and_retained(each_stack: Run) -> None:
+    (cluster,) = each_stack.of_type("aws:eks/cluster:Cluster")
     assert set(cluster.inputs["enabledClusterLogTypes"]) >= {"api", "audit", "authenticator"}
-    (group,) = [g for g in production.of_type("aws:cloudwatch/logGroup:LogGroup") if g.name == "cluster-control-plane"]
+    (group,) = [g for g in each_stack.of_type("aws:cloudwatch/logGroup:LogGroup") if g.name == "cluster-control-plane"]
     assert group.inputs["name"] == f"/aws/eks/{cluster.inputs['name']}/cluster"
-    assert group.inputs["retentionInDays"] == 365
+    assert group.inputs["retentionInDays"] == settings(each_stack.stack).cluster.log_retention_days
+    assert group.urn in cluster.dependencies, "the group exists before EKS would create it unretained"
 
 
 def test_cluster_version_and_endpoint_access_come_from_config(production: Run) -> None:
     (cluster,) = production.of_type("aws:eks/cluster:Cluster")
     vpc = cluster.inputs["vpcConfig"]
-    assert cluster.inputs["version"] == json.loads(production.stack_file.config["email-platform:cluster"])["version"]
+    configured = settings("production").cluster
+    assert cluster.inputs["version"] == configured.version
     assert vpc["endpointPrivateAccess"] is True
-    assert vpc["endpointPublicAccess"] is True
-    assert vpc["publicAccessCidrs"] == ["0.0.0.0/0"]
+    assert vpc["endpointPublicAccess"] is configured.endpoint_public_access
+    assert vpc["publicAccessCidrs"] == configured.public_access_cidrs
     assert cluster.inputs["accessConfig"]["authenticationMode"] == "API"
 
 

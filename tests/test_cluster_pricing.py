@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from owned_stacks import settings
+
 from preflight.runner import Run
 from pricing import price_resources
 from pricing.pricer import CEILING_REFERENCE_TYPE
@@ -31,7 +33,8 @@ def test_the_node_pool_limit_is_shown_as_the_cost_ceiling_not_added_to_the_total
     assert "up to 48 vCPU" in note and "$1,682" in note and CEILING_REFERENCE_TYPE in note
 
 
-def test_the_committed_stacks_carry_the_queue_usage_and_the_limit(production: Run) -> None:
-    usage = production.stack_file.config["email-platform:costUsage"]
-    assert "aws:sqs/queue:Queue" in str(usage)
-    assert production.outputs["nodePoolCpuLimit"] == 48
+def test_the_test_stacks_carry_the_queue_usage_and_the_limit(each_stack: Run) -> None:
+    stack = settings(each_stack.stack)
+    assert "aws:sqs/queue:Queue" in stack.cost_usage.by_type
+    assert stack.cluster.node_pool is not None
+    assert each_stack.outputs["nodePoolCpuLimit"] == stack.cluster.node_pool.cpu_limit

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from app_build import build_app
-from committed_stacks import app_settings
+from owned_stacks import app_settings
 from run_lookup import one
 
 from components.redis import CLUSTER_MODE

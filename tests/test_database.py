@@ -12,13 +12,15 @@ from urllib.parse import unquote, urlsplit
 import botocore.session
 import pulumi
 import pytest
+from component_build import Built, build
+from owned_stacks import settings
 
 from components.database import Database, DatabaseArgs, database_url
 from components.shared.secrets import SAFE_SPECIALS
 from config.basics import Basics, Tags
 from config.database import AURORA_INSTANCE_CLASSES, DEFAULT_CA_BUNDLE_PATH, PROVIDER_CHECKED, parse_database
-from config.reader import Section
-from preflight.recorder import RecordedResource
+from config.reader import ConfigError, Section
+from preflight.recorder import RecordedResource, RecordingMonitor
 from preflight.runner import Run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,12 +44,6 @@ def _by_name_output(run: Run, type_token: str) -> dict[str, RecordedResource]:
     return {r.outputs["name"]: r for r in run.of_type(type_token)}
 
 
-def _config(run: Run) -> dict[str, Any]:
-    import json
-
-    return dict(json.loads(run.stack_file.config["email-platform:database"]))
-
-
 def _enum(model: Any, shape: str) -> list[str]:
     return list(model.shape_for(shape).enum)
 
@@ -58,7 +54,7 @@ def _enum(model: Any, shape: str) -> list[str]:
 def test_engine_is_aurora_postgresql_pinned_to_the_configured_minor(each_stack: Run) -> None:
     cluster = _one(each_stack, CLUSTER)
     assert cluster.inputs["engine"] == "aurora-postgresql"
-    assert cluster.inputs["engineVersion"] == _config(each_stack)["engineVersion"] == "16.9"
+    assert cluster.inputs["engineVersion"] == settings(each_stack.stack).database.engine_version
     assert cluster.inputs["engineMode"] == "provisioned"
 
 
@@ -98,26 +94,32 @@ def test_at_least_two_instances_in_different_zones_with_promotion_tiers(each_sta
     assert {i.inputs["clusterIdentifier"] for i in instances} == {cluster.inputs["clusterIdentifier"]}
 
 
-def test_instance_class_comes_from_config_and_is_a_known_aurora_class(production: Run, staging: Run) -> None:
-    assert {i.inputs["instanceClass"] for i in production.of_type(INSTANCE)} == {"db.r7g.large"}
-    assert {i.inputs["instanceClass"] for i in staging.of_type(INSTANCE)} == {"db.t4g.medium"}
-    for run in (production, staging):
-        for instance in run.of_type(INSTANCE):
-            assert instance.inputs["instanceClass"] in AURORA_INSTANCE_CLASSES
+def test_instances_count_class_and_zones_come_from_config(sized: Built) -> None:
+    instances = sorted(sized.of_type(INSTANCE), key=lambda r: r.name)
+    assert [i.inputs["instanceClass"] for i in instances] == [SIZED["instanceClass"]] * SIZED["instances"]
+    assert [i.inputs["availabilityZone"] for i in instances] == ZONES, "one instance per zone, in order"
+    assert SIZED["instanceClass"] in AURORA_INSTANCE_CLASSES
 
 
-def test_readers_scale_on_cpu_between_the_configured_bounds(production: Run) -> None:
-    target = _one(production, "aws:appautoscaling/target:Target")
-    policy = _one(production, "aws:appautoscaling/policy:Policy")
-    cluster = _one(production, CLUSTER)
+def test_every_stack_runs_a_known_aurora_class(each_stack: Run) -> None:
+    for instance in each_stack.of_type(INSTANCE):
+        assert instance.inputs["instanceClass"] == settings(each_stack.stack).database.instance_class
+        assert instance.inputs["instanceClass"] in AURORA_INSTANCE_CLASSES
+
+
+def test_readers_scale_on_cpu_between_the_configured_bounds(sized: Built) -> None:
+    target = sized.one("aws:appautoscaling/target:Target", "database-readers")
+    (policy,) = sized.of_type("aws:appautoscaling/policy:Policy")
+    (cluster,) = sized.of_type(CLUSTER)
+    scaling = SIZED["readReplicaScaling"]
     assert target.inputs["serviceNamespace"] == "rds"
     assert target.inputs["scalableDimension"] == "rds:cluster:ReadReplicaCount"
     assert target.inputs["resourceId"] == f"cluster:{cluster.inputs['clusterIdentifier']}"
-    assert (target.inputs["minCapacity"], target.inputs["maxCapacity"]) == (1, 5)
+    assert (target.inputs["minCapacity"], target.inputs["maxCapacity"]) == (scaling["minReplicas"], scaling["maxReplicas"])
     assert policy.inputs["policyType"] == "TargetTrackingScaling"
     tracking = policy.inputs["targetTrackingScalingPolicyConfiguration"]
     assert tracking["predefinedMetricSpecification"]["predefinedMetricType"] == "RDSReaderAverageCPUUtilization"
-    assert tracking["targetValue"] == 70
+    assert tracking["targetValue"] == scaling["targetCpuPercent"]
     assert policy.inputs["resourceId"] == target.inputs["resourceId"]
 
 
@@ -167,9 +169,19 @@ def test_instances_name_the_rds_ca_that_clients_verify(each_stack: Run) -> None:
 # ── nothing lost ────────────────────────────────────────────────────────────────────────────
 
 
-def test_backups_are_kept_14_days_in_production_and_7_in_staging(production: Run, staging: Run) -> None:
-    assert _one(production, CLUSTER).inputs["backupRetentionPeriod"] == 14
-    assert _one(staging, CLUSTER).inputs["backupRetentionPeriod"] == 7
+def test_backups_are_kept_as_long_as_configured(sized: Built, each_stack: Run) -> None:
+    (cluster,) = sized.of_type(CLUSTER)
+    assert cluster.inputs["backupRetentionPeriod"] == SIZED["backupRetentionDays"]
+    assert _one(each_stack, CLUSTER).inputs["backupRetentionPeriod"] == settings(each_stack.stack).database.backup_retention_days
+
+
+def test_production_keeps_backups_at_least_the_production_minimum_when_unset() -> None:
+    """Left out, the retention is the environment's floor: production's is the longer."""
+    unset = {k: v for k, v in SIZED.items() if k != "backupRetentionDays"}
+    production, staging = (parse_database(Section("email-platform:database", unset), b) for b in (BASICS, _basics("staging")))
+    assert production.backup_retention_days > staging.backup_retention_days >= 1
+    with pytest.raises(ConfigError, match="backupRetentionDays"):
+        parse_database(Section("email-platform:database", {**unset, "backupRetentionDays": production.backup_retention_days - 1}), BASICS)
 
 
 def test_backup_and_maintenance_windows_are_set(each_stack: Run) -> None:
@@ -207,15 +219,16 @@ def test_cluster_instances_and_key_are_protected_but_parameter_groups_are_not(ea
 # ── logs and authentication ─────────────────────────────────────────────────────────────────
 
 
-def test_postgresql_log_is_exported_to_a_retained_log_group(production: Run) -> None:
-    cluster = _one(production, CLUSTER)
+def test_postgresql_log_is_exported_to_a_retained_log_group(sized: Built) -> None:
+    (cluster,) = sized.of_type(CLUSTER)
     exports = cluster.inputs["enabledCloudwatchLogsExports"]
     # Only the server log: `iam-db-auth-error` is not exportable on every version and Region.
     assert exports == ["postgresql"]
-    groups = {g.inputs.get("name"): g for g in production.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    groups = {g.inputs.get("name"): g for g in sized.of_type("aws:cloudwatch/logGroup:LogGroup")}
     for log_type in exports:
         group = groups[f"/aws/rds/cluster/{cluster.inputs['clusterIdentifier']}/{log_type}"]
-        assert group.inputs["retentionInDays"] == 365
+        assert group.inputs["retentionInDays"] == SIZED["logRetentionDays"]
+        assert group.urn in cluster.dependencies, "the group exists before RDS would create it unretained"
 
 
 def test_log_export_types_are_those_rds_documents_for_aurora_postgresql(each_stack: Run) -> None:
@@ -291,49 +304,60 @@ def test_url_percent_encodes_every_special_character() -> None:
     assert not set(parts.netloc.split("@")[0]) & set("#&$^<>!")
 
 
-def _settings() -> Any:
-    basics = Basics("production", "us-east-1", "mail.example.com", Tags("o", "c", {}))
-    raw = {"engineVersion": "16.9", "instanceClass": "db.r7g.large", "readReplicaScaling": {"maxReplicas": 3}}
-    return parse_database(Section("email-platform:database", raw), basics)
+def _basics(environment: str) -> Basics:
+    return Basics(environment, "eu-west-1", "mail.shop.test", Tags("owner", "centre", {}))
 
 
-@pulumi.runtime.test
-def test_database_url_follows_requirements_and_carries_the_generated_password() -> Any:
-    database = Database(
-        "unit-db",
-        DatabaseArgs(
-            _settings(),
-            vpc_id="vpc-123",
-            private_subnet_ids=["subnet-a", "subnet-b"],
-            client_security_group_id="sg-cluster",
-            availability_zones=["us-east-1a", "us-east-1b"],
-        ),
-    )
+BASICS = _basics("production")
+ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+# A database section of the test's own, every figure unlike the defaults.
+SIZED: dict[str, Any] = {
+    "engineVersion": "16.9",
+    "instanceClass": "db.r7g.xlarge",
+    "instances": 3,
+    "readReplicaScaling": {"minReplicas": 2, "maxReplicas": 4, "targetCpuPercent": 60},
+    "backupRetentionDays": 21,
+    "logRetentionDays": 400,
+}
 
-    def check(args: list[Any]) -> None:
-        url, writer = args
-        match = re.fullmatch(
-            r"postgresql://email_admin:([^@]+)@([^:/]+):5432/email_db\?sslmode=verify-full&sslrootcert=/etc/ssl/certs/rds-global-bundle\.pem",
-            url,
+
+def _build(monitor: RecordingMonitor, exposed: dict[str, Any] | None = None) -> Built:
+    def program() -> None:
+        database = Database(
+            "database",
+            DatabaseArgs(
+                parse_database(Section("email-platform:database", SIZED), BASICS),
+                vpc_id="vpc-0abc1234def567890",
+                private_subnet_ids=["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719", "subnet-0a1b2c3d4e5f60720"],
+                client_security_group_id="sg-0123456789abcdef0",
+                availability_zones=ZONES,
+            ),
         )
-        assert match is not None, url
-        password = unquote(match.group(1))
-        assert len(password) == 40
-        assert set(password) <= set(string.ascii_letters + string.digits + SAFE_SPECIALS)
-        assert match.group(2) == writer
+        if exposed is not None:
+            values = {"url": database.database_url, "writer": database.writer_endpoint}
+            pulumi.Output.all(**values, secret=pulumi.Output.from_input(database.database_url.is_secret())).apply(exposed.update)
 
-    return pulumi.Output.all(database.database_url, database.writer_endpoint).apply(check)
+    return build(monitor, program)
 
 
-@pulumi.runtime.test
-async def test_database_url_is_secret_inside_the_program() -> None:
-    database = Database(
-        "unit-db-secret",
-        DatabaseArgs(
-            _settings(), vpc_id="vpc-1", private_subnet_ids=["s-a"], client_security_group_id="sg-1", availability_zones=["us-east-1a"]
-        ),
+@pytest.fixture(scope="module")
+def sized(module_mocks: RecordingMonitor) -> Built:
+    return _build(module_mocks)
+
+
+def test_database_url_follows_requirements_and_carries_the_generated_password(pulumi_mocks: RecordingMonitor) -> None:
+    exposed: dict[str, Any] = {}
+    _build(pulumi_mocks, exposed)
+    match = re.fullmatch(
+        r"postgresql://email_admin:([^@]+)@([^:/]+):5432/email_db\?sslmode=verify-full&sslrootcert=/etc/ssl/certs/rds-global-bundle\.pem",
+        exposed["url"],
     )
-    assert await database.database_url.is_secret()
+    assert match is not None, exposed["url"]
+    password = unquote(match.group(1))
+    assert len(password) == 40
+    assert set(password) <= set(string.ascii_letters + string.digits + SAFE_SPECIALS)
+    assert match.group(2) == exposed["writer"]
+    assert exposed["secret"] is True, "DATABASE_URL is a secret inside the program"
 
 
 # ── enumerations against the AWS API models ─────────────────────────────────────────────────

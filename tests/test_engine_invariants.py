@@ -47,11 +47,9 @@ def test_the_plan_before_the_checks_has_no_other_engine_finding() -> None:
     assert messages(doc, "engine-references-resolve") == [] and messages(doc, "aws-unique-physical-names") == []
 
 
-def test_the_committed_stacks_keep_the_engine_invariants_but_the_known_provider(each_stack: Run) -> None:
+def test_the_test_stacks_keep_the_engine_invariants(each_stack: Run) -> None:
     doc = {"resources": [resource_entry(r) for r in each_stack.resources], "config": {"aws:region": each_stack.stack_file.region}}
-    found = [v for v in findings(doc) if v.policy in POLICIES]
-    # Until the provider fix lands, production registers aws-us-west-2 twice (backup copy + canary region).
-    assert [v.urn for v in found] in ([], ["urn:pulumi:production::email-platform::pulumi:providers:aws::aws-us-west-2"])
+    assert [v for v in findings(doc) if v.policy in POLICIES] == []
 
 
 # ── the recorder keeps a second registration, so the check can see it ──

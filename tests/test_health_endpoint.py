@@ -1,8 +1,9 @@
 """One health endpoint: the pods' probes, both target groups' health checks and the uptime canaries
 all request `app.healthCheckEndpoint`, so changing it moves all of them together.
 
-Run on the whole program: a path hard-coded in any one place (a component, or __main__ not
-passing the setting on) leaves that place on the default and fails here.
+Run on the whole program, on both test stacks: production checks the default endpoint, staging
+another, so a path hard-coded in any one place (a component, or __main__ not passing the setting
+on) fails here for one of them.
 """
 
 from __future__ import annotations
@@ -11,15 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
-from committed_stacks import stack_config
-from config_edits import set_key
+from owned_stacks import settings
 
-from preflight.runner import Run, run_program
-from preflight.stack_files import load_stack_file
+from preflight.runner import Run
 
 DEFAULT = "/health"
-MOVED = "/healthz"
 PROBES = ("startupProbe", "readinessProbe", "livenessProbe")
 
 
@@ -57,42 +54,37 @@ def _config_map_path(run: Run) -> str:
     return str(path)
 
 
-@pytest.fixture(scope="module")
-def moved(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The production stack with the endpoint moved, run once for this module's tests."""
-    config = stack_config("production")
-    set_key("app.healthCheckEndpoint", MOVED)(config)
-    folder = tmp_path_factory.mktemp("moved-health-endpoint")
-    (folder / "Pulumi.production.yaml").write_text(yaml.safe_dump({"config": config}))
-    return run_program(load_stack_file("production", root=folder))
-
-
-def test_by_default_everything_checks_the_default_endpoint(production: Run) -> None:
-    assert set(_probe_paths(production).values()) == {DEFAULT}
-    assert _target_group_paths(production) == {"lb-blue": DEFAULT, "lb-green": DEFAULT}
-    assert _uptime_path(production) == DEFAULT
-    assert DEFAULT in _routed_to_the_app(production)
-
-
-def test_changing_the_endpoint_moves_probes_target_groups_and_uptime_check(moved: Run) -> None:
-    probes = _probe_paths(moved)
+@pytest.mark.parametrize("stack", ["production", "staging"])
+def test_every_check_requests_the_configured_endpoint(stack: str, request: pytest.FixtureRequest) -> None:
+    """The test stacks differ here: production leaves the default, staging moves the endpoint."""
+    run: Run = request.getfixturevalue(stack)
+    configured = settings(stack)
+    path = configured.app.health_check_endpoint
+    probes = _probe_paths(run)
     assert len(probes) == 2 * len(PROBES), "both colours, every probe"
-    # CloudFront routes the moved endpoint to the app (not to the assets bucket, which would answer 403).
-    assert MOVED in _routed_to_the_app(moved) and DEFAULT not in _routed_to_the_app(moved)
-    assert probes == dict.fromkeys(probes, MOVED)
-    assert _target_group_paths(moved) == {"lb-blue": MOVED, "lb-green": MOVED}
-    assert _uptime_path(moved) == MOVED
-    assert _config_map_path(moved) == MOVED  # what the app itself is told to serve
-    assert moved.outputs["healthUrl"] == f"https://mail.example.com{MOVED}"
+    assert probes == dict.fromkeys(probes, path)
+    # CloudFront routes the endpoint to the app (not to the assets bucket, which would answer 403).
+    assert path in _routed_to_the_app(run)
+    assert _target_group_paths(run) == {"lb-blue": path, "lb-green": path}
+    assert _uptime_path(run) == path
+    assert _config_map_path(run) == path  # what the app itself is told to serve
+    assert run.outputs["healthUrl"] == f"https://{configured.basics.domain}{path}"
 
 
-def test_the_uptime_alarm_and_dashboard_name_the_endpoint_checked(moved: Run) -> None:
-    alarms: dict[str, Any] = {a.name: a for a in moved.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
-    for region in ("us-east-1", "us-west-2"):
-        assert (
-            alarms[f"monitoring-canary-{region}-success"].inputs["alarmDescription"].startswith(f"https://mail.example.com{MOVED} succeeds")
-        )
+def test_the_test_stacks_check_different_endpoints() -> None:
+    """Only then does a path hard-coded anywhere (a component, or __main__ not passing the setting on) fail above."""
+    assert settings("production").app.health_check_endpoint != settings("staging").app.health_check_endpoint
+    assert DEFAULT in (settings("production").app.health_check_endpoint, settings("staging").app.health_check_endpoint)
+
+
+def test_the_uptime_alarm_and_dashboard_name_the_endpoint_checked(staging: Run) -> None:
+    configured = settings("staging")
+    path, domain = configured.app.health_check_endpoint, configured.basics.domain
+    alarms: dict[str, Any] = {a.name: a for a in staging.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    for region in configured.monitoring.canaries.regions:
+        assert alarms[f"monitoring-canary-{region}-success"].inputs["alarmDescription"].startswith(f"https://{domain}{path} succeeds")
     for colour in ("blue", "green"):
-        assert f"failing the {MOVED} check" in alarms[f"monitoring-alb-{colour}-unhealthy-hosts"].inputs["alarmDescription"]
-    (dashboard,) = moved.of_type("aws:cloudwatch/dashboard:Dashboard")
-    assert f"Uptime: {MOVED} from us-west-2" in dashboard.inputs["dashboardBody"]
+        assert f"failing the {path} check" in alarms[f"monitoring-alb-{colour}-unhealthy-hosts"].inputs["alarmDescription"]
+    (dashboard,) = staging.of_type("aws:cloudwatch/dashboard:Dashboard")
+    for region in configured.monitoring.canaries.regions:
+        assert f"Uptime: {path} from {region}" in dashboard.inputs["dashboardBody"]

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 import botocore.session
-import pytest
+from owned_stacks import settings
 from run_lookup import publish_grants
 
 from config.integrations import DEPLOYMENTS_METRIC, DEPLOYMENTS_NAMESPACE, DETAIL_TYPES, EVENT_SOURCE
@@ -48,11 +48,11 @@ def _trusted_service(role: RecordedResource) -> str:
 
 def test_the_bus_and_its_archive(each_stack: Run) -> None:
     bus = _one(each_stack, BUS, "integrations-bus")
-    environment = "production" if each_stack.stack == "production" else "staging"
-    assert bus.inputs["name"] == f"email-platform-{environment}-deployments"
+    stack = settings(each_stack.stack)
+    assert bus.inputs["name"] == f"{stack.basics.name_prefix}-deployments"
     archive = _one(each_stack, "aws:cloudwatch/eventArchive:EventArchive", "integrations-archive")
     assert archive.inputs["eventSourceArn"] == bus.outputs["arn"]
-    assert archive.inputs["retentionDays"] == (365 if environment == "production" else 30)
+    assert archive.inputs["retentionDays"] == stack.integrations.archive_retention_days
     assert each_stack.outputs["deploymentBusName"] == bus.outputs["name"]
 
 
@@ -60,7 +60,8 @@ def test_failures_and_rollbacks_reach_on_call_through_the_alarm_topic(production
     bus = _one(production, BUS, "integrations-bus")
     rule = _one(production, RULE, "integrations-on-call")
     assert rule.inputs["eventBusName"] == bus.outputs["name"]
-    assert json.loads(rule.inputs["eventPattern"]) == {"source": [EVENT_SOURCE], "detail-type": ["Deployment Failed", "Rolled Back"]}
+    detail_types = settings("production").integrations.alarm_topic_detail_types
+    assert json.loads(rule.inputs["eventPattern"]) == {"source": [EVENT_SOURCE], "detail-type": detail_types}
     target = _one(production, TARGET, "integrations-on-call")
     (topic,) = [t for t in production.of_type("aws:sns/topic:Topic") if t.name == "monitoring-alarms"]
     assert target.inputs["arn"] == topic.outputs["arn"] == production.outputs["alarmTopicArn"]
@@ -188,26 +189,16 @@ def test_composite_alarms_are_read_with_describe_alarms_scoped_to_every_alarm() 
     assert COMPOSITE_ALARM_READ_SCOPE == "*"
 
 
-def test_committed_stacks_have_no_outside_listeners(each_stack: Run) -> None:
-    assert each_stack.of_type("aws:cloudwatch/eventApiDestination:EventApiDestination") == []
-    assert each_stack.of_type("aws:cloudwatch/eventConnection:EventConnection") == []
+def test_a_stack_without_outside_listeners_has_no_connection_or_destination(staging: Run) -> None:
+    assert settings("staging").integrations.destinations == []
+    assert staging.of_type("aws:cloudwatch/eventApiDestination:EventApiDestination") == []
+    assert staging.of_type("aws:cloudwatch/eventConnection:EventConnection") == []
 
 
-@pytest.fixture
-def with_listener(run_stack_with: Any) -> Run:
-    """A CRM listener whose URL and key were set with `pulumi config set --secret --path …`."""
-
-    def add(config: dict[str, Any]) -> None:
-        config["email-platform:integrations"]["destinations"] = {
-            "crm": {"url": {"secure": "v1:dXJs"}, "apiKey": {"secure": "v1:a2V5"}, "detailTypes": ["Deployment Succeeded", "Rolled Back"]}
-        }
-
-    run: Run = run_stack_with("production", add)
-    return run
-
-
-def test_an_outside_listener_gets_a_secret_connection_a_destination_and_a_rule(with_listener: Run) -> None:
-    run = with_listener
+def test_an_outside_listener_gets_a_secret_connection_a_destination_and_a_rule(production: Run) -> None:
+    """The test stack's CRM listener, its URL and key set with `pulumi config set --secret --path …`."""
+    run = production
+    (listener,) = settings("production").integrations.destinations
     connection = _one(run, "aws:cloudwatch/eventConnection:EventConnection", "integrations-crm")
     assert connection.inputs["authorizationType"] == "API_KEY"
     assert connection.inputs["authParameters"]["apiKey"] == {"key": "Authorization", "value": "[secret]"}
@@ -215,7 +206,7 @@ def test_an_outside_listener_gets_a_secret_connection_a_destination_and_a_rule(w
     assert destination.inputs["connectionArn"] == connection.outputs["arn"]
     assert destination.inputs["invocationEndpoint"] == "[secret]"
     rule = _one(run, RULE, "integrations-crm")
-    assert json.loads(rule.inputs["eventPattern"])["detail-type"] == ["Deployment Succeeded", "Rolled Back"]
+    assert json.loads(rule.inputs["eventPattern"])["detail-type"] == listener.detail_types
     target = _one(run, TARGET, "integrations-crm")
     assert target.inputs["arn"] == destination.outputs["arn"]
     # EventBridge assumes the role, and may invoke exactly this stack's destinations.

@@ -27,7 +27,7 @@ import kubernetes_validate
 import pytest
 import yaml
 from app_build import build_app
-from committed_stacks import app_settings
+from owned_stacks import app_settings, settings
 
 from components.app.environment import SECRET_ENV
 from preflight.recorder import RecordedResource, RecordingMonitor
@@ -79,8 +79,7 @@ TARGET_GROUP_BINDING_SCHEMA = {
 
 
 def cluster_version(stack: str) -> str:
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    return str(config["email-platform:cluster"]["version"])
+    return settings(stack).cluster.version
 
 
 def manifest(resource: RecordedResource) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from owned_stacks import settings
 
 from components.cluster.component import SYSTEM_NODE_LABEL
 from components.cluster.karpenter import CHART, CHART_VERSION
@@ -46,15 +47,22 @@ def test_the_node_pool_refuses_nodes_below_the_guides_minimum(each_stack: Run) -
     assert not _admits(requirements, InstanceType("x.narrow", 3, 64, "x86_64"))
 
 
-def test_architectures_capacity_and_limit_come_from_config(production: Run, staging: Run) -> None:
-    prod, stage = _requirements(production), _requirements(staging)
-    assert prod["karpenter.sh/capacity-type"]["values"] == ["on-demand"]
-    assert sorted(stage["karpenter.sh/capacity-type"]["values"]) == ["on-demand", "spot"]
-    assert prod["kubernetes.io/arch"]["values"] == ["amd64"]
-    assert stage["kubernetes.io/arch"]["values"] == ["arm64"]
-    (pool,) = production.of_type(NODE_POOL)
-    assert pool.inputs["spec"]["limits"] == {"cpu": "48"}
-    assert production.outputs["nodePoolCpuLimit"] == 48
+def test_architectures_capacity_and_limit_come_from_config(each_stack: Run) -> None:
+    requirements = _requirements(each_stack)
+    configured = settings(each_stack.stack).cluster.node_pool
+    assert configured is not None
+    assert sorted(requirements["karpenter.sh/capacity-type"]["values"]) == sorted(configured.capacity_types)
+    assert requirements["kubernetes.io/arch"]["values"] == configured.kubernetes_architectures
+    (pool,) = each_stack.of_type(NODE_POOL)
+    assert pool.inputs["spec"]["limits"] == {"cpu": str(configured.cpu_limit)}
+    assert each_stack.outputs["nodePoolCpuLimit"] == configured.cpu_limit
+
+
+def test_the_test_stacks_differ_in_architecture_and_capacity() -> None:
+    """So that a value not taken from config fails above for one of them."""
+    production, staging = (settings(stack).cluster.node_pool for stack in ("production", "staging"))
+    assert production is not None and staging is not None
+    assert production.architectures != staging.architectures and production.capacity_types != staging.capacity_types
 
 
 def test_the_node_class_has_the_guides_disk_imds_v2_and_the_stacks_network(production: Run) -> None:

@@ -9,15 +9,28 @@ from typing import Any
 
 import pulumi
 import pytest
-from committed_stacks import app_settings, stack_config
+from component_build import Built, build
+from google.protobuf import json_format  # type: ignore[import-untyped]
+from owned_stacks import app_settings, settings
 from run_lookup import one, region_of
 
-from components.load_balancer import TARGET_GROUP_OWNER_TAG, VPC_ORIGIN_ENDPOINT, target_group_arn_pattern, vpc_origin_name
+from components.load_balancer import (
+    TARGET_GROUP_OWNER_TAG,
+    VPC_ORIGIN_ENDPOINT,
+    LoadBalancer,
+    LoadBalancerArgs,
+    target_group_arn_pattern,
+    vpc_origin_name,
+)
 from components.traffic_split import TrafficSplit, TrafficSplitArgs
-from config.edge import COLOUR_HEADER
+from config.app import APP_PORT
+from config.basics import Basics, Tags
+from config.edge import COLOUR_HEADER, parse_edge
+from config.reader import Section
 from preflight.recorder import RecordingMonitor
 from preflight.runner import Run
 
+BASICS = Basics("production", "eu-west-1", "mail.shop.test", Tags("owner", "centre", {}))
 LISTENER = "aws:lb/listener:Listener"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding"
@@ -33,15 +46,16 @@ def test_alb_is_internal_in_every_private_subnet_with_protection_and_header_hygi
     assert alb.inputs["desyncMitigationMode"] == "strictest"
 
 
-def test_production_alb_spans_three_zones(production: Run) -> None:
-    (alb,) = production.of_type("aws:lb/loadBalancer:LoadBalancer")
-    assert len(alb.inputs["subnets"]) == 3
+def test_the_alb_spans_every_zone_of_the_stack(each_stack: Run) -> None:
+    (alb,) = each_stack.of_type("aws:lb/loadBalancer:LoadBalancer")
+    assert len(alb.inputs["subnets"]) == len(settings(each_stack.stack).network.availability_zones)
 
 
 def test_https_listener_takes_what_cloudfront_speaks_with_hsts_and_the_origin_certificate(each_stack: Run) -> None:
     https = one(each_stack, LISTENER, "lb-https")
     assert (https.inputs["port"], https.inputs["protocol"]) == (443, "HTTPS")
-    assert https.inputs["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+    edge = settings(each_stack.stack).edge
+    assert https.inputs["sslPolicy"] == edge.ssl_policy
     validation = one(each_stack, "aws:acm/certificateValidation:CertificateValidation", "certificates-alb")
     assert https.inputs["certificateArn"] == validation.outputs["certificateArn"]
     # CloudFront checks the origin's certificate against the origin domain name it connects under.
@@ -50,7 +64,7 @@ def test_https_listener_takes_what_cloudfront_speaks_with_hsts_and_the_origin_ce
     (api,) = [o for o in distribution.inputs["origins"] if o["originId"] == "api"]
     assert [certificate.inputs["domainName"], *certificate.inputs.get("subjectAlternativeNames", [])] == [api["domainName"]]
     hsts = https.inputs["routingHttpResponseStrictTransportSecurityHeaderValue"]
-    assert hsts == "max-age=63072000; includeSubDomains; preload"
+    assert hsts == f"max-age={edge.hsts_max_age_seconds}; includeSubDomains; preload"
     (action,) = https.inputs["defaultActions"]
     assert action["type"] == "fixed-response" and action["fixedResponse"]["statusCode"] == "404"
 
@@ -63,12 +77,15 @@ def test_there_is_no_plain_http_listener(each_stack: Run) -> None:
 def test_blue_and_green_target_groups_speak_https_to_pod_ips_with_health_checks(each_stack: Run) -> None:
     groups = {g.name: g for g in each_stack.of_type(TARGET_GROUP)}
     assert set(groups) == {"lb-blue", "lb-green"}
+    stack = settings(each_stack.stack)
     for group in groups.values():
-        assert (group.inputs["targetType"], group.inputs["protocol"], group.inputs["port"]) == ("ip", "HTTPS", 3000)
+        assert (group.inputs["targetType"], group.inputs["protocol"], group.inputs["port"]) == ("ip", "HTTPS", APP_PORT)
         check = group.inputs["healthCheck"]
-        assert (check["protocol"], check["path"], check["matcher"], check["enabled"]) == ("HTTPS", "/health", "200", True)
-        assert group.inputs["deregistrationDelay"] == 30
-        assert group.inputs["slowStart"] == 30
+        assert (check["protocol"], check["path"], check["matcher"], check["enabled"]) == (
+            "HTTPS", stack.app.health_check_endpoint, "200", True,
+        )  # fmt: skip
+        assert group.inputs["deregistrationDelay"] == stack.edge.target_group.deregistration_delay_seconds
+        assert group.inputs["slowStart"] == stack.edge.target_group.slow_start_seconds
 
 
 def test_the_app_traffic_goes_through_one_weighted_rule(each_stack: Run) -> None:
@@ -77,8 +94,8 @@ def test_the_app_traffic_goes_through_one_weighted_rule(each_stack: Run) -> None
     assert rule.inputs["listenerArn"] == https.outputs["arn"]
     assert rule.inputs["priority"] == 100
     (condition,) = rule.inputs["conditions"]
-    domain = stack_config(each_stack.stack)["email-platform:domain"]
-    assert condition["hostHeader"]["values"] == [f"origin.{domain}"], "the Host CloudFront sends: the origin domain name"
+    origin = settings(each_stack.stack).edge.origin_host
+    assert condition["hostHeader"]["values"] == [origin], "the Host CloudFront sends: the origin domain name"
     (action,) = rule.inputs["actions"]
     arns = {g.name.removeprefix("lb-"): g.outputs["arn"] for g in each_stack.of_type(TARGET_GROUP)}
     weights = {t["arn"]: t["weight"] for t in action["forward"]["targetGroups"]}
@@ -105,7 +122,11 @@ def test_security_group_admits_only_cloudfronts_vpc_origin_and_sends_only_to_the
     (egress,) = [r for r in each_stack.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") if r.name.startswith("lb-")]
     (cluster,) = each_stack.of_type("aws:eks/cluster:Cluster")
     cluster_sg = cluster.outputs["vpcConfig"]["clusterSecurityGroupId"]
-    assert (egress.inputs["fromPort"], egress.inputs["toPort"], egress.inputs["referencedSecurityGroupId"]) == (3000, 3000, cluster_sg)
+    assert (egress.inputs["fromPort"], egress.inputs["toPort"], egress.inputs["referencedSecurityGroupId"]) == (
+        APP_PORT,
+        APP_PORT,
+        cluster_sg,
+    )
     back = one(each_stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "lb-pods-from-alb")
     assert (back.inputs["securityGroupId"], back.inputs["referencedSecurityGroupId"]) == (cluster_sg, group.id)
 
@@ -127,8 +148,7 @@ def test_access_logs_go_to_a_protected_sse_s3_bucket_only_elb_writes(each_stack:
     assert ownership["rule"]["objectOwnership"] == "BucketOwnerEnforced"
     assert _companion(each_stack, "aws:s3/bucketVersioning:BucketVersioning", "lb-logs")["versioningConfiguration"]["status"] == "Enabled"
     lifecycle = _companion(each_stack, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lb-logs")
-    days = 365 if each_stack.stack == "production" else 30
-    assert lifecycle["rules"][0]["expiration"]["days"] == days
+    assert lifecycle["rules"][0]["expiration"]["days"] == settings(each_stack.stack).edge.access_logs.retention_days
     policy = json.loads(_companion(each_stack, "aws:s3/bucketPolicy:BucketPolicy", "lb-logs")["policy"])
     allows = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
     assert {s["Action"] for s in allows} == {"s3:PutObject"}  # ELB may only write its logs
@@ -222,11 +242,46 @@ def test_each_target_group_is_on_the_listener_once_its_binding_exists_and_before
         assert rule.inputs["priority"] < 100  # ahead of the weighted rule
 
 
-def test_alb_log_delivery_is_admitted_as_the_regions_elb_account_and_the_service(production: Run) -> None:
-    (policy,) = [p for p in production.of_type("aws:s3/bucketPolicy:BucketPolicy") if p.name == "lb-logs"]
-    principals = [s["Principal"] for s in json.loads(policy.inputs["policy"])["Statement"] if s["Effect"] == "Allow"]
-    assert {"AWS": "arn:aws:iam::127311923021:root"} in principals  # us-east-1 predates August 2022
+def test_alb_log_delivery_is_admitted_as_the_account_the_program_looked_up_and_the_service(pulumi_mocks: RecordingMonitor) -> None:
+    """Regions launched before August 2022 deliver ALB logs as the region's ELB account, later ones as the
+    log-delivery service: the bucket policy admits the account the provider's lookup returns, and the service."""
+    answers: list[dict[str, Any]] = []
+    invoke = pulumi_mocks.Invoke
+
+    def recording(request: Any) -> Any:
+        response = invoke(request)
+        if request.tok == "aws:elb/getServiceAccount:getServiceAccount":
+            answers.append({"args": dict(request.args), "return": json_format.MessageToDict(response)["return"]})
+        return response
+
+    pulumi_mocks.Invoke = recording  # type: ignore[method-assign]
+    built = _build_load_balancer(pulumi_mocks)
+    (answer,) = answers
+    assert "region" not in answer["args"], "the stack's own region: the provider's"
+    policy = json.loads(built.one("aws:s3/bucketPolicy:BucketPolicy", "lb-logs").inputs["policy"])
+    principals = [s["Principal"] for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert {"AWS": answer["return"]["arn"]} in principals
     assert {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"} in principals
+
+
+def _build_load_balancer(monitor: RecordingMonitor) -> Built:
+    edge = parse_edge(Section("email-platform:edge", {"hostedZone": "shop.test", "hostedZoneId": "Z0123456789ABCDEFGHIJ"}), BASICS)
+
+    def program() -> None:
+        LoadBalancer(
+            "lb",
+            LoadBalancerArgs(
+                edge,
+                vpc_id="vpc-0abc1234def567890",
+                private_subnet_ids=["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"],
+                node_security_group_id="sg-0123456789abcdef0",
+                certificate_arn="arn:aws:acm:eu-west-1:210987654321:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+                hosted_zone_id="Z0123456789ABCDEFGHIJ",
+                health_check_path="/ready",
+            ),
+        )
+
+    return build(monitor, program)
 
 
 def _depends_on(run: Run, resource: Any, target_urn: str) -> bool:
@@ -273,8 +328,9 @@ def test_the_vpc_origin_is_replaced_new_one_first_never_updated(each_stack: Run)
         "origin_protocol_policy": config["originProtocolPolicy"],
         "origin_ssl_protocols": config["originSslProtocols"]["items"],
     }
-    host = "origin." + each_stack.stack_file.config["email-platform:domain"]
-    assert name == vpc_origin_name(host, endpoint), "the name is a digest of the settings it was made with"
+    assert name == vpc_origin_name(settings(each_stack.stack).edge.origin_host, endpoint), (
+        "the name is a digest of the settings it was made with"
+    )
 
 
 def test_vpc_origin_names_change_with_every_endpoint_setting_and_fit_cloudfront() -> None:

@@ -40,9 +40,16 @@ from config.slo import parse_slo
 from preflight.recorder import RecordedResource, RecordingMonitor
 
 
-@pytest.fixture
-def built(pulumi_mocks: RecordingMonitor) -> Built:
-    return build(pulumi_mocks)
+@pytest.fixture(scope="module")
+def built(module_mocks: RecordingMonitor) -> Built:
+    """The component as most tests here see it, built once (plain records)."""
+    return build(module_mocks)
+
+
+@pytest.fixture(scope="module")
+def activated(module_mocks: RecordingMonitor) -> Built:
+    """The same with the cost-allocation tags activated."""
+    return build(module_mocks, settings(activateCostAllocationTags=True))
 
 
 def metric(alarm: RecordedResource) -> tuple[str, str, dict[str, str], str]:
@@ -169,6 +176,9 @@ def test_the_canary_calls_the_health_url_over_tls13_and_its_alarms_join_the_comp
     assert (duration.inputs["comparisonOperator"], duration.inputs["threshold"]) == ("GreaterThanThreshold", budget)
     assert budget != objectives().latency.average_milliseconds
     assert success.inputs["period"] == 300, "one period per run"
+    # A canary that stops reporting is not a healthy one: the success alarm counts silence against it;
+    # the duration alarm does not, so a stopped canary is one alarm, not two.
+    assert (success.inputs["treatMissingData"], duration.inputs["treatMissingData"]) == ("breaching", "notBreaching")
     composite = built.named_typed("aws:cloudwatch/compositeAlarm:CompositeAlarm", "monitoring-service-degraded")
     for alarm in (success, duration):
         assert f'ALARM("{alarm.inputs["name"]}")' in composite.inputs["alarmRule"]
@@ -300,6 +310,14 @@ def test_subscriptions_come_from_config(built: Built) -> None:
     assert not [s for s in built.resources if "hooks" in s.urn]
 
 
+def test_a_webhook_subscription_is_confirmed_by_its_receiver_not_awaited(built: Built) -> None:
+    """The receiver visits SNS's SubscribeURL itself: with `endpointAutoConfirms` the provider would wait for a
+    confirmation (pulumi_aws sns.TopicSubscription: "the endpoint is capable of auto confirming") that may never
+    come while the subscription stays pending."""
+    webhooks = [s for s in built.of_type("aws:sns/topicSubscription:TopicSubscription") if s.inputs["protocol"] == "https"]
+    assert webhooks and all(s.inputs["endpointAutoConfirms"] is False for s in webhooks)
+
+
 # ── thresholds, optional alarms ─────────────────────────────────────────────────────────
 
 
@@ -348,10 +366,8 @@ def test_budget_amount_and_thresholds_follow_config(pulumi_mocks: RecordingMonit
     assert all("subscriberEmailAddresses" not in n for n in budget.inputs["notifications"])
 
 
-def test_cost_allocation_tags_are_activated_only_when_config_says_so(built: Built, pulumi_mocks: RecordingMonitor) -> None:
+def test_cost_allocation_tags_are_activated_only_when_config_says_so(built: Built, activated: Built) -> None:
     assert built.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag") == []
-    pulumi_mocks.recorded.clear()
-    activated = build(pulumi_mocks, settings(activateCostAllocationTags=True))
     tags = activated.of_type("aws:costexplorer/costAllocationTag:CostAllocationTag")
     assert sorted(t.inputs["tagKey"] for t in tags) == ["CostCenter", "Environment", "Owner", "Project"]
     assert all(t.inputs["status"] == "Active" and activated.is_east(t) for t in tags)
@@ -359,11 +375,9 @@ def test_cost_allocation_tags_are_activated_only_when_config_says_so(built: Buil
     assert {t.inputs["tagKey"] for t in tags} <= set(basics.default_tags), "only tags the provider actually stamps"
 
 
-def test_the_budget_sees_only_its_environment_once_the_tag_is_active(built: Built, pulumi_mocks: RecordingMonitor) -> None:
+def test_the_budget_sees_only_its_environment_once_the_tag_is_active(built: Built, activated: Built) -> None:
     (account_wide,) = built.of_type("aws:budgets/budget:Budget")
     assert "costFilters" not in account_wide.inputs, "before activation Budgets cannot see the tag: the whole account"
-    pulumi_mocks.recorded.clear()
-    activated = build(pulumi_mocks, settings(activateCostAllocationTags=True))
     (budget,) = activated.of_type("aws:budgets/budget:Budget")
     assert budget.inputs["costFilters"] == [{"name": "TagKeyValue", "values": ["user:Environment$production"]}]
     basics = Basics("production", "us-east-1", DOMAIN, Tags("o", "c", {}))
@@ -446,8 +460,8 @@ def test_alarm_enumerations_are_in_the_cloudwatch_model(built: Built) -> None:
     assert used["TreatMissingData"] == {"missing", "notBreaching", "breaching"}
 
 
-def test_budget_health_check_and_tag_enumerations_are_in_their_models(pulumi_mocks: RecordingMonitor) -> None:
-    built = build(pulumi_mocks, settings(activateCostAllocationTags=True))
+def test_budget_health_check_and_tag_enumerations_are_in_their_models(activated: Built) -> None:
+    built = activated
     (budget,) = built.of_type("aws:budgets/budget:Budget")
     assert budget.inputs["budgetType"] in _enum("budgets", "BudgetType")
     assert budget.inputs["timeUnit"] in _enum("budgets", "TimeUnit")
@@ -493,7 +507,8 @@ def test_the_plan_tree_lists_each_alarm_with_its_metric_and_threshold(built: Bui
     from preflight.runner import Run
     from preflight.tree import render_tree
 
-    lines = render_tree(Run(stack_file=None, resources=built.resources, outputs={}))  # type: ignore[arg-type]
+    assert built.root is not None
+    lines = render_tree(Run(stack_file=None, resources=[built.root, *built.resources], outputs={}))  # type: ignore[arg-type]
     response = next(line for line in lines if "monitoring-alb-response-time " in line)
     assert "metricName=TargetResponseTime" in response and "threshold=0.2" in response
     assert "comparisonOperator=GreaterThanThreshold" in response

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from owned_stacks import committed
 
 from config.basics import Basics, Tags
 from config.canaries import BUDGET_FLOOR_MILLISECONDS, CANARY_SUCCESS_PERCENT, default_canary_regions
@@ -73,7 +74,7 @@ def test_defaults_follow_the_guide_and_aws_recommendations() -> None:
     assert settings.notifications.emails == settings.notifications.webhooks == []
 
 
-@pytest.mark.parametrize("stack", ["production", "staging"])
+@pytest.mark.parametrize("stack", committed())
 def test_the_committed_stacks_commit_no_webhook_and_leave_the_cost_tags_to_the_payer(stack: str) -> None:
     """Webhooks carry tokens (set as secrets, never committed); cost-allocation tags are activated from the payer account only."""
     config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]

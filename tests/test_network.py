@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from owned_stacks import settings
+
 from preflight.runner import Run
 
 
@@ -69,8 +71,7 @@ def test_flow_logs_capture_all_traffic_with_retention(each_stack: Run) -> None:
     assert flow_log.inputs["logDestinationType"] == "cloud-watch-logs"
     (group,) = [g for g in each_stack.of_type("aws:cloudwatch/logGroup:LogGroup") if g.name == "network-flow-logs"]
     assert flow_log.inputs["logDestination"].endswith(group.outputs["name"])
-    expected = 365 if each_stack.stack == "production" else 30
-    assert group.inputs["retentionInDays"] == expected
+    assert group.inputs["retentionInDays"] == settings(each_stack.stack).network.flow_log_retention_days
 
 
 def test_default_security_group_admits_nothing(each_stack: Run) -> None:

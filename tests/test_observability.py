@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from config_edits import Edit, set_key
 from config_stacks import edited, refused
+from owned_stacks import settings
 
 from components.observability import ADDON, AGENT_POLICY, NAMESPACE, POD_IDENTITY_SERVICE, SERVICE_ACCOUNT
 from config.addon_versions import DEFAULT_VERSIONS
@@ -49,7 +50,8 @@ def test_its_agent_reaches_aws_through_the_add_ons_own_pod_identity_association(
 
 
 def test_its_log_groups_exist_first_with_the_configured_retention(production: Run, staging: Run) -> None:
-    for run, days in ((production, 365), (staging, 30)):
+    for run in (production, staging):
+        days = settings(run.stack).observability.log_retention_days
         groups = [g for g in run.of_type("aws:cloudwatch/logGroup:LogGroup") if "/aws/containerinsights/" in str(g.inputs.get("name"))]
         cluster = run.of_type("aws:eks/cluster:Cluster")[0].outputs["name"]
         assert sorted(g.inputs["name"] for g in groups) == [
@@ -73,7 +75,7 @@ def test_alarms_watch_each_colours_pods_as_container_insights_names_them(product
                 "PodName": deployment.inputs["metadata"]["name"],
             }
             assert alarm.inputs["alarmActions"], "a cause: it notifies on its own"
-    assert alarms["monitoring-app-blue-cpu-throttling"].inputs["threshold"] == 90
+    assert alarms["monitoring-app-blue-cpu-throttling"].inputs["threshold"] == settings("production").observability.cpu_over_limit_percent
 
 
 REJECTS = [

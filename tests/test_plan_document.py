@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -11,10 +13,12 @@ from typing import Any
 import pytest
 import yaml
 from config_stacks import edited, refused
+from owned_stacks import stack_config, stack_file
 
+from preflight.__main__ import main as preflight_main
 from preflight.document import build_document
 from preflight.runner import Run
-from preflight.stack_files import placeholder_value
+from preflight.stack_files import load_stack_file, placeholder_value
 from preflight.stacks import discover
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,47 +71,49 @@ def test_secrets_still_to_set_are_listed(production_document: dict[str, Any]) ->
     assert "email-platform:emailApiKey" in production_document["secretsToSet"]
 
 
-def test_encrypted_stack_values_are_treated_as_secrets(tmp_path: Path) -> None:
-    from preflight.stack_files import load_stack_file
+def test_encrypted_stack_values_are_treated_as_secrets() -> None:
+    """The test staging stack sets its app secrets encrypted (`secure: v1:…`): unreadable offline, so placeholders."""
+    encrypted = [key for key, value in stack_config("staging").items() if isinstance(value, dict) and set(value) == {"secure"}]
+    assert encrypted
+    loaded = stack_file("staging")
+    for key in encrypted:
+        assert key in loaded.secret_keys
+        assert "encrypted" in loaded.placeholders[key]
+        assert loaded.config[key] == placeholder_value(key)
 
-    config = yaml.safe_load((ROOT / "Pulumi.staging.yaml").read_text())
-    config["config"]["email-platform:emailApiKey"] = {"secure": "v1:abc=="}
-    (tmp_path / "Pulumi.staging.yaml").write_text(yaml.safe_dump(config))
-    stack_file = load_stack_file("staging", root=tmp_path)
-    assert "email-platform:emailApiKey" in stack_file.secret_keys
-    assert "encrypted" in stack_file.placeholders["email-platform:emailApiKey"]
 
-
-def test_a_stack_file_importing_a_pulumi_esc_environment_plans_offline(tmp_path: Path) -> None:
-    """ESC resolves only when the engine runs: what it would provide is a placeholder, listed like an unset secret."""
-    config = yaml.safe_load((ROOT / "Pulumi.staging.yaml").read_text())
-    config["environment"] = ["email-platform/staging"]
-    stack_file = tmp_path / "Pulumi.staging.yaml"
-    stack_file.write_text(yaml.safe_dump(config))
-    result = _preflight("plan", "--stack", "staging", "--stack-file", str(stack_file))
-    assert result.returncode == 0, result.stderr
-    assert "email-platform:emailApiKey: from Pulumi ESC (email-platform/staging)" in result.stdout
-    config["environment"] = {"imports": 3}
-    stack_file.write_text(yaml.safe_dump(config))
-    result = _preflight("plan", "--stack", "staging", "--stack-file", str(stack_file))
-    assert result.returncode == 2 and result.stderr.count("\n") == 1
-    assert "'environment' must list Pulumi ESC environment names" in result.stderr
+def _with(tmp_path: Path, stack: str, edit: Any) -> Path:
+    """A copy of a test stack, `edit` applied to the whole document, written as Pulumi.<stack>.yaml under tmp_path."""
+    document = {"config": stack_config(stack)}
+    edit(document)
+    path = tmp_path / f"Pulumi.{stack}.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
 
 
 def _preflight(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "preflight", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-def test_make_plan_json_writes_the_document(tmp_path: Path) -> None:
-    out = tmp_path / "p.json"
-    result = _preflight("plan", "--stack", "production", "--json", str(out))
-    assert result.returncode == 0, result.stderr
-    assert "preflight-placeholder" not in result.stdout + result.stderr
-    assert "network (component email:network:Network)" in result.stdout
-    assert "Secrets still to set:" in result.stdout
-    document = json.loads(out.read_text())
-    types = {r["type"] for r in document["resources"]}
-    assert {"aws:ec2/vpc:Vpc", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup"} <= types
+def _preflight_here(*args: str) -> tuple[int, str, str]:
+    """`python -m preflight …` in this process: its exit code and what it printed, without the interpreter's start-up."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = preflight_main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_stack_file_importing_a_pulumi_esc_environment_plans_offline(tmp_path: Path) -> None:
+    """ESC resolves only when the engine runs: what it would provide is a placeholder, listed like an unset secret
+    (the program then runs as with any unset secret); an `environment` that names none is one line."""
+    _with(tmp_path, "staging", lambda d: d.update(environment=["email-platform/staging"]))
+    loaded = load_stack_file("staging", root=tmp_path)
+    assert loaded.placeholders["email-platform:emailApiKey"].startswith("from Pulumi ESC (email-platform/staging)")
+    assert loaded.config["email-platform:emailApiKey"] == placeholder_value("email-platform:emailApiKey")
+    path = _with(tmp_path, "staging", lambda d: d.update(environment={"imports": 3}))
+    code, out, err = _preflight_here("plan", "--stack", "staging", "--stack-file", str(path))
+    assert code == 2 and err.count("\n") == 1 and out == ""
+    assert "'environment' must list Pulumi ESC environment names" in err
 
 
 BAD_STACK_FILES = [
@@ -127,41 +133,43 @@ BAD_STACK_FILES = [
 
 @pytest.mark.parametrize(("edit", "key"), BAD_STACK_FILES)
 def test_a_bad_stack_file_exits_2_with_one_line_and_no_traceback(tmp_path: Path, edit: Any, key: str) -> None:
-    config = yaml.safe_load((ROOT / "Pulumi.production.yaml").read_text())
-    edit(config["config"])
-    stack_file = tmp_path / "Pulumi.production.yaml"
-    stack_file.write_text(yaml.safe_dump(config))
-    result = _preflight("plan", "--stack", "production", "--stack-file", str(stack_file))
+    path = _with(tmp_path, "production", lambda d: edit(d["config"]))
+    code, out, err = _preflight_here("plan", "--stack", "production", "--stack-file", str(path))
+    assert code == 2
+    assert err.count("\n") == 1, err
+    assert key in err
+    assert "Traceback" not in err + out
+
+
+def test_the_process_exits_2_with_the_one_line_only(tmp_path: Path) -> None:
+    """The same through the interpreter, as `make plan` runs it: exit 2, one line, no traceback."""
+    (edit, key), *_ = BAD_STACK_FILES
+    path = _with(tmp_path, "production", lambda d: edit(d["config"]))
+    result = _preflight("plan", "--stack", "production", "--stack-file", str(path))
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert key in result.stderr
+    assert result.stderr.count("\n") == 1 and key in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
 def test_unknown_stack_and_unreadable_yaml_exit_2(tmp_path: Path) -> None:
-    result = _preflight("plan", "--stack", "prod")
-    assert result.returncode == 2
-    assert f"no stack file Pulumi.prod.yaml; stacks here: {', '.join(discover())}\n" in result.stderr
+    code, _, err = _preflight_here("plan", "--stack", "prod")
+    assert code == 2
+    assert err == f"error: no stack file Pulumi.prod.yaml; stacks here: {', '.join(discover()) or 'none'}\n"
     broken = tmp_path / "Pulumi.production.yaml"
     broken.write_text("config:\n  a: [\n")
-    result = _preflight("plan", "--stack", "production", "--stack-file", str(broken))
-    assert result.returncode == 2
-    assert "not valid YAML" in result.stderr
+    code, _, err = _preflight_here("plan", "--stack", "production", "--stack-file", str(broken))
+    assert code == 2
+    assert "not valid YAML" in err
 
 
-def test_a_secret_nested_in_an_object_stays_secret(run_stack_with: Any) -> None:
-    """`pulumi config set --secret --path monitoring.notifications.webhooks[0] …` encrypts one value."""
-
-    def secret_webhook(config: dict[str, Any]) -> None:
-        config["email-platform:monitoring"]["notifications"]["webhooks"] = [{"secure": "v1:c2VjcmV0"}]
-
-    run = run_stack_with("production", secret_webhook)
-    document = build_document(run)
+def test_a_secret_nested_in_an_object_stays_secret(staging: Run) -> None:
+    """`pulumi config set --secret --path monitoring.notifications.webhooks[0] …` encrypts one value (the test staging stack does)."""
+    document = build_document(staging)
     assert document["config"]["email-platform:monitoring"] == "[secret]"
-    assert "email-platform:monitoring.notifications.webhooks[0]" in run.stack_file.placeholders
+    assert "email-platform:monitoring.notifications.webhooks[0]" in staging.stack_file.placeholders
     text = json.dumps(document)
-    assert not [value for value in run.secret_values if value in text]
-    subscriptions = [s for s in run.of_type("aws:sns/topicSubscription:TopicSubscription") if s.inputs["protocol"] == "https"]
+    assert not [value for value in staging.secret_values if value in text]
+    subscriptions = [s for s in staging.of_type("aws:sns/topicSubscription:TopicSubscription") if s.inputs["protocol"] == "https"]
     assert subscriptions and all(s.inputs["endpoint"] == "[secret]" for s in subscriptions)  # one per region's topic
 
 

@@ -33,14 +33,17 @@ def test_the_default_view_fits_120_columns_and_ends_with_the_summary(planned: Ru
     code, lines, err = _plan(capsys)
     assert code == 0 and err == ""
     assert max(len(line) for line in lines) <= plan_command.WIDTH
-    assert lines[0].startswith("Stack production in us-east-1: ") and sum("us-east-1" in line for line in lines[:3]) == 1
+    region = planned.stack_file.region
+    assert lines[0].startswith(f"Stack production in {region}: ") and sum(region in line for line in lines[:3]) == 1
     assert "Resources by type:" not in lines
     summary = lines[lines.index("Summary of stack production:") :]
     assert [line.split()[0] for line in summary[1:]] == ["resources", "monthly", "policy", "secrets", "example", "result"]
     assert summary[1].split()[1] == str(sum(r.custom for r in planned.resources))
     advisories = sum(line.startswith("  advisory ") for line in lines)  # one finding per unwrapped line
     assert advisories >= 4 and f"0 mandatory · {advisories} advisory" in summary[3]
-    assert summary[4].endswith("(email-platform:emailApiKey)") and "account" in summary[5]  # the example account of the roles
+    to_set = sorted(planned.stack_file.placeholders)
+    assert summary[4].split()[3] == str(len(to_set)) and "(email-platform:emailApiKey" in summary[4]  # listed whole above it
+    assert "account" in summary[5]  # the example account of the roles
 
 
 def test_wide_prints_whole_lines_and_by_type_replaces_the_tree_with_the_counts(planned: Run, capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,10 +30,11 @@ def rec(type_token: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"urn": f"{PREFIX}{type_token}::{name}", "type": type_token, "name": name, "inputs": inputs}
 
 
-def test_both_stacks_get_advice_with_figures_and_config_changes(each_stack: Run) -> None:
+def test_each_advice_on_a_whole_stack_has_a_saving_and_a_config_change(each_stack: Run) -> None:
     records, region, usage, environment = _inputs(each_stack)
     advice = advise(records, region, usage, environment)
-    assert advice, f"no advice for {each_stack.stack}"
+    if each_stack.stack == "production":
+        assert advice, "the production test stack runs x86 nodes: Graviton is cheaper at the same availability"
     for a in advice:
         assert a.monthly_saving > 0 and a.config_change and a.change
 

@@ -2,21 +2,20 @@
 
 The engine refuses a whole deployment when a URN is registered twice ("Duplicate resource URN";
 pulumi/pulumi sdk/go/common/diag/errors.go), and the mocks do not: so these tests look for it.
-The run below is made from this test's own settings: a stack in one region whose backup copy
-region is also a canary region, with a canary in us-east-1 too, where CloudFront's certificate,
-web ACL and logs live. Each of those regions is then needed by two components.
+The run below is the production test stack moved out of us-east-1 (tests/owned_stacks.py,
+`elsewhere`): a stack in one region whose backup copy region is also a canary region, with a
+canary in us-east-1 too, where CloudFront's certificate, web ACL and logs live. Each of those
+regions is then needed by two components.
 """
 
 from __future__ import annotations
 
 import collections
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pytest
-import yaml
-from committed_stacks import stack_config
+from owned_stacks import ELSEWHERE, GLOBAL_REGION, SHARED_REGION
 from run_lookup import one, region_of
 
 from components.monitoring import MonitoringArgs
@@ -26,31 +25,17 @@ from config.monitoring import parse_monitoring
 from config.reader import Section
 from config.slo import parse_slo
 from preflight.recorder import RecordedResource
-from preflight.runner import Run, run_program
-from preflight.stack_files import load_stack_file
+from preflight.runner import Run
 
 PROVIDER = "pulumi:providers:aws"
 CANARY = "aws:synthetics/canary:Canary"
-STACK_REGION = "eu-west-1"
-SHARED_REGION = "eu-central-1"  # the backup copy region and a canary region
-GLOBAL_REGION = "us-east-1"  # CloudFront's resources and a canary
+STACK_REGION = ELSEWHERE
 
 
-def _shared_regions(config: dict[str, Any]) -> None:
-    config["aws:region"] = STACK_REGION
-    config["email-platform:network"]["availabilityZones"] = [f"{STACK_REGION}{zone}" for zone in "abc"]
-    config["email-platform:backup"]["copyRegion"] = SHARED_REGION
-    config["email-platform:monitoring"]["canaryRegions"] = [STACK_REGION, SHARED_REGION, GLOBAL_REGION]
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The program, once, on production's file with the regions above (this module's own run)."""
-    config = stack_config("production")
-    _shared_regions(config)
-    root = tmp_path_factory.mktemp("shared-regions")
-    (root / "Pulumi.production.yaml").write_text(yaml.safe_dump({"config": config}))
-    return run_program(load_stack_file("production", root=root))
+@pytest.fixture
+def shared(production_elsewhere: Run) -> Run:
+    """The program on the production test stack moved to other regions (owned_stacks.elsewhere)."""
+    return production_elsewhere
 
 
 def test_no_urn_is_registered_twice_when_components_share_a_region(shared: Run) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import botocore.session
 import pytest
 import yaml
+from owned_stacks import STACKS, basics
 
 from config.integrations import DETAIL_TYPES, EVENT_SOURCE
 from preflight.runner import Run
@@ -253,9 +254,9 @@ def test_an_event_is_published_in_the_documented_schema(tmp_path: Path) -> None:
         "DEPLOYED_WEIGHTS": json.dumps(BLUE),
     }
     aws = _fake_aws({("events", "put-events"): {"FailedEntryCount": 0, "Entries": [{"EventId": "1"}]}}, calls)
-    assert release.event("Deployment Started", "production", env, aws, now=1_000) == 0
+    assert release.event("Deployment Started", "production", env, aws, now=1_000, root=STACKS) == 0
     assert environment_file.read_text() == "DEPLOY_STARTED_AT=1000\n"
-    assert release.event("Traffic Shifted", "production", {**env, "DEPLOY_STARTED_AT": "1000"}, aws, now=1_300) == 0
+    assert release.event("Traffic Shifted", "production", {**env, "DEPLOY_STARTED_AT": "1000"}, aws, now=1_300, root=STACKS) == 0
     (entry,) = json.loads(calls[-1][calls[-1].index("--entries") + 1])
     assert (entry["Source"], entry["DetailType"], entry["EventBusName"]) == (EVENT_SOURCE, "Traffic Shifted", env["BUS_NAME"])
     detail = json.loads(entry["Detail"])
@@ -264,11 +265,11 @@ def test_an_event_is_published_in_the_documented_schema(tmp_path: Path) -> None:
     assert detail["weights"] == BLUE and detail["previousWeights"] == BLUE
     assert detail["imageDigests"]["blue"].startswith("sha256:") and len(detail["imageDigests"]["blue"]) == 71
     assert detail["durations"] == {"sinceStartSeconds": 300}
-    region = yaml.safe_load((ROOT / "Pulumi.production.yaml").read_text())["config"]["aws:region"]
+    region = basics("production").region
     assert all(call[call.index("--region") + 1] == region for call in calls), "the bus is in the stack's region"
     failed = _fake_aws({("events", "put-events"): {"FailedEntryCount": 1, "Entries": [{"ErrorCode": "AccessDenied"}]}}, calls)
-    assert release.event("Deployment Failed", "production", env, failed) == 1
-    assert release.event("Deployment Started", "production", {**env, "BUS_NAME": ""}, failed) == 0  # no bus yet: a warning
+    assert release.event("Deployment Failed", "production", env, failed, root=STACKS) == 1
+    assert release.event("Deployment Started", "production", {**env, "BUS_NAME": ""}, failed, root=STACKS) == 0  # no bus yet: a warning
 
 
 def test_the_entry_fields_are_the_put_events_api() -> None:

@@ -7,27 +7,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
+from owned_stacks import settings, stack_config
 
 from preflight.changes import compare
 from preflight.document import build_document
-from preflight.runner import Run
+from preflight.runner import Run, run_program
+from preflight.stack_files import load_stack_file
 from pricing import parse_document
 
-
-def _green_ready(config: dict[str, Any]) -> None:
-    """Step 1 of a release: the new image on green, with replicas, still without traffic."""
-    app = config["email-platform:app"]
-    app["green"] = {**app.get("green", {}), "image": "ghcr.io/example/email-platform:1.1.0", "replicas": 3, "weight": 0}
-
-
-def _green_takes_traffic(config: dict[str, Any]) -> None:
-    _green_ready(config)
-    config["email-platform:app"]["blue"]["weight"] = 0
-    config["email-platform:app"]["green"]["weight"] = 100
+NEW_IMAGE = "ghcr.io/example/email-platform:1.2.0"
 
 
 def _canary(config: dict[str, Any]) -> None:
-    _green_ready(config)
+    """Step 2 of a release on the test staging stack, whose idle colour already runs the new release: 90/10."""
     config["email-platform:app"]["blue"]["weight"] = 90
     config["email-platform:app"]["green"]["weight"] = 10
 
@@ -37,57 +30,50 @@ def _rule(run: Run) -> Any:
     return rule
 
 
-def test_the_traffic_rule_waits_for_the_rollout_of_the_colour_that_gets_traffic(production: Run) -> None:
-    (blue,) = [d for d in production.of_type("kubernetes:apps/v1:Deployment") if d.name.endswith("blue")]
-    assert blue.urn in _rule(production).dependencies
-    assert "pulumi.com/skipAwait" not in str(blue.inputs)
-
-
-@pytest.fixture(scope="module")
-def green_ready(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
-    return _run_edited(tmp_path_factory, _green_ready)
+def test_the_traffic_rule_waits_for_the_rollout_of_the_colour_that_gets_traffic(staging: Run) -> None:
+    deployments = {d.name.removeprefix("app-"): d for d in staging.of_type("kubernetes:apps/v1:Deployment")}
+    for colour, weight in settings("staging").app.weights.items():
+        assert (deployments[colour].urn in _rule(staging).dependencies) is (weight > 0)
+        assert "pulumi.com/skipAwait" not in str(deployments[colour].inputs)
 
 
 def _run_edited(tmp_path_factory: pytest.TempPathFactory, edit: Callable[[dict[str, Any]], None]) -> Run:
-    import yaml
-    from committed_stacks import stack_config
-
-    from preflight.runner import run_program
-    from preflight.stack_files import load_stack_file
-
-    config = stack_config("production")
+    config = stack_config("staging")
     edit(config)
     folder = tmp_path_factory.mktemp(edit.__name__)
-    (folder / "Pulumi.production.yaml").write_text(yaml.safe_dump({"config": config}))
-    return run_program(load_stack_file("production", root=folder))
+    (folder / "Pulumi.staging.yaml").write_text(yaml.safe_dump({"config": config}))
+    return run_program(load_stack_file("staging", root=folder))
 
 
-@pytest.mark.parametrize("move", [_green_takes_traffic, _canary])
-def test_moving_the_weights_changes_only_the_listener_rule(
-    green_ready: Run, move: Callable[[dict[str, Any]], None], tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    moved = _run_edited(tmp_path_factory, move)
-    changes = compare(parse_document(build_document(green_ready)), parse_document(build_document(moved)))
+def test_the_test_staging_stack_is_step_one_of_a_release() -> None:
+    """The idle colour runs (replicas) without traffic: what the tests below start from."""
+    app = settings("staging").app
+    assert app.green.replicas > 0 and app.green.weight == 0 and app.blue.weight == 100
+
+
+def test_moving_the_weights_changes_only_the_listener_rule(staging: Run, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A canary step (and, compared the other way, its rollback) changes nothing but the rule."""
+    moved = _run_edited(tmp_path_factory, _canary)
+    changes = compare(parse_document(build_document(staging)), parse_document(build_document(moved)))
     every = changes.added + changes.changed + changes.replaced + changes.removed
     assert [(c.kind, c.type) for c in every] == [("changed", "aws:lb/listenerRule:ListenerRule")]
     green = next(d for d in moved.of_type("kubernetes:apps/v1:Deployment") if d.name.endswith("green"))
     assert green.urn in _rule(moved).dependencies, "the rule now waits for green's rollout"
     weights = {group["arn"].split("/")[1]: group["weight"] for group in _rule(moved).inputs["actions"][0]["forward"]["targetGroups"]}
-    assert sorted(weights.values()) == sorted([0, 100] if move is _green_takes_traffic else [90, 10])
+    assert sorted(weights.values()) == [10, 90]
 
 
 def _green_new_image(config: dict[str, Any]) -> None:
     """A new image on the idle colour, nothing else: step 1 of the next release."""
-    _green_ready(config)
-    config["email-platform:app"]["green"]["image"] = "ghcr.io/example/email-platform:1.2.0"
+    config["email-platform:app"]["green"]["image"] = NEW_IMAGE
 
 
 def test_a_new_image_on_the_idle_colour_changes_only_that_colours_deployment(
-    green_ready: Run, tmp_path_factory: pytest.TempPathFactory
+    staging: Run, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     moved = _run_edited(tmp_path_factory, _green_new_image)
-    changes = compare(parse_document(build_document(green_ready)), parse_document(build_document(moved)))
+    changes = compare(parse_document(build_document(staging)), parse_document(build_document(moved)))
     every = changes.added + changes.changed + changes.replaced + changes.removed
     assert [(c.kind, c.type, c.name) for c in every] == [("changed", "kubernetes:apps/v1:Deployment", "app-green")]
     (green,) = [d for d in moved.of_type("kubernetes:apps/v1:Deployment") if d.name.endswith("green")]
-    assert green.inputs["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/example/email-platform:1.2.0"
+    assert green.inputs["spec"]["template"]["spec"]["containers"][0]["image"] == NEW_IMAGE

@@ -19,9 +19,10 @@ from typing import Any
 
 import pulumi
 import pytest
-from app_build import TARGET_GROUPS, Built, build_app
-from committed_stacks import app_settings
+from app_build import TARGET_GROUPS, build_app
+from component_build import Built
 from dependency_graph import dependency_map, reaches
+from owned_stacks import app_settings
 
 from components.app.colour import BINDING_WAIT_FOR
 from components.app.names import BINDING_ANNOTATION
@@ -65,7 +66,7 @@ def _traffic_step(settings: AppSettings) -> Callable[[Mapping[str, Sequence[pulu
 
 def _build(monitor: RecordingMonitor, running: str, **overrides: Any) -> Built:
     settings = _serving(running)
-    return build_app(monitor, settings, traffic_step=_traffic_step(settings), **overrides)
+    return build_app(monitor, settings, step=_traffic_step(settings), **overrides)
 
 
 @pytest.mark.parametrize("running", COLOURS)

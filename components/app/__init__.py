@@ -10,7 +10,7 @@
 - `lb_controller`: the AWS Load Balancer Controller that binds pods to the target groups
 """
 
-from components.app.args import AppArgs
+from components.app.args import AppArgs, AppCluster, AppSecrets, AppTraffic
 from components.app.component import App
 
-__all__ = ["App", "AppArgs"]
+__all__ = ["App", "AppArgs", "AppCluster", "AppSecrets", "AppTraffic"]

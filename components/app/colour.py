@@ -20,7 +20,7 @@ Order within one `pulumi up` (Pulumi runs independent steps in parallel, unbound
 parallelism). Defaults to unbounded"), so every "after" below is a dependency edge:
 
 - Traffic waits for the colour: the traffic step (the listener rule) depends on each weighted
-  colour's binding, Deployment and replicas handover (`ColourResources.ready`).
+  colour's binding, Deployment and replicas handover (`AppColour.ready`).
 - A parked colour waits for the traffic: its Deployment (the update that scales it to 0) depends
   on the traffic step given as `park_after`, so the rule has taken the colour's weight away before
   its pods stop. The two never form a cycle: a parked colour has no weight (config refuses weight
@@ -76,7 +76,21 @@ class Prerequisites:
 
 
 @dataclass(frozen=True)
-class ColourResources:
+class ColourConfiguration:
+    """A colour's own configuration objects (immutable, auto-named: a change makes new ones and rolls
+    only this colour), and the names its pods reference them by."""
+
+    config_map: k8s.core.v1.ConfigMap
+    secret: k8s.core.v1.Secret
+    tls_secret: k8s.core.v1.Secret
+    references: PodReferences
+
+
+@dataclass(frozen=True)
+class AppColour:
+    """Everything one colour of the app is made of."""
+
+    configuration: ColourConfiguration
     service: k8s.core.v1.Service
     binding: k8s.apiextensions.CustomResource
     deployment: k8s.apps.v1.Deployment
@@ -98,16 +112,16 @@ def colour_resources(
     colour: ColourName,
     args: AppArgs,
     first: Prerequisites,
-    pods: PodReferences,
+    configuration: ColourConfiguration,
     parent: pulumi.Resource,
     park_after: Sequence[pulumi.Resource] = (),
-) -> ColourResources:
+) -> AppColour:
     """The colour's objects, in the order they must exist: Service, binding, Deployment, then PDB and HPA.
 
     `park_after`: what takes traffic away from the colour (the traffic step); a parked colour's
     Deployment waits for it.
     """
-    provider = args.k8s_provider
+    provider = args.cluster.k8s_provider
     in_namespace = pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[first.namespace])
     labels = colour_labels(colour)
     object_name = colour_object_name(colour)
@@ -125,7 +139,7 @@ def colour_resources(
     # The controller's CRD and webhook must exist before the binding, and the binding
     # before the pods: the webhook injects the readiness gate only into pods created
     # while a binding selects them.
-    target_group_arn = args.target_group_arns[colour]
+    target_group_arn = args.traffic.target_group_arns[colour]
     binding = k8s.apiextensions.CustomResource(
         f"{name}-{colour}-binding",
         api_version=TARGET_GROUP_BINDING_API,
@@ -154,7 +168,7 @@ def colour_resources(
     # The colour's target group goes on the listener once the binding exists, and before the pods:
     # their readiness gates pass only when the ALB health-checks them, which it does only for a target
     # group a listener rule forwards to (LoadBalancer.route_colour).
-    route = [args.colour_route(colour, binding)] if args.colour_route is not None else []
+    route = [args.traffic.colour_route(colour, binding)] if args.traffic.colour_route is not None else []
     replicas = args.settings.colours[colour].replicas
     deployment = k8s.apps.v1.Deployment(
         f"{name}-{colour}",
@@ -177,7 +191,7 @@ def colour_resources(
                 type="RollingUpdate",
                 rolling_update=k8s.apps.v1.RollingUpdateDeploymentArgs(max_unavailable=0, max_surge="25%"),
             ),
-            template=pod_template(args, colour, pods),
+            template=pod_template(args, colour, configuration.references),
         ),
         # No skipAwait: Pulumi counts the Deployment as created or updated only once its
         # rollout is complete, which is what the traffic step depends on.
@@ -205,13 +219,16 @@ def colour_resources(
         spec=k8s.policy.v1.PodDisruptionBudgetSpecArgs(
             max_unavailable=1,
             selector=k8s.meta.v1.LabelSelectorArgs(match_labels=labels),
+            # A pod that is running but not ready (crash-looping, say) never blocks a node drain: under
+            # AlwaysAllow such pods "can be evicted regardless of whether the criteria in a PDB is met"
+            # (PodDisruptionBudgetSpec); healthy pods stay under the budget.
             unhealthy_pod_eviction_policy="AlwaysAllow",
         ),
         opts=in_namespace,
     )
     autoscaler = _autoscaler(name, colour, args, metadata, deployment, parent)
     handover = _replicas_handover(name, colour, replicas, deployment, provider, parent) if replicas > 0 else None
-    return ColourResources(service, binding, deployment, budget, autoscaler, handover)
+    return AppColour(configuration, service, binding, deployment, budget, autoscaler, handover)
 
 
 def _replicas_handover(
@@ -263,13 +280,14 @@ def _autoscaler(
                 _utilization("memory", scaling.memory_target_percent),
             ],
             behavior=k8s.autoscaling.v2.HorizontalPodAutoscalerBehaviorArgs(
+                # Down slowly: after five minutes of lower load, one pod a minute (scaling up is not held back).
                 scale_down=k8s.autoscaling.v2.HPAScalingRulesArgs(
                     stabilization_window_seconds=300,
                     policies=[k8s.autoscaling.v2.HPAScalingPolicyArgs(type="Pods", value=1, period_seconds=60)],
                 ),
             ),
         ),
-        opts=pulumi.ResourceOptions(parent=parent, provider=args.k8s_provider, depends_on=[deployment]),
+        opts=pulumi.ResourceOptions(parent=parent, provider=args.cluster.k8s_provider, depends_on=[deployment]),
     )
 
 

@@ -1,7 +1,7 @@
 """The email app on Kubernetes: two colours (blue and green) behind the ALB's target groups.
 
 Traffic moves by the ALB listener's forward weights (the traffic step, built by the caller's
-`AppArgs.traffic_step` between the running and the parked colours); each colour here is a Deployment, a Service and a TargetGroupBinding that keeps
+`AppArgs.traffic.step` between the running and the parked colours); each colour here is a Deployment, a Service and a TargetGroupBinding that keeps
 its target group equal to the colour's ready pods. Moving the weights therefore changes no
 Kubernetes object, and rolling back is moving them back.
 
@@ -32,7 +32,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.app.args import AppArgs, check_args
-from components.app.colour import ColourResources, Prerequisites, colour_resources
+from components.app.colour import AppColour, ColourConfiguration, Prerequisites, colour_resources
 from components.app.environment import metrics_settings, plain_settings, webhook_url
 from components.app.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from components.app.names import APP_LABELS, NAMESPACE, READINESS_GATE_LABEL, SERVICE_ACCOUNT, colour_labels
@@ -46,24 +46,27 @@ from config.app import COLOURS, ColourName
 class App(pulumi.ComponentResource):
     namespace: k8s.core.v1.Namespace
     service_account: k8s.core.v1.ServiceAccount
-    # Per colour: its own configuration objects.
-    config_maps: dict[str, k8s.core.v1.ConfigMap]
-    secrets: dict[str, k8s.core.v1.Secret]
-    tls_secrets: dict[str, k8s.core.v1.Secret]
     registry_secret: k8s.core.v1.Secret | None = None
     controller: LoadBalancerController
-    services: dict[str, k8s.core.v1.Service]
-    bindings: dict[str, k8s.apiextensions.CustomResource]
-    rollouts: dict[str, k8s.apps.v1.Deployment]
+    # Each colour's configuration, Service, binding, Deployment, budget and autoscaler.
+    colours: dict[ColourName, AppColour]
     # Per running colour: what the traffic step waits for (its binding, its Deployment, its replicas handover).
     ready: dict[str, list[pulumi.Resource]]
-    # What AppArgs.traffic_step built (the listener rule); a parked colour's Deployment waits for it.
+    # What AppArgs.traffic.step built (the listener rule); a parked colour's Deployment waits for it.
     traffic_step: pulumi.Resource | None
-    autoscalers: dict[str, k8s.autoscaling.v2.HorizontalPodAutoscaler]
-    disruption_budgets: dict[str, k8s.policy.v1.PodDisruptionBudget]
     network_policy: k8s.networking.v1.NetworkPolicy
     role_arn: pulumi.Output[str]
     role_name: pulumi.Output[str]
+    # What the component registers as its outputs (the engine's state shows them): the names the
+    # provider gave the objects (auto-named ones included), the service account and the webhook URL.
+    namespace_name: pulumi.Output[str]
+    service_account_name: pulumi.Output[str]
+    webhook_address: pulumi.Output[str]
+    # Per colour: its ConfigMap, Secrets, Service, Deployment, budget and autoscaler names, its binding's URN.
+    colour_objects: dict[ColourName, dict[str, pulumi.Output[str]]]
+    registry_secret_name: pulumi.Output[str] | None
+    network_policy_name: pulumi.Output[str]
+    controller_release: pulumi.Output[str]
     # The settle after the pods' Pod Identity association: every colour's Deployment waits for it.
     identity_ready: pulumi.Resource
     webhook_url: str
@@ -71,36 +74,34 @@ class App(pulumi.ComponentResource):
     def __init__(self, name: str, args: AppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("email:app:App", name, None, opts)
         check_args(args)
-        self.config_maps, self.secrets, self.tls_secrets = {}, {}, {}
+        cluster = args.cluster
         self.webhook_url = webhook_url(args.domain)
         self.controller = LoadBalancerController(
             f"{name}-lb-controller",
             LoadBalancerControllerArgs(
-                cluster_name=args.cluster_name,
-                region=args.region,
-                vpc_id=args.vpc_id,
-                target_group_scope=(
-                    list(args.target_group_scope) if args.target_group_scope is not None else list(args.target_group_arns.values())
-                ),
-                k8s_provider=args.k8s_provider,
-                target_group_owner_tag=args.target_group_owner_tag,
+                cluster_name=cluster.name,
+                region=cluster.region,
+                vpc_id=cluster.vpc_id,
+                target_group_scope=args.traffic.scope,
+                k8s_provider=cluster.k8s_provider,
+                target_group_owner_tag=args.traffic.target_group_owner_tag,
                 app_pod_labels=APP_LABELS,
-                cluster_ready=args.cluster_ready,
+                cluster_ready=cluster.ready,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.namespace = self._namespace(name, args)
-        in_namespace = pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[self.namespace])
+        in_namespace = pulumi.ResourceOptions(parent=self, provider=cluster.k8s_provider, depends_on=[self.namespace])
         self._identity(name, args, in_namespace)
         secret_values = self._secret_values(name, args)
         registry_secret_name = self._registry_secret(name, args, in_namespace)
-        pods = {
+        configurations = {
             colour: self._colour_configuration(name, colour, args, secret_values, registry_secret_name, in_namespace) for colour in COLOURS
         }
         self.network_policy = k8s.networking.v1.NetworkPolicy(
             f"{name}-network-policy",
             metadata=k8s.meta.v1.ObjectMetaArgs(name="email-platform", namespace=NAMESPACE, labels=APP_LABELS),
-            spec=network_policy_spec(args.vpc_cidr, args.db_port, args.redis_port),
+            spec=network_policy_spec(cluster.vpc_cidr),
             opts=in_namespace,
         )
         first = Prerequisites(
@@ -113,31 +114,50 @@ class App(pulumi.ComponentResource):
         # Running colours first, then the traffic step that waits for them, then the parked colours,
         # whose Deployments wait for the traffic step (components/app/colour.py, "Order").
         running = {
-            colour: colour_resources(name, colour, args, first, pods[colour], self)
+            colour: colour_resources(name, colour, args, first, configurations[colour], self)
             for colour in COLOURS
             if args.settings.colours[colour].replicas > 0
         }
         self.ready = {colour: made.ready for colour, made in running.items()}
-        self.traffic_step = args.traffic_step(self.ready) if args.traffic_step is not None else None
+        self.traffic_step = args.traffic.step(self.ready) if args.traffic.step is not None else None
         park_after = [self.traffic_step] if self.traffic_step is not None else []
         parked = {
-            colour: colour_resources(name, colour, args, first, pods[colour], self, park_after=park_after)
+            colour: colour_resources(name, colour, args, first, configurations[colour], self, park_after=park_after)
             for colour in COLOURS
             if colour not in running
         }
-        colours: dict[str, ColourResources] = {colour: {**running, **parked}[colour] for colour in COLOURS}
-        self.services = {colour: made.service for colour, made in colours.items()}
-        self.bindings = {colour: made.binding for colour, made in colours.items()}
-        self.rollouts = {colour: made.deployment for colour, made in colours.items()}
-        self.disruption_budgets = {colour: made.disruption_budget for colour, made in colours.items()}
-        self.autoscalers = {colour: made.autoscaler for colour, made in colours.items()}
+        self.colours = {colour: {**running, **parked}[colour] for colour in COLOURS}
 
+        self.namespace_name = self.namespace.metadata.apply(_object_name)
+        self.service_account_name = pulumi.Output.from_input(SERVICE_ACCOUNT)
+        self.webhook_address = pulumi.Output.from_input(self.webhook_url)
+        self.colour_objects = {
+            colour: {
+                "configMap": made.configuration.references.config_map_name,
+                "secret": made.configuration.references.secret_name,
+                "tlsSecret": made.configuration.references.tls_name,
+                "service": made.service.metadata.apply(_object_name),
+                "targetGroupBinding": made.binding.urn,
+                "deployment": made.deployment.metadata.apply(_object_name),
+                "disruptionBudget": made.disruption_budget.metadata.apply(_object_name),
+                "autoscaler": made.autoscaler.metadata.apply(_object_name),
+            }
+            for colour, made in self.colours.items()
+        }
+        self.registry_secret_name = self.registry_secret.metadata.apply(_object_name) if self.registry_secret is not None else None
+        self.network_policy_name = self.network_policy.metadata.apply(_object_name)
+        self.controller_release = self.controller.release.urn
         self.register_outputs(
             {
-                "namespace": NAMESPACE,
+                "namespaceName": self.namespace_name,
+                "serviceAccountName": self.service_account_name,
                 "roleArn": self.role_arn,
-                "webhookUrl": self.webhook_url,
-                "deployments": {colour: d.metadata.apply(lambda m: m.name) for colour, d in self.rollouts.items()},
+                "roleName": self.role_name,
+                "webhookAddress": self.webhook_address,
+                "colourObjects": self.colour_objects,
+                "registrySecretName": self.registry_secret_name,
+                "networkPolicyName": self.network_policy_name,
+                "controllerRelease": self.controller_release,
             }
         )
 
@@ -156,7 +176,7 @@ class App(pulumi.ComponentResource):
                     READINESS_GATE_LABEL: "enabled",
                 },
             ),
-            opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.cluster.k8s_provider),
         )
 
     def _identity(self, name: str, args: AppArgs, in_namespace: pulumi.ResourceOptions) -> None:
@@ -167,12 +187,12 @@ class App(pulumi.ComponentResource):
         """
         identity = pod_identity(
             f"{name}-role",
-            args.cluster_name,
+            args.cluster.name,
             NAMESPACE,
             SERVICE_ACCOUNT,
             "email-platform app pods (Pod Identity); attach policies here when the app calls AWS APIs",
             self,
-            depends_on=list(args.cluster_ready),
+            depends_on=list(args.cluster.ready),
         )
         self.role_arn = identity.role.arn
         self.role_name = identity.role.name
@@ -192,18 +212,19 @@ class App(pulumi.ComponentResource):
 
     def _secret_values(self, name: str, args: AppArgs) -> dict[str, pulumi.Input[str]]:
         """The app Secret's values, shared by the colours; keys the stack does not give are generated once."""
-        jwt_secret = args.jwt_secret if args.jwt_secret is not None else generated_key(f"{name}-jwt-secret", self)
+        secrets = args.secrets
+        jwt_secret = secrets.jwt_secret if secrets.jwt_secret is not None else generated_key(f"{name}-jwt-secret", self)
         # Data encrypted with ENCRYPTION_KEY is unreadable under a new one: the generated key is
         # protected like the database that holds that data.
         encryption_key = (
-            args.encryption_key if args.encryption_key is not None else generated_key(f"{name}-encryption-key", self, protect=True)
+            secrets.encryption_key if secrets.encryption_key is not None else generated_key(f"{name}-encryption-key", self, protect=True)
         )
         return {
-            "EMAIL_API_KEY": args.email_api_key,
+            "EMAIL_API_KEY": secrets.email_api_key,
             "JWT_SECRET": jwt_secret,
             "ENCRYPTION_KEY": encryption_key,
-            "DATABASE_URL": args.database_url,
-            "REDIS_URL": args.redis_url,
+            "DATABASE_URL": secrets.database_url,
+            "REDIS_URL": secrets.redis_url,
         }
 
     def _colour_configuration(
@@ -214,12 +235,12 @@ class App(pulumi.ComponentResource):
         secret_values: dict[str, pulumi.Input[str]],
         registry_secret_name: pulumi.Output[str] | None,
         in_namespace: pulumi.ResourceOptions,
-    ) -> PodReferences:
+    ) -> ColourConfiguration:
         """The colour's ConfigMap, app Secret and TLS Secret: immutable and auto-named, so a change rolls only this colour."""
         labels = colour_labels(colour)
         settings: dict[str, pulumi.Input[str]] = {
-            **plain_settings(args.settings, args.settings.colours[colour], args.environment, args.domain, args.redis_cluster),
-            **(metrics_settings(args.cluster_name) if args.emf_agent else {}),
+            **plain_settings(args.settings, args.settings.colours[colour], args.environment, args.domain),
+            **(metrics_settings(args.cluster.name) if args.cluster.emf_agent else {}),
         }
         config_map = k8s.core.v1.ConfigMap(
             f"{name}-{colour}-settings",
@@ -244,35 +265,38 @@ class App(pulumi.ComponentResource):
             metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=labels),
             type="kubernetes.io/tls",
             immutable=True,
-            string_data={"tls.crt": pulumi.Output.secret(args.tls_cert_pem), "tls.key": pulumi.Output.secret(args.tls_key_pem)},
+            string_data={
+                "tls.crt": pulumi.Output.secret(args.secrets.tls_cert_pem),
+                "tls.key": pulumi.Output.secret(args.secrets.tls_key_pem),
+            },
             opts=pulumi.ResourceOptions.merge(in_namespace, pulumi.ResourceOptions(ignore_changes=["stringData"] if live else None)),
         )
-        self.config_maps[colour], self.secrets[colour], self.tls_secrets[colour] = config_map, secret, tls_secret
-        return PodReferences(
+        references = PodReferences(
             config_map_name=config_map.metadata.apply(_object_name),
             secret_name=secret.metadata.apply(_object_name),
             tls_name=tls_secret.metadata.apply(_object_name),
             plain_keys=tuple(settings),
             registry_secret_name=registry_secret_name,
         )
+        return ColourConfiguration(config_map, secret, tls_secret, references)
 
     def _registry_secret(self, name: str, args: AppArgs, in_namespace: pulumi.ResourceOptions) -> pulumi.Output[str] | None:
         """The pull secret made from the `registryCredentials` secret, shared by both colours; its name."""
-        if args.registry_credentials is None:
+        if args.secrets.registry_credentials is None:
             return None
         self.registry_secret = k8s.core.v1.Secret(
             f"{name}-registry",
             metadata=k8s.meta.v1.ObjectMetaArgs(namespace=NAMESPACE, labels=APP_LABELS),
             type="kubernetes.io/dockerconfigjson",
             immutable=True,
-            string_data={".dockerconfigjson": pulumi.Output.secret(args.registry_credentials)},
+            string_data={".dockerconfigjson": pulumi.Output.secret(args.secrets.registry_credentials)},
             opts=in_namespace,
         )
         return self.registry_secret.metadata.apply(_object_name)
 
 
 def _object_name(metadata: k8s.meta.v1.outputs.ObjectMeta | None) -> str:
-    """The name the provider gave an auto-named object (pods reference it)."""
+    """The name the provider gave an object, auto-named or not (pods reference the auto-named ones)."""
     if metadata is None or not metadata.name:
         raise ValueError("Kubernetes returned an object without metadata.name")
     return metadata.name

@@ -29,7 +29,7 @@ def webhook_url(domain: str) -> str:
     return f"https://{domain}/webhooks/email"
 
 
-def plain_settings(settings: AppSettings, colour: Colour, environment: str, domain: str, redis_cluster: bool) -> dict[str, str]:
+def plain_settings(settings: AppSettings, colour: Colour, environment: str, domain: str) -> dict[str, str]:
     """A colour's ConfigMap: every non-secret variable of the guide, as strings, with the colour's own values."""
     return {
         "EMAIL_ENVIRONMENT": environment,
@@ -41,10 +41,11 @@ def plain_settings(settings: AppSettings, colour: Colour, environment: str, doma
         "LOG_LEVEL": colour.log_level,
         "METRICS_ENDPOINT": settings.metrics_endpoint,
         "HEALTH_CHECK_ENDPOINT": settings.health_check_endpoint,
-        # REDIS_URL is the configuration endpoint of a cluster-mode group: a client that does not
-        # follow the cluster's slot map gets MOVED for keys on other shards (and for writes that
-        # land on a replica), so the app must open a cluster client when this is "true".
-        "REDIS_CLUSTER": "true" if redis_cluster else "false",
+        # The cache always runs in cluster mode (components/redis.py, CLUSTER_MODE), and REDIS_URL is
+        # its configuration endpoint: a client that does not follow the cluster's slot map gets MOVED
+        # for keys on other shards (and for writes that land on a replica), so the app opens a
+        # cluster client. tests/test_app.py holds the two together on the whole stack.
+        "REDIS_CLUSTER": "true",
         # `npm start` writes its cache and logs under the home directory; the root file
         # system is read-only, so point npm at the writable /tmp.
         "npm_config_cache": "/tmp/.npm",

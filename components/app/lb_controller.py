@@ -127,6 +127,7 @@ class LoadBalancerControllerArgs:
 
 class LoadBalancerController(pulumi.ComponentResource):
     role: aws.iam.Role
+    role_arn: pulumi.Output[str]
     release: k8s.helm.v4.Chart
     # Namespace -> the Secrets the chart reads while it renders (whoever previews needs `get` on them).
     render_lookups: dict[str, tuple[str, ...]]
@@ -182,7 +183,8 @@ class LoadBalancerController(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=args.k8s_provider, depends_on=[policy, identity.ready, *args.cluster_ready]),
         )
         self.render_lookups = {NAMESPACE: (WEBHOOK_TLS_SECRET,)}
-        self.register_outputs({"roleArn": self.role.arn})
+        self.role_arn = self.role.arn
+        self.register_outputs({"roleArn": self.role_arn})
 
 
 def readiness_gate_webhook_values(app_pod_labels: Mapping[str, str]) -> dict[str, object]:

@@ -7,13 +7,15 @@ import pulumi_kubernetes as k8s
 from components.app.names import APP_LABELS
 from config import app_metrics
 from config.app import APP_PORT
+from config.database import PORT as DATABASE_PORT
+from config.redis import PORT as REDIS_PORT
 
 # The EKS Pod Identity agent serves the pods' AWS credentials on this link-local address of
 # every node (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html).
 POD_IDENTITY_AGENT = ("169.254.170.23/32", 80)
 
 
-def network_policy_spec(vpc_cidr: str, db_port: int, redis_port: int) -> k8s.networking.v1.NetworkPolicySpecArgs:
+def network_policy_spec(vpc_cidr: str) -> k8s.networking.v1.NetworkPolicySpecArgs:
     """In: the app port from the VPC (the ALB's nodes). Out: DNS, Postgres and Redis in the VPC; the
     Pod Identity agent; the CloudWatch agent's EMF port (the delivery counters); HTTPS anywhere."""
     vpc = [k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr=vpc_cidr))]
@@ -38,7 +40,7 @@ def network_policy_spec(vpc_cidr: str, db_port: int, redis_port: int) -> k8s.net
                 ports=[port(53, "UDP"), port(53, "TCP")],
             ),
             k8s.networking.v1.NetworkPolicyEgressRuleArgs(
-                to=vpc, ports=[port(53, "UDP"), port(53, "TCP"), port(db_port), port(redis_port)]
+                to=vpc, ports=[port(53, "UDP"), port(53, "TCP"), port(DATABASE_PORT), port(REDIS_PORT)]
             ),
             k8s.networking.v1.NetworkPolicyEgressRuleArgs(
                 to=[k8s.networking.v1.NetworkPolicyPeerArgs(ip_block=k8s.networking.v1.IPBlockArgs(cidr=POD_IDENTITY_AGENT[0]))],

@@ -124,7 +124,7 @@ def pod_template(args: AppArgs, colour: ColourName, refs: PodReferences) -> k8s.
                 # A new binding (a new target group) rolls the pods: each new pod then carries the
                 # new binding's readiness gate, so the rollout completes only once the pods are
                 # healthy in the new target group, before the traffic step moves there.
-                BINDING_ANNOTATION: binding_name(colour, args.target_group_arns[colour]),
+                BINDING_ANNOTATION: binding_name(colour, args.traffic.target_group_arns[colour]),
             },
         ),
         spec=k8s.core.v1.PodSpecArgs(

@@ -204,6 +204,13 @@ def node_class_spec(cluster_name: str, node_role_name: str, disk_size_gib: int, 
     }
 
 
+# At most a tenth of the pool's nodes drained at once by consolidation and drift (Karpenter rounds
+# up: one node of a small pool may still go, so consolidation proceeds). Karpenter's default, said
+# here so that it stays: "If undefined, Karpenter will default to one budget with `nodes: 10%`"
+# (website/content/en/docs/concepts/disruption.md, "Disruption Budgets", v1.14.1).
+DISRUPTION_BUDGET = {"nodes": "10%"}
+
+
 def node_pool_spec(settings: NodePoolSettings) -> dict[str, object]:
     def requirement(key: str, operator: str, *values: str) -> dict[str, object]:
         return {"key": key, "operator": operator, "values": list(values)}
@@ -227,5 +234,5 @@ def node_pool_spec(settings: NodePoolSettings) -> dict[str, object]:
             }
         },
         "limits": {"cpu": str(settings.cpu_limit)},
-        "disruption": {"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "5m", "budgets": [{"nodes": "10%"}]},
+        "disruption": {"consolidationPolicy": "WhenEmptyOrUnderutilized", "consolidateAfter": "5m", "budgets": [DISRUPTION_BUDGET]},
     }

@@ -10,9 +10,10 @@ spelled the same (case aside). It then checks what the model states about the me
 * structures: each member, and the `required` members the program must give (members the provider
   fills in are listed in the mapping's `supplied`).
 
-Three conversions bridge the provider's shapes and the API's: a list (or a tag map) given for a
+Four conversions bridge the provider's shapes and the API's: a list (or a tag map) given for a
 CloudFront `{Quantity, Items}` wrapper is its `Items`; a map given for a list of `{Key|Name, Value}` is that
-list; one object given for a list is a list of one (and a one-item list for an object is its item).
+list, and a list of `{name, values}` given for a map is that map (a budget's `costFilters`); one
+object given for a list is a list of one (and a one-item list for an object is its item).
 
 Every scalar input ends in one of four counts: checked against a shape, not seen (a secret or an
 unknown: compliant, like everywhere in the pack), not an API member (listed with why, in the
@@ -281,6 +282,15 @@ class _Walk:
             self.value(entry, value_found[1], value_found[0], operation, f"{path}.{key}")
 
     def map_value(self, value: Any, target: Shape, shape_name: str, operation: str, path: str) -> None:
+        entries = [_name_and_values(entry) for entry in value] if isinstance(value, list) else []
+        if entries and all(entry is not None for entry in entries):
+            self.size(len(entries), target, shape_name, path, operation)
+            key_shape = self.member_of(target["key"])[1]
+            value_name, value_shape = self.member_of(target["value"])
+            for index, (key_field, key, values_field, item) in enumerate(e for e in entries if e is not None):
+                self.scalar(key, key_shape, f"{path}[{index}].{key_field}", operation, shape_name)
+                self.value(item, value_shape, value_name, operation, f"{path}[{index}].{values_field}")
+            return
         if not isinstance(value, Mapping):
             self.out.unmapped += leaves(value, path)
             return
@@ -427,6 +437,17 @@ def check(resource_type: str, props: Mapping[str, Any]) -> Outcome:
             if reason:
                 outcome.findings.append(f"{path} = {_shown(value)} {reason} ({rule.source})")
     return outcome
+
+
+def _name_and_values(entry: Any) -> tuple[str, Any, str, Any] | None:
+    """A `{name, values}` (or `{key, value}`) entry of a list the provider gives for an API map: its parts."""
+    if not isinstance(entry, Mapping) or len(entry) != 2:
+        return None
+    key_field = next((name for name in ("name", "key") if name in entry), None)
+    values_field = next((name for name in ("values", "value") if name in entry), None)
+    if key_field is None or values_field is None:
+        return None
+    return key_field, entry[key_field], values_field, entry[values_field]
 
 
 def values_at(value: Any, key_path: str, path: str = "") -> list[tuple[str, Any]]:

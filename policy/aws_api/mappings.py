@@ -123,6 +123,12 @@ MAPPINGS: dict[str, ApiMapping] = {
         },
         supplied={"AccountId": "the provider reads the caller's account when accountId is left out"},
     ),
+    # ── Cost Explorer: one tag's entry of the status list (the provider sends one per resource) ──
+    "aws:costexplorer/costAllocationTag:CostAllocationTag": ApiMapping(
+        "ce",
+        "UpdateCostAllocationTagsStatus",
+        members={"tagKey": "CostAllocationTagsStatus.TagKey", "status": "CostAllocationTagsStatus.Status"},
+    ),
     # ── CloudFront ──
     "aws:cloudfront/distribution:Distribution": ApiMapping(
         "cloudfront",
@@ -174,10 +180,24 @@ MAPPINGS: dict[str, ApiMapping] = {
     "aws:cloudwatch/eventTarget:EventTarget": ApiMapping(
         "events",
         "PutTargets",
-        members={"targetId": "Targets.Id", "arn": "Targets.Arn", "roleArn": "Targets.RoleArn", "input": "Targets.Input"},
+        members={
+            "targetId": "Targets.Id",
+            "arn": "Targets.Arn",
+            "roleArn": "Targets.RoleArn",
+            "input": "Targets.Input",
+            "retryPolicy": "Targets.RetryPolicy",
+        },
         not_api={"forceDestroy": _PROVIDER_ONLY},
     ),
-    "aws:cloudwatch/eventConnection:EventConnection": ApiMapping("events", "CreateConnection"),
+    "aws:cloudwatch/eventConnection:EventConnection": ApiMapping(
+        "events",
+        "CreateConnection",
+        members={
+            "authParameters.apiKey": "ApiKeyAuthParameters",
+            "authParameters.apiKey.key": "ApiKeyName",
+            "authParameters.apiKey.value": "ApiKeyValue",
+        },
+    ),
     "aws:cloudwatch/eventApiDestination:EventApiDestination": ApiMapping(
         "events", "CreateApiDestination", members={"invocationEndpoint": "InvocationEndpoint"}
     ),
@@ -597,7 +617,9 @@ MAPPINGS: dict[str, ApiMapping] = {
         members={"arn": "TopicArn", "policy": "AttributeValue"},
         supplied={"AttributeName": "the provider sends 'Policy'"},
     ),
-    "aws:sns/topicSubscription:TopicSubscription": ApiMapping("sns", "Subscribe", members={"topic": "TopicArn"}),
+    "aws:sns/topicSubscription:TopicSubscription": ApiMapping(
+        "sns", "Subscribe", members={"topic": "TopicArn"}, not_api={"endpointAutoConfirms": _WAITS}
+    ),
     "aws:sqs/queue:Queue": ApiMapping(
         "sqs",
         "CreateQueue",
@@ -629,6 +651,7 @@ MAPPINGS: dict[str, ApiMapping] = {
         not_api={"startCanary": "the provider calls StartCanary when true; no member carries the flag"},
     ),
     # ── WAF ──
+    "aws:wafv2/ipSet:IpSet": ApiMapping("wafv2", "CreateIPSet"),
     "aws:wafv2/webAcl:WebAcl": ApiMapping("wafv2", "CreateWebACL", supplied={"Name": _NAMED}),
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": ApiMapping(
         "wafv2", "PutLoggingConfiguration", root="LoggingConfiguration"

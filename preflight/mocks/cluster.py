@@ -53,13 +53,7 @@ def _node_group(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any
     }
 
 
-def _oidc_provider(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
-    url = str(args.inputs.get("url", "")).removeprefix("https://")
-    return {"arn": arn(ctx, "iam", f"oidc-provider/{url}", region=False)}
-
-
 COMPUTED = {
     "aws:eks/cluster:Cluster": _eks_cluster,
     "aws:eks/nodeGroup:NodeGroup": _node_group,
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": _oidc_provider,
 }

@@ -56,10 +56,6 @@ def _dashboard(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]
     return {"dashboardArn": arn(ctx, "cloudwatch", f"dashboard/{name}", region=False)}
 
 
-def _health_check(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
-    return {"arn": arn(ctx, "route53", f"healthcheck/{resource_id}", region=False, account=False)}
-
-
 def _budget(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
     name = _auto_name(args)
     return {"name": name, "arn": arn(ctx, "budgets", f"budget/{name}", region=False), "accountId": ctx.account_id}
@@ -69,24 +65,12 @@ def _cost_allocation_tag(args: Args, resource_id: str, ctx: MockContext) -> dict
     return {"type": "UserDefined"}
 
 
-def _caller_identity(args: pulumi.runtime.MockCallArgs, ctx: MockContext) -> dict[str, Any]:
-    return {
-        "accountId": ctx.account_id,
-        "arn": f"arn:aws:sts::{ctx.account_id}:assumed-role/deployer/pulumi",
-        "userId": "AROAEXAMPLEDEPLOYER:pulumi",
-        "id": ctx.account_id,
-    }
-
-
 COMPUTED = {
     "aws:sns/topic:Topic": _topic,
     "aws:sns/topicSubscription:TopicSubscription": _subscription,
     "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": _composite_alarm,
     "aws:cloudwatch/dashboard:Dashboard": _dashboard,
-    "aws:route53/healthCheck:HealthCheck": _health_check,
     "aws:budgets/budget:Budget": _budget,
     "aws:costexplorer/costAllocationTag:CostAllocationTag": _cost_allocation_tag,
 }
-
-CALLS = {"aws:index/getCallerIdentity:getCallerIdentity": _caller_identity}

@@ -11,8 +11,9 @@ Pulumi input becomes a Terraform argument, and each comes from a real source:
   copy predates v7, which renamed ``aws:s3/bucketV2:BucketV2`` and the other ``…V2`` S3 tokens to
   their plain names: the installed SDK records the old tokens as aliases of the new ones, which
   the build checks. The three log-delivery types, and the CloudFront VPC origin, backup, canary,
-  pod-identity, access-entry and SQS types, are newer than that copy or absent from it; their Terraform names are the
-  provider's resources of the same name (``aws_s3_object`` is the bridge's BucketObjectv2 since v5).
+  pod-identity, access-entry, SQS, WAF IP set and cost-allocation-tag types, are newer than that copy or
+  absent from it; their Terraform names are the provider's resources of the same name (its website/docs/r/ pages:
+  ``wafv2_ip_set``, ``ce_cost_allocation_tag``) (``aws_s3_object`` is the bridge's BucketObjectv2 since v5).
 - the shape of every argument: the SDK's generated Args classes (pulumi_aws, the version in
   SDK_VERSION) say whether a property is a single nested block (MaxItems=1: the bridge flattens it
   to an object, Terraform keeps a one-element list), a repeated block (a list of objects), a map,
@@ -83,6 +84,7 @@ TERRAFORM_TYPES = {
     "aws:ec2/routeTableAssociation:RouteTableAssociation": "aws_route_table_association",
     "aws:ec2/securityGroup:SecurityGroup": "aws_security_group",
     "aws:ec2/subnet:Subnet": "aws_subnet",
+    "aws:costexplorer/costAllocationTag:CostAllocationTag": "aws_ce_cost_allocation_tag",
     "aws:ec2/vpc:Vpc": "aws_vpc",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": "aws_ecr_lifecycle_policy",
     "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": "aws_ecr_registry_scanning_configuration",
@@ -124,6 +126,7 @@ TERRAFORM_TYPES = {
     "aws:sns/topicSubscription:TopicSubscription": "aws_sns_topic_subscription",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "aws_vpc_security_group_egress_rule",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "aws_vpc_security_group_ingress_rule",
+    "aws:wafv2/ipSet:IpSet": "aws_wafv2_ip_set",
     "aws:wafv2/webAcl:WebAcl": "aws_wafv2_web_acl",
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "aws_wafv2_web_acl_logging_configuration",
     "aws:backup/plan:Plan": "aws_backup_plan",
@@ -156,6 +159,7 @@ REPEATED_BLOCKS = {
     ("aws:backup/plan:Plan", "copyActions"): "copy_action",
     ("aws:backup/plan:Plan", "rules"): "rule",
     ("aws:appconfig/environment:Environment", "monitors"): "monitor",
+    ("aws:budgets/budget:Budget", "costFilters"): "cost_filter",
     ("aws:budgets/budget:Budget", "notifications"): "notification",
     ("aws:eks/addon:Addon", "podIdentityAssociations"): "pod_identity_association",
     ("aws:cloudfront/distribution:Distribution", "orderedCacheBehaviors"): "ordered_cache_behavior",

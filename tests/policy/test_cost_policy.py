@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from owned_stacks import STACKS
+from owned_stacks import settings as settings_of
 from policy_helpers import stack_spec, validate_stack
 
 from policy.cost import records
@@ -92,9 +94,11 @@ def test_the_crossguard_wrapper_reports_the_same() -> None:
 def test_policy_config_for_a_real_preview_carries_the_stack_limit(capsys: pytest.CaptureFixture[str]) -> None:
     from preflight.policy_config_command import main as policy_config
 
-    assert policy_config(["--stack", "staging"]) == 0
+    staging = ["--stack", "staging", "--stack-file", str(STACKS / "Pulumi.staging.yaml")]
+    stack = settings_of("staging")
+    assert policy_config(staging) == 0
     settings = json.loads(capsys.readouterr().out)["cost-guardrails"]
-    assert settings["enforcementLevel"] == "mandatory" and settings["maxMonthlyUsd"] == 800
-    assert settings["region"] == "us-east-1" and "aws:ec2/natGateway:NatGateway" in settings["usage"]
-    assert policy_config(["--stack", "staging", "--cost-approved"]) == 0
+    assert settings["enforcementLevel"] == "mandatory" and settings["maxMonthlyUsd"] == stack.cost_guardrails.max_monthly_usd
+    assert settings["region"] == stack.basics.region and set(settings["usage"]) == set(stack.cost_usage.by_type)
+    assert policy_config([*staging, "--cost-approved"]) == 0
     assert json.loads(capsys.readouterr().out)["cost-guardrails"]["enforcementLevel"] == "advisory"
