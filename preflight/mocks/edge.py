@@ -3,13 +3,14 @@
 What the program reads is here: `domainValidationOptions` (the same record for `x` and `*.x`,
 and for every certificate of the account, as ACM does), record FQDNs, the ALB's DNS name,
 canonical zone and ARN suffixes, bucket domain names, the distribution's `*.cloudfront.net`
-name, and real key material: pulumi-tls keys, CSRs and certificates are made with
-`cryptography`, so pins and certificate chains computed from them are true ones. ECDSA keys
-derive from the resource name, and signatures are deterministic, so plans are reproducible.
+name, and real pulumi-tls keys (made with `cryptography`: the program's pins are computed from
+them; ECDSA keys derive from the resource name, so plans are reproducible). Certificates and
+requests are opaque PEM-shaped values: the program only passes them along.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import re
@@ -17,10 +18,8 @@ from functools import cache
 from typing import Any
 
 import pulumi
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from preflight.mocks.common import MockContext, arn, short_hash
 
@@ -215,144 +214,42 @@ def _pem_public(key: Any) -> str:
 
 
 def _private_key(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
+    """Real key material: the program computes its API pins from the public key."""
     algorithm = str(args.inputs.get("algorithm", "RSA"))
     key = _key(args.name, algorithm, int(args.inputs.get("rsaBits") or 2048))
     traditional = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
     )
-    pkcs8 = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    openssh_public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
-    fingerprint = hashlib.sha256(key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+    return {"privateKeyPem": traditional.decode(), "publicKeyPem": _pem_public(key)}
+
+
+def _opaque_pem(label: str, *parts: Any) -> str:
+    """A PEM-shaped value named after what it stands for: the program passes certificates and
+    requests along (into Secrets, as the next certificate's input) and never reads inside them, so
+    the tests assert that wiring rather than a chain the mock would have signed."""
+    body = base64.b64encode(hashlib.sha512("|".join(map(str, (label, *parts))).encode()).digest()).decode()
+    return f"-----BEGIN {label}-----\n{body}\n-----END {label}-----\n"
+
+
+def _validity(inputs: dict[str, Any]) -> dict[str, Any]:
+    end = ISSUED_AT + datetime.timedelta(hours=int(inputs.get("validityPeriodHours") or 24))
     return {
-        "privateKeyPem": traditional.decode(),
-        "privateKeyPemPkcs8": pkcs8.decode(),
-        "privateKeyOpenssh": key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
-        ).decode(),
-        "publicKeyPem": _pem_public(key),
-        "publicKeyOpenssh": openssh_public + "\n",
-        "publicKeyFingerprintSha256": "SHA256:" + fingerprint.hexdigest()[:43],
-        "publicKeyFingerprintMd5": ":".join(fingerprint.hexdigest()[i : i + 2] for i in range(0, 32, 2)),
-        "ecdsaCurve": args.inputs.get("ecdsaCurve", "P224"),
-        "rsaBits": args.inputs.get("rsaBits", 2048),
-    }
-
-
-def _subject(subject: Any) -> x509.Name:
-    subject = subject or {}
-    attributes = []
-    if subject.get("commonName"):
-        attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, str(subject["commonName"])))
-    if subject.get("organization"):
-        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, str(subject["organization"])))
-    return x509.Name(attributes)
-
-
-def _plain(value: Any) -> str:
-    """Secret inputs reach the mocks in their wire form, {<secret signature>: ..., "value": ...}."""
-    if isinstance(value, dict) and "value" in value:
-        return str(value["value"])
-    return str(value)
-
-
-def _load_key(pem: Any) -> Any:
-    return serialization.load_pem_private_key(_plain(pem).encode(), password=None)
-
-
-def _sign(builder: x509.CertificateBuilder, key: Any) -> x509.Certificate:
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        return builder.sign(key, hashes.SHA256(), ecdsa_deterministic=True)
-    return builder.sign(key, hashes.SHA256())
-
-
-def _extensions(builder: x509.CertificateBuilder, inputs: dict[str, Any], is_ca: bool) -> x509.CertificateBuilder:
-    uses = set(inputs.get("allowedUses") or [])
-    builder = builder.add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
-    builder = builder.add_extension(
-        x509.KeyUsage(
-            digital_signature="digital_signature" in uses,
-            content_commitment=False,
-            key_encipherment="key_encipherment" in uses,
-            data_encipherment=False,
-            key_agreement=False,
-            key_cert_sign="cert_signing" in uses,
-            crl_sign="crl_signing" in uses,
-            encipher_only=False,
-            decipher_only=False,
-        ),
-        critical=True,
-    )
-    if "server_auth" in uses:
-        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-    return builder
-
-
-def _validity(inputs: dict[str, Any]) -> tuple[datetime.datetime, datetime.datetime]:
-    return ISSUED_AT, ISSUED_AT + datetime.timedelta(hours=int(inputs.get("validityPeriodHours") or 24))
-
-
-def _cert_outputs(cert: x509.Certificate) -> dict[str, Any]:
-    return {
-        "certPem": cert.public_bytes(serialization.Encoding.PEM).decode(),
-        "validityStartTime": cert.not_valid_before_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "validityEndTime": cert.not_valid_after_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "validityStartTime": f"{ISSUED_AT:%Y-%m-%dT%H:%M:%SZ}",
+        "validityEndTime": f"{end:%Y-%m-%dT%H:%M:%SZ}",
         "readyForRenewal": False,
     }
 
 
 def _self_signed_cert(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
-    key = _load_key(args.inputs["privateKeyPem"])
-    name = _subject(args.inputs.get("subject"))
-    start, end = _validity(args.inputs)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(int(short_hash("serial", args.name, length=30), 16))
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-    )
-    builder = _extensions(builder, args.inputs, bool(args.inputs.get("isCaCertificate")))
-    return {**_cert_outputs(_sign(builder, key)), "keyAlgorithm": "ECDSA" if isinstance(key, ec.EllipticCurvePrivateKey) else "RSA"}
+    return {"certPem": _opaque_pem("CERTIFICATE", args.name), **_validity(args.inputs)}
 
 
 def _cert_request(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
-    key = _load_key(args.inputs["privateKeyPem"])
-    builder = x509.CertificateSigningRequestBuilder().subject_name(_subject(args.inputs.get("subject")))
-    names = [x509.DNSName(str(n)) for n in args.inputs.get("dnsNames") or []]
-    if names:
-        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        request = builder.sign(key, hashes.SHA256(), ecdsa_deterministic=True)
-    else:
-        request = builder.sign(key, hashes.SHA256())
-    return {"certRequestPem": request.public_bytes(serialization.Encoding.PEM).decode()}
+    return {"certRequestPem": _opaque_pem("CERTIFICATE REQUEST", args.name)}
 
 
 def _locally_signed_cert(args: Args, resource_id: str, ctx: MockContext) -> dict[str, Any]:
-    request = x509.load_pem_x509_csr(str(args.inputs["certRequestPem"]).encode())
-    ca_key = _load_key(args.inputs["caPrivateKeyPem"])
-    ca_cert = x509.load_pem_x509_certificate(str(args.inputs["caCertPem"]).encode())
-    start, end = _validity(args.inputs)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(request.subject)
-        .issuer_name(ca_cert.subject)
-        .public_key(request.public_key())
-        .serial_number(int(short_hash("serial", args.name, length=30), 16))
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-    )
-    try:
-        sans = request.extensions.get_extension_for_class(x509.SubjectAlternativeName)
-        builder = builder.add_extension(sans.value, critical=False)
-    except x509.ExtensionNotFound:
-        pass
-    builder = _extensions(builder, args.inputs, bool(args.inputs.get("isCaCertificate")))
-    return {**_cert_outputs(_sign(builder, ca_key)), "caKeyAlgorithm": "ECDSA" if isinstance(ca_key, ec.EllipticCurvePrivateKey) else "RSA"}
+    return {"certPem": _opaque_pem("CERTIFICATE", args.name, args.inputs.get("caCertPem")), **_validity(args.inputs)}
 
 
 COMPUTED = {
