@@ -135,3 +135,13 @@ def test_make_plan_names_preflights_own_exit_code() -> None:
     assert result.returncode == 2  # make's own code, whatever failed
     assert "error: no stack file Pulumi.no-such-stack.yaml" in result.stderr
     assert "preflight plan exited 2 (1: a mandatory finding or refused change; 2: bad input)" in result.stderr
+
+
+def test_only_the_install_rules_run_in_parallel() -> None:
+    """Two makes installing into one venv at once corrupt it: the command line's goals run one after
+    another even under -j; the three independent installs run side by side, under the caller's -j if any."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "ifeq ($(MAKELEVEL),0)\n.NOTPARALLEL:\nendif" in makefile
+    (install,) = [line for line in _recipe("$(VENV)/.tools") if "$(MAKE)" in line]
+    assert "$(if $(findstring -j,$(MAKEFLAGS)),,-j3)" in install
+    assert all(rule in install for rule in ("$(VENV)/.dev", "$(SCAN_VENV)/.installed", "node_modules/.installed"))
