@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -98,12 +97,11 @@ def test_an_unknown_type_is_never_advised() -> None:
     assert advise([nodes], "us-east-1") == []
 
 
-def test_advise_on_the_production_plan_takes_under_a_second(production: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_advise_on_the_production_plan_names_a_saving(production: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the command prints; its one-second budget is measured by `make bench` (bench/bench_cost.py), not here."""
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(build_document(production)))
-    start = time.perf_counter()
     assert cost_main([str(path), "--advise"]) == 0
-    assert time.perf_counter() - start < 1.0
     out = capsys.readouterr().out
     assert "Cheaper at the same availability (production):" in out and "saves $" in out
 
