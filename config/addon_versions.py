@@ -27,7 +27,6 @@ from config.reading import At
 
 # Read 2026-11 (where each row comes from: SOURCES and UNCONFIRMED below); re-check with
 # describe-addon-versions before relying on a row (docs/first-deploy.md says how).
-TABLE_DATE = "2026-11"
 # The cluster's own add-ons (components/cluster/addons.py) and the observability add-on
 # (components/observability.py).
 MANAGED_ADDONS = (

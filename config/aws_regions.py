@@ -115,8 +115,6 @@ PARTNERS: dict[str, Partner] = {
     "il-central-1": Partner("eu-central-1", "Israel → EU", same_jurisdiction=False),
 }
 
-ZONES_MIN = 3  # "Each Region has at least three Availability Zones"
-
 
 @dataclass(frozen=True)
 class ZoneLetters:

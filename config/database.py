@@ -231,7 +231,6 @@ class DatabaseSettings:
         meaning="must be an absolute path to a .pem file inside the app image",
     )
     identifier: str = computed(lambda reading: reading.basics.name_prefix)
-    engine_major: int = computed(lambda reading: _major(reading["engine_version"]))
 
 
 parse_database = parser(DatabaseSettings)
