@@ -126,18 +126,5 @@ class IntegrationsSettings:
     )
     feature_flags: FeatureFlags = section(FeatureFlags, "the AppConfig feature-flag profile product teams roll out through")
 
-    # The component reads these two by their old names (until the integrations component reads `events`).
-    @property
-    def archive_retention_days(self) -> int:
-        return self.events.archive_retention_days
-
-    @property
-    def alarm_topic_detail_types(self) -> list[str]:
-        return self.events.alarm_topic_detail_types
-
-    @property
-    def strategy(self) -> RolloutStrategy:
-        return self.feature_flags.strategy
-
 
 parse_integrations = parser(IntegrationsSettings)

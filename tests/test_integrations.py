@@ -52,7 +52,7 @@ def test_the_bus_and_its_archive(each_stack: Run) -> None:
     assert bus.inputs["name"] == f"{stack.basics.name_prefix}-deployments"
     archive = _one(each_stack, "aws:cloudwatch/eventArchive:EventArchive", "integrations-archive")
     assert archive.inputs["eventSourceArn"] == bus.outputs["arn"]
-    assert archive.inputs["retentionDays"] == stack.integrations.archive_retention_days
+    assert archive.inputs["retentionDays"] == stack.integrations.events.archive_retention_days
     assert each_stack.outputs["deploymentBusName"] == bus.outputs["name"]
 
 
@@ -60,7 +60,7 @@ def test_failures_and_rollbacks_reach_on_call_through_the_alarm_topic(production
     bus = _one(production, BUS, "integrations-bus")
     rule = _one(production, RULE, "integrations-on-call")
     assert rule.inputs["eventBusName"] == bus.outputs["name"]
-    detail_types = settings("production").integrations.alarm_topic_detail_types
+    detail_types = settings("production").integrations.events.alarm_topic_detail_types
     assert json.loads(rule.inputs["eventPattern"]) == {"source": [EVENT_SOURCE], "detail-type": detail_types}
     target = _one(production, TARGET, "integrations-on-call")
     (topic,) = [t for t in production.of_type("aws:sns/topic:Topic") if t.name == "monitoring-alarms"]

@@ -77,9 +77,9 @@ def test_a_secret_listener_and_a_quick_staging_rollout_are_accepted(tmp_path: Pa
     settings = load(edited("production", _listener(), _set("integrations.featureFlags.strategy.growthType", "EXPONENTIAL")), tmp_path)
     (crm,) = settings.integrations.destinations
     assert (crm.name, crm.header_name, crm.invocations_per_second) == ("crm", "Authorization", 1)
-    assert settings.integrations.strategy.growth_type == "EXPONENTIAL"
+    assert settings.integrations.feature_flags.strategy.growth_type == "EXPONENTIAL"
     staging = load(edited("staging", _set("integrations.featureFlags.strategy.finalBakeTimeMinutes", 0)), tmp_path)
-    assert staging.integrations.strategy.final_bake_time_minutes == 0
+    assert staging.integrations.feature_flags.strategy.final_bake_time_minutes == 0
 
 
 def test_a_destination_keeps_its_name_as_written() -> None:
@@ -95,8 +95,8 @@ def _default(cls: type, field: str, production: bool) -> Any:
 
 def test_defaults_keep_a_year_of_events_and_watch_ten_minutes_in_production(tmp_path: Path) -> None:
     production = load(edited("production"), tmp_path).integrations
-    assert production.archive_retention_days == _default(EventSettings, "archive_retention_days", True) == 365
-    assert production.strategy.final_bake_time_minutes == _default(RolloutStrategy, "final_bake_time_minutes", True) == 10
-    assert production.alarm_topic_detail_types == ["Deployment Failed", "Rolled Back"]
+    assert production.events.archive_retention_days == _default(EventSettings, "archive_retention_days", True) == 365
+    assert production.feature_flags.strategy.final_bake_time_minutes == _default(RolloutStrategy, "final_bake_time_minutes", True) == 10
+    assert production.events.alarm_topic_detail_types == ["Deployment Failed", "Rolled Back"]
     staging = load(edited("staging"), tmp_path).integrations
-    assert (staging.archive_retention_days, staging.strategy.final_bake_time_minutes) == (30, 0)
+    assert (staging.events.archive_retention_days, staging.feature_flags.strategy.final_bake_time_minutes) == (30, 0)

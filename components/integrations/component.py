@@ -53,9 +53,9 @@ class Integrations(pulumi.ComponentResource):
         prefix = f"{PROJECT}-{args.environment}"
         child = pulumi.ResourceOptions(parent=self)
 
-        self.bus, self.archive = deployment_bus(name, prefix, settings.archive_retention_days, child)
+        self.bus, self.archive = deployment_bus(name, prefix, settings.events.archive_retention_days, child)
         self.on_call_rule = on_call_rule(
-            name, prefix, self.bus, settings.alarm_topic_detail_types, args.alarm_topic_arn, args.alarm_topic_ready, child
+            name, prefix, self.bus, settings.events.alarm_topic_detail_types, args.alarm_topic_arn, args.alarm_topic_ready, child
         )
         self.destinations = destinations(name, prefix, self.bus, settings.destinations, child)
         self.markers = deployment_markers(name, prefix, self.bus, child)
@@ -67,7 +67,7 @@ class Integrations(pulumi.ComponentResource):
             opts=child,
         )
 
-        flags = feature_flags(name, prefix, args.environment, settings.strategy, args.rollback_alarm_arns, child)
+        flags = feature_flags(name, prefix, args.environment, settings.feature_flags.strategy, args.rollback_alarm_arns, child)
         aws.iam.RolePolicy(
             f"{name}-app-reads-flags",
             role=args.app_role_name,
