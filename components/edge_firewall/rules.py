@@ -85,26 +85,39 @@ def _label(key: str) -> Statement:
     return Statement(label_match_statement=aws.wafv2.WebAclRuleStatementLabelMatchStatementArgs(scope="LABEL", key=key))
 
 
+def _byte_match(pattern: str) -> tuple[str, str] | None:
+    """(positional constraint, search string) when a byte match says what the path pattern says
+    (no `?`, at most one `*` at the end); None when it takes a regex."""
+    head, star, rest = pattern.partition("*")
+    if "?" not in pattern and (not star or rest == ""):
+        return ("STARTS_WITH" if star else "EXACTLY", head)
+    return None
+
+
+def _path_regex(pattern: str) -> str:
+    return "^" + "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern) + "$"
+
+
 def path_statement(pattern: str) -> Statement:
     """The URI paths a CloudFront path pattern matches (`*` any run of characters, `?` one; case-sensitive)."""
     uri_path = aws.wafv2.WebAclRuleStatementByteMatchStatementFieldToMatchArgs(
         uri_path=aws.wafv2.WebAclRuleStatementByteMatchStatementFieldToMatchUriPathArgs()
     )
     none = [aws.wafv2.WebAclRuleStatementByteMatchStatementTextTransformationArgs(priority=0, type="NONE")]
-    head, star, rest = pattern.partition("*")
-    if "?" not in pattern and (not star or rest == ""):
+    byte_match = _byte_match(pattern)
+    if byte_match is not None:
+        constraint, search = byte_match
         return Statement(
             byte_match_statement=aws.wafv2.WebAclRuleStatementByteMatchStatementArgs(
-                positional_constraint="STARTS_WITH" if star else "EXACTLY",
-                search_string=head,
+                positional_constraint=constraint,
+                search_string=search,
                 field_to_match=uri_path,
                 text_transformations=none,
             )
         )
-    regex = "^" + "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern) + "$"
     return Statement(
         regex_match_statement=aws.wafv2.WebAclRuleStatementRegexMatchStatementArgs(
-            regex_string=regex,
+            regex_string=_path_regex(pattern),
             field_to_match=aws.wafv2.WebAclRuleStatementRegexMatchStatementFieldToMatchArgs(
                 uri_path=aws.wafv2.WebAclRuleStatementRegexMatchStatementFieldToMatchUriPathArgs()
             ),
@@ -135,20 +148,20 @@ def _scope_down_path(pattern: str) -> ScopeDown:
     none = [
         aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementTextTransformationArgs(priority=0, type="NONE")
     ]
-    head, star, rest = pattern.partition("*")
-    if "?" not in pattern and (not star or rest == ""):
+    byte_match = _byte_match(pattern)
+    if byte_match is not None:
+        constraint, search = byte_match
         return ScopeDown(
             byte_match_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementByteMatchStatementArgs(
-                positional_constraint="STARTS_WITH" if star else "EXACTLY",
-                search_string=head,
+                positional_constraint=constraint,
+                search_string=search,
                 field_to_match=uri_path,
                 text_transformations=none,
             )
         )
-    regex = "^" + "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern) + "$"
     return ScopeDown(
         regex_match_statement=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementRegexMatchStatementArgs(
-            regex_string=regex,
+            regex_string=_path_regex(pattern),
             field_to_match=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementRegexMatchStatementFieldToMatchArgs(
                 uri_path=aws.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatementRegexMatchStatementFieldToMatchUriPathArgs()
             ),
