@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -143,35 +144,27 @@ def _topic_policy(topic_arn: str, deployments_bus: str, findings_rule: str, back
         }
     ]
     if forwarded:
+        rules = f"arn:aws:events:{region}:{account}:rule/"
         statements += [
-            {
-                "Sid": "DeploymentEventsPublish",
-                "Effect": "Allow",
-                "Principal": {"Service": EVENTS},
-                "Action": "SNS:Publish",
-                "Resource": topic_arn,
-                "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:events:{region}:{account}:rule/{deployments_bus}/*"}},
-            },
-            {
-                # The registry's rule on the default bus forwards CRITICAL image findings (components/registry.py).
-                "Sid": "ImageFindingsPublish",
-                "Effect": "Allow",
-                "Principal": {"Service": EVENTS},
-                "Action": "SNS:Publish",
-                "Resource": topic_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:events:{region}:{account}:rule/{findings_rule}"}},
-            },
-            {
-                # The backup component's rule on the default bus forwards failed backup, copy and restore jobs.
-                "Sid": "BackupJobFailuresPublish",
-                "Effect": "Allow",
-                "Principal": {"Service": EVENTS},
-                "Action": "SNS:Publish",
-                "Resource": topic_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:events:{region}:{account}:rule/{backup_jobs_rule}"}},
-            },
+            _events_publish("DeploymentEventsPublish", topic_arn, "ArnLike", f"{rules}{deployments_bus}/*"),
+            # The registry's rule on the default bus forwards CRITICAL image findings (components/registry.py).
+            _events_publish("ImageFindingsPublish", topic_arn, "ArnEquals", f"{rules}{findings_rule}"),
+            # The backup component's rule on the default bus forwards failed backup, copy and restore jobs.
+            _events_publish("BackupJobFailuresPublish", topic_arn, "ArnEquals", f"{rules}{backup_jobs_rule}"),
         ]
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def _events_publish(sid: str, topic_arn: str, operator: str, rule_arn: str) -> dict[str, Any]:
+    """EventBridge may publish to the topic for this rule (or the rules of this bus) only."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": EVENTS},
+        "Action": "SNS:Publish",
+        "Resource": topic_arn,
+        "Condition": {operator: {"aws:SourceArn": rule_arn}},
+    }
 
 
 def _slug(text: str) -> str:
