@@ -262,3 +262,25 @@ def test_record_durations_warns_or_fails_over_five_minutes(
         assert "::" not in result.stdout
     else:
         assert annotation in result.stdout and "over the 5 min 00 s limit" in result.stdout
+
+
+# Since Pulumi 3.151.0 the engine asks an explicit provider's DiffConfig whether a resource moved to
+# another provider must be replaced (pulumi/pulumi#18509, CHANGELOG "3.151.0": "The engine will now
+# call DiffConfig on explict providers to decide replace semantics"). A stack deployed when its
+# us-east-1 resources had a provider of their own moves them to the stack's identically configured
+# `aws`: an update with such a CLI, a replacement (refused for the protected log key) before it.
+MIN_CLI_FOR_PROVIDER_MOVES = (3, 151, 0)
+
+
+def test_every_pulumi_step_runs_the_cli_of_the_pinned_sdk() -> None:
+    sdk = next(line.split("==")[1].strip() for line in (ROOT / "requirements.txt").read_text().splitlines() if line.startswith("pulumi=="))
+    assert tuple(int(part) for part in sdk.split(".")) >= MIN_CLI_FOR_PROVIDER_MOVES
+    steps = [
+        (path.name, step)
+        for path in sorted(WORKFLOWS.glob("*.yml"))
+        for job in _load(path.name)["jobs"].values()
+        for step in job.get("steps", [])
+        if str(step.get("uses", "")).startswith("pulumi/actions@")
+    ]
+    assert len(steps) >= 4
+    assert [(name, (step.get("with") or {}).get("pulumi-version")) for name, step in steps] == [(name, sdk) for name, _ in steps]

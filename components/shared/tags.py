@@ -44,7 +44,9 @@ class RegionalProviders:
     removing a canary region or the copy region never renames the provider of anything that
     exists. That matters because a resource whose provider changes is replaced unless the
     engine can tell the two providers are configured alike (pulumi/pulumi#3979; since
-    pulumi/pulumi#18509 the engine asks the provider's DiffConfig, but we do not lean on it).
+    pulumi/pulumi#18509, CLI 3.151.0, the engine asks the provider's DiffConfig). Only the move
+    to this scheme leans on that, once, for stacks deployed before it (docs/first-deploy.md,
+    "Upgrading"); the workflows pin a CLI that has it.
     """
 
     def __init__(self, stack_region: str, tags: Mapping[str, str]) -> None:
