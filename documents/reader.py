@@ -136,6 +136,10 @@ def _record(raw: Any, index: int, *, op: str = "") -> Record:
         "provider": raw.get("provider") or None,
         "id": str(raw.get("id") or outputs.get("id") or ""),
         "dependencies": _urns(raw, "dependencies"),
+        # The program's own replaceOnChanges option (property paths, "*" for every input).
+        "replaceOnChanges": [p for p in raw.get("replaceOnChanges") or [] if isinstance(p, str)]
+        if isinstance(raw.get("replaceOnChanges"), list)
+        else [],
         "propertyDependencies": _property_dependencies(raw),
         "op": op,
     }

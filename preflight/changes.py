@@ -72,6 +72,12 @@ def _managed(doc: Document) -> dict[str, Record]:
     return {r["urn"]: r for r in doc.records if r.get("custom", True)}
 
 
+def _asked_to_replace(record: Record, differing: tuple[str, ...]) -> tuple[str, ...]:
+    """The changed top-level inputs the program's `replaceOnChanges` names (a path under one counts)."""
+    asked = {path.split(".")[0].split("[")[0] for path in record.get("replaceOnChanges") or []}
+    return tuple(key for key in differing if "*" in asked or key in asked)
+
+
 def _differing(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)))
 
@@ -112,7 +118,9 @@ def compare(base: Document, head: Document) -> Changes:
             moved.add(renamed_from)
         before = old[previous]
         differing = _differing(before["inputs"], record["inputs"])
-        forcing = replacing(record["type"], before["inputs"], record["inputs"]) if differing else ()
+        forcing = (
+            (replacing(record["type"], before["inputs"], record["inputs"]) + _asked_to_replace(record, differing)) if differing else ()
+        )
         protected = bool(before.get("protect") or record.get("protect"))
         if forcing or head.ops.get(urn) in _REPLACE_OPS:
             changes.replaced.append(_change(record, "replaced", forcing or differing, protected=protected, renamed_from=renamed_from))

@@ -54,6 +54,8 @@ def resource_entry(resource: Any) -> dict[str, Any]:
         entry["dependencies"] = resource.dependencies
     if resource.retain_on_delete:
         entry["retainOnDelete"] = True
+    if resource.replace_on_changes:
+        entry["replaceOnChanges"] = list(resource.replace_on_changes)
     return entry
 
 

@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 
+from components.load_balancer import VPC_ORIGIN_ENDPOINT
 from preflight.changes import compare
 from preflight.diff_command import main
+from preflight.document import build_document
 from preflight.refused_changes import REFUSED, refusals
+from preflight.runner import Run
 from pricing import parse_document
 
 P = "urn:pulumi:production::email-platform::"
@@ -72,6 +75,24 @@ def test_updating_a_vpc_origin_a_distribution_uses_is_refused() -> None:
         "uses it (409 CannotUpdateEntityWhileInUse / CannotDeleteEntityWhileInUse)"
     ]
     assert _refusals(_edge(ORIGIN_INPUTS), _edge(ORIGIN_INPUTS)) == []
+
+
+def test_a_vpc_origin_the_program_replaces_on_change_is_a_replacement_not_a_refused_update() -> None:
+    """The program marks its VPC origin `replaceOnChanges` (components/load_balancer.py): the engine
+    creates the new origin, moves the distribution to it, then deletes the old one, so no update
+    of an origin in use reaches CloudFront."""
+    changed = copy.deepcopy(ORIGIN_INPUTS)
+    changed["vpcOriginEndpointConfig"]["httpsPort"] = 8443
+    base, head = _edge(ORIGIN_INPUTS), _edge(changed)
+    head["resources"][0]["replaceOnChanges"] = ["vpcOriginEndpointConfig"]
+    assert _refusals(base, head) == []
+    changes = compare(parse_document(base), parse_document(head))
+    assert [(c.name, c.properties) for c in changes.replaced] == [("vpc-origin", ("vpcOriginEndpointConfig",))] and not changes.changed
+
+
+def test_the_plan_document_carries_the_programs_replace_on_changes(production: Run) -> None:
+    (origin,) = [r for r in build_document(production)["resources"] if r["type"] == "aws:cloudfront/vpcOrigin:VpcOrigin"]
+    assert origin["replaceOnChanges"] == [VPC_ORIGIN_ENDPOINT]
 
 
 def test_moving_the_eks_authentication_mode_back_from_api_is_refused_forward_is_not() -> None:
