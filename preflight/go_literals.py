@@ -1,5 +1,5 @@
 """Reading Go source as data: composite literals, their `key: value` entries, and the tables of
-pulumi-kubernetes' provider/pkg/provider/diff.go. Used by `preflight/force_new_extract.py`.
+pulumi-kubernetes' provider/pkg/provider/diff.go. Used by `preflight/force_new_extract/`.
 
 Only what the providers' schema code needs: brackets matched with strings, runes and comments
 skipped; `names.AttrFooBar` constants read as `foo_bar`; no evaluation beyond list literals,
