@@ -503,5 +503,22 @@ def test_the_app_registers_what_it_exposes_as_its_outputs(pulumi_mocks: Recordin
     built = build_app(pulumi_mocks)
     deployments = {d.name.removeprefix("app-"): d.inputs["metadata"]["name"] for d in built.of_type(DEPLOYMENT)}
     assert {colour: made["deployment"] for colour, made in registered["colourObjects"].items()} == deployments
+
+    def name(type_token: str, logical: str) -> str:
+        (found,) = [r for r in built.of_type(type_token) if r.name == logical]
+        return str(found.outputs["metadata"]["name"])
+
+    for colour, made in registered["colourObjects"].items():
+        (binding,) = [r for r in built.of_type("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding") if r.name == f"app-{colour}-binding"]
+        assert made == {
+            "configMap": name("kubernetes:core/v1:ConfigMap", f"app-{colour}-settings"),
+            "secret": name("kubernetes:core/v1:Secret", f"app-{colour}-secrets"),
+            "tlsSecret": name("kubernetes:core/v1:Secret", f"app-{colour}-tls"),
+            "service": name("kubernetes:core/v1:Service", f"app-{colour}"),
+            "deployment": name(DEPLOYMENT, f"app-{colour}"),
+            "disruptionBudget": name("kubernetes:policy/v1:PodDisruptionBudget", f"app-{colour}"),
+            "autoscaler": name("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", f"app-{colour}"),
+            "targetGroupBinding": binding.urn,
+        }
     expected = {"namespaceName", "serviceAccountName", "roleArn", "roleName", "webhookAddress", "networkPolicyName", "controllerRelease"}
     assert expected <= set(registered)

@@ -120,7 +120,9 @@ def test_every_enumerated_edge_value_is_in_botocore(each_stack: Run) -> None:
 
 
 def test_minimum_protocol_version_is_the_tls13_one(each_stack: Run) -> None:
-    assert "TLSv1.3_2025" in enum("cloudfront", "MinimumProtocolVersion")
+    distributions = each_stack.of_type("aws:cloudfront/distribution:Distribution")
+    versions = {d.inputs["viewerCertificate"]["minimumProtocolVersion"] for d in distributions}
+    assert versions == {"TLSv1.3_2025"} and versions <= set(enum("cloudfront", "MinimumProtocolVersion"))
 
 
 def test_listener_ssl_policies_are_known_origin_policies(each_stack: Run) -> None:

@@ -116,7 +116,7 @@ def test_each_vaults_lock_keeps_its_own_minimum_and_is_never_replaced(pulumi_moc
     assert {lock.inputs["backupVaultName"] for lock in locks} == vaults and len(vaults) == 2
     for lock in locks:
         assert lock.inputs["minRetentionDays"] == 20 != settings.retention_days
-        assert "maxRetentionDays" not in lock.inputs
+        assert "maxRetentionDays" not in lock.inputs  # none configured: AWS sets no maximum
         assert lock.inputs["changeableForDays"] == 5
         # Every setting is force-new and AWS refuses a change after the lock date: a replace must
         # stop at the preview, never reach AWS.
@@ -125,6 +125,14 @@ def test_each_vaults_lock_keeps_its_own_minimum_and_is_never_replaced(pulumi_moc
     (rule,) = plan.inputs["rules"]
     kept = [rule["lifecycle"]["deleteAfter"], *(copy["lifecycle"]["deleteAfter"] for copy in rule["copyActions"])]
     assert all(days >= 20 for days in kept), "a job below the lock's minimum fails"
+
+
+def test_a_configured_maximum_reaches_every_vaults_lock(pulumi_mocks: RecordingMonitor) -> None:
+    settings = _settings(
+        copyRegion="us-west-2", retentionDays=30, vaultLock=True, vaultLockMinRetentionDays=20, vaultLockMaxRetentionDays=400
+    )
+    locks = [r for r in _build(pulumi_mocks, settings) if r.type == LOCK]
+    assert len(locks) == 2 and {lock.inputs["maxRetentionDays"] for lock in locks} == {settings.vault_lock_max_retention_days} == {400}
 
 
 def test_an_unlocked_vault_has_no_lock(pulumi_mocks: RecordingMonitor) -> None:

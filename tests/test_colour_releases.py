@@ -55,7 +55,7 @@ def test_the_traffic_step_waits_for_the_handover_of_the_colour_it_sends_traffic_
     rule = one(production, "aws:lb/listenerRule:ListenerRule", "traffic-rule")
     blue = one(production, HANDOVER, "app-blue-replicas-handover")
     assert blue.urn in rule.dependencies
-    assert blue.outputs["status"]["readyReplicas"] == 3  # production's configured blue replicas
+    assert blue.inputs["spec"] == {"replicas": app_settings("production").colours["blue"].replicas}
 
 
 def test_a_config_change_on_the_idle_colour_touches_only_that_colours_config(pulumi_mocks: RecordingMonitor) -> None:

@@ -48,6 +48,7 @@ def test_register_outputs_lists_the_output_attributes(where: str, node: ast.Clas
     assert len(calls) == 1, f"{where}: {node.name} calls register_outputs {len(calls)} times"
     registered = calls[0].args[0]
     assert isinstance(registered, ast.Dict), f"{where}: {node.name} registers {ast.unparse(registered)}, not a dict literal"
+    assert None not in registered.keys, f"{where}: {node.name} registers a **spread the check cannot read"
     listed = {ast.literal_eval(k): ast.unparse(v) for k, v in zip(registered.keys, registered.values, strict=True) if k is not None}
     assert listed == {key: f"self.{name}" for key, name in exposed.items()}, (
         f"{where}: {node.name}.register_outputs should list exactly its output attributes, each as self.<attribute>"

@@ -15,7 +15,6 @@ from pulumi.runtime import config as runtime_config
 from config import ConfigError, load_stack_config
 from preflight.new_stack_command import main as new_stack
 from preflight.plan_command import main as plan
-from preflight.runner import configure_mocks
 from preflight.stack_files import StackFileError, load_stack_file, yaml_error
 
 STACK = "london"
@@ -31,7 +30,6 @@ def load(root: Path, text: str) -> None:
     """Write the stack file and run the config step on it, as the program's first line does."""
     (root / f"Pulumi.{STACK}.yaml").write_text(text)
     stack_file = load_stack_file(STACK, root=root)
-    configure_mocks(STACK, stack_file.region)
     runtime_config.set_all_config(dict(stack_file.config), list(stack_file.secret_keys))
     load_stack_config()
 

@@ -232,17 +232,19 @@ def test_a_providers_own_plan_modifiers_are_classified_by_what_they_wrap() -> No
         "func requirePem() planmodifier.String {\n\treturn stringplanmodifier.RequiresReplaceIf(f, d, d)\n}\n"
         "func always() planmodifier.String {\n\treturn stringplanmodifier.RequiresReplace()\n}\n"
         "func keep() planmodifier.String {\n\treturn stringplanmodifier.UseStateForUnknown()\n}\n"
+        "func cfg() planmodifier.String {\n\treturn stringplanmodifier.RequiresReplaceIfConfigured()\n}\n"
     )
     resource = (
         "func (r *res) Schema() { resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{"
         '"ca_pem": schema.StringAttribute{PlanModifiers: []planmodifier.String{requirePem()}},'
         '"name": schema.StringAttribute{PlanModifiers: []planmodifier.String{always()}},'
         '"note": schema.StringAttribute{PlanModifiers: []planmodifier.String{keep()}},'
+        '"arn": schema.StringAttribute{PlanModifiers: []planmodifier.String{cfg()}},'
         "}} }"
     )
     files = {"internal/provider/resource_x.go": resource, "internal/provider/common.go": common}
     out = force_new_extract.framework_provider(_Files(files), {"tls:index/x:X": "internal/provider/resource_x.go"})  # type: ignore[arg-type]
-    assert (out["tls:index/x:X"]["replaceOn"], out["tls:index/x:X"]["replaceIf"]) == (["name"], ["caPem"])
+    assert (out["tls:index/x:X"]["replaceOn"], out["tls:index/x:X"]["replaceIf"]) == (["arn", "name"], ["caPem"])
 
 
 def test_kubernetes_table_is_evaluated_from_the_provider_source() -> None:

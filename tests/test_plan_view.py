@@ -9,6 +9,7 @@ Makefile neither echoes the tool install's "npm not found" branch nor hides the 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -141,7 +142,10 @@ def test_only_the_install_rules_run_in_parallel() -> None:
     """Two makes installing into one venv at once corrupt it: the command line's goals run one after
     another even under -j; the three independent installs run side by side, under the caller's -j if any."""
     makefile = (ROOT / "Makefile").read_text()
-    assert "ifeq ($(MAKELEVEL),0)\n.NOTPARALLEL:\nendif" in makefile
+    assert "ifeq ($(MAKELEVEL),0)\n.NOTPARALLEL:\nendif" in makefile and "MAKEFLAGS +=" not in makefile
+    variables = dict(re.findall(r"^(\w+) := (\S+)$", makefile, re.M))
+    assert variables["SCAN_VENV"] not in (variables["VENV"], "$(VENV)") and not variables["SCAN_VENV"].startswith("$(VENV)/")
     (install,) = [line for line in _recipe("$(VENV)/.tools") if "$(MAKE)" in line]
+    assert [line.strip() for line in makefile.splitlines() if "$(MAKE)" in line] == [install.strip()]
     assert "$(if $(findstring -j,$(MAKEFLAGS)),,-j3)" in install
     assert all(rule in install for rule in ("$(VENV)/.dev", "$(SCAN_VENV)/.installed", "node_modules/.installed"))

@@ -54,16 +54,18 @@ def framework_provider(git: Git, files: dict[str, str]) -> dict[str, Any]:
 def _plan_modifiers(git: Git, path: str, text: str) -> dict[str, str]:
     """The provider's own plan modifiers (`func requireReplaceIfStateContainsPEMString() planmodifier.String`
     in terraform-provider-tls's internal/provider/common.go), found in the resource's file and the
-    package's common.go: "replace" when one wraps `RequiresReplace()`, "conditional" when `RequiresReplaceIf`."""
+    package's common.go: "replace" when one wraps `RequiresReplace()` or `RequiresReplaceIfConfigured()`, "conditional"
+    when `RequiresReplaceIf(…)`."""
     sources = [text, git.show(str(Path(path).with_name("common.go"))) or ""]
     kinds: dict[str, str] = {}
     for source in sources:
         for match in re.finditer(r"(?m)^func (\w+)\(\) planmodifier\.\w+ \{", source):
             body = source[match.end() : matching(source, match.end() - 1)]
-            if "RequiresReplaceIf" in body:
-                kinds[match.group(1)] = "conditional"
-            elif re.search(r"RequiresReplace(IfConfigured)?\(\)", body):
+            # RequiresReplaceIfConfigured() replaces whenever the value changes, as RequiresReplace() does.
+            if re.search(r"RequiresReplace(IfConfigured)?\(\)", body):
                 kinds[match.group(1)] = "replace"
+            elif "RequiresReplaceIf(" in body:
+                kinds[match.group(1)] = "conditional"
     return kinds
 
 
