@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from config.basics import an_aws_region
 from config.declare import OPTIONAL, REQUIRED, PerEnvironment, boolean, computed, integer, sibling, string
 from config.reading import At, parser
 
@@ -73,7 +74,7 @@ class BackupSettings:
         default=PerEnvironment(REQUIRED, OPTIONAL),
         pattern=_REGION,
         meaning="must be an AWS region name such as us-west-2",
-        checks=(_another_region,),
+        checks=(an_aws_region, _another_region),
         why="a second region keeps the copies (e.g. us-west-2)",
     )
     retention_days: int = integer(

@@ -21,7 +21,7 @@ _TAG_MEANING = "must be a tag value (1-256 letters, digits, spaces, _.:/=+-@)"
 RESERVED_TAGS = ("Project", "Environment", "ManagedBy", "Owner", "CostCenter")
 
 
-def _an_aws_region(region: str, at: At) -> None:
+def an_aws_region(region: str, at: At) -> None:
     """a region of botocore's endpoint data (`config/aws_regions.py`)"""
     if region not in AWS_REGIONS:
         close = closest_region(region)
@@ -37,7 +37,7 @@ class AwsProvider:
         "the AWS region the stack deploys to (the provider's own key)",
         pattern=_REGION,
         meaning="must be an AWS region name such as us-east-1",
-        checks=(_an_aws_region,),
+        checks=(an_aws_region,),
     )
 
 

@@ -49,6 +49,12 @@ def _refusal(**raw: Any) -> str:
     return message
 
 
+def test_a_copy_region_aws_does_not_have_is_refused_with_the_nearest_one() -> None:
+    message = _refusal(copyRegion="us-wset-2")
+    assert message.startswith("invalid stack config: email-platform:backup.copyRegion = 'us-wset-2': not an AWS region")
+    assert "did you mean us-west-2?" in message
+
+
 # ── config: a retention the locked vaults would refuse ───────────────────────────────────
 
 
