@@ -69,7 +69,10 @@ plan: setup
 	exit $$code
 
 # A stack of your own: make new-stack NAME=london-production REGION=eu-west-2 ENVIRONMENT=production
+# (without them make names the variables to give, not preflight's flags).
+NEW_STACK_MISSING = $(strip $(foreach v,NAME REGION ENVIRONMENT,$(if $($(v)),,$(v)=)))
 new-stack: setup
+	@$(if $(NEW_STACK_MISSING),$(error make new-stack needs $(NEW_STACK_MISSING), e.g. make new-stack NAME=london-production REGION=eu-west-2 ENVIRONMENT=production))
 	$(PY) -m preflight new-stack $(NAME) --region $(REGION) --environment $(ENVIRONMENT)
 
 # docs/config-reference.md is rendered from the key declarations in config/.

@@ -48,7 +48,17 @@ def main(argv: list[str]) -> int:
     if command not in commands:
         print(f"error: unknown command {command!r}; commands: {', '.join(commands)}", file=sys.stderr)
         return 2
-    run: int = importlib.import_module(commands[command]).main(rest)
+    # Importing `pricing` builds the price catalogue from pricing/region_data/: a file there it
+    # cannot use raises RegionFileError (a DocumentError, caught without importing `pricing`), which
+    # would otherwise stop every command with a traceback, `prices` included.
+    from documents.reader import DocumentError
+
+    try:
+        module = importlib.import_module(commands[command])
+    except DocumentError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    run: int = module.main(rest)
     return run
 
 

@@ -12,10 +12,11 @@ import json
 import sys
 from pathlib import Path
 
+from documents.reader import DocumentError
 from preflight.arguments import OneLineParser
 from preflight.check_command import cost_settings
 from preflight.stack_files import StackFileError, load_stack_file
-from pricing.guardrails import APPROVAL_LABEL
+from pricing.guardrails import APPROVAL_LABEL, GUARDRAILS_CONFIG_KEY, parse_guardrails
 
 
 def main(argv: list[str]) -> int:
@@ -29,7 +30,9 @@ def main(argv: list[str]) -> int:
     try:
         path = args.stack_file
         stack_file = load_stack_file(args.stack) if path is None else load_stack_file(args.stack, root=path.resolve().parent, path=path)
-    except StackFileError as error:
+        # Read as `diff` reads it: a value the policy could not use is refused here, not passed on.
+        parse_guardrails(stack_file.config.get(GUARDRAILS_CONFIG_KEY), where=f"{stack_file.path.name}: {GUARDRAILS_CONFIG_KEY}")
+    except (StackFileError, DocumentError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     settings = cost_settings(stack_file.config)

@@ -27,7 +27,7 @@ from documents.reader import DocumentError
 from preflight.arguments import OneLineParser
 from pricing.catalogue import US_EAST_1, find_price
 from pricing.offer_import import FIXED, OFFER_URL, OfferError, catalogue_entry, import_prices, read_offer
-from pricing.region_files import DATA_DIR, RegionFileError, region_prices
+from pricing.region_files import DATA_DIR, RegionFileError, read_region_data, region_prices
 from pricing.regions import SAME_EVERYWHERE
 
 # The offer codes the program's prices come from (the `urls` list).
@@ -88,17 +88,24 @@ def merge(existing: dict[str, Any] | None, region: str, imported: dict[str, dict
 
 
 def import_command(region: str, files: list[Path], directory: Path) -> int:
+    # The file to update is read first: a corrupt one, or a --data-dir that is not a folder, is
+    # refused before the (large) offer files are read.
+    if directory.exists() and not directory.is_dir():
+        raise RegionFileError(f"--data-dir {directory}: not a directory")
+    target = directory / f"{region}.json"
+    existing = read_region_data(target) if target.exists() else None
     offers = [read_offer(path) for path in files]
     found = import_prices(offers, region, program_keys())
     if not found:
         raise OfferError(f"none of the prices the program uses is in these files for {region}: are they {region}'s offer files?")
     entries = {item.key: catalogue_entry(item, region, _unit(item.key)) for item in found}
-    target = directory / f"{region}.json"
-    existing = json.loads(target.read_text(encoding="utf-8")) if target.is_file() else None
     data = merge(existing, region, entries, [f"{o.service} {o.published[:10]}" for o in offers])
     region_prices(data, target.name)  # refuse to write a file the catalogue could not read
-    directory.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise RegionFileError(f"cannot write {target} ({error.strerror or error})") from None
     matched_services = sorted({item.service for item in found})
     missing = sorted(key for key in FIXED if key not in entries)
     print(f"{region}: {len(entries)} price(s) imported from {len(offers)} offer file(s) ({', '.join(matched_services)}) into {target}")
@@ -127,6 +134,6 @@ def main(argv: list[str]) -> int:
         return import_command(args.region, args.files, args.data_dir)
     except SystemExit as exit_:
         return 0 if exit_.code in (0, None) else 2
-    except (DocumentError, OfferError, RegionFileError) as error:
+    except (DocumentError, OfferError, RegionFileError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

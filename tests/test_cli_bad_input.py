@@ -214,3 +214,33 @@ def test_wrong_types_in_documents_are_exit_2_naming_field_and_resource(
     for command in commands:
         assert main([command, path] + ([path] if command == "diff" else [])) == 2, command
         one_error_line(capsys, *needles)
+
+
+# --- policy-config: the stack's costGuardrails read as diff reads them ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("guardrails", "needle"),
+    [
+        ({"maxMonthlyUsd": "lots"}, "email-platform:costGuardrails.maxMonthlyUsd = 'lots' is not a number >= 0"),
+        ({"maxMonthlyUsd": 500, "unpriced": "maybe"}, "email-platform:costGuardrails.unpriced = 'maybe'; allowed: refuse, warn"),
+        ({"maxMonthly": 500}, "email-platform:costGuardrails.maxMonthly is not a guardrail"),
+        ([1], "email-platform:costGuardrails must be an object"),
+    ],
+    ids=["not-a-number", "unpriced-choice", "unknown-key", "a-list"],
+)
+def test_policy_config_refuses_bad_cost_guardrails_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], guardrails: Any, needle: str
+) -> None:
+    path = write_stack_file(edited("staging", set_key("costGuardrails", guardrails)), tmp_path, stack="staging")
+    assert main(["policy-config", "--stack", "staging", "--stack-file", str(path)]) == 2
+    one_error_line(capsys, f"error: Pulumi.staging.yaml: {needle}")
+    assert capsys.readouterr().out == ""
+
+
+def test_policy_config_passes_good_cost_guardrails_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    guardrails = {"maxMonthlyUsd": 500, "maxIncreaseUsd": 50, "unpriced": "warn"}
+    path = write_stack_file(edited("staging", set_key("costGuardrails", guardrails)), tmp_path, stack="staging")
+    assert main(["policy-config", "--stack", "staging", "--stack-file", str(path)]) == 0
+    settings = json.loads(capsys.readouterr().out)["cost-guardrails"]
+    assert settings["maxMonthlyUsd"] == 500 and settings["unpriced"] == "warn" and settings["enforcementLevel"] == "mandatory"

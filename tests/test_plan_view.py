@@ -138,6 +138,20 @@ def test_make_plan_names_preflights_own_exit_code() -> None:
     assert "preflight plan exited 2 (1: a mandatory finding or refused change; 2: bad input)" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [([], "NAME= REGION= ENVIRONMENT="), (["NAME=london-staging", "REGION=eu-west-2"], "ENVIRONMENT=")],
+    ids=["none", "no-environment"],
+)
+def test_make_new_stack_names_the_make_variables_to_give(given: list[str], missing: str) -> None:
+    result = subprocess.run(
+        ["make", "--no-print-directory", "new-stack", *given], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 2
+    assert f"make new-stack needs {missing}, e.g. make new-stack NAME=london-production REGION=eu-west-2" in result.stderr, result.stderr
+    assert "--region" not in result.stderr and "preflight new-stack" not in result.stdout  # stopped before preflight ran
+
+
 def test_only_the_install_rules_run_in_parallel() -> None:
     """Two makes installing into one venv at once corrupt it: the command line's goals run one after
     another even under -j; the three independent installs run side by side, under the caller's -j if any."""

@@ -374,3 +374,49 @@ def test_every_key_the_program_uses_is_imported_or_region_independent_or_said_to
         and not key.startswith((*REGION_INDEPENDENT, *SAME_EVERYWHERE, "synthetics.", "elasticache.serverless.", "cloudwatch.vended."))
     ]
     assert uncovered == []
+
+
+@pytest.mark.parametrize(
+    ("existing", "message"),
+    [
+        ("{not json", f"error: {REGION}.json: cannot read (JSONDecodeError: "),
+        ("[]", f"error: {REGION}.json: expected an object with 'region'"),
+        (json.dumps({"region": REGION, "prices": [1]}), f"error: {REGION}.json: 'prices' must be an object of entries by key, not list"),
+    ],
+    ids=["not-json", "a-list", "prices-a-list"],
+)
+def test_a_corrupt_region_file_in_the_data_dir_is_one_line_and_kept(
+    existing: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = tmp_path / "region_data"
+    data_dir.mkdir()
+    (data_dir / f"{REGION}.json").write_text(existing)
+    assert prices_main(["import", "--region", REGION, str(ec2(tmp_path)), "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1, err
+    assert (data_dir / f"{REGION}.json").read_text() == existing  # not overwritten
+
+
+def test_a_data_dir_that_is_a_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir = tmp_path / "region_data"
+    data_dir.write_text("not a folder")
+    assert prices_main(["import", "--region", REGION, str(ec2(tmp_path)), "--data-dir", str(data_dir)]) == 2
+    assert capsys.readouterr().err == f"error: --data-dir {data_dir}: not a directory\n"
+    assert data_dir.read_text() == "not a folder"
+
+
+def test_a_folder_where_the_region_file_goes_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir = tmp_path / "region_data"
+    (data_dir / f"{REGION}.json").mkdir(parents=True)
+    assert prices_main(["import", "--region", REGION, str(ec2(tmp_path)), "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {REGION}.json: cannot read (IsADirectoryError: ") and err.count("\n") == 1, err
+
+
+def test_a_region_file_that_cannot_be_written_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir = tmp_path / "region_data"
+    data_dir.mkdir()
+    target = data_dir / f"{REGION}.json"
+    target.symlink_to(tmp_path / "gone" / f"{REGION}.json")  # into a folder that does not exist
+    assert prices_main(["import", "--region", REGION, str(ec2(tmp_path)), "--data-dir", str(data_dir)]) == 2
+    assert capsys.readouterr().err == f"error: cannot write {target} (No such file or directory)\n"
