@@ -284,3 +284,19 @@ def test_every_pulumi_step_runs_the_cli_of_the_pinned_sdk() -> None:
     ]
     assert len(steps) >= 4
     assert [(name, (step.get("with") or {}).get("pulumi-version")) for name, step in steps] == [(name, sdk) for name, _ in steps]
+
+
+def test_a_stack_list_that_fails_fails_its_step() -> None:
+    """`bash -e` does not stop at a failing command substitution inside `echo`: the list of stacks is
+    assigned on a line of its own, so a wrong DEPLOY_STACKS fails the step with stacks.py's message."""
+    runs = [
+        step["run"]
+        for path in sorted(WORKFLOWS.glob("*.yml"))
+        for job in _load(path.name)["jobs"].values()
+        for step in job.get("steps", [])
+        if "preflight/stacks.py" in str(step.get("run", ""))
+    ]
+    assert len(runs) >= 3
+    for run in runs:
+        for line in run.splitlines():
+            assert not re.search(r"\becho\b.*\$\(", line), f"a substitution inside echo: {line.strip()}"
