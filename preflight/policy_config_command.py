@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from documents.reader import DocumentError
 from preflight.arguments import OneLineParser
 from preflight.check_command import cost_settings
 from preflight.stack_files import StackFileError, load_stack_file
@@ -29,10 +30,10 @@ def main(argv: list[str]) -> int:
     try:
         path = args.stack_file
         stack_file = load_stack_file(args.stack) if path is None else load_stack_file(args.stack, root=path.resolve().parent, path=path)
-    except StackFileError as error:
+        settings = cost_settings(stack_file.config)
+    except (StackFileError, DocumentError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    settings = cost_settings(stack_file.config)
     settings["enforcementLevel"] = "advisory" if args.cost_approved else "mandatory"
     print(json.dumps({"cost-guardrails": settings}, indent=2, sort_keys=True))
     return 0

@@ -214,3 +214,11 @@ def test_wrong_types_in_documents_are_exit_2_naming_field_and_resource(
     for command in commands:
         assert main([command, path] + ([path] if command == "diff" else [])) == 2, command
         one_error_line(capsys, *needles)
+
+
+def test_policy_config_reads_the_guardrails_as_diff_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parent.parent
+    stack_file = tmp_path / "Pulumi.production.yaml"
+    stack_file.write_text((root / "Pulumi.production.yaml").read_text().replace("maxMonthlyUsd: 2500", "maxMonthlyUsd: lots"))
+    assert main(["policy-config", "--stack", "production", "--stack-file", str(stack_file)]) == 2
+    one_error_line(capsys, "maxMonthlyUsd = 'lots'")
