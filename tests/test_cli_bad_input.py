@@ -222,3 +222,37 @@ def test_policy_config_reads_the_guardrails_as_diff_does(tmp_path: Path, capsys:
     stack_file.write_text((root / "Pulumi.production.yaml").read_text().replace("maxMonthlyUsd: 2500", "maxMonthlyUsd: lots"))
     assert main(["policy-config", "--stack", "production", "--stack-file", str(stack_file)]) == 2
     one_error_line(capsys, "maxMonthlyUsd = 'lots'")
+
+
+def _set_parent(d: dict[str, Any]) -> None:
+    resource(d, CLUSTER_URN)["parent"] = 5
+
+
+def _set_provider(d: dict[str, Any]) -> None:
+    resource(d, CLUSTER_URN)["provider"] = 5
+
+
+def _set_parent_not_a_urn(d: dict[str, Any]) -> None:
+    resource(d, CLUSTER_URN)["parent"] = "x"
+
+
+@pytest.mark.parametrize(
+    ("edit", "needles"),
+    [
+        (_set_parent, ("'parent' is int", CLUSTER_URN)),
+        (_set_provider, ("'provider' is int", CLUSTER_URN)),
+        (_set_parent_not_a_urn, ("'parent'", "not a Pulumi URN", CLUSTER_URN)),
+        (_set_type, ("type", CLUSTER_URN)),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "cost", "diff"])
+def test_a_records_wrong_parent_or_provider_is_exit_2_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: Any, needles: tuple[str, ...], command: str
+) -> None:
+    base = write(tmp_path, PLAN, "base.json")
+    document = copy.deepcopy(PLAN)
+    edit(document)
+    head = write(tmp_path, document, "head.json")
+    argv = [command, base, head] if command == "diff" else [command, head]
+    assert main(argv) == 2
+    one_error_line(capsys, head, *needles)
