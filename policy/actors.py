@@ -26,10 +26,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from policy.grant_types import ACCESS_ENTRY, ACCESS_POLICY, CLUSTER_ADMIN, EKS, READS_ALL_BUT_SECRETS, READS_EVERYTHING, ROLE
+from policy.grant_types import ACCESS_POLICY, CLUSTER_ADMIN, EKS, READS_ALL_BUT_SECRETS, READS_EVERYTHING, ROLE
 from policy.kubernetes_reads import access_policy_grants, chart_lookups, declared_objects, rbac_grants, unreadable
 from policy.plan_graph import PlanGraph, allows, document, graph_of
 from policy.pod_identity import controllers_have_pod_identity, pod_identity_roles
+from policy.resource_types import ACCESS_ENTRY
 from policy.service_grants import (
     event_targets,
     log_group_keys,
