@@ -99,10 +99,10 @@ def urn_parts(urn: str) -> tuple[str, str, str, str]:
     return stack, project, chain.rsplit("$", 1)[-1], name
 
 
-def _urns(raw: Mapping[str, Any], key: str) -> list[str]:
+def _urns(raw: Mapping[str, Any], key: str, path: str) -> list[str]:
     value = raw.get(key)
     if value is not None and not isinstance(value, list):
-        raise DocumentError(f"resource {raw['urn']}: '{key}' is {type(value).__name__}, expected a list of URNs")
+        raise DocumentError(f"{path}: resource {raw['urn']}: '{key}' is {type(value).__name__}, expected a list of URNs")
     return [u for u in value or [] if isinstance(u, str)]
 
 
@@ -113,29 +113,39 @@ def _property_dependencies(raw: Mapping[str, Any]) -> dict[str, list[str]]:
     return {str(k): [str(u) for u in v] for k, v in deps.items() if isinstance(v, list)}
 
 
-def _record(raw: Any, index: int, *, op: str = "") -> Record:
+def _record(raw: Any, index: int, path: str, *, op: str = "") -> Record:
+    """One resource of the document at ``path``; a ``DocumentError`` naming the file and the resource."""
     urn = raw.get("urn") if isinstance(raw, Mapping) else None
     if not isinstance(urn, str):
-        raise DocumentError(f"resource #{index} has no 'urn'")
-    _, _, type_from_urn, name = urn_parts(urn)
+        raise DocumentError(f"{path}: resource #{index} has no 'urn'")
+    try:
+        _, _, type_from_urn, name = urn_parts(urn)
+    except DocumentError as exc:
+        raise DocumentError(f"{path}: resource #{index}: {exc}") from exc
     inputs = raw.get("inputs")
-    for key, value, wanted in (("type", raw.get("type"), str), ("name", raw.get("name"), str), ("inputs", inputs, dict)):
+    checked = (("type", raw.get("type"), str), ("name", raw.get("name"), str), ("inputs", inputs, dict))
+    for key, value, wanted in (*checked, ("parent", raw.get("parent"), str), ("provider", raw.get("provider"), str)):
         if value is not None and not isinstance(value, wanted):
             expected = "a string" if wanted is str else "an object"
-            raise DocumentError(f"resource {urn}: '{key}' is {type(value).__name__}, expected {expected}")
+            raise DocumentError(f"{path}: resource {urn}: '{key}' is {type(value).__name__}, expected {expected}")
+    if raw.get("parent"):
+        try:
+            urn_parts(raw["parent"])
+        except DocumentError as exc:
+            raise DocumentError(f"{path}: resource {urn}: 'parent' is {exc}") from exc
     outputs = raw.get("outputs") if isinstance(raw.get("outputs"), Mapping) else {}
     return {
         "urn": urn,
         "type": raw.get("type") or type_from_urn,
         "name": raw.get("name") or name,
         "inputs": scrub(inputs) if isinstance(inputs, dict) else {},
-        "aliases": _urns(raw, "aliases"),
+        "aliases": _urns(raw, "aliases", path),
         "parent": raw.get("parent") or None,
         "custom": bool(raw.get("custom", True)),
         "protect": bool(raw.get("protect", False)),
         "provider": raw.get("provider") or None,
         "id": str(raw.get("id") or outputs.get("id") or ""),
-        "dependencies": _urns(raw, "dependencies"),
+        "dependencies": _urns(raw, "dependencies", path),
         # The program's own replaceOnChanges option (property paths, "*" for every input).
         "replaceOnChanges": [p for p in raw.get("replaceOnChanges") or [] if isinstance(p, str)]
         if isinstance(raw.get("replaceOnChanges"), list)
@@ -145,8 +155,8 @@ def _record(raw: Any, index: int, *, op: str = "") -> Record:
     }
 
 
-def _records(raws: list[Any], *, skip: Any = None) -> list[Record]:
-    return [_record(raw, index) for index, raw in enumerate(raws) if not (skip and skip(raw))]
+def _records(raws: list[Any], path: str, *, skip: Any = None) -> list[Record]:
+    return [_record(raw, index, path) for index, raw in enumerate(raws) if not (skip and skip(raw))]
 
 
 def _check_project(project: str, path: str) -> None:
@@ -209,7 +219,7 @@ def _plan(data: dict[str, Any], path: str) -> Document:
     resources = data.get("resources")
     if not isinstance(resources, list):
         raise DocumentError(f"{path}: plan document has no resources list")
-    records = _records(resources)
+    records = _records(resources, path)
     stack = data.get("stack")
     if stack is not None and not isinstance(stack, str):
         raise DocumentError(f"{path}: 'stack' is {type(stack).__name__}, expected a string")
@@ -234,11 +244,11 @@ def _preview(data: dict[str, Any], path: str) -> Document:
         new, old = step.get("newState"), step.get("oldState")
         # A state may leave out its URN when the step names it.
         if op in _LIVE_OPS and isinstance(new, dict):
-            records.append(_record({"urn": step.get("urn"), **new}, index, op=op))
+            records.append(_record({"urn": step.get("urn"), **new}, index, path, op=op))
         elif op in _READ_OPS and isinstance(new, dict):
-            reads.append(_record({"urn": step.get("urn"), **new}, index, op=op))
+            reads.append(_record({"urn": step.get("urn"), **new}, index, path, op=op))
         elif op.startswith("delete") and isinstance(old, dict):
-            deleted.append(_record({"urn": step.get("urn"), **old}, index, op=op))
+            deleted.append(_record({"urn": step.get("urn"), **old}, index, path, op=op))
         elif op not in _LIVE_OPS | _READ_OPS | _GONE_OPS:
             raise DocumentError(f"{path}: unknown preview step op {op!r}")
     stack, _ = _stack_and_project(records + reads + deleted, path)
@@ -253,7 +263,7 @@ def _export(data: dict[str, Any], path: str) -> Document:
     resources = deployment.get("resources") or []
     if not isinstance(resources, list):
         raise DocumentError(f"{path}: stack export resources is not a list")
-    records = _records(resources, skip=lambda raw: isinstance(raw, dict) and raw.get("delete"))
+    records = _records(resources, path, skip=lambda raw: isinstance(raw, dict) and raw.get("delete"))
     stack, _ = _stack_and_project(records, path)
     return Document("export", path, PROJECT, stack, None, records)
 

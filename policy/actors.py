@@ -26,10 +26,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from policy.grant_types import ACCESS_ENTRY, ACCESS_POLICY, CLUSTER_ADMIN, EKS, READS_ALL_BUT_SECRETS, READS_EVERYTHING, ROLE
+from policy.grant_types import ACCESS_POLICY, CLUSTER_ADMIN, EKS, READS_ALL_BUT_SECRETS, READS_EVERYTHING, ROLE
 from policy.kubernetes_reads import access_policy_grants, chart_lookups, declared_objects, rbac_grants, unreadable
-from policy.plan_graph import PlanGraph, allows, document, graph_of
+from policy.plan_graph import PlanGraph, allows, document, graph_of, policy_name
 from policy.pod_identity import controllers_have_pod_identity, pod_identity_roles
+from policy.resource_types import ACCESS_ENTRY
 from policy.service_grants import (
     event_targets,
     log_group_keys,
@@ -52,10 +53,6 @@ class Actor:
     grant: str
     source: str
     check: Check
-
-
-def _policy_name(arn: Any) -> str:
-    return arn.rsplit("/", 1)[-1] if isinstance(arn, str) else ""
 
 
 CI_KEYS = ("deployRole", "previewRole", "driftRole")
@@ -150,7 +147,7 @@ def ci_identities(graph: PlanGraph, settings: Config) -> Findings:
     objects, lookups = declared_objects(graph), chart_lookups(graph)
     for key, role in sorted(ci.items()):
         entry, associations = _access(graph, role)
-        policies = {_policy_name(a.props.get("policyArn")) for a in associations if _cluster_scoped(a)}
+        policies = {policy_name(a.props.get("policyArn")) for a in associations if _cluster_scoped(a)}
         if entry is None:
             findings.append((cluster.urn, f"CI identity {key} ({role}) has no EKS access entry"))
             continue
@@ -180,7 +177,7 @@ def provider_identity(graph: PlanGraph, settings: Config) -> Findings:
         return []
     findings: Findings = []
     entry, associations = _access(graph, role)
-    if entry is None or CLUSTER_ADMIN not in {_policy_name(a.props.get("policyArn")) for a in associations}:
+    if entry is None or CLUSTER_ADMIN not in {policy_name(a.props.get("policyArn")) for a in associations}:
         findings.append((cluster.urn, f"the Kubernetes provider assumes {role}, which has no {CLUSTER_ADMIN} access entry"))
     for key, ci_role in sorted(_settings_ci(settings).items()):
         trusted = _role_in_plan(graph, role)
@@ -211,7 +208,7 @@ def human_admins(graph: PlanGraph, settings: Config) -> Findings:
         entry, associations = _access(graph, principal)
         if entry is None:
             findings.append((cluster.urn, f"cluster.access lists {principal}, which has no EKS access entry"))
-        elif policy not in {_policy_name(a.props.get("policyArn")) for a in associations}:
+        elif policy not in {policy_name(a.props.get("policyArn")) for a in associations}:
             findings.append((entry.urn, f"cluster.access gives {principal} {policy}, but no association grants it"))
     return findings
 

@@ -11,7 +11,6 @@ config; the pull-request workflow passes them as policy-pack config.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,8 +18,10 @@ from documents.reader import UNKNOWN as UNKNOWN_IN_DOCUMENTS
 from policy.specs import MANDATORY, Config, Resource, StackFinding, StackPolicySpec, schema
 from policy.values import UNKNOWN
 from pricing import price_resources
-from pricing.guardrails import Guardrails, breaches
+from pricing.estimate import parse_usage
+from pricing.guardrails import breaches, parse_guardrails
 
+_WHERE = "cost-guardrails config"
 COMPONENT_PACKAGES = ("email:",)  # the program's own component resources bill nothing themselves
 
 _COST_CONFIG = schema(
@@ -58,14 +59,13 @@ def records(resources: Sequence[Resource]) -> list[dict[str, Any]]:
 
 
 def monthly_limit(resources: Sequence[Resource], config: Config) -> list[StackFinding]:
+    """Read by the readers `diff` and `cost` use: a bad setting raises `DocumentError` (`check` exits 2)."""
     limit = config.get("maxMonthlyUsd")
     if limit is None:
         return []
-    usage = config.get("usage") or {}
-    if isinstance(usage, str):  # structured stack config travels as JSON text
-        usage = json.loads(usage)
-    report = price_resources(records(resources), str(config["region"]), dict(usage))
-    guardrails = Guardrails(max_monthly_usd=float(limit), unpriced=str(config.get("unpriced") or "refuse"))
+    guardrails = parse_guardrails({"maxMonthlyUsd": limit, "unpriced": config.get("unpriced") or "refuse"}, _WHERE)
+    usage = parse_usage(config.get("usage") or {}, f"{_WHERE}.usage") or {}
+    report = price_resources(records(resources), str(config["region"]), usage)
     return [(None, f"cost guardrail: {reason}") for reason in breaches(guardrails, report)]
 
 

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from policy.physical_names import PHYSICAL_NAMES, PhysicalName
+from policy.plan_graph import short
 from policy.resource_types import AWS_PROVIDER
 from policy.specs import ADVISORY, MANDATORY, Config, Resource, StackFinding, StackPolicySpec, provider_urn
 from policy.values import SECRET, UNKNOWN, get
@@ -34,12 +35,8 @@ _DEFAULT_PROVIDER = re.compile(r"::pulumi:providers:[^:]+::default(_[0-9_]+.*)?$
 _SHOWN = 3  # registrations named in one finding
 
 
-def _short(urn: str) -> str:
-    return urn.rsplit("::", 1)[-1]
-
-
 def _described(resource: Resource, index: int) -> str:
-    parent = f", parent {_short(resource.parent)}" if resource.parent else ""
+    parent = f", parent {short(resource.parent)}" if resource.parent else ""
     return f"#{index + 1} ({resource.type}{parent})"
 
 
@@ -71,7 +68,7 @@ def unique_urns(resources: Sequence[Resource], config: Config) -> list[StackFind
             other = owners.get(alias) or (alias if alias in seen and alias != resource.urn else None)
             if other is not None and other != resource.urn:
                 findings.append(
-                    (resource.urn, f"alias {alias} is already {_short(other)}'s (the engine refuses a duplicate resource alias)")
+                    (resource.urn, f"alias {alias} is already {short(other)}'s (the engine refuses a duplicate resource alias)")
                 )
             owners.setdefault(alias, resource.urn)
     return findings
@@ -145,7 +142,7 @@ def _region(resource: Resource, providers: Mapping[str, Resource], default_regio
     if isinstance(region, str) and region and region != SECRET:
         return region
     if props is None and resource.provider and not _is_default_provider(provider_urn(resource.provider)):
-        return f"the region of {_short(provider_urn(resource.provider))}"
+        return f"the region of {short(provider_urn(resource.provider))}"
     return default_region or "the stack's region"
 
 
@@ -221,7 +218,7 @@ def one_provider_per_region(resources: Sequence[Resource], config: Config) -> li
             findings.append(
                 (
                     resource.urn,
-                    f"a second AWS provider for {region} (the first is {_short(first[key].urn)}); build one per region and hand it to every component",
+                    f"a second AWS provider for {region} (the first is {short(first[key].urn)}); build one per region and hand it to every component",
                 )
             )
     return findings

@@ -1,11 +1,14 @@
-"""The resource type tokens the actors and ordering tables look at (pulumi-aws, pulumi-kubernetes)."""
+"""The resource type tokens the actors and ordering tables look at (pulumi-aws, pulumi-kubernetes).
+
+Tokens the other policies look at too (the access entry, the kinds with a pod template …) live in
+`policy/resource_types.py`, once.
+"""
 
 from __future__ import annotations
 
 ROLE = ("aws:iam/role:Role",)
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
 ACCESS_POLICY = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
 POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 ADDON = "aws:eks/addon:Addon"
@@ -22,13 +25,6 @@ LOG_GROUP = ("aws:cloudwatch/logGroup:LogGroup",)
 LOG_RESOURCE_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
 EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 CHARTS = ("kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Chart")
-WORKLOADS = {
-    "kubernetes:apps/v1:Deployment": "spec.template.spec",
-    "kubernetes:apps/v1:StatefulSet": "spec.template.spec",
-    "kubernetes:apps/v1:DaemonSet": "spec.template.spec",
-    "kubernetes:batch/v1:Job": "spec.template.spec",
-    "kubernetes:batch/v1:CronJob": "spec.jobTemplate.spec.template.spec",
-}
 
 # EKS access policies, by name.
 CLUSTER_ADMIN = "AmazonEKSClusterAdminPolicy"

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from policy.plan_graph import PlanGraph, resolve
+from policy.plan_graph import PlanGraph, policy_name, resolve
 from policy.specs import Resource
 from policy.values import UNKNOWN, as_list, get
 
@@ -147,15 +147,11 @@ class Grant:
         return obj.name is not None and (obj.group, obj.resource, obj.name) in self.named
 
 
-def _policy_name(arn: object) -> str:
-    return arn.rsplit("/", 1)[-1] if isinstance(arn, str) else ""
-
-
 def access_policy_grants(associations: Iterable[Resource]) -> list[Grant]:
     """What each access policy association lets its principal read."""
     grants: list[Grant] = []
     for association in associations:
-        name = _policy_name(association.props.get("policyArn"))
+        name = policy_name(association.props.get("policyArn"))
         reads: frozenset[tuple[str, str]] | None
         if name in READS_EVERYTHING:
             reads = None

@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from policy.grant_types import (
-    ACCESS_ENTRY,
     ACCESS_POLICY,
     ADDON,
     EVENT_TARGET,
@@ -39,6 +38,7 @@ from policy.grant_types import (
 )
 from policy.plan_graph import PlanGraph, graph_of, resolve, short
 from policy.pod_identity import associations_for, service_account_uses
+from policy.resource_types import ACCESS_ENTRY, DEPLOYMENT, DISTRIBUTION, LOAD_BALANCER, SG, SG_INGRESS_RULES, VPC_ORIGIN
 from policy.service_grants import policies_of, topic_publisher_links
 from policy.specs import ADVISORY, MANDATORY, Config, Resource, StackFinding, StackPolicySpec
 from policy.values import as_list, get
@@ -50,14 +50,8 @@ TARGET_GROUP = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGro
 LISTENER_RULE = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding"
 SERVICE = "kubernetes:core/v1:Service"
-DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 DEPLOYMENT_PATCH = "kubernetes:apps/v1:DeploymentPatch"
 K8S_PROVIDER = "pulumi:providers:kubernetes"
-DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
-VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin"
-SG = "aws:ec2/securityGroup:SecurityGroup"
-INGRESS_RULES = ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule")
-LOAD_BALANCER = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 # Resources that only wait (a fixed delay after what they depend on), for eventually consistent APIs.
 SETTLE_TYPES = frozenset({"time:index/sleep:Sleep"})
 
@@ -116,11 +110,11 @@ def vpc_origin_ingress_after_distribution(graph: PlanGraph, settings: Config) ->
     """The rule admitting CloudFront's VPC-origin security group into the load balancer's group."""
     findings: Findings = []
     own_groups = {g.id for g in graph.of_type(SG)}
-    for origin in graph.of_type(VPC_ORIGIN):
+    for origin in graph.of_type(*VPC_ORIGIN):
         balancers = graph.direct_of_type(origin, *LOAD_BALANCER)
         groups = {sg for b in balancers for sg in as_list(b.props.get("securityGroups")) if isinstance(sg, str)}
-        distributions = [d for d in graph.of_type(DISTRIBUTION) if graph.waits(d.urn, origin.urn)]
-        for rule in graph.of_type(*INGRESS_RULES):
+        distributions = [d for d in graph.of_type(*DISTRIBUTION) if graph.waits(d.urn, origin.urn)]
+        for rule in graph.of_type(*SG_INGRESS_RULES):
             referenced = rule.props.get("referencedSecurityGroupId") or rule.props.get("sourceSecurityGroupId")
             if rule.props.get("securityGroupId") in groups and isinstance(referenced, str) and referenced not in own_groups:
                 for distribution in distributions:

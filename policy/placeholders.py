@@ -17,14 +17,13 @@ from typing import Any
 
 from policy.grant_types import ROLE
 from policy.plan_graph import PlanGraph, graph_of, resolve
-from policy.resource_types import DEPLOYMENT
+from policy.resource_types import ACCESS_ENTRY, DEPLOYMENT
 from policy.specs import ADVISORY, Config, Resource, StackFinding, StackPolicySpec
 from policy.values import get
 
 CERTIFICATE = "aws:acm/certificate:Certificate"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 BUDGET = "aws:budgets/budget:Budget"
-ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
 
 _EXAMPLE_DOMAIN = re.compile(r"(^|\.)example\.(com|net|org)$")
 _EXAMPLE_EMAIL = re.compile(r"@([\w-]+\.)*example\.(com|net|org)$")

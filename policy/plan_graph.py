@@ -27,6 +27,11 @@ def short(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
 
+def policy_name(arn: object) -> str:
+    """The name of a managed policy (an access policy or an IAM policy) from its ARN; "" for anything else."""
+    return arn.rsplit("/", 1)[-1] if isinstance(arn, str) else ""
+
+
 class PlanGraph:
     """Resources by URN and type, and the transitive closure of their dependencies."""
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from policy.grant_types import ADDON, CHARTS, POD_IDENTITY, ROLE, WORKLOADS
+from policy.grant_types import ADDON, CHARTS, POD_IDENTITY, ROLE
 from policy.plan_graph import PlanGraph, allows, document, granting, resolve
+from policy.resource_types import POD_SPEC_PATHS
 from policy.specs import Config, Resource, StackFinding
 from policy.values import UNKNOWN, as_list, get
 
@@ -47,7 +48,7 @@ def service_account_uses(graph: PlanGraph) -> list[ServiceAccountUse]:
         known = ADDON_SERVICE_ACCOUNTS.get(str(addon.props.get("addonName")))
         if known:
             uses.append(ServiceAccountUse(addon, *known))
-    for kind, path in WORKLOADS.items():
+    for kind, path in POD_SPEC_PATHS.items():
         for workload in graph.of_type(kind):
             spec = get(workload.props, path)
             if isinstance(spec, Mapping):

@@ -27,15 +27,11 @@ from policy.grant_types import (
     TOPIC,
     TOPIC_POLICY,
 )
-from policy.plan_graph import PlanGraph, Statement, action_covers, allows, condition_values, document, granting, resolve, short
+from policy.plan_graph import PlanGraph, Statement, action_covers, allows, condition_values, document, granting, policy_name, resolve, short
 from policy.specs import Config, Resource, StackFinding
 from policy.values import as_list, get
 
 Findings = list[StackFinding]
-
-
-def _policy_name(arn: Any) -> str:
-    return arn.rsplit("/", 1)[-1] if isinstance(arn, str) else ""
 
 
 def topic_publisher_links(graph: PlanGraph) -> list[tuple[Resource, str, Any, str]]:
@@ -289,7 +285,7 @@ def _role_actions(graph: PlanGraph, role: Resource) -> list[Statement] | None:
             statements += parsed
     for attachment in graph.of_type(ATTACHMENT):
         if resolve(graph, attachment, attachment.props.get("role"), ROLE, "name") is role:
-            actions = MANAGED_POLICY_ACTIONS.get(_policy_name(attachment.props.get("policyArn")), ())
+            actions = MANAGED_POLICY_ACTIONS.get(policy_name(attachment.props.get("policyArn")), ())
             statements.append(Statement("Allow", frozenset({"*"}), actions, ("*",), {}))
     return statements
 

@@ -30,6 +30,8 @@ from policy.resource_types import AWS_PROVIDER
 from policy.specs import Resource, ResourcePolicySpec, StackPolicySpec, provider_urn
 from policy.values import normalize
 from preflight.arguments import OneLineParser
+from pricing.estimate import USAGE_CONFIG_KEY, parse_usage
+from pricing.guardrails import GUARDRAILS_CONFIG_KEY, Guardrails, parse_guardrails
 
 _LEVELS = ("mandatory", "advisory", "remediate", "disabled")
 
@@ -130,22 +132,25 @@ def _config_value(value: Any) -> Any:
 
 
 def cost_settings(stack_config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """What the cost policy needs from the stack config, where the policy config leaves it out."""
-    stack_config = {key: _config_value(value) for key, value in (stack_config or {}).items()}
+    """What the cost policy needs from the stack config, where the policy config leaves it out.
+
+    `costGuardrails` and `costUsage` are read by pricing's readers, as `cost` and `diff` read them:
+    a bad value raises `DocumentError`.
+    """
+    stack_config = {key: plain_config_value(value) for key, value in (stack_config or {}).items()}
     settings: dict[str, Any] = {}
     region = stack_config.get("aws:region")
     if isinstance(region, str):
         settings["region"] = region
-    for key, setting in ((f"{PROJECT}:costUsage", "usage"), (f"{PROJECT}:costGuardrails", None)):
-        value = stack_config.get(key)
-        if isinstance(value, Mapping):
-            if setting is not None:
-                settings[setting] = dict(value)
-            else:
-                if value.get("maxMonthlyUsd") is not None:
-                    settings["maxMonthlyUsd"] = value["maxMonthlyUsd"]
-                if value.get("unpriced") is not None:
-                    settings["unpriced"] = value["unpriced"]
+    usage = parse_usage(stack_config.get(USAGE_CONFIG_KEY))
+    if usage is not None:
+        settings["usage"] = usage
+    raw = stack_config.get(GUARDRAILS_CONFIG_KEY)
+    guardrails = parse_guardrails(raw)
+    if guardrails.max_monthly_usd is not None:
+        settings["maxMonthlyUsd"] = guardrails.max_monthly_usd
+    if raw is not None and guardrails.unpriced != Guardrails().unpriced:
+        settings["unpriced"] = guardrails.unpriced
     return settings
 
 
@@ -175,6 +180,7 @@ def check_resources(
     policy_config = dict(config or {})
     document_config = stack_config if cost_config is None else cost_config
     graph_settings = config_settings(document_config)
+    stack_cost_settings = cost_settings(document_config)
     resources = [to_resource(r) for r in records]
     resources += _default_providers(resources, stack_config or {})
     violations: list[Violation] = []
@@ -184,7 +190,7 @@ def check_resources(
             continue
         if environment is not None and "environment" in spec.config:
             settings.setdefault("environment", environment)
-        for key, value in [*cost_settings(document_config).items(), *graph_settings.items()]:
+        for key, value in [*stack_cost_settings.items(), *graph_settings.items()]:
             if key in spec.config:
                 settings.setdefault(key, value)
         if isinstance(spec, ResourcePolicySpec):
@@ -231,17 +237,18 @@ def main(argv: list[str]) -> int:
         policy_config = _load_policy_config(args.policy_config)
         document = read_json(args.document)
         records, stack, stack_config = load_records(document, str(args.document))
+        document_config = document.get("config") if isinstance(document, Mapping) else None
+        # A bad costGuardrails or costUsage (in the document or the policy config) is bad input too.
+        violations = check_resources(
+            records,
+            policy_config,
+            environment=_environment(stack, stack_config),
+            stack_config=stack_config,
+            cost_config=document_config if isinstance(document_config, Mapping) else None,
+        )
     except DocumentError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    document_config = document.get("config") if isinstance(document, Mapping) else None
-    violations = check_resources(
-        records,
-        policy_config,
-        environment=_environment(stack, stack_config),
-        stack_config=stack_config,
-        cost_config=document_config if isinstance(document_config, Mapping) else None,
-    )
     mandatory = sum(v.level == "mandatory" for v in violations)
     if args.json:
         print(json.dumps({"stack": stack, "violations": [asdict(v) for v in violations]}, indent=2))

@@ -9,6 +9,8 @@ the program declares a type the file does not cover.
 Paths are Pulumi property paths (`vpcConfig.subnetIds`); a list on the way is looked through, so a
 path names the field in every element. `replaceIf` paths replace only under a condition the
 provider evaluates (e.g. `customdiff.ForceNewIfChange`): a change there is reported as "may replace".
+An absent value, None, `[]` and `{}` all read as not set. Documents carry secrets as `"[secret]"`, so a
+change of a secret input that replaces the resource is not seen here.
 """
 
 from __future__ import annotations
@@ -28,10 +30,17 @@ def schema() -> dict[str, Any]:
     return data
 
 
+def _absent(value: Any) -> bool:
+    """Not set: None, an empty list and an empty object read alike (the provider plans no change between them)."""
+    return value is None or (isinstance(value, (list, Mapping)) and not value)
+
+
 def _at(value: Any, parts: list[str]) -> list[Any]:
-    """Every value at `parts` below `value`, looking through lists."""
+    """Every value at `parts` below `value`, looking through lists; None where nothing is set."""
+    if _absent(value):
+        return [None]
     if isinstance(value, list):
-        return [found for item in value for found in _at(item, parts)] or ([] if parts else [value])
+        return [found for item in value for found in _at(item, parts)]
     if not parts:
         return [value]
     if not isinstance(value, Mapping):

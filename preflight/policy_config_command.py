@@ -30,12 +30,12 @@ def main(argv: list[str]) -> int:
     try:
         path = args.stack_file
         stack_file = load_stack_file(args.stack) if path is None else load_stack_file(args.stack, root=path.resolve().parent, path=path)
-        # Read as `diff` reads it: a value the policy could not use is refused here, not passed on.
+        # Read as `diff` reads it, the file named: a value the policy could not use is refused here.
         parse_guardrails(stack_file.config.get(GUARDRAILS_CONFIG_KEY), where=f"{stack_file.path.name}: {GUARDRAILS_CONFIG_KEY}")
+        settings = cost_settings(stack_file.config)
     except (StackFileError, DocumentError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    settings = cost_settings(stack_file.config)
     settings["enforcementLevel"] = "advisory" if args.cost_approved else "mandatory"
     print(json.dumps({"cost-guardrails": settings}, indent=2, sort_keys=True))
     return 0

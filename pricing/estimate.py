@@ -44,17 +44,21 @@ def check_usage(value: Any, where: str) -> Usage:
     return usage
 
 
-def stack_usage(doc: Document) -> Usage | None:
-    """The usage assumptions the document's own stack config carries (plans and previews), or None."""
-    value = doc.config_value(USAGE_CONFIG_KEY)
+def parse_usage(value: Any, where: str = USAGE_CONFIG_KEY) -> Usage | None:
+    """``costUsage`` as a stack config carries it (an object, or its JSON text), checked; None when absent."""
     if value is None:
         return None
     if isinstance(value, str):  # structured config travels as a JSON string in previews
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise DocumentError(f"config {USAGE_CONFIG_KEY} is not a JSON object") from exc
-    return check_usage(value, USAGE_CONFIG_KEY)
+            raise DocumentError(f"config {where} is not a JSON object") from exc
+    return check_usage(value, where)
+
+
+def stack_usage(doc: Document) -> Usage | None:
+    """The usage assumptions the document's own stack config carries (plans and previews), or None."""
+    return parse_usage(doc.config_value(USAGE_CONFIG_KEY))
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:

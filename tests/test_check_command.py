@@ -168,3 +168,35 @@ def test_a_preview_of_the_real_program_finds_what_its_plan_finds(production: Run
     on_preview = check_resources(load_records({"steps": steps})[0], environment="production", stack_config=stack_config)
     assert [v for v in on_plan if v.level == "mandatory"] == []
     assert on_preview == on_plan
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        pytest.param({"email-platform:costGuardrails": {"maxMonthlyUsd": "lots"}}, "maxMonthlyUsd = 'lots'", id="limit-not-a-number"),
+        pytest.param({"email-platform:costGuardrails": "{bad"}, "costGuardrails is not a JSON object", id="guardrails-bad-json"),
+        pytest.param({"email-platform:costGuardrails": [1]}, "costGuardrails must be an object", id="guardrails-a-list"),
+        pytest.param(
+            {"email-platform:costGuardrails": {"maxMonthlyUsd": 10, "unpriced": "maybe"}}, "unpriced = 'maybe'", id="bad-unpriced"
+        ),
+        pytest.param({"email-platform:costUsage": {"aws:s3/bucket:Bucket": {"storageGb": "many"}}}, "storageGb = 'many'", id="bad-usage"),
+        pytest.param({"email-platform:costUsage": "{bad"}, "costUsage is not a JSON object", id="usage-bad-json"),
+    ],
+)
+def test_bad_cost_config_in_the_document_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], config: dict[str, Any], expected: str
+) -> None:
+    """`check` reads costGuardrails and costUsage as `diff` and `cost` do: a bad value is bad input."""
+    document = plan()
+    document["config"].update(config)
+    assert main([str(write(tmp_path, document))]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("error: ") and expected in err, err
+
+
+def test_bad_cost_settings_in_the_policy_config_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write(tmp_path, {"cost-guardrails": {"maxMonthlyUsd": "lots"}}, "policy.json")
+    assert main([str(DATA / "plan-compliant.json"), "--policy-config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and "maxMonthlyUsd = 'lots'" in err, err

@@ -244,3 +244,37 @@ def test_policy_config_passes_good_cost_guardrails_on(tmp_path: Path, capsys: py
     assert main(["policy-config", "--stack", "staging", "--stack-file", str(path)]) == 0
     settings = json.loads(capsys.readouterr().out)["cost-guardrails"]
     assert settings["maxMonthlyUsd"] == 500 and settings["unpriced"] == "warn" and settings["enforcementLevel"] == "mandatory"
+
+
+def _set_parent(d: dict[str, Any]) -> None:
+    resource(d, CLUSTER_URN)["parent"] = 5
+
+
+def _set_provider(d: dict[str, Any]) -> None:
+    resource(d, CLUSTER_URN)["provider"] = 5
+
+
+def _set_parent_not_a_urn(d: dict[str, Any]) -> None:
+    resource(d, CLUSTER_URN)["parent"] = "x"
+
+
+@pytest.mark.parametrize(
+    ("edit", "needles"),
+    [
+        (_set_parent, ("'parent' is int", CLUSTER_URN)),
+        (_set_provider, ("'provider' is int", CLUSTER_URN)),
+        (_set_parent_not_a_urn, ("'parent'", "not a Pulumi URN", CLUSTER_URN)),
+        (_set_type, ("type", CLUSTER_URN)),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "cost", "diff"])
+def test_a_records_wrong_parent_or_provider_is_exit_2_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: Any, needles: tuple[str, ...], command: str
+) -> None:
+    base = write(tmp_path, PLAN, "base.json")
+    document = copy.deepcopy(PLAN)
+    edit(document)
+    head = write(tmp_path, document, "head.json")
+    argv = [command, base, head] if command == "diff" else [command, head]
+    assert main(argv) == 2
+    one_error_line(capsys, head, *needles)

@@ -155,6 +155,32 @@ def test_replacing_compares_nested_paths_through_lists() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param({}, {"subnetIds": []}, id="absent-vs-empty-list"),
+        pytest.param({"subnetIds": None}, {"subnetIds": []}, id="none-vs-empty-list"),
+        pytest.param({}, {"subnetIds": {}}, id="absent-vs-empty-object"),
+        pytest.param({}, {"vpcConfig": []}, id="absent-block-vs-empty-block-list"),
+        pytest.param({"vpcConfig": {}}, {"vpcConfig": [{}]}, id="empty-block-vs-list-of-an-empty-block"),
+    ],
+)
+def test_an_absent_value_and_an_empty_one_are_the_same(old: dict[str, object], new: dict[str, object]) -> None:
+    """None, [] and {} all say "not set": the provider plans no change between them, so no replacement."""
+    for path in ("subnetIds", "vpcConfig.subnetIds"):
+        assert not force_new.differs(old, new, path), path
+        assert not force_new.differs(new, old, path), path
+
+
+def test_a_value_set_where_there_was_none_still_differs() -> None:
+    assert force_new.differs({}, {"subnetIds": ["a"]}, "subnetIds")
+    assert force_new.differs({"subnetIds": []}, {"subnetIds": ["a"]}, "subnetIds")
+    assert force_new.differs({"vpcConfig": []}, {"vpcConfig": [{"subnetIds": ["a"]}]}, "vpcConfig.subnetIds")
+    assert force_new.differs({"name": ""}, {}, "name")  # an empty string is a value
+    assert force_new.replacing("aws:eks/cluster:Cluster", {"name": "c"}, {"name": "c", "outpostConfig": {}}) == ()
+    assert force_new.replacing("aws:eks/cluster:Cluster", {"name": "c"}, {"name": "d", "outpostConfig": []}) == ("name",)
+
+
 # ── the extractor's readers, on Go written in the test ──
 
 

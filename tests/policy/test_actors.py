@@ -160,6 +160,19 @@ def test_a_chart_whose_service_account_no_association_names_is_found_both_ways()
     ]
 
 
+def test_a_bare_pod_is_a_user_of_its_service_accounts_association() -> None:
+    """A bare Pod (a kind with a pod template, policy/resource_types.py) runs under its service account."""
+    plan = controller_stack()
+    del plan.records["lbc-chart"]
+    unused = (
+        "lbc-identity: gives a role to kube-system/aws-load-balancer-controller, which no chart, add-on or workload of the stack runs under"
+    )
+    assert findings(plan.document(), GRANTS) == [unused]
+    spec = {"serviceAccountName": "aws-load-balancer-controller"}
+    plan.add("kubernetes:core/v1:Pod", "pod", {"metadata": {"namespace": "kube-system", "name": "p"}, "spec": spec}, waits=["lbc-identity"])
+    assert findings(plan.document(), GRANTS) == []
+
+
 def test_a_pod_identity_role_that_does_not_trust_pods_eks_is_found() -> None:
     plan = controller_stack()
     plan.records["lbc-role"]["inputs"]["assumeRolePolicy"] = policy_doc(allow({"Service": "pods.eks.amazonaws.com"}, "sts:AssumeRole"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from graph_plans import ACCOUNT, Plan, before_round3, by_name, controller_stack, findings, topic_stack
 
 from policy.ordering import NO_EDGES, ORDERINGS, SETTLES
@@ -100,6 +102,28 @@ def test_workloads_wait_for_the_association_of_their_service_account() -> None:
         "pods: does not wait for lbc-identity (PodIdentityAssociation): its pods run as kube-system/aws-load-balancer-controller "
         "and can start before the association is in effect, without credentials"
     ]
+
+
+_RUNS_AS_LBC = {"serviceAccountName": "aws-load-balancer-controller"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec"),
+    [
+        pytest.param("kubernetes:core/v1:Pod", _RUNS_AS_LBC, id="bare-pod"),
+        pytest.param("kubernetes:apps/v1:ReplicaSet", {"template": {"spec": _RUNS_AS_LBC}}, id="replica-set"),
+    ],
+)
+def test_a_bare_pod_or_replica_set_waits_for_the_association_of_its_service_account(kind: str, spec: dict[str, Any]) -> None:
+    """Every kind with a pod template (policy/resource_types.py, POD_SPEC_PATHS) runs under a service account."""
+    plan = controller_stack()
+    plan.add(kind, "pods", {"metadata": {"namespace": "kube-system", "name": "p"}, "spec": spec}, waits=["agent"])
+    assert findings(plan.document(), ORDER) == [
+        "pods: does not wait for lbc-identity (PodIdentityAssociation): its pods run as kube-system/aws-load-balancer-controller "
+        "and can start before the association is in effect, without credentials"
+    ]
+    plan.wait("pods", "lbc-identity")
+    assert findings(plan.document(), ORDER) == []
 
 
 def test_a_settle_between_association_and_chart_is_advised() -> None:
