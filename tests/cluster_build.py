@@ -12,6 +12,7 @@ from typing import Any
 
 import pulumi
 from component_build import Built, build
+from dependency_graph import reaches
 from owned_stacks import PRODUCTION
 
 from components.cluster import Cluster, ClusterArgs
@@ -73,14 +74,4 @@ def build_cluster(
 
 def depends_transitively(built: Built, resource_urn: str, target_urn: str) -> bool:
     """Whether `resource_urn` waits for `target_urn`, directly or through what it waits for."""
-    seen: set[str] = set()
-    todo: list[str] = [resource_urn]
-    while todo:
-        urn = todo.pop()
-        for dependency in built.dependencies.get(urn, []):
-            if dependency == target_urn:
-                return True
-            if dependency not in seen:
-                seen.add(dependency)
-                todo.append(dependency)
-    return False
+    return reaches(built.dependencies, resource_urn, target_urn)

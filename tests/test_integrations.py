@@ -16,7 +16,7 @@ from typing import Any
 
 import botocore.session
 from owned_stacks import settings
-from run_lookup import publish_grants
+from run_lookup import one, publish_grants
 
 from config.integrations import DEPLOYMENTS_METRIC, DEPLOYMENTS_NAMESPACE, DETAIL_TYPES, EVENT_SOURCE
 from preflight.document import build_document
@@ -28,11 +28,6 @@ RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
-
-
-def _one(run: Run, type_token: str, name: str) -> RecordedResource:
-    (found,) = [r for r in run.of_type(type_token) if r.name == name]
-    return found
 
 
 def _policy(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
@@ -47,22 +42,22 @@ def _trusted_service(role: RecordedResource) -> str:
 
 
 def test_the_bus_and_its_archive(each_stack: Run) -> None:
-    bus = _one(each_stack, BUS, "integrations-bus")
+    bus = one(each_stack, BUS, "integrations-bus")
     stack = settings(each_stack.stack)
     assert bus.inputs["name"] == f"{stack.basics.name_prefix}-deployments"
-    archive = _one(each_stack, "aws:cloudwatch/eventArchive:EventArchive", "integrations-archive")
+    archive = one(each_stack, "aws:cloudwatch/eventArchive:EventArchive", "integrations-archive")
     assert archive.inputs["eventSourceArn"] == bus.outputs["arn"]
     assert archive.inputs["retentionDays"] == stack.integrations.events.archive_retention_days
     assert each_stack.outputs["deploymentBusName"] == bus.outputs["name"]
 
 
 def test_failures_and_rollbacks_reach_on_call_through_the_alarm_topic(production: Run) -> None:
-    bus = _one(production, BUS, "integrations-bus")
-    rule = _one(production, RULE, "integrations-on-call")
+    bus = one(production, BUS, "integrations-bus")
+    rule = one(production, RULE, "integrations-on-call")
     assert rule.inputs["eventBusName"] == bus.outputs["name"]
     detail_types = settings("production").integrations.events.alarm_topic_detail_types
     assert json.loads(rule.inputs["eventPattern"]) == {"source": [EVENT_SOURCE], "detail-type": detail_types}
-    target = _one(production, TARGET, "integrations-on-call")
+    target = one(production, TARGET, "integrations-on-call")
     (topic,) = [t for t in production.of_type("aws:sns/topic:Topic") if t.name == "monitoring-alarms"]
     assert target.inputs["arn"] == topic.outputs["arn"] == production.outputs["alarmTopicArn"]
     # The topic admits EventBridge for this bus's rules only, and its key lets EventBridge encrypt.
@@ -75,15 +70,15 @@ def test_failures_and_rollbacks_reach_on_call_through_the_alarm_topic(production
 
 
 def test_every_event_becomes_a_dashboard_marker(production: Run) -> None:
-    bus = _one(production, BUS, "integrations-bus")
-    rule = _one(production, RULE, "integrations-markers")
+    bus = one(production, BUS, "integrations-bus")
+    rule = one(production, RULE, "integrations-markers")
     assert json.loads(rule.inputs["eventPattern"])["detail-type"] == sorted(DETAIL_TYPES)
-    group = _one(production, "aws:cloudwatch/logGroup:LogGroup", "integrations-markers")
-    assert _one(production, TARGET, "integrations-markers").inputs["arn"] == group.outputs["arn"]
+    group = one(production, "aws:cloudwatch/logGroup:LogGroup", "integrations-markers")
+    assert one(production, TARGET, "integrations-markers").inputs["arn"] == group.outputs["arn"]
     # CloudWatch Logs admits EventBridge through the group's resource policy, for this bus's rules.
     # The source-ARN condition sits on PutLogEvents only: EventBridge creates the stream without one.
     create, write = _policy(
-        _one(production, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "integrations-markers"), "policyDocument"
+        one(production, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "integrations-markers"), "policyDocument"
     )["Statement"]
     assert (create["Action"], write["Action"]) == ("logs:CreateLogStream", "logs:PutLogEvents")
     assert "Condition" not in create
@@ -93,7 +88,7 @@ def test_every_event_becomes_a_dashboard_marker(production: Run) -> None:
     assert fnmatch.fnmatchcase(rule.outputs["arn"], write["Condition"]["ArnLike"]["aws:SourceArn"])
     assert rule.inputs["eventBusName"] == bus.outputs["name"]
     # The metric filter counts the events per environment; the dashboard draws that very metric.
-    metric = _one(production, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "integrations-markers").inputs["metricTransformation"]
+    metric = one(production, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "integrations-markers").inputs["metricTransformation"]
     assert (metric["namespace"], metric["name"], metric["dimensions"]) == (
         DEPLOYMENTS_NAMESPACE,
         DEPLOYMENTS_METRIC,
@@ -113,20 +108,20 @@ def test_flags_roll_back_on_the_regional_fast_burn_alarms(production: Run) -> No
     in_region = {slo["fastBurnAlarm"] for slo in production.outputs["releaseGate"]["slos"] if slo["region"] == region}
     fast = [c.outputs["arn"] for c in production.of_type(COMPOSITE) if c.inputs["alarmName"] in in_region]
     assert len(fast) >= 3
-    environment = _one(production, "aws:appconfig/environment:Environment", "integrations-flags")
+    environment = one(production, "aws:appconfig/environment:Environment", "integrations-flags")
     monitors = environment.inputs["monitors"]
     assert sorted(m["alarmArn"] for m in monitors) == sorted(fast)
     limit = botocore.session.get_session().get_service_model("appconfig").shape_for("MonitorList").metadata["max"]
     assert len(monitors) <= MAX_MONITORS == limit
-    role = _one(production, "aws:iam/role:Role", "integrations-flags-monitor")
+    role = one(production, "aws:iam/role:Role", "integrations-flags-monitor")
     assert {m["alarmRoleArn"] for m in monitors} == {role.outputs["arn"]}
     # AppConfig assumes the role, and may only read alarms (scoped to *: composite alarms need it).
     assert _trusted_service(role) == "appconfig.amazonaws.com"
-    (statement,) = _policy(_one(production, ROLE_POLICY, "integrations-flags-monitor"))["Statement"]
+    (statement,) = _policy(one(production, ROLE_POLICY, "integrations-flags-monitor"))["Statement"]
     assert (statement["Action"], statement["Resource"]) == ("cloudwatch:DescribeAlarms", "*")
-    profile = _one(production, "aws:appconfig/configurationProfile:ConfigurationProfile", "integrations-flags")
+    profile = one(production, "aws:appconfig/configurationProfile:ConfigurationProfile", "integrations-flags")
     assert (profile.inputs["type"], profile.inputs["locationUri"]) == ("AWS.AppConfig.FeatureFlags", "hosted")
-    strategy = _one(production, "aws:appconfig/deploymentStrategy:DeploymentStrategy", "integrations-flags").inputs
+    strategy = one(production, "aws:appconfig/deploymentStrategy:DeploymentStrategy", "integrations-flags").inputs
     assert (
         strategy["growthType"],
         strategy["growthFactor"],
@@ -141,11 +136,11 @@ def test_flags_roll_back_on_the_regional_fast_burn_alarms(production: Run) -> No
 
 
 def test_the_app_may_only_read_its_own_flag_profile(production: Run) -> None:
-    application = _one(production, "aws:appconfig/application:Application", "integrations-flags")
-    environment = _one(production, "aws:appconfig/environment:Environment", "integrations-flags")
-    profile = _one(production, "aws:appconfig/configurationProfile:ConfigurationProfile", "integrations-flags")
-    grant = _one(production, ROLE_POLICY, "integrations-app-reads-flags")
-    app_role = _one(production, "aws:iam/role:Role", "app-role")
+    application = one(production, "aws:appconfig/application:Application", "integrations-flags")
+    environment = one(production, "aws:appconfig/environment:Environment", "integrations-flags")
+    profile = one(production, "aws:appconfig/configurationProfile:ConfigurationProfile", "integrations-flags")
+    grant = one(production, ROLE_POLICY, "integrations-app-reads-flags")
+    app_role = one(production, "aws:iam/role:Role", "app-role")
     assert grant.inputs["role"] == app_role.outputs["name"]
     (statement,) = _policy(grant)["Statement"]
     assert sorted(statement["Action"]) == ["appconfig:GetLatestConfiguration", "appconfig:StartConfigurationSession"]
@@ -164,9 +159,9 @@ def test_the_app_actions_are_the_appconfig_data_api() -> None:
 
 def test_the_pipeline_may_publish_to_the_bus_and_read_what_the_gate_checks_only(production: Run) -> None:
     """The gate's reads are the operations release.py calls, named as botocore names them."""
-    bus = _one(production, BUS, "integrations-bus")
-    composite = _one(production, COMPOSITE, "monitoring-service-degraded")
-    policy = _one(production, "aws:iam/policy:Policy", "integrations-pipeline")
+    bus = one(production, BUS, "integrations-bus")
+    composite = one(production, COMPOSITE, "monitoring-service-degraded")
+    policy = one(production, "aws:iam/policy:Policy", "integrations-pipeline")
     statements = {(json.dumps(s["Action"]), s["Resource"]) for s in _policy(policy)["Statement"]}
     reads = ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "elasticloadbalancing:DescribeTargetHealth"]
     assert statements == {(json.dumps("events:PutEvents"), bus.outputs["arn"]), (json.dumps(reads), "*")}
@@ -199,21 +194,21 @@ def test_an_outside_listener_gets_a_secret_connection_a_destination_and_a_rule(p
     """The test stack's CRM listener, its URL and key set with `pulumi config set --secret --path …`."""
     run = production
     (listener,) = settings("production").integrations.destinations
-    connection = _one(run, "aws:cloudwatch/eventConnection:EventConnection", "integrations-crm")
+    connection = one(run, "aws:cloudwatch/eventConnection:EventConnection", "integrations-crm")
     assert connection.inputs["authorizationType"] == "API_KEY"
     assert connection.inputs["authParameters"]["apiKey"] == {"key": "Authorization", "value": "[secret]"}
-    destination = _one(run, "aws:cloudwatch/eventApiDestination:EventApiDestination", "integrations-crm")
+    destination = one(run, "aws:cloudwatch/eventApiDestination:EventApiDestination", "integrations-crm")
     assert destination.inputs["connectionArn"] == connection.outputs["arn"]
     assert destination.inputs["invocationEndpoint"] == "[secret]"
-    rule = _one(run, RULE, "integrations-crm")
+    rule = one(run, RULE, "integrations-crm")
     assert json.loads(rule.inputs["eventPattern"])["detail-type"] == listener.detail_types
-    target = _one(run, TARGET, "integrations-crm")
+    target = one(run, TARGET, "integrations-crm")
     assert target.inputs["arn"] == destination.outputs["arn"]
     # EventBridge assumes the role, and may invoke exactly this stack's destinations.
-    role = _one(run, "aws:iam/role:Role", "integrations-invoke-destinations")
+    role = one(run, "aws:iam/role:Role", "integrations-invoke-destinations")
     assert target.inputs["roleArn"] == role.outputs["arn"]
     assert _trusted_service(role) == "events.amazonaws.com"
-    (statement,) = _policy(_one(run, ROLE_POLICY, "integrations-invoke-destinations"))["Statement"]
+    (statement,) = _policy(one(run, ROLE_POLICY, "integrations-invoke-destinations"))["Statement"]
     assert (statement["Action"], statement["Resource"]) == ("events:InvokeApiDestination", [destination.outputs["arn"]])
     # No plaintext of the URL or the key reaches the plan document.
     text = json.dumps(build_document(run))
@@ -224,10 +219,10 @@ def test_an_outside_listener_gets_a_secret_connection_a_destination_and_a_rule(p
 
 
 def test_the_on_call_and_marker_targets_wait_for_the_policies_that_let_eventbridge_deliver(production: Run) -> None:
-    on_call = _one(production, TARGET, "integrations-on-call")
+    on_call = one(production, TARGET, "integrations-on-call")
     grants = publish_grants(production, on_call.inputs["arn"])
     assert {g.urn for g in grants} <= set(on_call.dependencies)
-    markers = _one(production, TARGET, "integrations-markers")
+    markers = one(production, TARGET, "integrations-markers")
     (log_policy,) = [
         p
         for p in production.of_type("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from owned_stacks import settings
+from run_lookup import one
 
 from components.cluster.component import SYSTEM_NODE_LABEL
 from components.cluster.karpenter import CHART, CHART_VERSION
@@ -16,11 +17,6 @@ from preflight.runner import Run
 
 NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool"
 NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"
-
-
-def _one(run: Run, type_token: str, name: str) -> Any:
-    (found,) = [r for r in run.of_type(type_token) if r.name == name]
-    return found
 
 
 def _requirements(run: Run) -> dict[str, dict[str, Any]]:
@@ -90,7 +86,7 @@ def test_the_node_class_has_the_guides_disk_imds_v2_and_the_stacks_network(produ
 
 def test_the_node_role_joins_by_an_ec2_linux_access_entry(production: Run) -> None:
     (entry,) = [e for e in production.of_type("aws:eks/accessEntry:AccessEntry") if e.inputs["type"] == "EC2_LINUX"]
-    node_role = _one(production, "aws:iam/role:Role", "cluster-karpenter-nodes")
+    node_role = one(production, "aws:iam/role:Role", "cluster-karpenter-nodes")
     assert entry.inputs["principalArn"] == node_role.outputs["arn"]
     trust = json.loads(node_role.inputs["assumeRolePolicy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "ec2.amazonaws.com"}
@@ -113,7 +109,7 @@ def test_interruptions_reach_the_queue_from_the_four_event_kinds(production: Run
 
 
 def test_the_controller_is_a_pinned_chart_on_the_system_nodes_told_its_queue(production: Run) -> None:
-    chart = _one(production, "kubernetes:helm.sh/v4:Chart", "cluster-karpenter-chart")
+    chart = one(production, "kubernetes:helm.sh/v4:Chart", "cluster-karpenter-chart")
     (queue,) = production.of_type("aws:sqs/queue:Queue")
     assert (chart.inputs["chart"], chart.inputs["version"]) == (CHART, CHART_VERSION)
     values = chart.inputs["values"]
@@ -122,17 +118,17 @@ def test_the_controller_is_a_pinned_chart_on_the_system_nodes_told_its_queue(pro
     (nodes,) = production.of_type("aws:eks/nodeGroup:NodeGroup")
     assert nodes.inputs["labels"][SYSTEM_NODE_LABEL[0]] == SYSTEM_NODE_LABEL[1]
     assert nodes.urn in chart.dependencies
-    policy = json.loads(_one(production, "aws:iam/rolePolicy:RolePolicy", "cluster-karpenter-controller").inputs["policy"])
+    policy = json.loads(one(production, "aws:iam/rolePolicy:RolePolicy", "cluster-karpenter-controller").inputs["policy"])
     statements = {s["Sid"]: s for s in policy["Statement"]}
     assert statements["Interruptions"]["Resource"] == queue.outputs["arn"]
-    assert statements["PassNodeRole"]["Resource"] == _one(production, "aws:iam/role:Role", "cluster-karpenter-nodes").outputs["arn"]
+    assert statements["PassNodeRole"]["Resource"] == one(production, "aws:iam/role:Role", "cluster-karpenter-nodes").outputs["arn"]
     assert "aws:ResourceTag/karpenter.sh/nodepool" in statements["DeleteOwn"]["Condition"]["StringLike"]
 
 
 @pytest.mark.parametrize("kind", [NODE_POOL, NODE_CLASS])
 def test_custom_resources_wait_for_the_chart_that_serves_their_crds(production: Run, kind: str) -> None:
     (resource,) = production.of_type(kind)
-    chart = _one(production, "kubernetes:helm.sh/v4:Chart", "cluster-karpenter-chart")
+    chart = one(production, "kubernetes:helm.sh/v4:Chart", "cluster-karpenter-chart")
     assert chart.urn in resource.dependencies
 
 

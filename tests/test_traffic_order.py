@@ -23,6 +23,7 @@ from app_build import TARGET_GROUPS, build_app
 from component_build import Built
 from dependency_graph import dependency_map, reaches
 from owned_stacks import app_settings
+from run_lookup import one
 
 from components.app.colour import BINDING_WAIT_FOR
 from components.app.names import BINDING_ANNOTATION
@@ -122,15 +123,10 @@ def test_the_program_orders_parking_and_traffic_as_its_stack_config_says(product
     (rule,) = [r for r in production.of_type(RULE) if r.name == "traffic-rule"]
     assert rule.parent is not None and rule.parent.endswith("::traffic")
     for colour in COLOURS:
-        deployment = _one(production, DEPLOYMENT, f"app-{colour}")
-        binding = _one(production, BINDING, f"app-{colour}-binding")
+        deployment = one(production, DEPLOYMENT, f"app-{colour}")
+        binding = one(production, BINDING, f"app-{colour}-binding")
         if settings.colours[colour].replicas == 0:
             assert reaches(graph, deployment.urn, rule.urn), f"{colour} is parked: it waits for the rule"
             assert not reaches(graph, rule.urn, deployment.urn)
         if settings.colours[colour].weight > 0:
             assert binding.urn in rule.dependencies and deployment.urn in rule.dependencies
-
-
-def _one(run: Run, type_token: str, name: str) -> Any:
-    (found,) = [r for r in run.of_type(type_token) if r.name == name]
-    return found
