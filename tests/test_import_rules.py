@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,9 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imported(path: Path) -> set[str]:
-    """Every module `path` imports, as an absolute dotted name (relative imports resolved)."""
+@cache
+def imported(path: Path) -> frozenset[str]:
+    """Every module `path` imports, as an absolute dotted name (relative imports resolved); each file parsed once."""
     package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
@@ -52,7 +54,7 @@ def imported(path: Path) -> set[str]:
                 module = node.module or ""
             found.add(module)
             found |= {f"{module}.{alias.name}" for alias in node.names}  # `from pkg import submodule`
-    return found
+    return frozenset(found)
 
 
 def is_under(module: str, package: str) -> bool:
