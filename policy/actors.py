@@ -11,7 +11,7 @@ resource policy. A missing grant is one finding naming the actor, the resource a
 The checks live by concern: the Kubernetes API access rows here, Pod Identity in
 `policy/pod_identity.py`, the AWS services' grants in `policy/service_grants.py`. To add a row: write
 a check `(graph, settings) -> findings` beside its kind (use `plan_graph` to resolve references:
-dependencies decide, values only when they can), append an `Actor` with its source, and add a test in tests/policy/test_actors.py that removes the grant from a small plan and
+dependencies decide, values only when they can), append an `Actor` with its source, and add a test in tests/policy/test_actors_*.py (by concern) that removes the grant from a small plan and
 sees the finding.
 
 The CI identities come from the stack config (`email-platform:ci`: deployRole, previewRole,

@@ -2,7 +2,8 @@
 
 `build_app` constructs `App` (tests/component_build.py) and returns what was registered (inputs
 camelCase, secrets "[secret]", each resource's dependencies), so a test reads as one property of
-the app's Kubernetes objects.
+the app's Kubernetes objects. `production_build` is the production build the tests/test_app_*.py
+files share, made once per test process; `_pod` and `_container` read a Deployment's pod template.
 """
 
 from __future__ import annotations
@@ -18,12 +19,24 @@ from owned_stacks import app_settings, deregistration_delay
 
 from components.app import App, AppArgs, AppCluster, AppSecrets, AppTraffic
 from config.app import AppSettings
-from preflight.recorder import RecordingMonitor
+from preflight.recorder import RecordedResource, RecordingMonitor
 
 TARGET_GROUPS = {
     colour: f"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/email-production-{colour}/{suffix}"
     for colour, suffix in (("blue", "0a1b2c3d4e5f6a7b"), ("green", "7b6a5f4e3d2c1b0a"))
 }
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+CHART = "kubernetes:helm.sh/v4:Chart"
+
+
+def _pod(deployment: RecordedResource) -> dict[str, Any]:
+    pod: dict[str, Any] = deployment.inputs["spec"]["template"]["spec"]
+    return pod
+
+
+def _container(deployment: RecordedResource) -> dict[str, Any]:
+    (container,) = _pod(deployment)["containers"]
+    return dict(container)
 
 
 def app_args(settings: AppSettings, **overrides: Any) -> AppArgs:
@@ -76,3 +89,13 @@ def build_app(
             check(app)
 
     return build(monitor, program)
+
+
+_PRODUCTION: list[Built] = []
+
+
+def production_build(monitor: RecordingMonitor) -> Built:
+    """The production build, made once per test process: the tests only read it."""
+    if not _PRODUCTION:
+        _PRODUCTION.append(build_app(monitor))
+    return _PRODUCTION[0]

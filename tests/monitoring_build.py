@@ -1,7 +1,8 @@
 """Building the Monitoring component under the mocks, with the identifiers the real resources would hand over.
 
-Used by tests/test_monitoring.py and tests/test_slo_alarms.py: the config is read through the same
-parsers as a stack file's, so the component gets what a stack would give it.
+Used by tests/test_monitoring_*.py and tests/test_slo_alarms.py: the config is read through the same
+parsers as a stack file's, so the component gets what a stack would give it. `shared_build` is the
+build most of those tests read, made once per test process (plain records).
 """
 
 from __future__ import annotations
@@ -115,3 +116,19 @@ def build(
 
     made = component_build.build(monitor, program)
     return Built(made.resources, made.root)
+
+
+_SHARED: dict[bool, Built] = {}
+
+
+def shared_build(monitor: RecordingMonitor, *, cost_tags_active: bool = False) -> Built:
+    """The component with the base settings (the cost-allocation tags activated or not), built once per
+    test process: what it returns is plain data the tests only read."""
+    if cost_tags_active not in _SHARED:
+        _SHARED[cost_tags_active] = build(monitor, settings(activateCostAllocationTags=True) if cost_tags_active else None)
+    return _SHARED[cost_tags_active]
+
+
+def metric(alarm: RecordedResource) -> tuple[str, str, dict[str, str], str]:
+    inputs = alarm.inputs
+    return inputs["namespace"], inputs["metricName"], inputs["dimensions"], inputs["statistic"]

@@ -44,7 +44,7 @@ def plain_settings(settings: AppSettings, colour: Colour, environment: str, doma
         # The cache always runs in cluster mode (components/redis.py, CLUSTER_MODE), and REDIS_URL is
         # its configuration endpoint: a client that does not follow the cluster's slot map gets MOVED
         # for keys on other shards (and for writes that land on a replica), so the app opens a
-        # cluster client. tests/test_app.py holds the two together on the whole stack.
+        # cluster client. tests/test_redis.py holds the two together on the whole stack.
         "REDIS_CLUSTER": "true",
         # `npm start` writes its cache and logs under the home directory; the root file
         # system is read-only, so point npm at the writable /tmp.

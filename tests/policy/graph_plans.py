@@ -21,6 +21,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 BEFORE_ROUND3 = DATA / "plan_production_before_round3.json.gz"
 P = "urn:pulumi:production::email-platform::"
 ACCOUNT = "123456789012"
+GRANTS = "actors-have-their-grants"  # the actors table's policy (tests/policy/test_actors_*.py)
 
 
 def before_round3() -> dict[str, Any]:
